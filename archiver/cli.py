@@ -1,0 +1,78 @@
+"""The command line: parse options, build Settings once, call the library, print. Nothing else."""
+
+from __future__ import annotations
+
+import functools
+import logging
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from archiver import __version__
+from archiver.errors import ArchiverError
+from archiver.settings import load_settings
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+# Settings each command can take as a flag; the rest come from ARCHIVER_* or the config file.
+_SETTING_FLAGS = ("home", "browser", "proxy", "ca_bundle", "user_agent", "page_timeout", "fetch_timeout")
+
+
+def settings_options(func: F) -> F:
+    """Add the shared settings flags to a command and hand it a built `settings` instead."""
+
+    @click.option("--home", type=click.Path(file_okay=False, path_type=Path), help="Archive home [./archive]")
+    @click.option(
+        "--config",
+        "config_file",
+        type=click.Path(dir_okay=False, path_type=Path),
+        help="TOML config file [HOME/config.toml]",
+    )
+    @click.option("--browser", help="Chromium/Chrome executable to drive")
+    @click.option("--proxy", help="Proxy URL for all traffic (http://, https://, socks5://)")
+    @click.option(
+        "--ca-bundle",
+        type=click.Path(dir_okay=False, path_type=Path),
+        help="Extra CA certificate to trust (a TLS-intercepting proxy)",
+    )
+    @click.option("--user-agent", help="User-Agent for the HTTP client and the browser")
+    @click.option("--page-timeout", type=float, help="Seconds for one browser step")
+    @click.option("--fetch-timeout", type=float, help="Seconds for one HTTP request")
+    @functools.wraps(func)
+    def wrapper(*args: Any, config_file: Path | None, **kwargs: Any) -> Any:
+        flags = {name: kwargs.pop(name) for name in _SETTING_FLAGS}
+        extra = {name: kwargs.pop(name) for name in ("concurrency",) if name in kwargs}
+        kwargs["settings"] = load_settings({**flags, **extra}, config=config_file)
+        return func(*args, **kwargs)
+
+    return wrapper  # type: ignore[return-value]
+
+
+class ArchiverGroup(click.Group):
+    """Turns our own errors into one line on stderr and exit 1; bugs keep their traceback."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except ArchiverError as exc:
+            raise click.ClickException(str(exc)) from exc
+
+
+@click.group(cls=ArchiverGroup)
+@click.version_option(__version__, prog_name="embed-archiver")
+@click.option("-v", "--verbose", count=True, help="More log output (-vv for debug)")
+def cli(verbose: int) -> None:
+    """Preserve the social-media posts embedded in news articles.
+
+    Find every embedded post, capture it in a real browser with its media, metadata and
+    traffic, and keep it all content-addressed in a SQLite archive, with its history.
+    """
+    level = logging.WARNING - 10 * verbose
+    logging.basicConfig(
+        level=max(level, logging.DEBUG),
+        stream=sys.stderr,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )

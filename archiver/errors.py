@@ -1,0 +1,55 @@
+"""The errors embed-archiver raises on purpose.
+
+    ArchiverError               anything we report as a one-line message
+    ├── SettingsError           a bad flag, environment variable or config file
+    ├── BrowserNotFound         no Chromium to drive, and how to get one
+    ├── StoreError              the archive home or database is unusable
+    ├── InputError              a source that cannot be read as an article
+    │   └── FetchError          the network or the server said no (DNS, 404, timeout, too big)
+    └── CaptureError            a post could not be captured, for a reason on our side or the network's
+        └── PostGone            the platform says the post is gone (deleted, suspended, protected...):
+                                a *result* to record, not a bug
+
+Anything else escaping is a bug and deserves its traceback.
+"""
+
+from __future__ import annotations
+
+
+class ArchiverError(Exception):
+    """Base class: the message is meant for the user, on one line."""
+
+
+class SettingsError(ArchiverError):
+    pass
+
+
+class BrowserNotFound(ArchiverError):
+    pass
+
+
+class StoreError(ArchiverError):
+    pass
+
+
+class InputError(ArchiverError):
+    pass
+
+
+class FetchError(InputError):
+    def __init__(self, message: str, status: int | None = None) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+class CaptureError(ArchiverError):
+    pass
+
+
+class PostGone(CaptureError):
+    """The platform itself says the post is not there: status is one of POST_STATUSES."""
+
+    def __init__(self, status: str, message: str, http_status: int | None = None) -> None:
+        super().__init__(message)
+        self.status = status
+        self.http_status = http_status

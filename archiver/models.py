@@ -1,0 +1,98 @@
+"""The shared vocabulary: what flows between discovery, capture, the pipeline and the store."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+# Where an embed was found in the article.
+SOURCES = ("blockquote", "iframe", "widget", "text", "link")
+
+# A post's status, as the platform tells it (never guessed: a network error is "unknown").
+POST_STATUSES = ("live", "deleted", "suspended", "protected", "unavailable", "unresolved", "unknown")
+
+# The kinds of file a capture keeps.
+ARTIFACT_KINDS = ("screenshot", "dom", "mhtml", "media", "metadata", "raw", "warc", "html")
+
+
+@dataclass(frozen=True)
+class Article:
+    """A fetched article: its bytes exactly as served, and what we know of them."""
+
+    url: str
+    final_url: str
+    body: bytes
+    content_type: str = ""
+    status: int = 200
+    title: str | None = None
+
+
+@dataclass(frozen=True)
+class Embed:
+    """One post an article embeds (or, with source="link", merely links).
+
+    Only `platform`, `url` and `source` are always known; the rest is what the embed itself
+    carries, extracted leniently. `post_id` is None while unknown (a flattened tweet whose
+    only trace is a pic.twitter.com link until that link is resolved).
+    """
+
+    platform: str
+    post_id: str | None
+    url: str
+    source: str
+    where: str = "dom"  # dom | attribute | textarea | noscript | template | script | text
+    author_name: str | None = None
+    author_handle: str | None = None
+    date_text: str | None = None
+    text: str | None = None
+    media_links: tuple[str, ...] = ()
+    raw: str = ""
+    positions: tuple[int, ...] = ()
+
+    @property
+    def key(self) -> tuple[str, str]:
+        """What makes two embeds the same post."""
+        return (self.platform, self.post_id or self.url)
+
+    def to_dict(self) -> dict[str, Any]:
+        d = asdict(self)
+        d["media_links"] = list(self.media_links)
+        d["positions"] = list(self.positions)
+        return d
+
+
+@dataclass(frozen=True)
+class Artifact:
+    """A file a capture produced, before it is stored (the store names it by its SHA-256)."""
+
+    kind: str
+    data: bytes
+    mime: str
+    source_url: str | None = None
+
+
+@dataclass
+class PostData:
+    """A post's structured data, normalized the same way for every platform.
+
+    `raw` is the platform's answer exactly as received (kept as its own blob).
+    """
+
+    platform: str
+    post_id: str
+    url: str
+    author_name: str | None = None
+    author_handle: str | None = None
+    created_at: str | None = None
+    text: str | None = None
+    lang: str | None = None
+    media: list[dict[str, Any]] = field(default_factory=list)
+    counts: dict[str, int] = field(default_factory=dict)
+    extra: dict[str, Any] = field(default_factory=dict)
+    raw: bytes = b""
+
+    def normalized(self) -> dict[str, Any]:
+        """Everything but the raw bytes: what the content hash is computed over."""
+        d = asdict(self)
+        d.pop("raw")
+        return d

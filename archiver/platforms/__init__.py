@@ -1,0 +1,24 @@
+"""The registry: every platform embed-archiver knows. Adding one is a module plus a line here."""
+
+from __future__ import annotations
+
+from archiver.platforms import twitter
+from archiver.platforms.base import Platform
+
+PLATFORMS: tuple[Platform, ...] = (twitter.PLATFORM,)
+
+
+def get(name: str) -> Platform:
+    for platform in PLATFORMS:
+        if platform.name == name:
+            return platform
+    raise KeyError(name)
+
+
+def match_url(url: str) -> tuple[Platform, str] | None:
+    """Which platform's post `url` is, with the post id; None when it is no known post URL."""
+    for platform in PLATFORMS:
+        post_id = platform.match(url)
+        if post_id:
+            return platform, post_id
+    return None

@@ -1,0 +1,72 @@
+"""What a platform module declares.
+
+Each module in this package builds one `Platform` value named PLATFORM and the registry in
+`__init__.py` lists them. A platform says, as data where it can:
+
+- how its post URLs look (`url_patterns`, each with a named group `id`), and how to build the
+  canonical URL from an id;
+- how its embeds look in an article: the classes of its blockquote/div placeholders and the
+  attributes that carry the post URL, and the iframe/script URLs its embed code writes
+  (discover.py runs these declarations over the article and its hidden places);
+- its own embed view (`embed_url`), which capture renders in the browser, and the CSS selector
+  that is there once the embed has really rendered;
+- optionally, how to fetch its structured data over HTTP (`fetch_data`), raising PostGone
+  when the platform says the post is gone.
+
+Only `name`, `url_patterns` and `canonical_url` are required; everything else degrades.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Awaitable, Callable, Iterable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import httpx
+
+    from archiver.models import Embed, PostData
+
+FetchData = Callable[["httpx.AsyncClient", str], Awaitable["PostData"]]
+# A custom detector: given the discovery document (see discover.py), yields embeds.
+Detector = Callable[[Any], Iterable["Embed"]]
+
+
+@dataclass(frozen=True)
+class Platform:
+    name: str
+    url_patterns: tuple[str, ...]
+    canonical_url: Callable[[str], str]
+    # Markup of the platform's embed code.
+    embed_classes: tuple[str, ...] = ()  # class of a blockquote/div placeholder
+    url_attributes: tuple[str, ...] = ("cite", "data-href")  # where that element keeps the URL
+    iframe_patterns: tuple[str, ...] = ()  # iframe src patterns, named group `id`
+    detectors: tuple[Detector, ...] = ()  # anything the declarations above cannot say
+    # Capture.
+    embed_url: Callable[[str], str | None] | None = None
+    render_selector: str | None = None  # present once the embed view has rendered
+    fetch_data: FetchData | None = None
+    # (url, expected post_id) pairs: every platform's examples are tested against every other.
+    examples: tuple[tuple[str, str], ...] = ()
+    _compiled: tuple[re.Pattern[str], ...] = field(default=(), init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        compiled = tuple(re.compile(p, re.IGNORECASE) for p in self.url_patterns)
+        object.__setattr__(self, "_compiled", compiled)
+
+    def match(self, url: str) -> str | None:
+        """The post id if `url` is one of this platform's post URLs, else None."""
+        for pattern in self._compiled:
+            m = pattern.search(url)
+            if m:
+                return m.group("id")
+        return None
+
+    def view_url(self, post_id: str) -> str:
+        """What capture renders: the embed view if the platform has one, else the post itself."""
+        if self.embed_url is not None:
+            url = self.embed_url(post_id)
+            if url:
+                return url
+        return self.canonical_url(post_id)
