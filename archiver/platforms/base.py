@@ -5,9 +5,12 @@ Each module in this package builds one `Platform` value named PLATFORM and the r
 
 - how its post URLs look (`url_patterns`, each with a named group `id`), and how to build the
   canonical URL from an id;
-- how its embeds look in an article: the classes of its blockquote/div placeholders and the
-  attributes that carry the post URL, and the iframe/script URLs its embed code writes
-  (discover.py runs these declarations over the article and its hidden places);
+- how its embeds look in an article: the classes of its blockquote/div placeholders (and the
+  tag names of custom elements such as `amp-twitter`) with the attributes that carry the post
+  URL or id, attributes distinctive enough to mark an embed on any element
+  (`data-telegram-post`), the iframe URLs its embed code writes, and the short links that
+  redirect to its posts (discover.py runs these declarations over the article and its hidden
+  places; anything they cannot say goes in a `detectors` function);
 - its own embed view (`embed_url`), which capture renders in the browser, and the CSS selector
   that is there once the embed has really rendered;
 - optionally, how to fetch its structured data over HTTP (`fetch_data`), raising PostGone
@@ -40,8 +43,15 @@ class Platform:
     canonical_url: Callable[[str], str]
     # Markup of the platform's embed code.
     embed_classes: tuple[str, ...] = ()  # class of a blockquote/div placeholder
-    url_attributes: tuple[str, ...] = ("cite", "data-href")  # where that element keeps the URL
-    iframe_patterns: tuple[str, ...] = ()  # iframe src patterns, named group `id`
+    embed_tags: tuple[str, ...] = ()  # custom elements that are embeds (amp-twitter)
+    # Where an embed_classes/embed_tags element keeps the post: a URL, or a bare id (see post_id).
+    url_attributes: tuple[str, ...] = ("cite", "data-href")
+    # Attributes that mark an embed on ANY element (data-tweet-id, data-telegram-post): URL or id.
+    id_attributes: tuple[str, ...] = ()
+    # iframe src patterns: named group `id`, or `url` holding the (percent-encoded) post URL.
+    iframe_patterns: tuple[str, ...] = ()
+    # Short links that redirect to this platform's posts (t.co, youtu.be): resolve.py follows them.
+    short_links: tuple[str, ...] = ()
     detectors: tuple[Detector, ...] = ()  # anything the declarations above cannot say
     # Capture.
     embed_url: Callable[[str], str | None] | None = None
@@ -50,10 +60,16 @@ class Platform:
     # (url, expected post_id) pairs: every platform's examples are tested against every other.
     examples: tuple[tuple[str, str], ...] = ()
     _compiled: tuple[re.Pattern[str], ...] = field(default=(), init=False, repr=False, compare=False)
+    iframe_res: tuple[re.Pattern[str], ...] = field(default=(), init=False, repr=False, compare=False)
+    short_link_res: tuple[re.Pattern[str], ...] = field(default=(), init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        compiled = tuple(re.compile(p, re.IGNORECASE) for p in self.url_patterns)
-        object.__setattr__(self, "_compiled", compiled)
+        def compile_all(patterns: tuple[str, ...]) -> tuple[re.Pattern[str], ...]:
+            return tuple(re.compile(p, re.IGNORECASE) for p in patterns)
+
+        object.__setattr__(self, "_compiled", compile_all(self.url_patterns))
+        object.__setattr__(self, "iframe_res", compile_all(self.iframe_patterns))
+        object.__setattr__(self, "short_link_res", compile_all(self.short_links))
 
     def match(self, url: str) -> str | None:
         """The post id if `url` is one of this platform's post URLs, else None."""
@@ -62,6 +78,20 @@ class Platform:
             if m:
                 return m.group("id")
         return None
+
+    def post_id(self, value: str) -> str | None:
+        """The post id in `value`, a post URL or a bare id (checked by rebuilding its URL)."""
+        value = value.strip()
+        if not value:
+            return None
+        found = self.match(value)
+        if found is None and "://" not in value and not value.startswith("//") and len(value) <= 200:
+            try:
+                rebuilt = self.match(self.canonical_url(value))
+            except (ValueError, KeyError):
+                return None
+            found = rebuilt if rebuilt is not None and rebuilt.lower() == value.lower() else None
+        return found
 
     def view_url(self, post_id: str) -> str:
         """What capture renders: the embed view if the platform has one, else the post itself."""
