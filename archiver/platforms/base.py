@@ -53,6 +53,9 @@ class Platform:
     # Short links that redirect to this platform's posts (t.co, youtu.be): resolve.py follows them.
     short_links: tuple[str, ...] = ()
     detectors: tuple[Detector, ...] = ()  # anything the declarations above cannot say
+    # Builds the id from a url_patterns match when it is no single `id` group (Bluesky's
+    # handle/rkey, a Reddit thread/comment); None rejects the match. Default: the `id` group.
+    make_id: Callable[[re.Match[str]], str | None] | None = None
     # Capture.
     embed_url: Callable[[str], str | None] | None = None
     render_selector: str | None = None  # present once the embed view has rendered
@@ -76,7 +79,9 @@ class Platform:
         for pattern in self._compiled:
             m = pattern.search(url)
             if m:
-                return m.group("id")
+                post_id = m.group("id") if self.make_id is None else self.make_id(m)
+                if post_id:
+                    return post_id
         return None
 
     def post_id(self, value: str) -> str | None:
