@@ -52,6 +52,8 @@ class Platform:
     iframe_patterns: tuple[str, ...] = ()
     # Short links that redirect to this platform's posts (t.co, youtu.be): resolve.py follows them.
     short_links: tuple[str, ...] = ()
+    # Query parameters that are part of a post URL (YouTube's v, list); others are tracking noise.
+    url_query: tuple[str, ...] = ()
     detectors: tuple[Detector, ...] = ()  # anything the declarations above cannot say
     # Builds the id from a url_patterns match when it is no single `id` group (Bluesky's
     # handle/rkey, a Reddit thread/comment); None rejects the match. Default: the `id` group.
