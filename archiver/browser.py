@@ -12,9 +12,9 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
-from archiver.errors import BrowserNotFound
+from archiver.errors import BrowserError, BrowserNotFound, SettingsError
 
 if TYPE_CHECKING:
     from playwright.async_api import Browser, Playwright
@@ -61,6 +61,7 @@ def find_browser(
 ) -> FoundBrowser:
     """Pick the browser executable, in the documented order."""
     if explicit:
+        explicit = os.path.expanduser(explicit)
         path = which(explicit) if os.sep not in explicit else explicit
         if not path or not os.access(path, os.X_OK) or not Path(path).is_file():
             raise BrowserNotFound(f"browser not found or not executable: {explicit}")
@@ -74,47 +75,82 @@ def find_browser(
     raise BrowserNotFound(HOW_TO_GET_ONE)
 
 
-def launch_args(running_as_root: bool | None = None) -> list[str]:
-    if running_as_root is None:
-        running_as_root = hasattr(os, "geteuid") and os.geteuid() == 0
+def running_as_root() -> bool:
+    return hasattr(os, "geteuid") and os.geteuid() == 0
+
+
+def launch_args(as_root: bool | None = None) -> list[str]:
+    if as_root is None:
+        as_root = running_as_root()
     args = list(CLOSED_NETWORK_FLAGS)
-    if running_as_root:
+    if as_root:
         # Chromium's sandbox refuses to run as root; elsewhere we keep it.
         args.append("--no-sandbox")
     return args
 
 
-def playwright_proxy(proxy: str | None, env: Mapping[str, str] | None = None) -> dict[str, str] | None:
-    """Settings' proxy URL in Playwright's form (credentials split out, NO_PROXY as bypass)."""
+def playwright_proxy(settings: Settings, env: Mapping[str, str] | None = None) -> dict[str, str] | None:
+    """The proxy in effect, in Playwright's form (credentials split out).
+
+    Our own setting carries all traffic, with no exceptions. A proxy taken from the standard
+    HTTPS_PROXY/HTTP_PROXY variables comes with their NO_PROXY list as the browser's bypass,
+    as the HTTP client honours it.
+    """
+    env = os.environ if env is None else env
+    proxy, origin = settings.proxy_origin(env)
     if not proxy:
         return None
-    env = os.environ if env is None else env
     parts = urlsplit(proxy)
-    server = f"{parts.scheme}://{parts.hostname}" + (f":{parts.port}" if parts.port else "")
-    result = {"server": server}
+    scheme = parts.scheme.lower()
+    if scheme == "socks5h":  # Chromium always resolves names through a SOCKS5 proxy
+        scheme = "socks5"
+    host = f"[{parts.hostname}]" if parts.hostname and ":" in parts.hostname else parts.hostname
+    result = {"server": f"{scheme}://{host}" + (f":{parts.port}" if parts.port else "")}
     if parts.username:
-        result["username"] = parts.username
-        result["password"] = parts.password or ""
+        if scheme == "socks5":
+            raise SettingsError("the browser cannot log in to a SOCKS5 proxy: use one without a password")
+        result["username"] = unquote(parts.username)
+        result["password"] = unquote(parts.password or "")
     bypass = env.get("NO_PROXY") or env.get("no_proxy")
-    if bypass:
+    if origin != "setting" and bypass:
         result["bypass"] = bypass
     return result
 
 
-async def launch(pw: Playwright, settings: Settings) -> tuple[Browser, FoundBrowser]:
-    """Launch headless Chromium per `settings`; returns the browser and which one it is."""
-    found = find_browser(settings.browser, pw.chromium.executable_path)
-    kwargs: dict[str, Any] = {
+def launch_options(settings: Settings, found: FoundBrowser, as_root: bool | None = None) -> dict[str, Any]:
+    """Keyword arguments for Playwright's chromium.launch()."""
+    if as_root is None:
+        as_root = running_as_root()
+    options: dict[str, Any] = {
         "executable_path": found.path,
         "headless": True,
-        "args": launch_args(),
+        "args": launch_args(as_root),
+        # Playwright turns the sandbox off unless asked; only root must go without it.
+        "chromium_sandbox": not as_root,
         "timeout": settings.page_timeout * 1000,
     }
-    proxy = playwright_proxy(settings.effective_proxy())
+    proxy = playwright_proxy(settings)
     if proxy:
-        kwargs["proxy"] = proxy
-    browser = await pw.chromium.launch(**kwargs)
+        options["proxy"] = proxy
+    return options
+
+
+async def launch(pw: Playwright, settings: Settings) -> tuple[Browser, FoundBrowser]:
+    """Launch headless Chromium per `settings`; returns the browser and which one it is."""
+    from playwright.async_api import Error as PlaywrightError
+
+    found = find_browser(settings.browser, pw.chromium.executable_path)
+    try:
+        browser = await pw.chromium.launch(**launch_options(settings, found))
+    except PlaywrightError as exc:
+        raise BrowserError(f"{found.path} would not start: {first_line(exc.message)}") from exc
     return browser, found
+
+
+def first_line(message: str) -> str:
+    """Playwright's messages run to many lines of call log; the first one says what happened."""
+    lines = [line.strip() for line in message.strip().splitlines() if line.strip()]
+    return lines[0] if lines else "unknown error"
 
 
 def context_options(settings: Settings) -> dict[str, Any]:

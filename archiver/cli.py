@@ -6,6 +6,7 @@ import functools
 import logging
 import sys
 from collections.abc import Callable
+from dataclasses import fields
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -13,12 +14,13 @@ import click
 
 from archiver import __version__
 from archiver.errors import ArchiverError
-from archiver.settings import load_settings
+from archiver.settings import Settings, load_settings
 
 F = TypeVar("F", bound=Callable[..., Any])
 
-# Settings each command can take as a flag; the rest come from ARCHIVER_* or the config file.
-_SETTING_FLAGS = ("home", "browser", "proxy", "ca_bundle", "user_agent", "page_timeout", "fetch_timeout")
+# A command's keyword arguments named like a Settings field are settings: the shared flags below,
+# and any a command adds itself (say `--concurrency`). The rest come from ARCHIVER_* or the config.
+_SETTING_NAMES = frozenset(f.name for f in fields(Settings))
 
 
 def settings_options(func: F) -> F:
@@ -32,7 +34,7 @@ def settings_options(func: F) -> F:
         help="TOML config file [HOME/config.toml]",
     )
     @click.option("--browser", help="Chromium/Chrome executable to drive")
-    @click.option("--proxy", help="Proxy URL for all traffic (http://, https://, socks5://)")
+    @click.option("--proxy", help="Proxy URL for all traffic (http://, https://, socks5://, socks5h://)")
     @click.option(
         "--ca-bundle",
         type=click.Path(dir_okay=False, path_type=Path),
@@ -43,9 +45,8 @@ def settings_options(func: F) -> F:
     @click.option("--fetch-timeout", type=float, help="Seconds for one HTTP request")
     @functools.wraps(func)
     def wrapper(*args: Any, config_file: Path | None, **kwargs: Any) -> Any:
-        flags = {name: kwargs.pop(name) for name in _SETTING_FLAGS}
-        extra = {name: kwargs.pop(name) for name in ("concurrency",) if name in kwargs}
-        kwargs["settings"] = load_settings({**flags, **extra}, config=config_file)
+        flags = {name: kwargs.pop(name) for name in list(kwargs) if name in _SETTING_NAMES}
+        kwargs["settings"] = load_settings(flags, config=config_file)
         return func(*args, **kwargs)
 
     return wrapper  # type: ignore[return-value]
@@ -76,3 +77,30 @@ def cli(verbose: int) -> None:
         stream=sys.stderr,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
+
+
+@cli.command()
+@settings_options
+@click.option("--find", is_flag=True, help="Only print the browser's path (exit 1 when there is none)")
+def doctor(settings: Settings, find: bool) -> None:
+    """Check the set-up: which browser, its version, the proxy, the archive home, a test render.
+
+    Exits non-zero, with one line saying why, when no browser is found or it cannot render.
+
+    Usage: archiver doctor [--browser PATH] [--proxy URL]
+    """
+    from archiver import doctor as checks
+
+    if find:
+        click.echo(checks.locate_browser(settings).path)
+        return
+    proxy, origin = settings.proxy_origin()
+    from_env = f" (from {origin})" if origin and origin != "setting" else ""
+    click.echo(f"proxy    {proxy or 'none'}{from_env}")
+    home = settings.home.resolve()
+    click.echo(f"home     {home}" + ("" if home.is_dir() else " (not created yet)"))
+    found = checks.locate_browser(settings)
+    click.echo(f"browser  {found.path} ({checks.HOW_FOUND[found.how]})")
+    result = checks.check_render(settings)
+    click.echo(f"version  {result.version}")
+    click.echo(f"render   ok: a {result.width}x{result.height} test page, its pixels as expected")

@@ -2,7 +2,8 @@
 
     ArchiverError               anything we report as a one-line message
     ├── SettingsError           a bad flag, environment variable or config file
-    ├── BrowserNotFound         no Chromium to drive, and how to get one
+    ├── BrowserError            the browser would not start, or started and would not render
+    │   └── BrowserNotFound     no Chromium to drive, and how to get one
     ├── StoreError              the archive home or database is unusable
     ├── InputError              a source that cannot be read as an article
     │   └── FetchError          the network or the server said no (DNS, 404, timeout, too big)
@@ -24,7 +25,11 @@ class SettingsError(ArchiverError):
     pass
 
 
-class BrowserNotFound(ArchiverError):
+class BrowserError(ArchiverError):
+    pass
+
+
+class BrowserNotFound(BrowserError):
     pass
 
 

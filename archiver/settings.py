@@ -1,17 +1,20 @@
 """One Settings value, built once and passed into everything.
 
 Precedence, highest first: command-line options, ARCHIVER_* environment variables, the TOML
-config file (--config, else ARCHIVER_HOME/config.toml when present), the defaults below.
+config file (--config or ARCHIVER_CONFIG, else ARCHIVER_HOME/config.toml when present), the
+defaults below.
 """
 
 from __future__ import annotations
 
+import math
 import os
 import sys
 from collections.abc import Mapping
 from dataclasses import dataclass, fields, replace
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from archiver.errors import SettingsError
 
@@ -20,12 +23,17 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover
     import tomli as tomllib
 
+PROXY_SCHEMES = ("http", "https", "socks5", "socks5h")
+
+# The standard variables, in the order we pick one when our own proxy is unset.
+PROXY_ENV = ("HTTPS_PROXY", "https_proxy", "ALL_PROXY", "all_proxy", "HTTP_PROXY", "http_proxy")
+
 
 @dataclass(frozen=True)
 class Settings:
     home: Path = Path("archive")
-    browser: str | None = None  # path to a Chromium/Chrome executable
-    proxy: str | None = None  # http://, https:// or socks5:// URL for all traffic
+    browser: str | None = None  # path (or PATH name) of a Chromium/Chrome executable
+    proxy: str | None = None  # http://, https://, socks5:// or socks5h:// URL for all traffic
     ca_bundle: Path | None = None  # extra CA to trust (a TLS-intercepting proxy)
     user_agent: str = (
         "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) "
@@ -49,36 +57,95 @@ class Settings:
     def blobs_path(self) -> Path:
         return self.home / "blobs"
 
-    def effective_proxy(self, env: Mapping[str, str] | None = None) -> str | None:
-        """The proxy to use: ours, else the standard HTTPS_PROXY/HTTP_PROXY/ALL_PROXY."""
+    def proxy_origin(self, env: Mapping[str, str] | None = None) -> tuple[str | None, str | None]:
+        """The proxy in effect and where it came from ("setting" or the variable's name).
+
+        Ours wins; else the standard HTTPS_PROXY / ALL_PROXY / HTTP_PROXY. A value without a
+        scheme ("proxy:3128") means http://, as curl and httpx read it.
+        """
         if self.proxy:
-            return self.proxy
+            return self.proxy, "setting"
         env = os.environ if env is None else env
-        for name in ("HTTPS_PROXY", "https_proxy", "ALL_PROXY", "all_proxy", "HTTP_PROXY", "http_proxy"):
-            if env.get(name):
-                return env[name]
-        return None
+        for name in PROXY_ENV:
+            value = env.get(name, "").strip()
+            if value:
+                return (value if "://" in value else f"http://{value}"), name
+        return None, None
+
+    def effective_proxy(self, env: Mapping[str, str] | None = None) -> str | None:
+        """The proxy to use: ours, else the standard HTTPS_PROXY/ALL_PROXY/HTTP_PROXY."""
+        return self.proxy_origin(env)[0]
 
 
 _FIELDS = {f.name: f for f in fields(Settings)}
+_DEFAULTS = Settings()
+_PATHS = ("home", "ca_bundle", "storage_state")
+_OPTIONAL_STRINGS = ("browser", "proxy")
 
 
-def _coerce(name: str, value: Any) -> Any:
-    default = getattr(Settings(), name)
-    if value is None or value == "":
-        return None if default is None or name in ("browser", "proxy") else default
+def _coerce(name: str, value: Any, where: str) -> Any:
+    """`value` as the type of setting `name`; strings (flags, environment) are parsed."""
+    default = getattr(_DEFAULTS, name)
+    bad = SettingsError(f"{where}: setting {name!r} cannot be {value!r}")
+    if isinstance(value, str) and value.strip() == "" and (name in _OPTIONAL_STRINGS or name in _PATHS):
+        return None if default is None else default
+    if name in _PATHS or name in _OPTIONAL_STRINGS or isinstance(default, str):
+        if not isinstance(value, str):
+            raise bad
+        return Path(os.path.expanduser(value)) if name in _PATHS else value
+    if isinstance(value, bool):  # TOML true/false is no number
+        raise bad
     try:
-        if name in ("home", "ca_bundle", "storage_state"):
-            return Path(os.path.expanduser(str(value)))
-        if isinstance(default, bool):
-            return str(value).lower() in ("1", "true", "yes", "on")
-        if isinstance(default, int):
-            return int(value)
-        if isinstance(default, float):
-            return float(value)
-        return str(value)
+        number = int(value) if isinstance(default, int) else float(value)
     except (TypeError, ValueError):
-        raise SettingsError(f"setting {name!r}: cannot use {value!r}") from None
+        raise bad from None
+    if isinstance(default, int) and isinstance(value, float) and value != number:
+        raise bad
+    if not math.isfinite(number) or number < 0:
+        raise bad
+    return number
+
+
+def _check(settings: Settings) -> Settings:
+    for name in ("fetch_timeout", "page_timeout", "capture_timeout", "max_article_bytes", "max_media_bytes"):
+        if getattr(settings, name) <= 0:
+            raise SettingsError(f"setting {name!r} must be greater than 0")
+    for name in ("concurrency", "per_host"):
+        if getattr(settings, name) < 1:
+            raise SettingsError(f"setting {name!r} must be at least 1")
+    if settings.proxy is not None:
+        check_proxy_url(settings.proxy)
+    if settings.ca_bundle is not None and not settings.ca_bundle.is_file():
+        raise SettingsError(f"CA bundle not found: {settings.ca_bundle}")
+    return settings
+
+
+def check_proxy_url(url: str) -> None:
+    """A SettingsError unless `url` is a proxy URL both httpx and Chromium can use."""
+    try:
+        parts = urlsplit(url)
+        port = parts.port
+    except ValueError:
+        raise SettingsError(f"proxy {url!r} is not a URL") from None
+    if parts.scheme.lower() not in PROXY_SCHEMES or not parts.hostname:
+        raise SettingsError(f"proxy {url!r} must look like http://host:port, https://... or socks5://...")
+    if port is None and parts.scheme.lower().startswith("socks"):
+        raise SettingsError(f"proxy {url!r} needs a port")
+
+
+def _read_config(path: Path) -> dict[str, Any]:
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise SettingsError(f"config file not found: {path}") from None
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise SettingsError(f"config file {path} is not valid TOML: {exc}") from None
+    except OSError as exc:
+        raise SettingsError(f"config file {path} cannot be read: {exc.strerror or exc}") from None
+    unknown = sorted(set(data) - set(_FIELDS))
+    if unknown:
+        raise SettingsError(f"config file {path}: unknown setting(s) {', '.join(unknown)}")
+    return data
 
 
 def load_settings(
@@ -88,32 +155,25 @@ def load_settings(
 ) -> Settings:
     """Build Settings from options (None means 'not given'), the environment and a config file."""
     options = {k: v for k, v in (options or {}).items() if v is not None}
+    unknown = sorted(set(options) - set(_FIELDS))
+    if unknown:
+        raise TypeError(f"not settings: {', '.join(unknown)}")  # a caller's bug, not the user's
     env = os.environ if env is None else env
     from_env = {
         name: env[f"ARCHIVER_{name.upper()}"] for name in _FIELDS if env.get(f"ARCHIVER_{name.upper()}")
     }
-    home = Path(options.get("home") or from_env.get("home") or Settings.home)
-    config_path = config or (Path(env["ARCHIVER_CONFIG"]) if env.get("ARCHIVER_CONFIG") else None)
-    from_file: dict[str, Any] = {}
-    if config_path is not None or (home / "config.toml").is_file():
-        path = config_path or home / "config.toml"
-        try:
-            from_file = tomllib.loads(Path(path).read_text(encoding="utf-8"))
-        except FileNotFoundError:
-            raise SettingsError(f"config file not found: {path}") from None
-        except (tomllib.TOMLDecodeError, UnicodeDecodeError, IsADirectoryError) as exc:
-            raise SettingsError(f"config file {path} is not valid TOML: {exc}") from None
-        unknown = sorted(set(from_file) - set(_FIELDS))
-        if unknown:
-            raise SettingsError(f"config file {path}: unknown setting(s) {', '.join(unknown)}")
+    home = Path(os.path.expanduser(str(options.get("home") or from_env.get("home") or _DEFAULTS.home)))
+    if config is None and env.get("ARCHIVER_CONFIG"):
+        config = Path(os.path.expanduser(env["ARCHIVER_CONFIG"]))
+    if config is None and (home / "config.toml").is_file():
+        config = home / "config.toml"
+    from_file = _read_config(config) if config is not None else {}
     merged: dict[str, Any] = {}
-    for layer in (from_file, from_env, options):
+    for layer, where in (
+        (from_file, f"config file {config}"),
+        (from_env, "environment"),
+        (options, "option"),
+    ):
         for name, value in layer.items():
-            if name in _FIELDS:
-                merged[name] = _coerce(name, value)
-    settings = replace(Settings(), **merged)
-    if settings.concurrency < 1:
-        raise SettingsError("concurrency must be at least 1")
-    if settings.ca_bundle is not None and not settings.ca_bundle.is_file():
-        raise SettingsError(f"CA bundle not found: {settings.ca_bundle}")
-    return settings
+            merged[name] = value if isinstance(value, Path) else _coerce(name, value, where)
+    return _check(replace(_DEFAULTS, **merged))

@@ -1,0 +1,256 @@
+"""The HTTP client (httpx), and reading an article from a URL, a file or standard input.
+
+Every client comes from make_client / make_async_client, so one place decides the timeouts,
+redirects, user agent, proxy and trusted CAs. A `transport` passed in (httpx.MockTransport in
+tests, the offline world's) stands for the whole network: no proxy is mounted in front of it.
+"""
+
+from __future__ import annotations
+
+import codecs
+import html
+import re
+import ssl
+import sys
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import Any, BinaryIO
+from urllib.parse import urlsplit
+
+import certifi
+import httpx
+
+from archiver.errors import FetchError, InputError, SettingsError
+from archiver.models import Article
+from archiver.settings import Settings
+
+MAX_REDIRECTS = 10
+ACCEPT = "text/html,application/xhtml+xml,text/plain;q=0.9,*/*;q=0.5"
+HTML_TYPES = ("text/html", "application/xhtml+xml")
+TEXT_TYPES = ("text/plain",)  # an article pasted or saved as flattened text
+_URL_LIKE = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
+_HOST_LIKE = re.compile(r"^(www\.)?[\w-]+(\.[\w-]+)+(/|$)")
+_TITLE = re.compile(rb"<title[^>]*>(.*?)</title\s*>", re.IGNORECASE | re.DOTALL)
+_CHUNK = 64 * 1024
+
+
+def ssl_context(settings: Settings) -> ssl.SSLContext | bool:
+    """What the client verifies servers against: certifi and the system store, plus our CA.
+
+    True (httpx's own default, certifi) when no extra CA bundle is set.
+    """
+    if settings.ca_bundle is None:
+        return True
+    context = ssl.create_default_context(cafile=certifi.where())
+    context.set_default_verify_paths()
+    try:
+        context.load_verify_locations(cafile=str(settings.ca_bundle))
+    except (ssl.SSLError, OSError) as exc:
+        reason = getattr(exc, "reason", None) or getattr(exc, "strerror", None) or exc
+        raise SettingsError(f"CA bundle {settings.ca_bundle} is not usable: {reason}") from None
+    return context
+
+
+def _client_options(settings: Settings) -> dict[str, Any]:
+    return {
+        "timeout": httpx.Timeout(settings.fetch_timeout),
+        "follow_redirects": True,
+        "max_redirects": MAX_REDIRECTS,
+        "headers": {"User-Agent": settings.user_agent},
+        "verify": ssl_context(settings),
+        # With no proxy of our own, httpx reads HTTPS_PROXY/HTTP_PROXY/ALL_PROXY and NO_PROXY.
+        "trust_env": True,
+    }
+
+
+def _proxy(settings: Settings) -> str | None:
+    # Only our own setting is passed explicitly: it then carries every request, NO_PROXY or
+    # not. The standard variables are left to httpx, which also honours NO_PROXY for them.
+    return settings.proxy
+
+
+def make_client(settings: Settings, transport: httpx.BaseTransport | None = None) -> httpx.Client:
+    """The synchronous HTTP client for `settings`."""
+    options = _client_options(settings)
+    try:
+        if transport is not None:
+            return httpx.Client(transport=transport, **options)
+        return httpx.Client(proxy=_proxy(settings), **options)
+    except ValueError as exc:  # a proxy URL httpx cannot use, ours or the environment's
+        raise SettingsError(f"proxy not usable: {exc}") from None
+
+
+def make_async_client(
+    settings: Settings, transport: httpx.AsyncBaseTransport | None = None
+) -> httpx.AsyncClient:
+    """The asynchronous HTTP client for `settings`, configured like make_client's."""
+    options = _client_options(settings)
+    try:
+        if transport is not None:
+            return httpx.AsyncClient(transport=transport, **options)
+        return httpx.AsyncClient(proxy=_proxy(settings), **options)
+    except ValueError as exc:
+        raise SettingsError(f"proxy not usable: {exc}") from None
+
+
+def check_url(url: str) -> None:
+    """An InputError unless `url` is an http(s) URL with a host."""
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 - raises on a bad port
+    except ValueError:
+        raise InputError(f"not a valid URL: {url}") from None
+    if parts.scheme.lower() not in ("http", "https"):
+        raise InputError(f"only http:// and https:// URLs can be fetched, not {url}")
+    if not parts.hostname:
+        raise InputError(f"URL has no host: {url}")
+
+
+def fetch_article(client: httpx.Client, url: str, settings: Settings) -> Article:
+    """GET `url` as an article: an HTML page (or plain text), at most settings.max_article_bytes."""
+    check_url(url)
+    limit = settings.max_article_bytes
+    try:
+        with client.stream("GET", url, headers={"Accept": ACCEPT}) as response:
+            final_url = str(response.url)
+            if not 200 <= response.status_code < 300:
+                raise FetchError(
+                    f"HTTP {response.status_code} {response.reason_phrase} for {final_url}",
+                    status=response.status_code,
+                )
+            content_type = response.headers.get("content-type", "")
+            _check_type(_mime(content_type), final_url)
+            declared = response.headers.get("content-length", "")
+            if declared.isdigit() and int(declared) > limit:
+                raise FetchError(f"page larger than {_megabytes(limit)} MB: {final_url}")
+            body = _read_capped(response.iter_bytes(), limit, f"page larger than {_megabytes(limit)} MB")
+            status = response.status_code
+    except httpx.TooManyRedirects:
+        raise FetchError(f"more than {MAX_REDIRECTS} redirects fetching {url}") from None
+    except httpx.TimeoutException:
+        raise FetchError(f"timed out after {settings.fetch_timeout:g}s fetching {url}") from None
+    except httpx.ProxyError as exc:
+        raise FetchError(f"proxy refused {url}: {_one_line(exc)}") from None
+    except httpx.ConnectError as exc:
+        raise FetchError(f"cannot connect to {urlsplit(url).hostname}: {_one_line(exc)}") from None
+    except httpx.UnsupportedProtocol as exc:  # a redirect to ftp:// and the like
+        raise FetchError(f"cannot follow {url}: {_one_line(exc)}") from None
+    except httpx.HTTPError as exc:
+        raise FetchError(f"network error fetching {url}: {_one_line(exc)}") from None
+    if not content_type:
+        content_type = _sniff(body, final_url)
+    return Article(
+        url=url,
+        final_url=final_url,
+        body=body,
+        content_type=content_type,
+        status=status,
+        title=extract_title(body, content_type),
+    )
+
+
+def read_source(
+    source: str,
+    client_factory: Callable[[], httpx.Client],
+    settings: Settings,
+    stdin: BinaryIO | None = None,
+) -> Article:
+    """The article SOURCE names: an http(s) URL, a file path, or "-" for standard input.
+
+    Anything with a scheme ("xxx://") is a URL; `client_factory` is called only then, and the
+    client is closed afterwards. Files and standard input are capped like pages.
+    """
+    limit = settings.max_article_bytes
+    too_big = f"larger than {_megabytes(limit)} MB"
+    if _URL_LIKE.match(source):
+        with client_factory() as client:
+            return fetch_article(client, source, settings)
+    if source == "-":
+        stream = stdin if stdin is not None else sys.stdin.buffer
+        body = _read_capped(iter(lambda: stream.read(_CHUNK), b""), limit, f"standard input {too_big}")
+        content_type = _sniff(body, "standard input")
+        return Article("-", "-", body, content_type, title=extract_title(body, content_type))
+    path = Path(source).expanduser()
+    try:
+        with path.open("rb") as file:
+            body = _read_capped(iter(lambda: file.read(_CHUNK), b""), limit, f"{source} is {too_big}")
+    except FileNotFoundError:
+        hint = " (for a web page, give its http:// or https:// URL)" if _HOST_LIKE.match(source) else ""
+        raise InputError(f"no such file: {source}{hint}") from None
+    except IsADirectoryError:
+        raise InputError(f"{source} is a directory, not an article") from None
+    except OSError as exc:
+        raise InputError(f"cannot read {source}: {exc.strerror or exc}") from None
+    if path.suffix.lower() in (".html", ".htm", ".xhtml"):
+        content_type = "text/html"
+    elif path.suffix.lower() in (".txt", ".text"):
+        content_type = "text/plain"
+    else:
+        content_type = _sniff(body, source)
+    uri = path.resolve().as_uri()
+    return Article(uri, uri, body, content_type, title=extract_title(body, content_type))
+
+
+def extract_title(body: bytes, content_type: str) -> str | None:
+    """The page's <title>, when it has one near the top; None otherwise."""
+    if _mime(content_type) not in HTML_TYPES:
+        return None
+    match = _TITLE.search(body[: 256 * 1024])
+    if not match:
+        return None
+    title = " ".join(html.unescape(match.group(1).decode(_charset(content_type), "replace")).split())
+    return title or None
+
+
+def _read_capped(chunks: Iterable[bytes], limit: int, too_big: str) -> bytes:
+    parts: list[bytes] = []
+    size = 0
+    for chunk in chunks:
+        size += len(chunk)
+        if size > limit:
+            raise FetchError(too_big)
+        parts.append(chunk)
+    return b"".join(parts)
+
+
+def _check_type(mime: str, url: str) -> None:
+    if not mime or mime in HTML_TYPES or mime in TEXT_TYPES:
+        return
+    kind = mime.split("/")[0]
+    what = {"image": "an image", "video": "a video", "audio": "audio"}.get(kind)
+    if mime == "application/pdf":
+        what = "a PDF"
+    raise FetchError(f"not a web page: {url} is {what or mime} ({mime}), not HTML or text")
+
+
+def _sniff(body: bytes, where: str) -> str:
+    """A content type for bytes that came without one: HTML, text, or an InputError."""
+    head = body[:4096]
+    if b"\x00" in head:
+        raise InputError(f"{where} is binary, not an HTML page or text")
+    if head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<"):
+        return "text/html"
+    return "text/plain"
+
+
+def _mime(content_type: str) -> str:
+    return content_type.split(";")[0].strip().lower()
+
+
+def _charset(content_type: str) -> str:
+    match = re.search(r"charset=[\"']?([\w.:-]+)", content_type, re.IGNORECASE)
+    if match:
+        try:
+            return codecs.lookup(match.group(1)).name
+        except LookupError:
+            pass
+    return "utf-8"
+
+
+def _megabytes(n: int) -> str:
+    return f"{n / (1024 * 1024):.3g}"
+
+
+def _one_line(exc: BaseException) -> str:
+    text = " ".join(str(exc).split())
+    return text or type(exc).__name__
