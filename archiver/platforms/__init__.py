@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
-from archiver.platforms import twitter
+from archiver.platforms import facebook, instagram, twitter, vimeo, youtube
 from archiver.platforms.base import Platform
 
-PLATFORMS: tuple[Platform, ...] = (twitter.PLATFORM,)
+PLATFORMS: tuple[Platform, ...] = (
+    twitter.PLATFORM,
+    instagram.PLATFORM,
+    youtube.PLATFORM,
+    facebook.PLATFORM,
+    vimeo.PLATFORM,
+)
 
 
 def get(name: str) -> Platform:

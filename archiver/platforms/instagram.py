@@ -1,0 +1,37 @@
+"""Instagram: blockquote.instagram-media (data-instgrm-permalink) and rendered /embed iframes."""
+
+from __future__ import annotations
+
+from archiver.platforms.base import Platform
+
+_HOST = r"(?:https?:)?//(?:www\.|m\.)?instagr(?:am\.com|\.am)"
+# Newer permalinks put the account first: instagram.com/<user>/p/<shortcode>/.
+_PATH = r"/(?:[A-Za-z0-9_.]{1,30}/)?(?:p|reel|reels|tv)/(?P<id>[A-Za-z0-9_-]{5,64})"
+
+
+def canonical_url(post_id: str) -> str:
+    return f"https://www.instagram.com/p/{post_id}/"
+
+
+def embed_url(post_id: str) -> str:
+    return f"https://www.instagram.com/p/{post_id}/embed/captioned/"
+
+
+PLATFORM = Platform(
+    name="instagram",
+    url_patterns=(_HOST + _PATH,),
+    canonical_url=canonical_url,
+    embed_classes=("instagram-media",),
+    embed_tags=("amp-instagram",),
+    url_attributes=("data-instgrm-permalink", "cite", "data-href", "data-shortcode"),
+    id_attributes=("data-instgrm-permalink",),
+    iframe_patterns=(r"instagram\.com" + _PATH + r"/embed",),
+    embed_url=embed_url,
+    render_selector=".EmbeddedMedia, .Embed, .EmbedFrame",
+    examples=(
+        ("https://www.instagram.com/p/BNpLF8LD0GD/", "BNpLF8LD0GD"),
+        ("https://instagram.com/p/BIIivW-DEWO/?utm_source=ig_embed", "BIIivW-DEWO"),
+        ("https://www.instagram.com/reel/CgPo31co2Hp/", "CgPo31co2Hp"),
+        ("https://www.instagram.com/ladygaga/p/Ca-5BfKPURu/", "Ca-5BfKPURu"),
+    ),
+)

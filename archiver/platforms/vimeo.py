@@ -1,0 +1,36 @@
+"""Vimeo: player.vimeo.com/video/<id> iframes."""
+
+from __future__ import annotations
+
+from archiver.platforms.base import Platform
+
+_ID = r"(?P<id>\d{5,12})(?![\w-])"
+
+
+def canonical_url(post_id: str) -> str:
+    return f"https://vimeo.com/{post_id}"
+
+
+def embed_url(post_id: str) -> str:
+    return f"https://player.vimeo.com/video/{post_id}"
+
+
+PLATFORM = Platform(
+    name="vimeo",
+    url_patterns=(
+        r"(?:https?:)?//(?:www\.)?vimeo\.com/(?:channels/[\w-]+/|groups/[\w-]+/videos/|album/\d+/video/"
+        r"|showcase/\d+/video/|video/)?" + _ID,
+        r"(?:https?:)?//player\.vimeo\.com/video/" + _ID,
+    ),
+    canonical_url=canonical_url,
+    embed_tags=("amp-vimeo",),
+    url_attributes=("data-videoid", "data-href"),
+    iframe_patterns=(r"player\.vimeo\.com/video/" + _ID,),
+    embed_url=embed_url,
+    render_selector=".vp-video-wrapper, .player",
+    examples=(
+        ("https://vimeo.com/51492729", "51492729"),
+        ("http://player.vimeo.com/video/51492729?title=0", "51492729"),
+        ("https://vimeo.com/channels/staffpicks/76979871", "76979871"),
+    ),
+)

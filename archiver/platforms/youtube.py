@@ -1,0 +1,60 @@
+"""YouTube: embed iframes on youtube.com and youtube-nocookie.com, single videos and playlists."""
+
+from __future__ import annotations
+
+from archiver.platforms.base import Platform
+
+_HOST = r"(?:https?:)?//(?:www\.|m\.|music\.)?youtube(?:-nocookie)?\.com"
+_VIDEO = r"(?P<id>[A-Za-z0-9_-]{11})(?![A-Za-z0-9_-])"
+_PLAYLIST = r"(?P<id>[A-Za-z0-9_-]{12,64})"
+# Path words of 11 letters that are not video ids.
+_NOT_AN_ID = r"(?!videoseries|live_stream)"
+
+
+def canonical_url(post_id: str) -> str:
+    """A video id is 11 characters; a playlist id (PL..., UU..., OL...) is longer."""
+    if len(post_id) == 11:
+        return f"https://www.youtube.com/watch?v={post_id}"
+    return f"https://www.youtube.com/playlist?list={post_id}"
+
+
+def embed_url(post_id: str) -> str:
+    if len(post_id) == 11:
+        return f"https://www.youtube-nocookie.com/embed/{post_id}"
+    return f"https://www.youtube-nocookie.com/embed/videoseries?list={post_id}"
+
+
+PLATFORM = Platform(
+    name="youtube",
+    url_patterns=(
+        _HOST + r"/watch/?\?(?:[^\"'#\s<>]*?&(?:amp;)?)?v=" + _VIDEO,
+        _HOST + r"/(?:embed|v|e|shorts|live)/" + _NOT_AN_ID + _VIDEO,
+        r"(?:https?:)?//(?:www\.)?youtu\.be/" + _VIDEO,
+        _HOST + r"/(?:playlist|embed/videoseries|embed/?)\?(?:[^\"'#\s<>]*?&(?:amp;)?)?list=" + _PLAYLIST,
+    ),
+    canonical_url=canonical_url,
+    embed_classes=("youtube-player", "youtube-embed"),
+    embed_tags=("amp-youtube", "lite-youtube", "youtube-video"),
+    url_attributes=("data-videoid", "videoid", "video-id", "data-video-id", "data-src", "src", "data-href"),
+    iframe_patterns=(
+        r"youtube(?:-nocookie)?\.com/(?:embed|v)/" + _NOT_AN_ID + _VIDEO,
+        r"youtube(?:-nocookie)?\.com/embed/(?:videoseries)?\?(?:[^\"']*?&(?:amp;)?)?list=" + _PLAYLIST,
+    ),
+    url_query=("v", "list"),
+    embed_url=embed_url,
+    render_selector="video, .ytp-cued-thumbnail-overlay, .ytp-title",
+    examples=(
+        ("https://www.youtube.com/watch?v=1j7j2U_BGNo", "1j7j2U_BGNo"),
+        ("https://youtu.be/c8aFcHFu8QM?t=42", "c8aFcHFu8QM"),
+        ("https://www.youtube-nocookie.com/embed/Q0CbN8sfihY?start=30", "Q0CbN8sfihY"),
+        ("https://www.youtube.com/shorts/wky9pETRuqI", "wky9pETRuqI"),
+        (
+            "https://www.youtube.com/playlist?list=PLUXSZMIiUfFQUnjV3iqRpaoMzsRjZZfs7",
+            "PLUXSZMIiUfFQUnjV3iqRpaoMzsRjZZfs7",
+        ),
+        (
+            "https://www.youtube.com/embed/videoseries?list=PLUXSZMIiUfFQUnjV3iqRpaoMzsRjZZfs7",
+            "PLUXSZMIiUfFQUnjV3iqRpaoMzsRjZZfs7",
+        ),
+    ),
+)
