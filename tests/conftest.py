@@ -1,0 +1,56 @@
+"""Shared fixtures: small and generic. Add yours with a small edit."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from loopback import LocalSite, LoopbackProxy
+
+PROXY_VARIABLES = ("HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy", "ALL_PROXY", "all_proxy")
+
+
+@pytest.fixture(autouse=True)
+def clean_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    """No test sees the developer's ARCHIVER_* settings or proxy variables."""
+    import os
+
+    for name in list(os.environ):
+        if name.startswith("ARCHIVER_") or name in PROXY_VARIABLES or name.lower() == "no_proxy":
+            monkeypatch.delenv(name)
+
+
+@pytest.fixture
+def home(tmp_path: Path) -> Path:
+    """An empty archive home in a temporary folder."""
+    path = tmp_path / "archive"
+    path.mkdir()
+    return path
+
+
+@pytest.fixture
+def local_site() -> Iterator[LocalSite]:
+    """A website on 127.0.0.1: `local_site.add(path, body)` returns the page's URL."""
+    with LocalSite() as site:
+        yield site
+
+
+@pytest.fixture
+def loopback_proxy() -> Iterator[LoopbackProxy]:
+    """A forwarding proxy (HTTP, CONNECT, SOCKS5) on 127.0.0.1; fill `.hosts` to map names."""
+    with LoopbackProxy() as proxy:
+        yield proxy
+
+
+@pytest.fixture(scope="session")
+def browser_path() -> str:
+    """The Chromium browser-marked tests drive, found as `archiver doctor` finds it; else skip."""
+    from archiver.doctor import locate_browser
+    from archiver.errors import BrowserNotFound
+    from archiver.settings import Settings
+
+    try:
+        return locate_browser(Settings()).path
+    except BrowserNotFound as exc:
+        pytest.skip(str(exc))

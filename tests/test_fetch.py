@@ -1,0 +1,320 @@
+from __future__ import annotations
+
+import asyncio
+import io
+import ssl
+from pathlib import Path
+
+import httpx
+import pytest
+
+from archiver.errors import FetchError, InputError, SettingsError
+from archiver.fetch import (
+    MAX_REDIRECTS,
+    extract_title,
+    fetch_article,
+    make_async_client,
+    make_client,
+    read_source,
+    ssl_context,
+)
+from archiver.settings import Settings
+
+PAGE = b"<html><head><title> Storm &amp; tide\n live </title></head><body><p>hi</p></body></html>"
+
+
+def _client(handler, settings: Settings | None = None) -> httpx.Client:  # type: ignore[no-untyped-def]
+    return make_client(settings or Settings(), transport=httpx.MockTransport(handler))
+
+
+def _html(request: httpx.Request) -> httpx.Response:
+    return httpx.Response(200, headers={"content-type": "text/html; charset=utf-8"}, content=PAGE)
+
+
+def test_fetches_html_with_title_and_our_user_agent() -> None:
+    seen: list[httpx.Request] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        seen.append(request)
+        return _html(request)
+
+    settings = Settings(user_agent="test-agent/1")
+    with _client(handler, settings) as client:
+        article = fetch_article(client, "https://news.example/story", settings)
+    assert article.body == PAGE
+    assert article.url == article.final_url == "https://news.example/story"
+    assert article.status == 200
+    assert article.content_type.startswith("text/html")
+    assert article.title == "Storm & tide live"
+    assert seen[0].headers["user-agent"] == "test-agent/1"
+    assert "text/html" in seen[0].headers["accept"]
+
+
+def test_follows_redirects_and_records_final_url() -> None:
+    def handler(request: httpx.Request) -> httpx.Response:
+        if request.url.path == "/short":
+            return httpx.Response(301, headers={"location": "https://news.example/long"})
+        return _html(request)
+
+    with _client(handler) as client:
+        article = fetch_article(client, "http://news.example/short", Settings())
+    assert article.url == "http://news.example/short"
+    assert article.final_url == "https://news.example/long"
+
+
+def test_redirect_loops_are_bounded() -> None:
+    count = 0
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        nonlocal count
+        count += 1
+        return httpx.Response(302, headers={"location": f"/hop{count}"})
+
+    with _client(handler) as client, pytest.raises(FetchError, match=f"more than {MAX_REDIRECTS} redirects"):
+        fetch_article(client, "https://loop.example/", Settings())
+    assert count == MAX_REDIRECTS + 1
+
+
+@pytest.mark.parametrize(
+    ("status", "reason"), [(404, "Not Found"), (500, "Internal Server Error"), (403, "Forbidden")]
+)
+def test_http_errors_are_one_line_with_status(status: int, reason: str) -> None:
+    with (
+        _client(lambda request: httpx.Response(status, text="nope")) as client,
+        pytest.raises(FetchError) as info,
+    ):
+        fetch_article(client, "https://news.example/gone", Settings())
+    assert str(info.value) == f"HTTP {status} {reason} for https://news.example/gone"
+    assert info.value.status == status
+
+
+@pytest.mark.parametrize(
+    ("content_type", "word"),
+    [
+        ("image/png", "an image"),
+        ("application/pdf", "a PDF"),
+        ("application/octet-stream", "application/octet-stream"),
+    ],
+)
+def test_rejects_what_is_not_a_page(content_type: str, word: str) -> None:
+    response = httpx.Response(200, headers={"content-type": content_type}, content=b"\x89PNG\x00")
+    with _client(lambda request: response) as client, pytest.raises(FetchError, match=f"is {word}"):
+        fetch_article(client, "https://news.example/file", Settings())
+
+
+def test_accepts_plain_text_and_sniffs_untyped_bodies() -> None:
+    bodies = {"/text": ("text/plain", b"A flattened article."), "/untyped": ("", b"  <html>x</html>")}
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        content_type, body = bodies[request.url.path]
+        return httpx.Response(
+            200, headers={"content-type": content_type} if content_type else {}, content=body
+        )
+
+    with _client(handler) as client:
+        text = fetch_article(client, "https://n.example/text", Settings())
+        untyped = fetch_article(client, "https://n.example/untyped", Settings())
+    assert text.content_type == "text/plain" and text.title is None
+    assert untyped.content_type == "text/html"
+
+
+def test_untyped_binary_is_rejected() -> None:
+    response = httpx.Response(200, content=b"GIF89a\x00\x01\x00")
+    with _client(lambda request: response) as client, pytest.raises(InputError, match="binary"):
+        fetch_article(client, "https://n.example/x", Settings())
+
+
+def test_size_cap_streamed_and_declared() -> None:
+    settings = Settings(max_article_bytes=1024 * 1024)
+
+    def chunks():  # type: ignore[no-untyped-def]
+        for _ in range(40):
+            yield b"x" * 65536  # 2.5 MB, no Content-Length
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        if request.url.path == "/streamed":
+            return httpx.Response(200, headers={"content-type": "text/html"}, content=chunks())
+        return httpx.Response(200, headers={"content-type": "text/html"}, content=b"y" * (1024 * 1024 + 1))
+
+    with _client(handler, settings) as client:
+        for path in ("/streamed", "/declared"):
+            with pytest.raises(FetchError, match="page larger than 1 MB"):
+                fetch_article(client, f"https://big.example{path}", settings)
+        just_fits = httpx.Response(200, headers={"content-type": "text/html"}, content=b"z" * (1024 * 1024))
+    with _client(lambda request: just_fits, settings) as client:
+        assert len(fetch_article(client, "https://big.example/", settings).body) == 1024 * 1024
+
+
+@pytest.mark.parametrize(
+    ("url", "message"),
+    [
+        ("ftp://files.example/a.html", "only http:// and https://"),
+        ("javascript:alert(1)", "only http:// and https://"),
+        ("https:///nohost", "URL has no host"),
+        ("http://host:99999/", "not a valid URL"),
+    ],
+)
+def test_bad_urls_are_input_errors(url: str, message: str) -> None:
+    with _client(_html) as client, pytest.raises(InputError, match=message):
+        fetch_article(client, url, Settings())
+
+
+@pytest.mark.parametrize(
+    ("error", "message"),
+    [
+        (httpx.ConnectError("[Errno -2] Name or service not known"), "cannot connect to nowhere.example: "),
+        (httpx.ReadTimeout("timed out"), "timed out after 30s fetching"),
+        (httpx.ConnectTimeout("timed out"), "timed out after 30s fetching"),
+        (httpx.ProxyError("407 Proxy Authentication Required"), "proxy refused"),
+        (httpx.RemoteProtocolError("Server disconnected\nwithout sending a response."), "network error"),
+    ],
+)
+def test_network_failures_are_one_line_fetch_errors(error: Exception, message: str) -> None:
+    def handler(request: httpx.Request) -> httpx.Response:
+        raise error
+
+    with _client(handler) as client, pytest.raises(FetchError) as info:
+        fetch_article(client, "https://nowhere.example/", Settings())
+    assert message in str(info.value)
+    assert "\n" not in str(info.value)
+
+
+def test_dns_failure_for_real_is_a_fetch_error() -> None:
+    # .invalid never resolves (RFC 2606): a real lookup failure, without leaving the machine.
+    with make_client(Settings(fetch_timeout=5)) as client, pytest.raises(FetchError, match="cannot connect"):
+        fetch_article(client, "http://no-such-host.invalid/", Settings())
+
+
+def test_connection_refused_for_real_is_a_fetch_error() -> None:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]  # bound but not listening: refused
+        with (
+            make_client(Settings()) as client,
+            pytest.raises(FetchError, match=r"cannot connect to 127\.0\.0\.1"),
+        ):
+            fetch_article(client, f"http://127.0.0.1:{port}/", Settings())
+
+
+def test_async_client_is_configured_alike() -> None:
+    async def main() -> tuple[str, str]:
+        async def handler(request: httpx.Request) -> httpx.Response:
+            return httpx.Response(200, text=request.headers["user-agent"])
+
+        async with make_async_client(Settings(user_agent="ua-async"), httpx.MockTransport(handler)) as client:
+            response = await client.get("https://x.example/")
+            return response.text, str(client.timeout.read)
+
+    assert asyncio.run(main()) == ("ua-async", "30.0")
+
+
+def test_client_settings() -> None:
+    with make_client(Settings(fetch_timeout=4)) as client:
+        assert client.timeout.connect == 4 and client.timeout.read == 4
+        assert client.follow_redirects is True
+        assert client.max_redirects == MAX_REDIRECTS
+
+
+def test_ca_bundle_is_added_to_the_default_store(tmp_path: Path) -> None:
+    import certifi
+
+    assert ssl_context(Settings()) is True
+    one = tmp_path / "one.pem"
+    first_cert = Path(certifi.where()).read_text().split("-----END CERTIFICATE-----")[0]
+    one.write_text(first_cert + "-----END CERTIFICATE-----\n")
+    context = ssl_context(Settings(ca_bundle=one))
+    assert isinstance(context, ssl.SSLContext)
+    assert context.verify_mode == ssl.CERT_REQUIRED and context.check_hostname
+    assert context.cert_store_stats()["x509_ca"] > 1  # certifi's too, not only ours
+    junk = tmp_path / "junk.pem"
+    junk.write_text("not a certificate")
+    with pytest.raises(SettingsError, match=r"CA bundle .* is not usable"):
+        ssl_context(Settings(ca_bundle=junk))
+
+
+def test_unusable_environment_proxy_is_a_settings_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("HTTPS_PROXY", "gopher://old:70")
+    with pytest.raises(SettingsError, match="proxy not usable"):
+        make_client(Settings())
+
+
+# read_source: URL, file or standard input
+
+
+def test_read_source_url_uses_the_factory_and_closes_the_client() -> None:
+    clients: list[httpx.Client] = []
+
+    def factory() -> httpx.Client:
+        clients.append(_client(_html))
+        return clients[-1]
+
+    article = read_source("https://news.example/a", factory, Settings())
+    assert article.final_url == "https://news.example/a" and article.title == "Storm & tide live"
+    assert len(clients) == 1 and clients[0].is_closed
+
+
+def test_read_source_file_and_stdin(tmp_path: Path) -> None:
+    def no_network() -> httpx.Client:
+        raise AssertionError("a file needs no client")
+
+    page = tmp_path / "saved page.html"
+    page.write_bytes(PAGE)
+    article = read_source(str(page), no_network, Settings())
+    assert article.body == PAGE and article.content_type == "text/html"
+    assert article.url == page.resolve().as_uri() and article.title == "Storm & tide live"
+    text = tmp_path / "flat.txt"
+    text.write_bytes(b"<not html> just text")
+    assert read_source(str(text), no_network, Settings()).content_type == "text/plain"
+    piped = read_source("-", no_network, Settings(), stdin=io.BytesIO(b"A pasted article."))
+    assert piped.url == "-" and piped.body == b"A pasted article." and piped.content_type == "text/plain"
+
+
+def test_read_source_caps_files_and_stdin(tmp_path: Path) -> None:
+    settings = Settings(max_article_bytes=10)
+    big = tmp_path / "big.html"
+    big.write_bytes(b"<p>" + b"x" * 20)
+    with pytest.raises(InputError, match="larger than"):
+        read_source(str(big), _unused, settings)
+    with pytest.raises(InputError, match="standard input larger than"):
+        read_source("-", _unused, settings, stdin=io.BytesIO(b"y" * 11))
+
+
+def test_read_source_bad_paths(tmp_path: Path) -> None:
+    with pytest.raises(InputError, match=r"no such file: .*missing\.html$"):
+        read_source(str(tmp_path / "missing.html"), _unused, Settings())
+    with pytest.raises(InputError, match="give its http:// or https:// URL"):
+        read_source("www.example.com/story", _unused, Settings())
+    with pytest.raises(InputError, match="is a directory"):
+        read_source(str(tmp_path), _unused, Settings())
+    binary = tmp_path / "photo.jpg"
+    binary.write_bytes(b"\xff\xd8\xff\x00\x10JFIF")
+    with pytest.raises(InputError, match="binary"):
+        read_source(str(binary), _unused, Settings())
+    with pytest.raises(InputError, match="only http:// and https://"):
+        read_source("ftp://x.example/a", lambda: _client(_html), Settings())
+
+
+def test_read_source_unreadable_file(tmp_path: Path) -> None:
+    import os
+
+    if os.geteuid() == 0:
+        pytest.skip("root reads everything")
+    locked = tmp_path / "locked.html"
+    locked.write_text("<p>")
+    locked.chmod(0)
+    with pytest.raises(InputError, match="cannot read"):
+        read_source(str(locked), _unused, Settings())
+
+
+def _unused() -> httpx.Client:
+    raise AssertionError("no client expected")
+
+
+def test_title_is_optional_and_lenient() -> None:
+    assert extract_title(b"<html><body>no title</body></html>", "text/html") is None
+    assert extract_title(b"<title></title>", "text/html") is None
+    assert extract_title(b"<TITLE lang=fr>\xe9t\xe9</TITLE>", "text/html; charset=latin-1") == "été"
+    assert extract_title(b"<title>x</title>", "text/plain") is None
+    assert extract_title(b"<title>bad charset</title>", "text/html; charset=nonsense") == "bad charset"
