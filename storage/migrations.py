@@ -1,0 +1,179 @@
+"""The archive's schema, as sqlite-utils migrations (applied once each, never edited once shipped).
+
+Tables (open archive.db in Datasette to browse them):
+
+    articles    an article we fetched: url (unique), final url, title, the sha256 of its latest
+                HTML blob, first/last fetched, status of the latest fetch
+    posts       a post we know of: (platform, post_id) unique, canonical url, current status and
+                since when, author and text for display, content hash of its latest normalized
+                data, first seen / last checked / last captured / next check due
+    embeds      article <-> post: how and where it was found, the raw markup as found (itself a
+                preserved copy of the quoted text), what the embed carried, first/last seen,
+                removed_at once the article dropped it
+    captures    one capture attempt of a post or an article: started/finished/duration, tool
+                version, status, error, content hash, what is missing
+    artifacts   a file a capture kept: blob sha256, kind, mime, size, source url
+    checks      liveness history of a post: when, how, outcome, http status, status before,
+                content hash and whether it changed
+
+Names. `posts.post_id` is always the platform's own id (as in archiver.models); columns that
+point at another row are named after that row: `article`, `post`, `capture` (each a foreign
+key to that table's `id`). Times are ISO 8601 in UTC ("2025-01-02T03:04:05.678+00:00"), so
+they sort and compare as text. Lists and maps (missing, positions, media_links, timings) are
+JSON text.
+
+One embed row per (article, post): discovery already merges the places one post appears in an
+article into one Embed (its positions), and keying on position too would turn an article edit
+that merely moves an embed into a "removed" plus a "new" embed.
+
+Unresolved posts. A flattened tweet (the embed script never ran, only the text and a
+pic.twitter.com link survive) has no id until its short link is resolved. It is stored as a
+post with `post_id` = "unresolved:" + the short link (e.g. "unresolved:pic.twitter.com/AbC123")
+or, without one, "unresolved:sha256:" + the first 16 hex digits of the SHA-256 of its
+whitespace-collapsed text, and status 'unresolved' (storage.unresolved_post_id builds the key).
+The same flattened tweet seen again maps to the same row. Once resolved, Store.resolve_post
+gives the row its real id (or merges it into the row that already has it) and keeps the
+synthetic key in `resolved_from`.
+"""
+
+from __future__ import annotations
+
+from sqlite_utils import Database, Migrations
+
+migrations = Migrations("embed-archiver")
+
+# Where rows name blobs: (table, column). verify() checks every one of them.
+BLOB_COLUMNS = (("artifacts", "sha256"), ("articles", "html_sha256"))
+
+
+@migrations()
+def m001_initial(db: Database) -> None:
+    db.table("articles").create(
+        {
+            "id": int,
+            "url": str,
+            "final_url": str,
+            "title": str,
+            "status": str,
+            "http_status": int,
+            "error": str,
+            "html_sha256": str,
+            "first_fetched": str,
+            "last_fetched": str,
+        },
+        pk="id",
+        not_null=["url", "status", "first_fetched"],
+    )
+    db.table("articles").create_index(["url"], unique=True)
+
+    db.table("posts").create(
+        {
+            "id": int,
+            "platform": str,
+            "post_id": str,
+            "url": str,
+            "status": str,
+            "status_since": str,
+            "author_name": str,
+            "author_handle": str,
+            "posted_at": str,
+            "text": str,
+            "content_hash": str,
+            "content_since": str,
+            "first_seen": str,
+            "last_checked": str,
+            "last_captured": str,
+            "next_check_at": str,
+            "resolved_from": str,
+        },
+        pk="id",
+        not_null=["platform", "post_id", "url", "status", "first_seen"],
+        defaults={"status": "unknown"},
+    )
+    db.table("posts").create_index(["platform", "post_id"], unique=True)
+    db.table("posts").create_index(["status", "status_since"])
+    db.table("posts").create_index(["next_check_at"])
+
+    db.table("embeds").create(
+        {
+            "id": int,
+            "article": int,
+            "post": int,
+            "position": int,
+            "positions": str,
+            "source": str,
+            "where_found": str,
+            "raw": str,
+            "author_name": str,
+            "author_handle": str,
+            "date_text": str,
+            "text": str,
+            "media_links": str,
+            "first_seen": str,
+            "last_seen": str,
+            "removed_at": str,
+        },
+        pk="id",
+        not_null=["article", "post", "source", "first_seen", "last_seen"],
+        foreign_keys=[("article", "articles", "id"), ("post", "posts", "id")],
+    )
+    db.table("embeds").create_index(["article", "post"], unique=True)
+    db.table("embeds").create_index(["post"])
+
+    db.table("captures").create(
+        {
+            "id": int,
+            "post": int,
+            "article": int,
+            "status": str,
+            "started": str,
+            "finished": str,
+            "duration": float,
+            "tool_version": str,
+            "error": str,
+            "content_hash": str,
+            "missing": str,
+            "timings": str,
+        },
+        pk="id",
+        not_null=["status", "started"],
+        foreign_keys=[("post", "posts", "id"), ("article", "articles", "id")],
+    )
+    db.table("captures").create_index(["post", "started"])
+    db.table("captures").create_index(["article", "started"])
+
+    db.table("artifacts").create(
+        {
+            "id": int,
+            "capture": int,
+            "kind": str,
+            "sha256": str,
+            "mime": str,
+            "size": int,
+            "source_url": str,
+        },
+        pk="id",
+        not_null=["capture", "kind", "sha256", "size"],
+        foreign_keys=[("capture", "captures", "id")],
+    )
+    db.table("artifacts").create_index(["capture"])
+    db.table("artifacts").create_index(["sha256"])
+
+    db.table("checks").create(
+        {
+            "id": int,
+            "post": int,
+            "checked_at": str,
+            "method": str,
+            "outcome": str,
+            "previous_status": str,
+            "http_status": int,
+            "content_hash": str,
+            "changed": int,
+            "detail": str,
+        },
+        pk="id",
+        not_null=["post", "checked_at", "method", "outcome"],
+        foreign_keys=[("post", "posts", "id")],
+    )
+    db.table("checks").create_index(["post", "checked_at"])
