@@ -62,7 +62,7 @@ class LocalSite:
             self.scheme = "https"
         self.port = self.server.server_address[1]
         self.url = f"{self.scheme}://127.0.0.1:{self.port}"
-        self._thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self._thread = threading.Thread(target=self.server.serve_forever, args=(0.05,), daemon=True)
 
     def add(
         self, path: str, body: bytes | str, content_type: str = "text/html; charset=utf-8", **kw: Any
@@ -104,7 +104,7 @@ class LoopbackProxy:
         self.port = self.server.server_address[1]
         self.url = f"http://127.0.0.1:{self.port}"
         self.socks_url = f"socks5://127.0.0.1:{self.port}"
-        self._thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self._thread = threading.Thread(target=self.server.serve_forever, args=(0.05,), daemon=True)
 
     def __enter__(self) -> LoopbackProxy:
         self._thread.start()
