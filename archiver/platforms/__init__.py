@@ -2,7 +2,20 @@
 
 from __future__ import annotations
 
-from archiver.platforms import facebook, instagram, twitter, vimeo, youtube
+from archiver.platforms import (
+    bluesky,
+    facebook,
+    instagram,
+    linkedin,
+    mastodon,
+    reddit,
+    telegram,
+    threads,
+    tiktok,
+    twitter,
+    vimeo,
+    youtube,
+)
 from archiver.platforms.base import Platform
 
 PLATFORMS: tuple[Platform, ...] = (
@@ -11,6 +24,13 @@ PLATFORMS: tuple[Platform, ...] = (
     youtube.PLATFORM,
     facebook.PLATFORM,
     vimeo.PLATFORM,
+    tiktok.PLATFORM,
+    bluesky.PLATFORM,
+    mastodon.PLATFORM,
+    telegram.PLATFORM,
+    threads.PLATFORM,
+    reddit.PLATFORM,
+    linkedin.PLATFORM,
 )
 
 

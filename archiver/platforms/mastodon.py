@@ -1,0 +1,204 @@
+"""Mastodon, on any instance: blockquote.mastodon-embed and /embed iframes; data from the instance's API.
+
+The post id carries its instance: `HOST/@USER/ID`, as in `mastodon.social/@Gargron/109318821117356215`
+(a remote author's handle keeps its domain: `HOST/@user@domain/ID`). ID is the status id on HOST.
+
+Any site can run Mastodon, and many non-Mastodon sites have /@user/123 paths, so a bare link is
+read as a Mastodon post only on well-known instances (or hosts named like one). Embed markup is
+evidence enough on any host: a blockquote.mastodon-embed, an iframe.mastodon-embed, or an
+/@user/ID/embed iframe next to the embed.js script of the same host.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+from urllib.parse import urlsplit
+
+import httpx
+
+from archiver.errors import CaptureError, PostGone
+from archiver.models import PostData
+from archiver.platforms import oembed
+from archiver.platforms.base import Platform
+
+# Large general instances and those newsrooms embed from; any other host is recognised by its markup.
+KNOWN_INSTANCES = (
+    "mastodon.social",
+    "mastodon.online",
+    "mastodon.world",
+    "mstdn.social",
+    "mas.to",
+    "fosstodon.org",
+    "hachyderm.io",
+    "infosec.exchange",
+    "techhub.social",
+    "universeodon.com",
+    "journa.host",
+    "newsie.social",
+    "mastodon.art",
+    "masto.ai",
+    "c.im",
+    "chaos.social",
+    "det.social",
+    "social.coop",
+    "social.vivaldi.net",
+    "sfba.social",
+    "aus.social",
+    "mastodon.nl",
+    "mastodon.uno",
+    "mamot.fr",
+    "piaille.fr",
+    "troet.cafe",
+    "norden.social",
+    "mastodon.scot",
+    "toot.community",
+    "tech.lgbt",
+    "kolektiva.social",
+    "mstdn.jp",
+    "pawoo.net",
+    "social.network.europa.eu",
+)
+_LABEL = r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?"
+_KNOWN = "|".join(re.escape(host) for host in KNOWN_INSTANCES)
+# A host named like an instance: a label that starts with mastodon, mstdn, masto or toot.
+_NAMED = rf"(?:{_LABEL}\.)*(?:mastodon|mstdn|masto|toot)[a-z0-9-]*(?:\.{_LABEL})+"
+_ANY_HOST = rf"(?:{_LABEL}\.)+[a-z]{{2,63}}"
+_USER = r"(?P<user>[A-Za-z0-9_]+(?:\.[A-Za-z0-9_]+)*(?:@[A-Za-z0-9.-]+\.[a-z]{2,})?)"
+_SID = r"(?P<sid>\d{1,20})"
+_ID = re.compile(r"(?P<host>[^/]+)/@(?P<user>[^/]+)/(?P<sid>\d+)")
+
+
+def make_id(m: re.Match[str]) -> str:
+    return f"{m.group('host').lower()}/@{m.group('user')}/{m.group('sid')}"
+
+
+def _parts(post_id: str) -> tuple[str, str, str]:
+    m = _ID.fullmatch(post_id)
+    if not m:
+        raise ValueError(f"not a Mastodon post id (HOST/@USER/ID): {post_id!r}")
+    return m.group("host"), m.group("user"), m.group("sid")
+
+
+def canonical_url(post_id: str) -> str:
+    host, user, sid = _parts(post_id)
+    return f"https://{host}/@{user}/{sid}"
+
+
+def embed_url(post_id: str) -> str:
+    return canonical_url(post_id) + "/embed"
+
+
+def _media(attachments: Any) -> list[dict[str, Any]]:
+    items = []
+    for attachment in attachments if isinstance(attachments, list) else []:
+        a = oembed.mapping(attachment)
+        kind = {"gifv": "gif"}.get(str(a.get("type")), str(a.get("type") or "unknown"))
+        item = oembed.media(
+            a.get("url") or a.get("remote_url"), kind, a.get("description"), preview=a.get("preview_url")
+        )
+        if item:
+            items.append(item)
+    return items
+
+
+async def _account_suspended(client: httpx.AsyncClient, host: str, user: str) -> bool:
+    """Whether the instance says the author's account is suspended (a missing post's likely cause)."""
+    try:
+        response = await client.get(f"https://{host}/api/v1/accounts/lookup", params={"acct": user})
+    except httpx.HTTPError:
+        return False
+    if response.status_code == 410:
+        return True
+    if response.status_code != 200:
+        return False
+    try:
+        return bool(oembed.json_object(response).get("suspended"))
+    except CaptureError:
+        return False
+
+
+async def fetch_data(client: httpx.AsyncClient, post_id: str) -> PostData:
+    """GET HOST/api/v1/statuses/ID. A 404 is "deleted" (or "suspended" when the account is);
+    a 401/403 from an instance that wants a login stays an error, not a status."""
+    host, user, sid = _parts(post_id)
+    try:
+        response = await oembed.get(client, f"https://{host}/api/v1/statuses/{sid}")
+    except PostGone as gone:
+        if await _account_suspended(client, host, user):
+            raise PostGone(
+                "suspended", f"Mastodon account @{user} on {host} is suspended", gone.http_status
+            ) from None
+        raise
+    data = oembed.json_object(response)
+    account = oembed.mapping(data.get("account"))
+    acct = oembed.text(account.get("acct")) or user
+    card = oembed.mapping(data.get("card"))
+    extra = {
+        "uri": data.get("uri"),
+        "edited_at": data.get("edited_at"),
+        "visibility": data.get("visibility"),
+        "sensitive": data.get("sensitive"),
+        "content_warning": oembed.text(data.get("spoiler_text")),
+    }
+    if card.get("url"):
+        extra["link"] = {k: card.get(k) for k in ("url", "title", "description", "image")}
+    if oembed.mapping(data.get("poll")):
+        extra["poll"] = data["poll"]
+    return PostData(
+        platform="mastodon",
+        post_id=post_id,
+        url=oembed.text(data.get("url")) or canonical_url(post_id),
+        author_name=oembed.text(account.get("display_name")) or oembed.text(account.get("username")),
+        author_handle=acct if "@" in acct else f"{acct}@{host}",
+        created_at=oembed.iso_datetime(data.get("created_at")),
+        text=oembed.html_to_text(data.get("content") if isinstance(data.get("content"), str) else None),
+        lang=oembed.text(data.get("language")),
+        media=_media(data.get("media_attachments")),
+        counts=oembed.counts(
+            replies=data.get("replies_count"),
+            reblogs=data.get("reblogs_count"),
+            favourites=data.get("favourites_count"),
+            quotes=data.get("quotes_count"),
+        ),
+        extra={k: v for k, v in extra.items() if v is not None},
+        raw=response.content,
+    )
+
+
+def host_of(url: str) -> str:
+    return (urlsplit(url if "//" in url else "https://" + url).hostname or "").lower()
+
+
+PLATFORM = Platform(
+    name="mastodon",
+    url_patterns=(
+        # A post on a known (or so-named) instance, in its web or ActivityPub form.
+        rf"(?:https?:)?//(?P<host>{_KNOWN}|{_NAMED})/@{_USER}/{_SID}(?![\d])",
+        rf"(?:https?:)?//(?P<host>{_KNOWN}|{_NAMED})/users/{_USER}/statuses/{_SID}",
+        # The embed view, on any host: the path is Mastodon's own.
+        rf"(?:https?:)?//(?P<host>{_ANY_HOST})/@{_USER}/{_SID}/embed(?![\w-])",
+    ),
+    canonical_url=canonical_url,
+    make_id=make_id,
+    embed_classes=("mastodon-embed",),
+    url_attributes=("data-embed-url", "cite", "data-href"),
+    embed_url=embed_url,
+    render_selector=".status, .detailed-status",
+    fetch_data=fetch_data,
+    examples=(
+        (
+            "https://mastodon.social/@Gargron/109318821117356215",
+            "mastodon.social/@Gargron/109318821117356215",
+        ),
+        ("https://fosstodon.org/@linux/112063219463431427/embed", "fosstodon.org/@linux/112063219463431427"),
+        (
+            "https://mastodon.social/users/Gargron/statuses/109318821117356215",
+            "mastodon.social/@Gargron/109318821117356215",
+        ),
+        (
+            "https://mastodon.gamedev.place/@dev/111111111111111111",
+            "mastodon.gamedev.place/@dev/111111111111111111",
+        ),
+    ),
+)
