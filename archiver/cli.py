@@ -13,7 +13,7 @@ from typing import Any, TypeVar
 import click
 
 from archiver import __version__
-from archiver.errors import ArchiverError
+from archiver.errors import ArchiverError, StoreError
 from archiver.settings import Settings, load_settings
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -53,12 +53,12 @@ def settings_options(func: F) -> F:
 
 
 class ArchiverGroup(click.Group):
-    """Turns our own errors into one line on stderr and exit 1; bugs keep their traceback."""
+    """Turns our errors (and the store's) into one line on stderr and exit 1; bugs keep their traceback."""
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
-        except ArchiverError as exc:
+        except (ArchiverError, StoreError) as exc:
             raise click.ClickException(str(exc)) from exc
 
 
@@ -104,3 +104,25 @@ def doctor(settings: Settings, find: bool) -> None:
     result = checks.check_render(settings)
     click.echo(f"version  {result.version}")
     click.echo(f"render   ok: a {result.width}x{result.height} test page, its pixels as expected")
+
+
+@cli.command()
+@settings_options
+def verify(settings: Settings) -> None:
+    """Re-hash every blob of the archive and check every reference both ways.
+
+    Prints each corrupt blob, each row naming a missing blob, each orphaned blob (named by no
+    row) and each temp file an interrupted write left, then a one-line summary. Exits 0 only
+    when all is sound. Run it while no capture is in progress.
+
+    Usage: archiver verify [--home DIR]
+    """
+    from storage import Store
+
+    with Store.open(settings.home, create=False) as store:
+        report = store.verify()
+    for line in report.problems():
+        click.echo(line)
+    click.echo(report.summary())
+    if not report.ok:
+        sys.exit(1)

@@ -4,17 +4,22 @@
     ├── SettingsError           a bad flag, environment variable or config file
     ├── BrowserError            the browser would not start, or started and would not render
     │   └── BrowserNotFound     no Chromium to drive, and how to get one
-    ├── StoreError              the archive home or database is unusable
     ├── InputError              a source that cannot be read as an article
     │   └── FetchError          the network or the server said no (DNS, 404, timeout, too big)
     └── CaptureError            a post could not be captured, for a reason on our side or the network's
         └── PostGone            the platform says the post is gone (deleted, suspended, protected...):
                                 a *result* to record, not a bug
 
+    StoreError                  the archive home, database or blobs are unusable: storage's own
+                                (storage imports nothing from archiver), re-exported here and
+                                reported by the command line just like an ArchiverError
+
 Anything else escaping is a bug and deserves its traceback.
 """
 
 from __future__ import annotations
+
+from storage.errors import StoreError as StoreError  # re-exported: see the tree above
 
 
 class ArchiverError(Exception):
@@ -30,10 +35,6 @@ class BrowserError(ArchiverError):
 
 
 class BrowserNotFound(BrowserError):
-    pass
-
-
-class StoreError(ArchiverError):
     pass
 
 
