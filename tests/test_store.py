@@ -389,3 +389,18 @@ def test_open_without_create_wants_an_existing_archive(tmp_path: Path) -> None:
     with pytest.raises(StoreError, match="no archive at"):
         Store.open(tmp_path / "nowhere", create=False)
     assert not (tmp_path / "nowhere").exists()
+
+
+def test_a_transaction_groups_writes_all_or_nothing(store: Store) -> None:
+    post = store.upsert_post(*TWEET)
+    with store.transaction():
+        store.record_check(post, method="m", outcome="live")
+        store.record_check(post, method="m", outcome="deleted")
+    assert len(store.checks_for_post(post)) == 2
+    with pytest.raises(RuntimeError), store.transaction():
+        store.record_check(post, method="m", outcome="live")
+        store.upsert_post("twitter", "2", "u")
+        raise RuntimeError("run killed")
+    assert len(store.checks_for_post(post)) == 2
+    assert store.get_post(post)["status"] == "deleted"  # type: ignore[index]
+    assert store.find_post("twitter", "2") is None
