@@ -196,6 +196,9 @@ class Store:
             migrations.apply(db)
         except sqlite3.Error as exc:
             error = _store_error(exc, self._where)
+            if error is None and isinstance(exc, sqlite3.OperationalError):
+                # e.g. "table posts already exists": some other program's database
+                error = StoreError(f"archive database {self._where} cannot be set up: {exc}")
             if error is None:
                 raise
             db.close()

@@ -404,3 +404,12 @@ def test_a_transaction_groups_writes_all_or_nothing(store: Store) -> None:
     assert len(store.checks_for_post(post)) == 2
     assert store.get_post(post)["status"] == "deleted"  # type: ignore[index]
     assert store.find_post("twitter", "2") is None
+
+
+def test_another_programs_database_is_a_store_error(home: Path) -> None:
+    other = sqlite3.connect(home / "archive.db")
+    other.execute("CREATE TABLE posts (title TEXT)")
+    other.commit()
+    other.close()
+    with pytest.raises(StoreError, match="cannot be set up: table .posts. already exists"):
+        Store.open(home)
