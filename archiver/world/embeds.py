@@ -1,0 +1,146 @@
+"""The other platforms in the offline world: a small embed view per platform, and its image host.
+
+Each view renders (from script, as the real embeds do) one `<article class="embed-post ...">`
+carrying the platform's own well-known class names, the post's address, a line of text and one
+image from the platform's media host. It is enough to capture a post of every platform offline;
+a platform's structured-data endpoints are added by whoever needs them (`World.route`).
+"""
+
+from __future__ import annotations
+
+import functools
+import html
+import json
+import zlib
+from dataclasses import dataclass
+
+from archiver.world import files
+from archiver.world.core import Request, Response, World
+
+
+@dataclass(frozen=True)
+class EmbedSite:
+    platform: str
+    title: str
+    hosts: tuple[str, ...]
+    path: str  # regex the embed view's path fully matches
+    image_host: str
+    classes: str = ""  # the platform's own class names on the rendered post
+
+
+SITES = (
+    EmbedSite(
+        "instagram",
+        "Instagram",
+        ("www.instagram.com", "instagram.com"),
+        r"/(?:[\w.]+/)?(?:p|reel|tv)/[\w-]+/embed(?:/captioned)?/?",
+        "scontent.cdninstagram.com",
+        "Embed EmbeddedMedia",
+    ),
+    EmbedSite(
+        "youtube",
+        "YouTube",
+        ("www.youtube.com", "youtube.com", "www.youtube-nocookie.com"),
+        r"/embed/[\w-]+",
+        "i.ytimg.com",
+        "html5-video-player",
+    ),
+    EmbedSite("tiktok", "TikTok", ("www.tiktok.com",), r"/embed(?:/v2)?/\d+", "p16-sign.tiktokcdn.com"),
+    EmbedSite(
+        "facebook",
+        "Facebook",
+        ("www.facebook.com",),
+        r"/plugins/(?:post|video)\.php",
+        "scontent.xx.fbcdn.net",
+    ),
+    EmbedSite(
+        "telegram",
+        "Telegram",
+        ("t.me",),
+        r"/(?:s/)?\w+/\d+",
+        "cdn4.telegram-cdn.org",
+        "tgme_widget_message js-widget_message",
+    ),
+    EmbedSite("bluesky", "Bluesky", ("embed.bsky.app",), r"/embed/.+", "cdn.bsky.app"),
+    EmbedSite(
+        "mastodon",
+        "Mastodon",
+        ("mastodon.social",),
+        r"/@\w+/\d+/embed",
+        "files.mastodon.social",
+        "status detailed-status",
+    ),
+    EmbedSite(
+        "threads",
+        "Threads",
+        ("www.threads.net", "www.threads.com"),
+        r"/@[\w.]+/post/[\w-]+/embed/?",
+        "scontent.cdninstagram.com",
+    ),
+    EmbedSite("reddit", "Reddit", ("embed.reddit.com",), r"/r/\w+/comments/.+", "preview.redd.it"),
+    EmbedSite("vimeo", "Vimeo", ("player.vimeo.com",), r"/video/\d+", "i.vimeocdn.com"),
+)
+
+_PAGE = """<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<title>{title} embed</title>
+<style>
+body {{ margin: 0; padding: 8px; font: 15px/1.4 system-ui, sans-serif; color: #1c1e21; }}
+article {{ max-width: 540px; border: 1px solid #dbdbdb; border-radius: 8px; padding: 12px; }}
+article header {{ font-weight: 600; margin-bottom: 8px; }}
+article img {{ width: 100%; border-radius: 4px; display: block; }}
+</style>
+</head>
+<body>
+<div id="root"></div>
+<script>
+(function () {{
+  var post = {post};
+  var article = document.createElement("article");
+  article.className = "embed-post " + post.classes;
+  article.setAttribute("data-platform", post.platform);
+  article.setAttribute("data-post", post.url);
+  var header = document.createElement("header");
+  header.textContent = post.title + " \u00b7 offline fixture";
+  var text = document.createElement("p");
+  text.className = "text";
+  text.textContent = "An offline copy of the " + post.title + " post at " + post.url;
+  var img = document.createElement("img");
+  img.src = post.image;
+  img.alt = "";
+  article.append(header, text, img);
+  document.getElementById("root").appendChild(article);
+}})();
+</script>
+</body>
+</html>
+"""
+
+
+def embed_page(site: EmbedSite, request: Request) -> Response:
+    image = f"https://{site.image_host}/offline/{zlib.crc32(request.url.encode()):08x}.jpg"
+    post = {
+        "platform": site.platform,
+        "title": site.title,
+        "classes": site.classes,
+        "url": request.url,
+        "image": image,
+    }
+    # </script> cannot occur in JSON we build from a URL once '<' is escaped.
+    data = json.dumps(post).replace("<", "\\u003c")
+    return Response.html(_PAGE.format(title=html.escape(site.title), post=data))
+
+
+def media(request: Request) -> Response:
+    if request.path.lower().endswith(".png"):
+        return Response.make(files.png(request.url), "image/png")
+    return Response.make(files.photo(request.path), "image/jpeg")
+
+
+def install(world: World) -> None:
+    for site in SITES:
+        for host in site.hosts:
+            world.route(host, site.path, functools.partial(embed_page, site))
+        world.route(site.image_host, r"/.+", media)

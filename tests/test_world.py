@@ -1,0 +1,246 @@
+"""The offline world: one fixture table answering the HTTP client and the browser alike."""
+
+from __future__ import annotations
+
+import asyncio
+import http.server
+import json
+import struct
+import threading
+import time
+import zlib
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from archiver.platforms.twitter import data_url
+from archiver.world import OfflineWorld, Request, Response, World
+from archiver.world.embeds import SITES
+
+SHAPES = Path(__file__).resolve().parents[2] / "shared" / "shapes"
+AGGREGATE = "1821185274147889728"
+NEXTA = "1821209936655409728"
+
+
+@pytest.fixture
+def world() -> OfflineWorld:
+    return OfflineWorld(hang_seconds=5)
+
+
+@pytest.fixture
+def client(world: OfflineWorld) -> Iterator[httpx.Client]:
+    with httpx.Client(transport=world.transport(), timeout=2) as c:
+        yield c
+
+
+def test_syndication_answers_fixture_tweets(client: httpx.Client) -> None:
+    response = client.get(data_url(AGGREGATE))
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith("application/json")
+    assert response.headers["access-control-allow-origin"] == "*"
+    assert response.json()["user"]["screen_name"] == "AggregateOsint"
+
+
+def test_syndication_refuses_a_wrong_token_and_404s_unknown_ids(client: httpx.Client) -> None:
+    wrong = f"https://cdn.syndication.twimg.com/tweet-result?id={AGGREGATE}&token=abc&lang=en"
+    assert client.get(wrong).status_code == 400
+    assert client.get(data_url("1234567890123456789")).status_code == 404
+
+
+def test_tombstone_empty_and_removal_flip_the_answer(world: OfflineWorld, client: httpx.Client) -> None:
+    world.twitter.tombstone(AGGREGATE)
+    body = client.get(data_url(AGGREGATE)).json()
+    assert body["__typename"] == "TweetTombstone"
+    assert "deleted" in body["tombstone"]["text"]["text"]
+    world.twitter.empty(AGGREGATE)
+    assert client.get(data_url(AGGREGATE)).json() == {}
+    world.twitter.remove(AGGREGATE)
+    assert client.get(data_url(AGGREGATE)).status_code == 404
+
+
+def test_unknown_hosts_fail_fast_like_a_dead_network(client: httpx.Client) -> None:
+    started = time.monotonic()
+    with pytest.raises(httpx.ConnectError):
+        client.get("https://news.example/article")
+    assert time.monotonic() - started < 0.5
+
+
+def test_known_host_unknown_path_is_404(client: httpx.Client) -> None:
+    assert client.get("https://platform.twitter.com/nothing-here").status_code == 404
+
+
+def test_hang_waits_for_the_clients_own_timeout(world: OfflineWorld) -> None:
+    world.hang("https://pbs.twimg.com/media/slow.jpg")
+    with httpx.Client(transport=world.transport(), timeout=0.3) as c:
+        started = time.monotonic()
+        with pytest.raises(httpx.ReadTimeout):
+            c.get("https://pbs.twimg.com/media/slow.jpg?name=small")
+        assert 0.25 < time.monotonic() - started < 2
+
+    async def async_get() -> None:
+        async with httpx.AsyncClient(transport=world.transport(), timeout=0.3) as ac:
+            await ac.get("https://pbs.twimg.com/media/slow.jpg")
+
+    with pytest.raises(httpx.ReadTimeout):
+        asyncio.run(async_get())
+
+
+def test_add_replaces_an_answer_and_handlers_see_requests(world: OfflineWorld, client: httpx.Client) -> None:
+    world.add("https://pbs.twimg.com/media/a.jpg", Response.make(b"tiny", "image/jpeg"))
+    assert client.get("https://pbs.twimg.com/media/a.jpg?format=jpg&name=orig").content == b"tiny"
+    seen: list[Request] = []
+
+    def handler(request: Request) -> Response:
+        seen.append(request)
+        return Response.json({"n": len(seen)})
+
+    world.add("https://news.example/api", handler)
+    assert client.post("https://news.example/api", content=b"x").json() == {"n": 1}
+    assert seen[0].method == "POST" and seen[0].body == b"x" and seen[0].client == "http"
+    assert world.count("news.example/api") == 1
+    assert world.count(host="pbs.twimg.com", client="http") == 1
+
+
+def test_media_hosts_serve_real_images_and_videos(client: httpx.Client) -> None:
+    jpeg = client.get("https://pbs.twimg.com/media/GUYk3xFWoAAq1Zs?format=jpg&name=orig")
+    assert jpeg.headers["content-type"] == "image/jpeg"
+    assert jpeg.content[:3] == b"\xff\xd8\xff" and jpeg.content[-2:] == b"\xff\xd9"
+    png = client.get("https://pbs.twimg.com/card_img/1/x?format=png&name=2048x2048")
+    data = png.content
+    assert data[:8] == b"\x89PNG\r\n\x1a\n"
+    width, height = struct.unpack(">II", data[16:24])
+    idat_len = struct.unpack(">I", data[33:37])[0]
+    rows = zlib.decompress(data[41 : 41 + idat_len])
+    assert len(rows) == height * (1 + 3 * width)
+    video = client.get("https://video.twimg.com/ext_tw_video/1/pu/vid/avc1/1280x720/x.mp4?tag=12")
+    assert video.headers["content-type"] == "video/mp4"
+    assert video.content[4:8] == b"ftyp" and b"mdat" in video.content
+
+
+def test_short_links_redirect_to_the_tweets(client: httpx.Client) -> None:
+    for host in ("t.co", "pic.twitter.com"):
+        response = client.get(f"https://{host}/ukSCQjXCXD")
+        assert response.status_code == 301
+        assert (
+            response.headers["location"] == f"https://twitter.com/AggregateOsint/status/{AGGREGATE}/photo/1"
+        )
+    followed = client.get("https://t.co/gX4jujMqtn", follow_redirects=True)
+    assert followed.status_code == 200 and "NEXTA" in followed.text
+    assert client.get("https://t.co/unknown1").status_code == 404
+
+
+def test_oembed_has_the_real_shape(client: httpx.Client) -> None:
+    url = f"https://twitter.com/nexta_tv/status/{NEXTA}"
+    answer = client.get("https://publish.twitter.com/oembed", params={"url": url}).json()
+    assert answer["author_name"] == "NEXTA"
+    assert 'class="twitter-tweet"' in answer["html"]
+    shape = SHAPES / "twitter_oembed_publish.twitter.com.json"
+    if shape.is_file():
+        assert set(json.loads(shape.read_text())["response"]) == set(answer)
+
+
+def test_every_embed_site_serves_a_page_and_its_images(client: httpx.Client) -> None:
+    examples = {
+        "instagram": "https://www.instagram.com/p/C9xYz12AbCd/embed/captioned/",
+        "youtube": "https://www.youtube.com/embed/dQw4w9WgXcQ",
+        "tiktok": "https://www.tiktok.com/embed/v2/7398765432109876543",
+        "facebook": "https://www.facebook.com/plugins/post.php?href=https%3A%2F%2Fwww.facebook.com%2Fx%2Fposts%2F1",
+        "telegram": "https://t.me/durov/123?embed=1",
+        "bluesky": "https://embed.bsky.app/embed/did:plc:abc/app.bsky.feed.post/3kxyz",
+        "mastodon": "https://mastodon.social/@Gargron/112345678901234567/embed",
+        "threads": "https://www.threads.net/@zuck/post/C9abcDEF/embed",
+        "reddit": "https://embed.reddit.com/r/worldnews/comments/1emx3ab/title/",
+        "vimeo": "https://player.vimeo.com/video/76979871",
+    }
+    assert set(examples) == {site.platform for site in SITES}
+    for platform, url in examples.items():
+        page = client.get(url)
+        assert page.status_code == 200, platform
+        assert f'"platform": "{platform}"' in page.text
+        image = page.text.split('"image": "', 1)[1].split('"', 1)[0]
+        assert client.get(image).content[:2] == b"\xff\xd8", platform
+
+
+class _Quiet(http.server.SimpleHTTPRequestHandler):
+    def do_GET(self) -> None:
+        body = b"served from loopback"
+        self.send_response(200)
+        self.send_header("content-length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+def test_loopback_passes_through_to_the_real_network(client: httpx.Client) -> None:
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Quiet)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        assert client.get(f"http://127.0.0.1:{server.server_port}/").text == "served from loopback"
+
+        async def async_get() -> str:
+            async with httpx.AsyncClient(transport=World().transport()) as ac:
+                return (await ac.get(f"http://localhost:{server.server_port}/")).text
+
+        assert asyncio.run(async_get()) == "served from loopback"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.mark.browser
+def test_browser_renders_the_embed_view_through_the_world() -> None:
+    from playwright.async_api import Error as PlaywrightError
+    from playwright.async_api import async_playwright
+
+    from archiver.browser import context_options, launch
+    from archiver.settings import Settings
+
+    world = OfflineWorld(hang_seconds=5)
+    world.twitter.tombstone(NEXTA)
+    settings = Settings()
+
+    async def run() -> dict[str, object]:
+        async with async_playwright() as pw:
+            browser, _ = await launch(pw, settings)
+            try:
+                context = await browser.new_context(**context_options(settings))
+                await world.install(context)
+                page = await context.new_page()
+                await page.goto(f"https://platform.twitter.com/embed/Tweet.html?id={AGGREGATE}")
+                await page.wait_for_selector("article img[alt^='Ukrainian soldiers']")
+                await page.wait_for_load_state("networkidle")
+                loaded = await page.eval_on_selector_all(
+                    "article img", "imgs => imgs.map(i => i.naturalWidth)"
+                )
+                text = await page.inner_text("article")
+                await page.goto(f"https://platform.twitter.com/embed/Tweet.html?id={NEXTA}")
+                tomb = await (await page.wait_for_selector(".tombstone")).inner_text()
+                started = time.monotonic()
+                try:
+                    await page.goto("https://unknown.example/")
+                    error = ""
+                except PlaywrightError as exc:
+                    error = str(exc)
+                return {
+                    "loaded": loaded,
+                    "text": text,
+                    "tomb": tomb,
+                    "error": error,
+                    "took": time.monotonic() - started,
+                }
+            finally:
+                await browser.close()
+
+    result = asyncio.run(run())
+    assert result["loaded"] == [96, 640, 640]  # avatar and both photos decoded
+    assert "These two pictures shows over a dozen POWs" in str(result["text"])
+    assert "@AggregateOsint" in str(result["text"])
+    assert "deleted" in str(result["tomb"])
+    assert "ERR_INTERNET_DISCONNECTED" in str(result["error"])
+    assert float(str(result["took"])) < 5
+    assert world.count("cdn.syndication.twimg.com/tweet-result", client="browser") == 2
