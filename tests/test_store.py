@@ -411,5 +411,5 @@ def test_another_programs_database_is_a_store_error(home: Path) -> None:
     other.execute("CREATE TABLE posts (title TEXT)")
     other.commit()
     other.close()
-    with pytest.raises(StoreError, match="cannot be set up: table .posts. already exists"):
+    with pytest.raises(StoreError, match=r"cannot be set up: table .posts. already exists"):
         Store.open(home)
