@@ -1,0 +1,74 @@
+# The two commands a newcomer runs: `make demo` and `make test`. Each sets up what it needs:
+# the virtualenv (.venv), the package with its dev tools, and a Chromium when none is found.
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+# The demo: its archive lands in DEMO_HOME; DEMO_ARTICLE is the bundled sample article.
+DEMO_HOME ?= demo-archive
+DEMO_ARTICLE ?= archiver/demo/article.html
+
+.PHONY: venv install browser test lint demo bench clean
+
+venv: $(BIN)/python
+
+$(BIN)/python:
+	@$(PYTHON) -m venv $(VENV) || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    echo "venv failed: installing Debian's python3-venv"; rm -rf $(VENV); \
+	    apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y python3-venv \
+	      && $(PYTHON) -m venv $(VENV); \
+	  else \
+	    echo "cannot create $(VENV): install your system's python3-venv package" >&2; exit 1; \
+	  fi; }
+
+# Reinstalled only when pyproject.toml changes.
+install: $(STAMP)
+
+$(STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[dev]'
+	@touch $@
+
+# A browser is installed only when `archiver doctor --find` (the discovery the tool itself
+# uses: --browser/ARCHIVER_BROWSER, Playwright's Chromium, a system Chromium) finds none.
+browser: install
+	@if found=$$($(BIN)/archiver doctor --find 2>/dev/null); then \
+	  echo "browser: $$found"; \
+	else \
+	  echo "no browser found: trying playwright install chromium"; \
+	  $(BIN)/playwright install chromium \
+	  || if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    echo "playwright could not download one: installing Debian's chromium"; \
+	    apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium; \
+	  fi; \
+	  found=$$($(BIN)/archiver doctor --find) || exit 1; \
+	  echo "browser: $$found"; \
+	fi
+
+test: install browser
+	$(BIN)/pytest -q
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+
+# Hook for the demo: until archiving lands, it checks the set-up and runs what exists.
+demo: install browser
+	$(BIN)/archiver doctor --home $(DEMO_HOME)
+	@if [ -f $(DEMO_ARTICLE) ] && $(BIN)/archiver discover --help >/dev/null 2>&1; then \
+	  echo "+ archiver discover $(DEMO_ARTICLE)"; \
+	  $(BIN)/archiver discover $(DEMO_ARTICLE); \
+	fi
+
+bench: install browser
+	@set -e; for f in bench/bench_*.py; do \
+	  [ -e "$$f" ] || { echo "no benchmarks in bench/"; break; }; \
+	  echo "== $$f"; $(BIN)/python "$$f"; \
+	done
+
+clean:
+	rm -rf $(VENV) build dist *.egg-info .pytest_cache .mypy_cache .ruff_cache .hypothesis $(DEMO_HOME)
+	find . -name __pycache__ -type d -prune -exec rm -rf {} +
