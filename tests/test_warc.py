@@ -1,0 +1,117 @@
+"""WARC writing: a round trip through warcio's own reader."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import io
+from datetime import datetime, timezone
+
+from warcio.archiveiterator import ArchiveIterator
+
+from archiver.warc import Exchange, stored_headers, write_warc
+
+IMAGE = bytes(range(256)) * 4
+JSON = b'{"id_str": "1"}'
+
+
+def sha1_digest(data: bytes) -> str:
+    return "sha1:" + base64.b32encode(hashlib.sha1(data).digest()).decode()
+
+
+def exchanges() -> list[Exchange]:
+    when = datetime(2024, 8, 7, 14, 3, tzinfo=timezone.utc)
+    return [
+        Exchange(
+            url="https://cdn.syndication.twimg.com/tweet-result?id=1&token=x&lang=en",
+            method="GET",
+            status=200,
+            body=JSON,
+            request_headers=[("accept", "*/*"), ("user-agent", "test")],
+            response_headers=[
+                ("content-type", "application/json"),
+                ("content-encoding", "gzip"),  # the browser decoded it: must not stay
+                ("content-length", "9"),
+                ("set-cookie", "a=1"),
+                ("set-cookie", "b=2"),
+            ],
+            date=when,
+        ),
+        Exchange(
+            url="https://pbs.twimg.com/media/a.jpg",
+            method="GET",
+            status=200,
+            body=IMAGE,
+            response_headers=[("content-type", "image/jpeg"), ("transfer-encoding", "chunked")],
+            date=when,
+        ),
+        Exchange(
+            url="https://t.co/abc",
+            method="GET",
+            status=301,
+            body=b"",
+            reason="Moved Permanently",
+            response_headers=[("location", "https://twitter.com/x/status/1")],
+            date=when,
+        ),
+        Exchange(
+            url="https://example.org/form",
+            method="POST",
+            status=204,
+            body=b"",
+            request_body=b"q=1",
+            request_headers=[("content-type", "application/x-www-form-urlencoded")],
+        ),
+    ]
+
+
+def test_round_trip_through_archive_iterator() -> None:
+    data = write_warc(exchanges(), software="embed-archiver test", info={"post": "twitter/1"})
+    records, bodies = [], []
+    for record in ArchiveIterator(io.BytesIO(data), check_digests="raise"):
+        records.append(record)
+        bodies.append(record.content_stream().read())  # the iterator streams: read as we go
+    assert [r.rec_type for r in records] == ["warcinfo"] + ["response", "request"] * 4
+    info = bodies[0].decode()
+    assert "software: embed-archiver test" in info and "post: twitter/1" in info
+
+    responses = [r for r in records if r.rec_type == "response"]
+    requests = [r for r in records if r.rec_type == "request"]
+    for response, request in zip(responses, requests, strict=True):
+        assert request.rec_headers.get_header("WARC-Concurrent-To") == response.rec_headers.get_header(
+            "WARC-Record-ID"
+        )
+        assert request.rec_headers.get_header("WARC-Target-URI") == response.rec_headers.get_header(
+            "WARC-Target-URI"
+        )
+
+    syndication = responses[0]
+    assert syndication.rec_headers.get_header("WARC-Date") == "2024-08-07T14:03:00Z"
+    assert syndication.http_headers.get_statuscode() == "200"
+    assert syndication.http_headers.get_header("Content-Encoding") is None
+    assert syndication.http_headers.get_header("X-Archive-Orig-content-encoding") == "gzip"
+    assert syndication.http_headers.get_header("Content-Length") == str(len(JSON))
+    assert [v for k, v in syndication.http_headers.headers if k == "set-cookie"] == ["a=1", "b=2"]
+    assert bodies[1] == JSON
+    assert syndication.rec_headers.get_header("WARC-Payload-Digest") == sha1_digest(JSON)
+
+    image = responses[1]
+    assert bodies[3] == IMAGE
+    assert image.http_headers.get_header("Transfer-Encoding") is None
+    assert image.rec_headers.get_header("WARC-Payload-Digest") == sha1_digest(IMAGE)
+
+    redirect = responses[2]
+    assert redirect.http_headers.statusline == "301 Moved Permanently"
+    assert redirect.http_headers.get_header("location") == "https://twitter.com/x/status/1"
+
+    assert requests[0].http_headers.protocol == "GET"
+    assert requests[0].http_headers.get_header("Host") == "cdn.syndication.twimg.com"
+    post = requests[3]
+    assert (post.http_headers.protocol, post.http_headers.statusline) == ("POST", "/form HTTP/1.1")
+    assert bodies[8] == b"q=1"
+    assert responses[3].http_headers.statusline == "204 No Content"
+
+
+def test_stored_headers_keep_a_true_length_quietly() -> None:
+    assert stored_headers([("Content-Length", "3"), ("x", "y")], 3) == [("x", "y"), ("Content-Length", "3")]
+    assert stored_headers([(":status", "200")], 0) == [("Content-Length", "0")]
