@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
+from pathlib import Path
 from typing import Any
 
 # Where an embed was found in the article.
@@ -63,10 +64,14 @@ class Embed:
 
 @dataclass(frozen=True)
 class Artifact:
-    """A file a capture produced, before it is stored (the store names it by its SHA-256)."""
+    """A file a capture produced, before it is stored (the store names it by its SHA-256).
+
+    `data` is the bytes, or the Path of a file holding them when they were streamed to disk
+    (a large media download); Store.finish_capture takes either.
+    """
 
     kind: str
-    data: bytes
+    data: bytes | Path
     mime: str
     source_url: str | None = None
 
