@@ -22,7 +22,7 @@ TEST_PAGE = (
     "<!doctype html><html><body style='margin:0;background:#fff'>"
     "<div style='width:32px;height:24px;background:#f00'></div></body></html>"
 )
-TEST_VIEWPORT = {"width": 64, "height": 48}
+WIDTH, HEIGHT = 64, 48
 
 
 @dataclass(frozen=True)
@@ -52,7 +52,7 @@ async def _render(settings: Settings) -> RenderCheck:
     async with async_playwright() as pw:
         browser, found = await launch(pw, settings)
         try:
-            page = await browser.new_page(viewport=TEST_VIEWPORT, device_scale_factor=1)
+            page = await browser.new_page(viewport={"width": WIDTH, "height": HEIGHT}, device_scale_factor=1)
             page.set_default_timeout(settings.page_timeout * 1000)
             await page.set_content(TEST_PAGE)
             png = await page.screenshot(type="png")
@@ -61,9 +61,11 @@ async def _render(settings: Settings) -> RenderCheck:
         finally:
             await browser.close()
         width, height, pixel = decode_png(png)
-        red, white = pixel(8, 8), pixel(TEST_VIEWPORT["width"] - 8, TEST_VIEWPORT["height"] - 8)
-        if (width, height) != (TEST_VIEWPORT["width"], TEST_VIEWPORT["height"]):
-            raise BrowserError(f"{found.path} rendered a {width}x{height} screenshot of a 64x48 page")
+        red, white = pixel(8, 8), pixel(WIDTH - 8, HEIGHT - 8)
+        if (width, height) != (WIDTH, HEIGHT):
+            raise BrowserError(
+                f"{found.path} rendered a {width}x{height} screenshot of a {WIDTH}x{HEIGHT} page"
+            )
         if not (_near(red, (255, 0, 0)) and _near(white, (255, 255, 255))):
             raise BrowserError(f"{found.path} rendered wrong pixels: {red} where red, {white} where white")
         return RenderCheck(found, browser.version, width, height)
