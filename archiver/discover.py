@@ -1,0 +1,178 @@
+"""Find the posts an article embeds: find_embeds(body) -> [Embed], deduplicated, in page order.
+
+HTML is parsed once with lxml and scanned by archiver.discovery.markup, which runs every
+registered platform's declarations (and detectors) over the page and its hidden places; plain
+text (a flattened article) is scanned for flattened tweets and post URLs. What only page data
+(JSON in a script) carries counts only when the page itself shows no embed: such data also
+holds other articles' posts.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Sequence
+from dataclasses import replace
+
+from lxml import etree, html
+
+from archiver.discovery import decode, textform
+from archiver.discovery.document import Document, clean_url
+from archiver.discovery.index import Index, build
+from archiver.discovery.markup import Findings, scan
+from archiver.models import Embed
+from archiver.platforms import PLATFORMS
+from archiver.platforms.base import Platform
+
+log = logging.getLogger(__name__)
+
+DEFAULT_MAX_BYTES = 20 * 1024 * 1024  # Settings.max_article_bytes
+# When one post is found several ways, the strongest evidence names the item.
+_SOURCE_RANK = {"blockquote": 0, "iframe": 1, "widget": 2, "text": 3, "link": 4}
+
+
+def find_embeds(
+    body: bytes | str,
+    base_url: str | None = None,
+    *,
+    links: bool = False,
+    content_type: str | None = None,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    platforms: Sequence[Platform] | None = None,
+) -> list[Embed]:
+    """Every post `body` embeds (and, with links=True, merely links), in order of appearance.
+
+    `body` is HTML or plain text (decided by content), bytes in any declared or legacy
+    encoding, read up to `max_bytes`. Relative URLs resolve against `base_url`, else the page's
+    canonical/og:url. Raises InputError only when nothing can be read (empty, binary, a
+    content type that is no article); garbage markup gives what can be found, often [].
+    """
+    text = decode.to_text(body, content_type, max_bytes)
+    index = build(tuple(platforms) if platforms is not None else PLATFORMS)
+    root = _parse(text) if decode.looks_like_html(text) else None
+    if root is None:
+        found = _scan_text(text, index, links)
+    else:
+        doc = Document(root=root, index=index, base_url=base_url or page_url(root))
+        found = scan(doc, links)
+    embeds = merge(found.embeds)
+    if not embeds:  # a page that shows nothing itself: what its data carries is the article's
+        embeds = merge(found.data)
+    return merge([*embeds, *found.links], keep_links=links)
+
+
+def page_url(root: etree._Element) -> str | None:
+    """The page's own URL as it declares it: canonical link, og:url, or <base href>."""
+    for xpath in (
+        "//link[@rel='canonical']/@href",
+        "//meta[@property='og:url']/@content",
+        "//base/@href",
+    ):
+        values = root.xpath(xpath)
+        if isinstance(values, list):
+            for value in values:
+                url = str(value).strip()
+                if url.lower().startswith(("http://", "https://")):
+                    return url
+    return None
+
+
+def merge(embeds: Iterable[Embed], keep_links: bool = True) -> list[Embed]:
+    """One item per post, in order of first appearance, with every position it was found at.
+
+    A post found as an embed and also as a link is an embed; fields one finding lacks are
+    taken from another (a blockquote's author, an iframe's id).
+    """
+    merged: dict[tuple[str, str], Embed] = {}
+    first_seen: dict[tuple[str, str], int] = {}
+    for n, embed in enumerate(embeds):
+        if embed.source == "link" and not keep_links:
+            continue
+        key = embed.key
+        have = merged.get(key)
+        if have is None or (have.source == "link" and embed.source != "link"):
+            merged[key] = embed
+            first_seen[key] = n
+            continue
+        if embed.source == "link" and have.source != "link":
+            continue  # a link to a post the article embeds anyway
+        best, other = (embed, have) if _rank(embed) < _rank(have) else (have, embed)
+        positions = tuple(sorted(set(have.positions + embed.positions)))
+        merged[key] = _fill(replace(best, positions=positions), other)
+    return sorted(merged.values(), key=lambda e: (e.positions[0] if e.positions else 0, first_seen[e.key]))
+
+
+def _rank(embed: Embed) -> int:
+    return _SOURCE_RANK.get(embed.source, len(_SOURCE_RANK))
+
+
+def _fill(have: Embed, other: Embed) -> Embed:
+    updates = {
+        name: getattr(other, name)
+        for name in ("author_name", "author_handle", "date_text", "text")
+        if getattr(have, name) is None and getattr(other, name) is not None
+    }
+    if not have.media_links and other.media_links:
+        updates["media_links"] = other.media_links
+    if have.where != "dom" and other.where == "dom":
+        updates["where"] = "dom"
+    return replace(have, **updates) if updates else have
+
+
+def _parse(text: str) -> etree._Element | None:
+    try:
+        return html.document_fromstring(decode.strip_xml_declaration(text))
+    except (etree.ParserError, ValueError) as exc:
+        log.info("not parseable as HTML (%s): reading it as text", exc)
+        return None
+
+
+def _scan_text(text: str, index: Index, links: bool) -> Findings:
+    """Plain text: flattened tweets, and post URLs standing in the text as links."""
+    found = Findings()
+    twitter = index.by_name.get("twitter")
+    spans: list[tuple[int, int]] = []
+    if twitter is not None:
+        for flat in textform.find_flattened(text):
+            urls = [m.group(0) for m in index.any_post_url.finditer(text, flat.start, flat.end + 200)]
+            status = next((u for u in urls if twitter.match(u)), None)
+            if status is None and not flat.media_links:
+                continue
+            spans.append((flat.start, flat.end))
+            post_id = twitter.match(status) if status else None
+            found.embeds.append(
+                Embed(
+                    platform="twitter",
+                    post_id=post_id,
+                    url=clean_url(twitter, status) if status else flat.media_links[-1],
+                    source="text",
+                    where="text",
+                    author_name=flat.byline.name,
+                    author_handle=flat.byline.handle,
+                    date_text=flat.byline.date,
+                    text=flat.text or None,
+                    media_links=flat.media_links,
+                    raw=text[flat.start : flat.end],
+                    positions=(text.count("\n", 0, flat.start) + 1,),
+                )
+            )
+    if links:
+        for m in index.any_post_url.finditer(text):
+            if any(start <= m.start() < end for start, end in spans):
+                continue
+            match = index.match_url(m.group(0))
+            if match is None:
+                continue
+            platform, post_id = match
+            url = m.group(0) if m.group(0).startswith("http") else "https:" + m.group(0)
+            found.links.append(
+                Embed(
+                    platform=platform.name,
+                    post_id=post_id,
+                    url=clean_url(platform, url),
+                    source="link",
+                    where="text",
+                    raw=m.group(0),
+                    positions=(text.count("\n", 0, m.start()) + 1,),
+                )
+            )
+    return found

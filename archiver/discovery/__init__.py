@@ -1,0 +1,1 @@
+"""Discovery internals: decoding, the platform index, the scan, hidden places, the text form."""

@@ -1,0 +1,104 @@
+"""The discovery document: one parsed tree (the page, or markup found hidden inside it).
+
+Platform `detectors` receive a Document and build their Embeds with `doc.embed(...)`, which
+fills in where the markup was, its position in the page and its raw markup.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
+
+from lxml import etree, html
+
+from archiver.discovery.index import Index
+from archiver.models import Embed
+from archiver.platforms.base import Platform
+
+RAW_LIMIT = 20_000  # characters of an embed's own markup kept in Embed.raw
+# Hidden places inside the page's own tree (libxml2 parses these as elements).
+_HIDING_TAGS = ("template", "noscript", "textarea")
+
+
+@dataclass
+class Document:
+    root: html.HtmlElement
+    index: Index
+    base_url: str | None = None
+    where: str = "dom"  # dom | attribute | textarea | noscript | template | script
+    host_line: int | None = None  # a hidden fragment's position: the line of what held it
+    depth: int = 0  # how many hidden places deep this document is
+    claimed: set[Any] = field(default_factory=set)  # elements that already are an embed
+
+    def line(self, element: Any) -> int:
+        if self.host_line is not None:
+            return self.host_line
+        return int(getattr(element, "sourceline", None) or 0)
+
+    def absolute(self, url: str) -> str:
+        url = url.strip()
+        if url.startswith("//"):
+            return "https:" + url
+        if self.base_url and not url.lower().startswith(("http://", "https://")):
+            try:
+                return urljoin(self.base_url, url)
+            except ValueError:
+                return url
+        return url
+
+    def where_of(self, element: Any) -> str:
+        if self.where != "dom":
+            return self.where
+        for ancestor in element.iterancestors(*_HIDING_TAGS):
+            return str(ancestor.tag)
+        return "dom"
+
+    def embed(
+        self,
+        platform: Platform,
+        post_id: str | None,
+        source: str,
+        element: Any,
+        url: str | None = None,
+        **fields: Any,
+    ) -> Embed:
+        """An Embed of `platform` found at `element`; `url` is the post URL as found, if any."""
+        if url:
+            post_url = clean_url(platform, self.absolute(url))
+        elif post_id:
+            post_url = platform.canonical_url(post_id)
+        else:
+            raise ValueError("an embed needs a post id or a URL")
+        if post_id and not platform.match(post_url):
+            post_url = platform.canonical_url(post_id)
+        return Embed(
+            platform=platform.name,
+            post_id=post_id,
+            url=post_url,
+            source=source,
+            where=self.where_of(element),
+            raw=fields.pop("raw", None) or markup(element),
+            positions=(self.line(element),),
+            **fields,
+        )
+
+
+def markup(element: Any) -> str:
+    try:
+        text = etree.tostring(element, encoding="unicode", with_tail=False, method="html")
+    except (TypeError, ValueError):
+        return ""
+    return text[:RAW_LIMIT]
+
+
+def clean_url(platform: Platform, url: str) -> str:
+    """The post URL without tracking noise: https, no fragment, only the platform's own query."""
+    try:
+        parts = urlsplit(url.replace("&amp;", "&"))
+    except ValueError:
+        return url
+    scheme = "https" if parts.scheme in ("", "http", "https") else parts.scheme
+    keep = set(platform.url_query)
+    query = urlencode([(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if k in keep])
+    return urlunsplit((scheme, parts.netloc.lower(), parts.path, query, ""))

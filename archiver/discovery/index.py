@@ -1,0 +1,133 @@
+"""The registry's declarations turned into lookup tables and one XPath, built once per registry.
+
+Everything discovery knows about a platform comes from its `Platform` declaration: adding a
+platform module changes what is found here without touching the scanning code.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from urllib.parse import unquote
+
+from lxml import etree
+
+from archiver.platforms.base import Platform
+
+# Elements whose own markup is the embed's (not a place a post can be linked from).
+FRAME_TAGS = ("iframe", "embed", "object", "amp-iframe", "frame")
+
+
+@dataclass(frozen=True)
+class Index:
+    platforms: tuple[Platform, ...]
+    by_class: dict[str, tuple[Platform, ...]]
+    by_tag: dict[str, tuple[Platform, ...]]
+    by_id_attribute: dict[str, tuple[Platform, ...]]
+    by_name: dict[str, Platform]
+    any_post_url: re.Pattern[str]  # a quick filter: might this string hold some post URL?
+    hint: re.Pattern[str]  # might this markup hold an embed at all?
+    candidates: etree.XPath  # every element (and text node) discovery looks at, in document order
+
+    def match_url(self, url: str) -> tuple[Platform, str] | None:
+        """The platform and post id of a post URL, or None."""
+        if not self.any_post_url.search(url):
+            return None
+        for platform in self.platforms:
+            post_id = platform.match(url)
+            if post_id:
+                return platform, post_id
+        return None
+
+    def match_frame(self, src: str) -> tuple[Platform, str, str | None] | None:
+        """The platform, post id and (when the src carries one) post URL an iframe shows."""
+        for platform in self.platforms:
+            for pattern in platform.iframe_res:
+                m = pattern.search(src)
+                if not m:
+                    continue
+                groups = m.groupdict()
+                if groups.get("id"):
+                    return platform, platform.post_id(groups["id"]) or groups["id"], None
+                if groups.get("url"):
+                    inner = groups["url"]
+                    for _ in range(3):
+                        if "%" not in inner:
+                            break
+                        inner = unquote(inner)
+                    post_id = platform.match(inner)
+                    if post_id:
+                        return platform, post_id, inner
+        return None
+
+    def short_link(self, url: str) -> Platform | None:
+        """The platform a short link (t.co, vm.tiktok.com) leads to, when one declares it."""
+        for platform in self.platforms:
+            if any(p.match(url) for p in platform.short_link_res):
+                return platform
+        return None
+
+
+def _xpath_literal(text: str) -> str:
+    return f"'{text}'" if "'" not in text else f'"{text}"'
+
+
+def _without_groups(pattern: str) -> str:
+    return re.sub(r"\(\?P<\w+>", "(?:", pattern)
+
+
+def _frame_hosts(pattern: str) -> list[str]:
+    """Host words of an iframe pattern ("youtube" in youtube(?:-nocookie)?\\.com/embed/...)."""
+    return [w.lower() for w in re.findall(r"[A-Za-z][A-Za-z0-9-]{4,}", pattern.split("/", 1)[0])]
+
+
+@lru_cache(maxsize=8)
+def build(platforms: tuple[Platform, ...]) -> Index:
+    by_class: dict[str, list[Platform]] = {}
+    by_tag: dict[str, list[Platform]] = {}
+    by_attr: dict[str, list[Platform]] = {}
+    for platform in platforms:
+        for name in platform.embed_classes:
+            by_class.setdefault(name.lower(), []).append(platform)
+        for name in platform.embed_tags:
+            by_tag.setdefault(name.lower(), []).append(platform)
+        for name in platform.id_attributes:
+            by_attr.setdefault(name.lower(), []).append(platform)
+    url_patterns = [_without_groups(p) for platform in platforms for p in platform.url_patterns]
+    any_post_url = re.compile("|".join(f"(?:{p})" for p in url_patterns) or r"(?!)", re.IGNORECASE)
+    # Markers of embed markup: class names, tag names, id attributes and iframe hosts.
+    frame_words = [w for platform in platforms for p in platform.iframe_patterns for w in _frame_hosts(p)]
+    markers = sorted({*by_class, *by_tag, *by_attr, *frame_words, *(p.name for p in platforms)})
+    hint = re.compile("|".join(re.escape(m) for m in markers) or r"(?!)", re.IGNORECASE)
+
+    class_tests = [f"contains(@class, {_xpath_literal(c)})" for c in by_class]
+    parts = []
+    if class_tests:
+        parts.append(f"//*[@class and ({' or '.join(class_tests)})]")
+    parts += [f"//{tag}" for tag in by_tag if re.fullmatch(r"[a-z][a-z0-9-]*", tag)]
+    if by_attr:
+        parts.append(f"//*[{' or '.join('@' + a for a in by_attr if re.fullmatch(r'[a-z][a-z0-9_-]*', a))}]")
+    parts += [f"//{tag}" for tag in FRAME_TAGS]
+    parts += [
+        "//blockquote",
+        "//textarea",
+        "//template",
+        "//noscript[contains(., '<')]",
+        "//script[contains(., 'blockquote') or contains(., 'iframe') or contains(., 'data-')]",
+        "//*[@*[contains(., '<')]]",
+        "//*[@*[contains(name(), 'embed') or contains(name(), 'permalink') or name() = 'url']]",
+        "//*[contains(@class, 'embed') or contains(@class, 'Embed')]",
+        "//a[@href]",
+        "//text()[contains(., '(@')]",
+    ]
+    return Index(
+        platforms=platforms,
+        by_class={k: tuple(v) for k, v in by_class.items()},
+        by_tag={k: tuple(v) for k, v in by_tag.items()},
+        by_id_attribute={k: tuple(v) for k, v in by_attr.items()},
+        by_name={p.name: p for p in platforms},
+        any_post_url=any_post_url,
+        hint=hint,
+        candidates=etree.XPath(" | ".join(parts)),
+    )

@@ -1,0 +1,107 @@
+"""The flattened-text form of an embed: what is left when a post's embed markup becomes text.
+
+A tweet's blockquote, stripped of its class (or copied as text), reads
+
+    Ukraine has captured ... pic.twitter.com/ukSCQjXCXD — OSINT Aggregator (@AggregateOsint) August 7, 2024
+
+that is: the post's text, its media short links, then "— Name (@handle) date". The date line is in
+the language the embed was made in ("25. September 2018", "16 мая 2018 г.", "2019年1月26日"),
+so a date here is anything short that ends with a year, not a list of month names.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+_YEAR = r"(?:\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日|(?:19|20)\d{2}(?:\s*г\.?|\s*년)?)"
+_DATE = r"(?P<date>[^\n\r—–()@]{0,40}?" + _YEAR + r")"
+# The signature of a flattened tweet: a dash, the author's name, "(@handle)" and the date line.
+SIGNATURE = re.compile(
+    r"(?:[—–―]|(?<!\S)--?(?=\s))[ \t\u00a0]*(?P<name>[^\n\r—–()@]{1,80}?)[ \t\u00a0]*"
+    r"\(@(?P<handle>[A-Za-z0-9_]{1,15})\)[ \t\u00a0]*" + _DATE
+)
+# A remnant byline of any platform's embed: "Name (@handle)", "A post shared by Name (@handle) on ...".
+_BYLINE = re.compile(
+    r"(?P<name>[^\n\r—–()@]{0,80}?)[ \t\u00a0]*\(@(?P<handle>[A-Za-z0-9_.]{1,30})\)"
+    r"(?:[ \t\u00a0]*(?:[a-z]{1,3}\.?\s+)?" + _DATE + r")?"
+)
+SHORT_LINK = re.compile(r"(?:https?://)?(?:pic\.(?:twitter|x)\.com|t\.co)/[A-Za-z0-9]{4,}")
+_LEAD_WORDS = re.compile(r"^.*\b(?:by|von|par|por|da|di|door|av|przez|de)\s+", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Byline:
+    name: str | None
+    handle: str
+    date: str | None
+
+
+@dataclass(frozen=True)
+class Flattened:
+    """One flattened tweet found in text, with offsets into that text."""
+
+    byline: Byline
+    text: str
+    media_links: tuple[str, ...]
+    start: int  # where the post's text starts
+    end: int  # where the date line ends
+
+
+def _name(raw: str | None) -> str | None:
+    if not raw:
+        return None
+    name = " ".join(raw.split()).strip(" -—–,:")
+    if len(name.split()) > 6:  # "A post shared by X" and the like: keep what follows "by"
+        name = _LEAD_WORDS.sub("", name).strip()
+    return name or None
+
+
+def _date(raw: str | None) -> str | None:
+    return " ".join(raw.split()) if raw else None
+
+
+def byline(text: str) -> Byline | None:
+    """The last "Name (@handle) date" in an embed's remnant text, if it has one."""
+    found = None
+    for m in SIGNATURE.finditer(text):
+        found = m
+    if found is None:
+        for m in _BYLINE.finditer(text):
+            found = m
+    if found is None:
+        return None
+    return Byline(_name(found.group("name")), found.group("handle"), _date(found.group("date")))
+
+
+def short_links(text: str) -> tuple[str, ...]:
+    """Media short links (pic.twitter.com, t.co) in order, without repeats, as https URLs."""
+    links: list[str] = []
+    for m in SHORT_LINK.finditer(text):
+        url = m.group(0)
+        url = url if url.startswith("http") else "https://" + url
+        url = "https://" + url.split("://", 1)[1]
+        if url not in links:
+            links.append(url)
+    return tuple(links)
+
+
+def find_flattened(text: str) -> list[Flattened]:
+    """Every flattened tweet in plain text: its text runs back to the paragraph's start."""
+    found: list[Flattened] = []
+    previous_end = 0
+    for m in SIGNATURE.finditer(text):
+        para = max(text.rfind(gap, previous_end, m.start()) for gap in ("\n\n", "\r\n\r\n"))
+        start = previous_end if para < 0 else para
+        body = text[start : m.start()].strip()
+        found.append(
+            Flattened(
+                byline=Byline(_name(m.group("name")), m.group("handle"), _date(m.group("date"))),
+                text=body,
+                media_links=short_links(body),
+                start=start + (len(text[start : m.start()]) - len(text[start : m.start()].lstrip())),
+                end=m.end(),
+            )
+        )
+        previous_end = m.end()
+    return found
