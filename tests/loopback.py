@@ -7,6 +7,7 @@ addresses): anything else is refused, so nothing a test sends through it can lea
 
 from __future__ import annotations
 
+import base64
 import http.server
 import ipaddress
 import select
@@ -88,6 +89,7 @@ class LoopbackProxy:
 
     def __init__(self, hosts: dict[str, tuple[str, int]] | None = None) -> None:
         self.hosts: dict[str, tuple[str, int]] = dict(hosts or {})
+        self.auth: tuple[str, str] | None = None  # when set, HTTP clients must log in (Basic)
         self.log: list[str] = []
         self.refused: list[str] = []
         proxy = self
@@ -157,6 +159,19 @@ class LoopbackProxy:
         head, rest = head.split(b"\r\n\r\n", 1)
         request_line, *header_lines = head.decode("latin-1").split("\r\n")
         method, target, version = request_line.split(" ", 2)
+        if self.auth is not None:
+            expected = "Basic " + base64.b64encode(":".join(self.auth).encode()).decode()
+            given = [
+                line.split(":", 1)[1].strip() for line in header_lines if _name(line) == "proxy-authorization"
+            ]
+            if given != [expected]:
+                self.log.append(f"407 {method} {target}")
+                client.sendall(
+                    b"HTTP/1.1 407 Proxy Authentication Required\r\n"
+                    b'Proxy-Authenticate: Basic realm="test"\r\n'
+                    b"Content-Length: 0\r\nConnection: close\r\n\r\n"
+                )
+                return
         if method == "CONNECT":
             host, _, port = target.rpartition(":")
             self.log.append(f"CONNECT {target}")
@@ -182,7 +197,7 @@ class LoopbackProxy:
         kept = [
             line
             for line in header_lines
-            if line.split(":", 1)[0].strip().lower() not in ("proxy-connection", "connection", "keep-alive")
+            if _name(line) not in ("proxy-connection", "proxy-authorization", "connection", "keep-alive")
         ]
         upstream.sendall(
             f"{method} /{path} {version}\r\n".encode("latin-1")
@@ -216,6 +231,10 @@ class LoopbackProxy:
             return
         client.sendall(b"\x05\x00\x00\x01\x00\x00\x00\x00\x00\x00")
         _pipe(client, upstream)
+
+
+def _name(header_line: str) -> str:
+    return header_line.split(":", 1)[0].strip().lower()
 
 
 def _recv_exact(sock: socket.socket, n: int) -> bytes:

@@ -87,6 +87,20 @@ def test_our_proxy_carries_everything_whatever_no_proxy_says(
     assert loopback_proxy.log == [f"GET {direct_url}"]
 
 
+def test_proxy_credentials_from_the_url(site: LocalSite, loopback_proxy: LoopbackProxy) -> None:
+    loopback_proxy.auth = ("user", "p@ss")
+    settings = Settings(proxy=f"http://user:p%40ss@127.0.0.1:{loopback_proxy.port}")
+    with make_client(settings) as client:
+        assert fetch_article(client, "http://target.test/page", settings).title == "Through the proxy"
+    wrong = Settings(proxy=f"http://user:nope@127.0.0.1:{loopback_proxy.port}")
+    with (
+        make_client(wrong) as client,
+        pytest.raises(FetchError, match="HTTP 407 Proxy Authentication Required"),
+    ):
+        fetch_article(client, "http://target.test/page", wrong)
+    assert loopback_proxy.log == ["GET http://target.test/page", "407 GET http://target.test/page"]
+
+
 def test_proxy_refusal_is_a_one_line_fetch_error(loopback_proxy: LoopbackProxy) -> None:
     settings = Settings(proxy=loopback_proxy.url)
     with make_client(settings) as client, pytest.raises(FetchError) as info:
@@ -181,7 +195,9 @@ def test_browser_goes_through_our_proxy_http_and_https(
         plain_site.add("/page", PAGE)
         loopback_proxy.hosts["plain.test"] = ("127.0.0.1", plain_site.port)
         # With a CA bundle set, the browser accepts the intercepting proxy's certificates.
-        settings = Settings(browser=browser_path, proxy=loopback_proxy.url, ca_bundle=test_ca[0])
+        loopback_proxy.auth = ("user", "p@ss")
+        proxy = f"http://user:p%40ss@127.0.0.1:{loopback_proxy.port}"
+        settings = Settings(browser=browser_path, proxy=proxy, ca_bundle=test_ca[0])
         texts = asyncio.run(_load(settings, ["http://plain.test/page", "https://target.test/page"]))
     assert texts == ["proxied page", "proxied page"]
     assert "GET http://plain.test/page" in loopback_proxy.log
