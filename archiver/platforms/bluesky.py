@@ -194,13 +194,16 @@ PLATFORM = Platform(
     url_patterns=(
         r"(?:https?:)?//(?:www\.|staging\.)?bsky\.app/profile/" + _WHO + r"/post/" + _RKEY,
         r"at://" + _WHO + r"/app\.bsky\.feed\.post/" + _RKEY,
-        r"(?:https?:)?//embed\.bsky\.app/embed/" + _WHO + r"/app\.bsky\.feed\.post/" + _RKEY,
+        # A DID and a post's record path, wherever they stand: embed.bsky.app/embed/DID/..., at://DID/...
+        r"(?<![\w.:%-])(?P<who>did(?::|%3A)[a-z]+(?::|%3A)[A-Za-z0-9._%-]+)/app\.bsky\.feed\.post/" + _RKEY,
     ),
     canonical_url=canonical_url,
     make_id=make_id,
     embed_classes=("bluesky-embed",),
     url_attributes=("data-bluesky-uri", "cite"),
-    iframe_patterns=(r"(?P<url>(?:https?:)?//embed\.bsky\.app/embed/[^\s\"'<>?#]+)",),
+    iframe_patterns=(
+        r"embed\.bsky\.app/embed/(?P<id>did(?::|%3A)[^/\s\"'<>]+/app\.bsky\.feed\.post/[\w~-]+)",
+    ),
     embed_url=embed_url,
     fetch_data=fetch_data,
     examples=(

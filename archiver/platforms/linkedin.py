@@ -33,13 +33,14 @@ def embed_url(post_id: str) -> str:
 PLATFORM = Platform(
     name="linkedin",
     url_patterns=(
-        _HOST + r"/(?:embed/)?feed/update/" + _URN,
+        # The URN itself, wherever it stands: /feed/update/URN, /embed/feed/update/URN, a bare URN.
+        r"(?<![\w:%])" + _URN,
         # /posts/AUTHOR_SLUG-activity-N-XXXX: the slug ends with the URN's kind and number.
         _HOST + r"/posts/[^\s\"'<>?#]*?-(?P<kind>activity|ugcPost|share)-(?P<num>\d{6,25})(?![\d])",
     ),
     canonical_url=canonical_url,
     make_id=make_id,
-    iframe_patterns=(r"(?P<url>(?:https?:)?//(?:www\.)?linkedin\.com/embed/feed/update/" + _URN + r")",),
+    iframe_patterns=(r"linkedin\.com/embed/feed/update/(?P<id>urn(?::|%3A)li(?::|%3A)\w+(?::|%3A)\d+)",),
     embed_url=embed_url,
     examples=(
         (

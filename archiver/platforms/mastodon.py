@@ -12,13 +12,14 @@ evidence enough on any host: a blockquote.mastodon-embed, an iframe.mastodon-emb
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from typing import Any
 from urllib.parse import urlsplit
 
 import httpx
 
 from archiver.errors import CaptureError, PostGone
-from archiver.models import PostData
+from archiver.models import Embed, PostData
 from archiver.platforms import oembed
 from archiver.platforms.base import Platform
 
@@ -166,8 +167,54 @@ async def fetch_data(client: httpx.AsyncClient, post_id: str) -> PostData:
     )
 
 
-def host_of(url: str) -> str:
-    return (urlsplit(url if "//" in url else "https://" + url).hostname or "").lower()
+_EMBED_VIEW = re.compile(
+    rf"^\s*(?:https?:)?//(?P<host>{_ANY_HOST})/@{_USER}/{_SID}/embed/?(?:[?#]|\s*$)", re.I
+)
+_POST_LINK = re.compile(rf"^\s*(?:https?:)?//(?P<host>{_ANY_HOST})/@{_USER}/{_SID}/?(?:[?#]|\s*$)", re.I)
+_INSTANCE = re.compile(rf"{_KNOWN}|{_NAMED}", re.I)
+_FRAME_SOURCES = ("src", "data-src", "data-lazy-src")
+
+
+def _host(url: str | None) -> str:
+    try:
+        return (urlsplit((url or "").strip()).hostname or "").lower()
+    except ValueError:
+        return ""
+
+
+def detect(doc: Any) -> Iterator[Embed]:
+    """Mastodon embeds on any instance, from markup that proves them.
+
+    An /@user/ID/embed iframe counts when it has the class mastodon-embed, when the page loads
+    embed.js from the same host (Mastodon's embed code does both), or when its host is a known
+    instance. A blockquote.mastodon-embed whose data-embed-url is missing counts by its post link.
+    """
+    scripts = {
+        _host(script.get("src"))
+        for script in doc.root.iter("script")
+        if urlsplit((script.get("src") or "").strip()).path.endswith("/embed.js")
+    }
+    for frame in doc.root.iter("iframe", "amp-iframe"):
+        if frame in doc.claimed:
+            continue
+        src = next((frame.get(name) for name in _FRAME_SOURCES if frame.get(name)), "")
+        m = _EMBED_VIEW.match(doc.absolute(src)) if src else None
+        if m is None:
+            continue
+        classes = (frame.get("class") or "").lower().split()
+        host = m.group("host").lower()
+        if "mastodon-embed" in classes or host in scripts or _INSTANCE.fullmatch(host):
+            doc.claimed.add(frame)
+            yield doc.embed(PLATFORM, make_id(m), "iframe", frame, url=canonical_url(make_id(m)))
+    for quote in doc.root.iter("blockquote"):
+        if quote in doc.claimed or "mastodon-embed" not in (quote.get("class") or "").lower().split():
+            continue
+        for anchor in quote.iter("a"):
+            m = _POST_LINK.match(doc.absolute(anchor.get("href") or ""))
+            if m:
+                doc.claimed.add(quote)
+                yield doc.embed(PLATFORM, make_id(m), "blockquote", quote, url=canonical_url(make_id(m)))
+                break
 
 
 PLATFORM = Platform(
@@ -183,6 +230,7 @@ PLATFORM = Platform(
     make_id=make_id,
     embed_classes=("mastodon-embed",),
     url_attributes=("data-embed-url", "cite", "data-href"),
+    detectors=(detect,),
     embed_url=embed_url,
     render_selector=".status, .detailed-status",
     fetch_data=fetch_data,

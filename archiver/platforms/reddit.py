@@ -19,7 +19,11 @@ from archiver.models import PostData
 from archiver.platforms import oembed
 from archiver.platforms.base import Platform
 
-_HOST = r"(?:https?:)?//(?:(?:(?:www|old|new|np|m|i|amp|sh|embed)\.)?reddit\.com|(?:www\.)?redditmedia\.com)"
+# The scheme is optional so that an iframe pattern can hand over a URL from its host on.
+_HOST = (
+    r"(?:(?:https?:)?//)?(?<![\w.-])"
+    r"(?:(?:(?:www|old|new|np|m|i|amp|sh|embed)\.)?reddit\.com|(?:www\.)?redditmedia\.com)"
+)
 _BASE36 = r"[a-z0-9]{2,12}"
 _THREAD = rf"/(?:(?:r|u|user)/[A-Za-z0-9_-]+/)?comments/(?P<thread>{_BASE36})"
 # After the thread id: a slug (or "comment", or "_") and, for one comment, its id.
@@ -193,9 +197,7 @@ PLATFORM = Platform(
     make_id=make_id,
     embed_classes=("reddit-embed-bq", "reddit-card", "reddit-embed"),
     url_attributes=("cite", "data-href", "data-url"),
-    iframe_patterns=(
-        r"(?P<url>(?:https?:)?//(?:embed\.reddit\.com|(?:www\.)?redditmedia\.com)/r/[^\s\"'<>?#]+)",
-    ),
+    iframe_patterns=(r"(?P<url>(?:embed\.reddit\.com|(?:www\.)?redditmedia\.com)/r/[^\s\"'<>?#]+)",),
     short_links=(r"(?:https?:)?//(?:www\.)?reddit\.com/r/[A-Za-z0-9_]+/s/[A-Za-z0-9]+",),
     render_selector="shreddit-post, shreddit-comment",
     fetch_data=fetch_data,

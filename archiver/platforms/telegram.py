@@ -133,8 +133,7 @@ PLATFORM = Platform(
     make_id=make_id,
     id_attributes=("data-telegram-post",),
     iframe_patterns=(
-        r"(?P<url>(?:https?:)?//(?:www\.)?(?:t|telegram)\.(?:me|dog)/(?:s/)?[A-Za-z][A-Za-z0-9_]{3,31}/\d{1,10})"
-        r"\?(?:[^\"'\s<>]*&)?embed=",
+        r"(?:t|telegram)\.(?:me|dog)/(?:s/)?(?P<id>[A-Za-z][A-Za-z0-9_]{3,31}/\d{1,10})\?(?:[^\"'\s<>]*&)?embed=",
     ),
     embed_url=embed_url,
     render_selector=".tgme_widget_message",
