@@ -17,7 +17,9 @@ import ssl
 import struct
 import threading
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
+
+S = TypeVar("S", bound="_Served")
 
 
 @dataclass
@@ -28,7 +30,22 @@ class Response:
     headers: dict[str, str] = field(default_factory=dict)
 
 
-class LocalSite:
+class _Served:
+    """A socketserver run on a background thread while used as a context manager."""
+
+    server: socketserver.TCPServer
+
+    def __enter__(self: S) -> S:
+        self._thread = threading.Thread(target=self.server.serve_forever, args=(0.05,), daemon=True)
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+class LocalSite(_Served):
     """A threaded http.server on loopback (HTTPS when given a certificate and key)."""
 
     def __init__(self, cert: tuple[str, str] | None = None) -> None:
@@ -63,7 +80,6 @@ class LocalSite:
             self.scheme = "https"
         self.port = self.server.server_address[1]
         self.url = f"{self.scheme}://127.0.0.1:{self.port}"
-        self._thread = threading.Thread(target=self.server.serve_forever, args=(0.05,), daemon=True)
 
     def add(
         self, path: str, body: bytes | str, content_type: str = "text/html; charset=utf-8", **kw: Any
@@ -71,16 +87,8 @@ class LocalSite:
         self.routes[path] = Response(body.encode() if isinstance(body, str) else body, content_type, **kw)
         return self.url + path
 
-    def __enter__(self) -> LocalSite:
-        self._thread.start()
-        return self
 
-    def __exit__(self, *exc: object) -> None:
-        self.server.shutdown()
-        self.server.server_close()
-
-
-class LoopbackProxy:
+class LoopbackProxy(_Served):
     """HTTP forwarding, CONNECT and SOCKS5 on one loopback port, logging what it carried.
 
     `log` gets one line per request: "GET http://target.test/page", "CONNECT target.test:443",
@@ -106,15 +114,6 @@ class LoopbackProxy:
         self.port = self.server.server_address[1]
         self.url = f"http://127.0.0.1:{self.port}"
         self.socks_url = f"socks5://127.0.0.1:{self.port}"
-        self._thread = threading.Thread(target=self.server.serve_forever, args=(0.05,), daemon=True)
-
-    def __enter__(self) -> LoopbackProxy:
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.server.shutdown()
-        self.server.server_close()
 
     # -- where a name goes
 
