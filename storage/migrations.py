@@ -1,6 +1,6 @@
 """The archive's schema, as sqlite-utils migrations (applied once each, never edited once shipped).
 
-Tables (open archive.db in Datasette to browse them):
+Tables (open archive.db in Datasette to browse them; m002 adds watches, watch_entries, runs):
 
     articles    an article we fetched: url (unique), final url, title, the sha256 of its latest
                 HTML blob, first/last fetched, status of the latest fetch
@@ -177,3 +177,71 @@ def m001_initial(db: Database) -> None:
         foreign_keys=[("post", "posts", "id")],
     )
     db.table("checks").create_index(["post", "checked_at"])
+
+
+@migrations()
+def m002_watches_and_runs(db: Database) -> None:
+    """What the scheduled job keeps: the sources it watches and a record of each run.
+
+    watches         a source `archiver run` looks at: url (unique), kind article|feed, when
+                    added, the last look (when, status, error) and what makes the next one
+                    cheap: the server's ETag / Last-Modified and the sha256 of the last body
+    watch_entries   an article a feed listed: first seen, and archived_at once archiving it
+                    succeeded (an entry without archived_at is retried by the next run)
+    runs            one `archiver run`: started/finished, outcome (running, complete, stopped
+                    at a deadline or limit with work left, failed, interrupted when killed),
+                    the process id, its counts (JSON) and error
+    """
+    db.table("watches").create(
+        {
+            "id": int,
+            "url": str,
+            "kind": str,
+            "title": str,
+            "added": str,
+            "last_run": str,
+            "last_status": str,
+            "last_error": str,
+            "etag": str,
+            "last_modified": str,
+            "content_sha256": str,
+        },
+        pk="id",
+        not_null=["url", "kind", "added"],
+    )
+    db.table("watches").create_index(["url"], unique=True)
+
+    db.table("watch_entries").create(
+        {
+            "id": int,
+            "watch": int,
+            "url": str,
+            "title": str,
+            "published": str,
+            "first_seen": str,
+            "archived_at": str,
+            "attempts": int,
+            "error": str,
+        },
+        pk="id",
+        not_null=["watch", "url", "first_seen"],
+        defaults={"attempts": 0},
+        foreign_keys=[("watch", "watches", "id")],
+    )
+    db.table("watch_entries").create_index(["watch", "url"], unique=True)
+    db.table("watch_entries").create_index(["url"])
+
+    db.table("runs").create(
+        {
+            "id": int,
+            "started": str,
+            "finished": str,
+            "outcome": str,
+            "pid": int,
+            "counts": str,
+            "error": str,
+        },
+        pk="id",
+        not_null=["started", "outcome"],
+    )
+    db.table("runs").create_index(["started"])
