@@ -120,10 +120,11 @@ def fetch_article(client: httpx.Client, url: str, settings: Settings) -> Article
                 )
             content_type = response.headers.get("content-type", "")
             _check_type(_mime(content_type), final_url)
+            too_big = f"page larger than {_megabytes(limit)} MB: {final_url}"
             declared = response.headers.get("content-length", "")
             if declared.isdigit() and int(declared) > limit:
-                raise FetchError(f"page larger than {_megabytes(limit)} MB: {final_url}")
-            body = _read_capped(response.iter_bytes(), limit, f"page larger than {_megabytes(limit)} MB")
+                raise FetchError(too_big)
+            body = _read_capped(response.iter_bytes(), limit, too_big)
             status = response.status_code
     except httpx.TooManyRedirects:
         raise FetchError(f"more than {MAX_REDIRECTS} redirects fetching {url}") from None
