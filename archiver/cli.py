@@ -126,3 +126,48 @@ def verify(settings: Settings) -> None:
     click.echo(report.summary())
     if not report.ok:
         sys.exit(1)
+
+
+@cli.command()
+@settings_options
+@click.argument("source")
+@click.option("--base-url", metavar="URL", help="Resolve relative URLs against this [page's canonical URL]")
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON array instead of a table")
+@click.option("--links", is_flag=True, help="Also list posts only linked in the text (source: link)")
+@click.option(
+    "--resolve/--no-resolve",
+    default=None,
+    help="Follow t.co/pic.twitter.com/vm.tiktok.com short links to their posts [on for URLs]",
+)
+def discover(
+    settings: Settings, source: str, base_url: str | None, as_json: bool, links: bool, resolve: bool | None
+) -> None:
+    """List the posts an article embeds: SOURCE is a URL, an HTML or text file, or - for stdin.
+
+    Usage: archiver discover https://example.com/news/story --json
+    """
+    from archiver import fetch
+    from archiver.discover import find_embeds
+    from archiver.discovery import output
+    from archiver.resolve import resolve_embeds
+
+    article = fetch.read_source(source, lambda: fetch.make_client(settings), settings)
+    fetched = article.url.startswith(("http://", "https://"))
+    embeds = find_embeds(
+        article.body,
+        base_url or (article.final_url if fetched else None),
+        links=links,
+        content_type=article.content_type if fetched else None,
+        max_bytes=settings.max_article_bytes,
+    )
+    if (fetched if resolve is None else resolve) and any(e.post_id is None for e in embeds):
+        with fetch.make_client(settings) as client:
+            embeds = resolve_embeds(embeds, client, link_seconds=settings.fetch_timeout)
+    if as_json:
+        click.echo(output.to_json(embeds))
+    else:
+        linked = sum(e.source == "link" for e in embeds)
+        summary = f"{len(embeds) - linked or 'no'} embedded post(s)" + (f", {linked} linked" if links else "")
+        click.echo(f"{summary} in {source}")
+        for line in output.to_lines(embeds):
+            click.echo(line)
