@@ -1,0 +1,684 @@
+"""The Playwright worker: one browser, a bounded pool of captures, everything a post's capture keeps.
+
+    async with Capturer(settings, client, install_routes=world.install) as capturer:
+        results = await capturer.capture_posts([(twitter.PLATFORM, "1821185274147889728")])
+        shot = await capturer.capture_article_screenshot(article.final_url, html=article.body)
+
+A post's capture renders the platform's embed view in a fresh browser context, waits until it
+has really rendered (the platform's render_selector, else network idle, both capped), and keeps
+a PNG of the post element, the rendered DOM, an MHTML snapshot and a WARC of every response the
+browser received. For platforms with `fetch_data` it fetches the structured data meanwhile and
+then downloads the photos and the best video (streamed to files, capped). Whatever fails is
+recorded in the PostCapture (status, error, what is missing) and never stops other captures.
+
+Politeness applies to what we ask for ourselves (navigations, data, media): at most
+settings.per_host at once per host and settings.host_delay between starts; our own machine
+(loopback) is exempt. Every browser step has settings.page_timeout, every data or media
+request settings.fetch_timeout, the whole capture settings.capture_timeout. A transient
+failure (the browser died, the connection dropped, a 5xx from the data endpoint) is retried
+once after a short backoff; a dead browser is relaunched first. Timeouts are not retried.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import json
+import logging
+import re
+import shutil
+import tempfile
+import time
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
+from contextlib import asynccontextmanager, suppress
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from types import TracebackType
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
+
+import httpx
+from playwright.async_api import Error as PlaywrightError
+from playwright.async_api import TimeoutError as PlaywrightTimeout
+from playwright.async_api import async_playwright
+
+from archiver import __version__, platforms
+from archiver.browser import FoundBrowser, context_options, launch
+from archiver.errors import CaptureError, PostGone
+from archiver.media import MediaTooLarge, download
+from archiver.models import Artifact, PostData
+from archiver.warc import Exchange, write_warc
+from archiver.world.core import is_loopback
+
+if TYPE_CHECKING:
+    from playwright.async_api import Browser, BrowserContext, Page, Playwright
+    from playwright.async_api import Response as PlaywrightResponse
+
+    from archiver.platforms.base import Platform
+    from archiver.settings import Settings
+
+log = logging.getLogger(__name__)
+
+RouteInstaller = Callable[["BrowserContext"], Awaitable[None]]
+SOFTWARE = f"embed-archiver/{__version__}"
+
+# Capture statuses beyond the post statuses: something on our side or the network's went wrong.
+FAILED_STATUSES = ("failed", "timeout")
+# Chromium network errors worth one more try.
+_TRANSIENT_NET = re.compile(
+    r"ERR_(CONNECTION_(RESET|CLOSED|ABORTED|REFUSED|TIMED_OUT)|NETWORK_CHANGED|EMPTY_RESPONSE|"
+    r"INTERNET_DISCONNECTED|TIMED_OUT|HTTP2_\w+|SSL_PROTOCOL_ERROR)"
+)
+# Never kept in the WARC: our credentials (a --storage-state login) are not the post's.
+_SECRET_REQUEST_HEADERS = ("cookie", "authorization")
+
+
+def _now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+def content_hash(data: PostData) -> str:
+    """SHA-256 of the normalized data as canonical JSON: equal when nothing the platform says changed."""
+    text = json.dumps(data.normalized(), sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+@dataclass
+class PostCapture:
+    """What one capture of one post produced and what became of it.
+
+    `status` is the post's status as the platform told it (live / deleted / suspended /
+    protected / unavailable / unknown), or "failed" / "timeout" when the capture itself failed;
+    `post_status` is always a post status (unknown when nothing told us). `outcome` is how the
+    store files the capture: complete, partial (something is `missing`) or failed.
+    """
+
+    platform: str
+    post_id: str
+    view_url: str
+    status: str = "unknown"
+    post_status: str = "unknown"
+    error: str | None = None
+    http_status: int | None = None
+    started_at: str = field(default_factory=_now)
+    duration: float = 0.0
+    timings: dict[str, float] = field(default_factory=dict)
+    artifacts: list[Artifact] = field(default_factory=list)
+    missing: list[str] = field(default_factory=list)
+    data: PostData | None = None
+    content_hash: str | None = None
+    rendered: bool = False
+    attempts: int = 0
+
+    @property
+    def failed(self) -> bool:
+        return self.status in FAILED_STATUSES
+
+    @property
+    def outcome(self) -> str:
+        if self.failed:
+            return "partial" if self.artifacts else "failed"
+        return "partial" if self.missing else "complete"
+
+    def artifact(self, kind: str) -> Artifact | None:
+        return next((a for a in self.artifacts if a.kind == kind), None)
+
+
+@dataclass
+class _Data:
+    data: PostData | None = None
+    gone: PostGone | None = None
+    error: str | None = None
+    seconds: float = 0.0
+
+
+@dataclass
+class _View:
+    artifacts: list[Artifact] = field(default_factory=list)
+    rendered: bool = False
+    full_page: bool = False
+    http_status: int | None = None
+    error: str | None = None
+    error_kind: str = "failed"  # or "timeout"
+    timings: dict[str, float] = field(default_factory=dict)
+
+
+class _Retry(Exception):
+    """A transient failure of the view: worth one more try."""
+
+
+class HostLimiter:
+    """At most `per_host` at once per host, and `delay` seconds between starts on one host."""
+
+    def __init__(self, per_host: int, delay: float) -> None:
+        self.per_host = max(1, per_host)
+        self.delay = delay
+        self._slots: dict[str, asyncio.Semaphore] = {}
+        self._next_start: dict[str, float] = {}
+
+    @asynccontextmanager
+    async def slot(self, host: str) -> AsyncIterator[None]:
+        if is_loopback(host):
+            yield
+            return
+        semaphore = self._slots.setdefault(host, asyncio.Semaphore(self.per_host))
+        async with semaphore:
+            loop = asyncio.get_running_loop()
+            start = max(loop.time(), self._next_start.get(host, 0.0))
+            self._next_start[host] = start + self.delay
+            await asyncio.sleep(start - loop.time())
+            yield
+
+
+class _Recorder:
+    """Keeps every HTTP response a browser context receives, to write them as a WARC."""
+
+    def __init__(self) -> None:
+        self.responses: list[tuple[PlaywrightResponse, datetime]] = []
+
+    def on_response(self, response: PlaywrightResponse) -> None:
+        if response.url.startswith(("http://", "https://")):
+            self.responses.append((response, datetime.now(timezone.utc)))
+
+    async def exchanges(self, timeout: float, keep_set_cookie: bool) -> list[Exchange]:
+        async def one(response: PlaywrightResponse, when: datetime) -> Exchange | None:
+            try:
+                request = response.request
+                request_headers = await request.headers_array()
+                response_headers = await response.headers_array()
+                try:
+                    body = await response.body()
+                except PlaywrightError:  # redirects and aborted loads have no body
+                    body = b""
+            except PlaywrightError as exc:
+                log.debug("WARC: cannot read %s: %s", response.url, exc)
+                return None
+            return Exchange(
+                url=response.url,
+                method=request.method,
+                status=response.status,
+                reason=response.status_text,
+                body=body,
+                request_headers=[
+                    (h["name"], h["value"])
+                    for h in request_headers
+                    if h["name"].lower() not in _SECRET_REQUEST_HEADERS
+                ],
+                response_headers=[
+                    (h["name"], h["value"])
+                    for h in response_headers
+                    if keep_set_cookie or h["name"].lower() != "set-cookie"
+                ],
+                request_body=request.post_data_buffer or b"",
+                date=when,
+            )
+
+        tasks = [asyncio.ensure_future(one(r, when)) for r, when in self.responses]
+        if not tasks:
+            return []
+        done, pending = await asyncio.wait(tasks, timeout=timeout)
+        for task in pending:
+            task.cancel()
+        return [e for t in tasks if t in done and (e := t.result()) is not None]
+
+
+class Capturer:
+    """One browser and a bounded pool of captures. Use as an async context manager.
+
+    `client` is the HTTP client for data and media (the caller's: it carries the proxy and CA
+    settings); `install_routes` is given every new browser context before use (the offline
+    world's `install`, or None for the real network). Media files are spooled under
+    `spool_dir` (default: the system temp folder) and live until the Capturer closes: store
+    the captures' artifacts before leaving the `async with`.
+    """
+
+    def __init__(
+        self,
+        settings: Settings,
+        client: httpx.AsyncClient,
+        *,
+        install_routes: RouteInstaller | None = None,
+        spool_dir: Path | None = None,
+        retry_backoff: float = 1.0,
+    ) -> None:
+        self.settings = settings
+        self.client = client
+        self.install_routes = install_routes
+        self.retry_backoff = retry_backoff
+        self.restarts = 0
+        self.found: FoundBrowser | None = None
+        self._spool_parent = spool_dir
+        self._spool: Path | None = None
+        self._pool = asyncio.Semaphore(settings.concurrency)
+        self._hosts = HostLimiter(settings.per_host, settings.host_delay)
+        self._restart_lock = asyncio.Lock()
+        self._pw: Playwright | None = None
+        self._browser: Browser | None = None
+
+    async def __aenter__(self) -> Capturer:
+        self._pw = await async_playwright().start()
+        try:
+            self._browser, self.found = await launch(self._pw, self.settings)
+        except BaseException:
+            await self._pw.stop()
+            raise
+        self._spool = Path(tempfile.mkdtemp(prefix="archiver-capture-", dir=self._spool_parent))
+        return self
+
+    async def __aexit__(
+        self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        if self._browser is not None:
+            with suppress(PlaywrightError):
+                await self._browser.close()
+        if self._pw is not None:
+            await self._pw.stop()
+        if self._spool is not None:
+            shutil.rmtree(self._spool, ignore_errors=True)
+
+    # The browser.
+
+    @property
+    def _ms(self) -> float:
+        return self.settings.page_timeout * 1000
+
+    async def _live_browser(self) -> Browser:
+        """The browser, relaunched first if it has died."""
+        assert self._browser is not None and self._pw is not None, "use Capturer in `async with`"
+        browser = self._browser
+        if browser.is_connected():
+            return browser
+        async with self._restart_lock:
+            if self._browser is browser:  # nobody relaunched it meanwhile
+                log.warning("the browser died; launching a new one")
+                with suppress(PlaywrightError):
+                    await browser.close()
+                self._browser, self.found = await launch(self._pw, self.settings)
+                self.restarts += 1
+        return self._browser
+
+    async def browser_pid(self) -> int | None:
+        """The browser process's id (for measuring it, or for tests that kill it)."""
+        browser = await self._live_browser()
+        session = await browser.new_browser_cdp_session()
+        try:
+            info = await session.send("SystemInfo.getProcessInfo")
+        finally:
+            with suppress(PlaywrightError):
+                await session.detach()
+        return next((int(p["id"]) for p in info.get("processInfo", []) if p.get("type") == "browser"), None)
+
+    @asynccontextmanager
+    async def _context(self) -> AsyncIterator[BrowserContext]:
+        browser = await self._live_browser()
+        context = await browser.new_context(**context_options(self.settings))
+        try:
+            context.set_default_timeout(self._ms)
+            if self.install_routes is not None:
+                await self.install_routes(context)
+            yield context
+        finally:
+            with suppress(PlaywrightError):
+                await context.close()
+
+    def _is_transient(self, exc: BaseException) -> bool:
+        if isinstance(exc, PlaywrightTimeout):
+            return False
+        if isinstance(exc, PlaywrightError):
+            browser_gone = self._browser is None or not self._browser.is_connected()
+            return browser_gone or "has been closed" in str(exc) or bool(_TRANSIENT_NET.search(str(exc)))
+        return False
+
+    # Posts.
+
+    async def capture_posts(self, posts: Iterable[tuple[Platform | str, str]]) -> list[PostCapture]:
+        """Capture many posts, at most settings.concurrency at once; results in the same order."""
+        return list(await asyncio.gather(*(self.capture_post(p, post) for p, post in posts)))
+
+    async def capture_post(self, platform: Platform | str, post: str) -> PostCapture:
+        """Capture one post (its id, or its URL). Never raises for the post's sake: look at .status."""
+        if isinstance(platform, str):
+            platform = platforms.get(platform)
+        post_id = platform.post_id(post) or post
+        try:
+            view_url = platform.view_url(post_id)
+        except (ValueError, KeyError) as exc:
+            return PostCapture(platform.name, post_id, "", status="failed", error=f"no view URL: {exc}")
+        result = PostCapture(platform.name, post_id, view_url)
+        started = time.monotonic()
+        async with self._pool:
+            try:
+                await asyncio.wait_for(
+                    self._capture(platform, post_id, result), self.settings.capture_timeout
+                )
+            except asyncio.TimeoutError:
+                result.status = "timeout"
+                result.error = f"the whole capture took over {self.settings.capture_timeout:g}s"
+            except Exception as exc:  # a bug in one capture must not stop the others
+                log.exception("capture of %s %s crashed", platform.name, post_id)
+                result.status = "failed"
+                result.error = f"{type(exc).__name__}: {exc}"
+        result.duration = round(time.monotonic() - started, 3)
+        result.timings["total"] = result.duration
+        return result
+
+    async def _capture(self, platform: Platform, post_id: str, result: PostCapture) -> None:
+        data_task = asyncio.ensure_future(self._data(platform, post_id)) if platform.fetch_data else None
+        try:
+            view = await self._view_with_retry(platform, post_id, result)
+            data = await data_task if data_task is not None else None
+        finally:
+            if data_task is not None and not data_task.done():
+                data_task.cancel()
+        result.artifacts.extend(view.artifacts)
+        result.timings.update(view.timings)
+        result.rendered = view.rendered
+        result.http_status = view.http_status
+        if data is not None:
+            result.timings["data"] = round(data.seconds, 3)
+            await self._keep_data(data, result)
+        self._judge(platform, view, data, result)
+
+    async def _keep_data(self, data: _Data, result: PostCapture) -> None:
+        if data.gone is not None:
+            result.http_status = data.gone.http_status or result.http_status
+            return
+        if data.data is None:
+            return
+        result.data = data.data
+        result.content_hash = content_hash(data.data)
+        metadata = json.dumps(data.data.normalized(), indent=2, sort_keys=True, ensure_ascii=False)
+        result.artifacts.append(Artifact("metadata", metadata.encode(), "application/json"))
+        if data.data.raw:
+            raw_mime = "application/json" if data.data.raw.lstrip()[:1] in (b"{", b"[") else "text/plain"
+            result.artifacts.append(Artifact("raw", data.data.raw, raw_mime, source_url=data.data.url))
+        started = time.monotonic()
+        for item in data.data.media:
+            url = item.get("url")
+            if not url or item.get("type") not in ("photo", "video", "gif"):
+                continue
+            artifact, problem = await self._media(url)
+            if artifact is not None:
+                result.artifacts.append(artifact)
+            if problem is not None:
+                result.missing.append(problem)
+        result.timings["media"] = round(time.monotonic() - started, 3)
+
+    def _judge(self, platform: Platform, view: _View, data: _Data | None, result: PostCapture) -> None:
+        """Status, error and what is missing, from what the view and the data gave."""
+        if data is not None and data.data is not None:
+            result.post_status = "live"
+        elif data is not None and data.gone is not None:
+            result.post_status = data.gone.status
+        elif view.rendered:
+            result.post_status = "live"
+        if view.error is not None:
+            result.missing.insert(0, f"view: {view.error}")
+            result.error = view.error
+        elif not view.rendered and (data is None or data.gone is None):
+            what = (
+                f"{platform.render_selector} never appeared" if platform.render_selector else "not rendered"
+            )
+            result.missing.insert(0, f"render: {what}")
+        elif view.full_page:
+            result.missing.append("screenshot: post element not found, full page instead")
+        if data is not None and data.error is not None:
+            result.missing.append(f"data: {data.error}")
+            result.error = result.error or data.error
+        if data is not None and data.gone is not None:
+            result.status = data.gone.status  # the platform answered: that is the result
+        elif view.error is not None:
+            result.status = view.error_kind
+        elif data is not None and data.data is None and not view.rendered:
+            result.status = "failed"
+        else:
+            result.status = result.post_status
+
+    # The structured data.
+
+    async def _data(self, platform: Platform, post_id: str) -> _Data:
+        assert platform.fetch_data is not None
+        started = time.monotonic()
+        outcome = _Data()
+        for attempt in (1, 2):
+            try:
+                async with self._hosts.slot(f"{platform.name} data"):
+                    fetched = platform.fetch_data(self.client, post_id)
+                    outcome.data = await asyncio.wait_for(fetched, self.settings.fetch_timeout)
+                break
+            except PostGone as exc:
+                outcome.gone = exc
+                break
+            except CaptureError as exc:
+                outcome.error = str(exc)
+                break
+            except (httpx.TransportError, httpx.HTTPStatusError, asyncio.TimeoutError) as exc:
+                outcome.error = _describe(exc) or f"no answer within {self.settings.fetch_timeout:g}s"
+                status = exc.response.status_code if isinstance(exc, httpx.HTTPStatusError) else None
+                if attempt == 2 or (status is not None and status < 500 and status != 429):
+                    break
+                await asyncio.sleep(self.retry_backoff * attempt)
+        if outcome.data is not None or outcome.gone is not None:
+            outcome.error = None
+        outcome.seconds = time.monotonic() - started
+        return outcome
+
+    async def _media(self, url: str) -> tuple[Artifact | None, str | None]:
+        """One media file as an artifact, or why not (too large: skipped; else the error)."""
+        assert self._spool is not None
+        host = urlsplit(url).hostname or ""
+        for attempt in (1, 2):
+            try:
+                async with self._hosts.slot(host):
+                    got = await asyncio.wait_for(
+                        download(self.client, url, self.settings.max_media_bytes, self._spool),
+                        self.settings.fetch_timeout,
+                    )
+                return Artifact("media", got.path, got.mime, source_url=url), None
+            except MediaTooLarge as exc:
+                return None, f"skipped: {exc}"
+            except CaptureError as exc:
+                return None, str(exc)
+            except (httpx.TransportError, asyncio.TimeoutError) as exc:
+                if attempt == 2 or isinstance(exc, asyncio.TimeoutError):
+                    return None, f"media {url}: {_describe(exc) or 'timed out'}"
+                await asyncio.sleep(self.retry_backoff)
+        return None, f"media {url}: not downloaded"  # pragma: no cover - the loop always returns
+
+    # The embed view in the browser.
+
+    async def _view_with_retry(self, platform: Platform, post_id: str, result: PostCapture) -> _View:
+        for attempt in (1, 2):
+            result.attempts = attempt
+            try:
+                return await self._view(platform, post_id)
+            except _Retry as exc:
+                if attempt == 2:
+                    return _View(error=str(exc), error_kind="failed")
+                log.info("%s %s: %s; trying once more", platform.name, post_id, exc)
+                await asyncio.sleep(self.retry_backoff * attempt)
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    async def _view(self, platform: Platform, post_id: str) -> _View:
+        view = _View()
+        url = platform.view_url(post_id)
+        step = "opening a browser context"
+        try:
+            async with self._context() as context:
+                recorder = _Recorder()
+                context.on("response", recorder.on_response)
+                page = await context.new_page()
+                step = "loading the view"
+                started = time.monotonic()
+                async with self._hosts.slot(urlsplit(url).hostname or ""):
+                    response = await page.goto(url, wait_until="domcontentloaded")
+                view.http_status = response.status if response is not None else None
+                step = "waiting for it to render"
+                view.rendered = await self._wait_rendered(page, platform.render_selector)
+                view.timings["render"] = round(time.monotonic() - started, 3)
+                step = "taking its screenshot"
+                await self._snapshots(context, page, platform, url, view)
+                step = "writing the WARC"
+                started = time.monotonic()
+                exchanges = await recorder.exchanges(
+                    self.settings.page_timeout, keep_set_cookie=self.settings.storage_state is None
+                )
+                info = {"post": f"{platform.name}/{post_id}", "view-url": url}
+                view.artifacts.append(
+                    Artifact("warc", write_warc(exchanges, software=SOFTWARE, info=info), "application/warc")
+                )
+                view.timings["warc"] = round(time.monotonic() - started, 3)
+        except PlaywrightTimeout as exc:
+            view.error = f"{step}: timed out after {self.settings.page_timeout:g}s ({_first_line(exc)})"
+            view.error_kind = "timeout"
+            view.artifacts.clear()
+        except PlaywrightError as exc:
+            if self._is_transient(exc):
+                raise _Retry(f"{step}: {_first_line(exc)}") from exc
+            view.error = f"{step}: {_first_line(exc)}"
+            view.artifacts.clear()
+        return view
+
+    async def _wait_rendered(self, page: Page, selector: str | None) -> bool:
+        """Until the post is there (its selector, then images and the load event), or the network
+        has gone idle without it. Capped by page_timeout; True when the selector was found."""
+        settle = min(self.settings.page_timeout, 10.0) * 1000
+        if selector is None:
+            with suppress(PlaywrightTimeout):
+                await page.wait_for_load_state("networkidle")
+            return True
+        appeared = asyncio.ensure_future(page.wait_for_selector(selector, state="visible"))
+        idle = asyncio.ensure_future(page.wait_for_load_state("networkidle"))
+        try:
+            await asyncio.wait({appeared, idle}, return_when=asyncio.FIRST_COMPLETED)
+            found = appeared.done() and appeared.exception() is None
+            if not found and idle.done() and idle.exception() is None:
+                # Idle and still no post: give a script that rendered late one more second.
+                with suppress(PlaywrightTimeout):
+                    await page.wait_for_selector(selector, state="visible", timeout=1000)
+                    found = True
+        finally:
+            for task in (appeared, idle):
+                task.cancel()
+            await asyncio.gather(appeared, idle, return_exceptions=True)
+        if found:
+            with suppress(PlaywrightTimeout):
+                await page.wait_for_load_state("load", timeout=settle)
+            with suppress(PlaywrightTimeout):
+                await page.wait_for_function(_IMAGES_DONE, arg=selector, timeout=settle)
+        return found
+
+    async def _snapshots(
+        self, context: BrowserContext, page: Page, platform: Platform, url: str, view: _View
+    ) -> None:
+        started = time.monotonic()
+        png: bytes | None = None
+        if view.rendered and platform.render_selector:
+            with suppress(PlaywrightError):
+                png = await page.locator(platform.render_selector).first.screenshot(animations="disabled")
+        if png is None:
+            view.full_page = view.rendered
+            png = await page.screenshot(full_page=True, animations="disabled")
+        view.artifacts.append(Artifact("screenshot", png, "image/png", source_url=url))
+        view.timings["screenshot"] = round(time.monotonic() - started, 3)
+        started = time.monotonic()
+        dom = await page.content()
+        view.artifacts.append(Artifact("dom", dom.encode(), "text/html; charset=utf-8", source_url=url))
+        session = await context.new_cdp_session(page)
+        try:
+            snapshot = await asyncio.wait_for(
+                session.send("Page.captureSnapshot", {"format": "mhtml"}), self.settings.page_timeout
+            )
+        except asyncio.TimeoutError:
+            raise PlaywrightTimeout("MHTML snapshot") from None
+        view.artifacts.append(
+            Artifact("mhtml", snapshot["data"].encode(), "multipart/related", source_url=url)
+        )
+        view.timings["dom"] = round(time.monotonic() - started, 3)
+
+    # The article itself.
+
+    async def capture_article_screenshot(
+        self, url: str | None = None, html: bytes | str | None = None
+    ) -> Artifact:
+        """A full-page PNG of an article: loaded from `url`, or, given `html`, those very bytes
+        served at `url` (so relative links and embeds load as they would). CaptureError on failure."""
+        if url is None and html is None:
+            raise ValueError("give the article's url, its html, or both")
+        last: Exception | None = None
+        async with self._pool:
+            for attempt in (1, 2):
+                try:
+                    return await asyncio.wait_for(self._article(url, html), self.settings.capture_timeout)
+                except (PlaywrightError, asyncio.TimeoutError) as exc:
+                    last = exc
+                    if attempt == 2 or not self._is_transient(exc):
+                        break
+                    await asyncio.sleep(self.retry_backoff)
+        raise CaptureError(f"article screenshot of {url or 'the given HTML'}: {_first_line(last)}")
+
+    async def _article(self, url: str | None, html: bytes | str | None) -> Artifact:
+        async with self._context() as context:
+            page = await context.new_page()
+            if url is None:
+                assert html is not None
+                await page.set_content(html if isinstance(html, str) else html.decode("utf-8", "replace"))
+            else:
+                if html is not None:
+                    body = html.encode() if isinstance(html, str) else html
+                    target = url.split("#", 1)[0]
+
+                    async def serve(route: Any) -> None:
+                        await route.fulfill(status=200, body=body, content_type="text/html; charset=utf-8")
+
+                    await page.route(lambda u: u.split("#", 1)[0] == target, serve)
+                async with self._hosts.slot(urlsplit(url).hostname or ""):
+                    await page.goto(url, wait_until="load")
+            settle = min(self.settings.page_timeout, 10.0) * 1000
+            with suppress(PlaywrightTimeout):
+                await page.wait_for_load_state("networkidle", timeout=settle)
+            # Scroll through once so lazy images load; then make the viewport as tall as the page,
+            # because Chromium leaves embed iframes outside the viewport blank in a full-page shot.
+            with suppress(PlaywrightTimeout):
+                await page.evaluate(_SCROLL_THROUGH)
+                await page.wait_for_load_state("networkidle", timeout=settle)
+            width = (page.viewport_size or {"width": 1280})["width"]
+            height = await page.evaluate("document.documentElement.scrollHeight")
+            await page.set_viewport_size({"width": width, "height": max(1, min(int(height), _MAX_HEIGHT))})
+            await page.evaluate(_NEXT_FRAME)
+            png = await page.screenshot(full_page=True, animations="disabled")
+        return Artifact("screenshot", png, "image/png", source_url=url)
+
+
+# True once every image inside the post element has loaded (or failed).
+_IMAGES_DONE = (
+    "s => { const el = document.querySelector(s);"
+    " return !!el && [...el.querySelectorAll('img')].every(i => i.complete); }"
+)
+
+
+def _first_line(exc: BaseException | None) -> str:
+    text = str(exc).strip() if exc is not None else ""
+    return text.splitlines()[0] if text else type(exc).__name__
+
+
+def _describe(exc: BaseException) -> str:
+    if isinstance(exc, httpx.HTTPStatusError):
+        return f"HTTP {exc.response.status_code} from {exc.request.url.host}"
+    text = str(exc).strip()
+    return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
+
+
+# Scroll down a viewport at a time (at most 40 steps), letting each frame paint, then back to the top.
+_SCROLL_THROUGH = """async () => {
+  const frame = () => new Promise(r => requestAnimationFrame(() => setTimeout(r, 50)));
+  for (let i = 0; i < 40 && window.scrollY + innerHeight < document.documentElement.scrollHeight; i++) {
+    window.scrollBy(0, innerHeight);
+    await frame();
+  }
+  window.scrollTo(0, 0);
+  await frame();
+}"""
+_NEXT_FRAME = "() => new Promise(r => requestAnimationFrame(() => setTimeout(r, 100)))"
+_MAX_HEIGHT = 16384  # Chromium's largest texture: taller pages are cut there
