@@ -165,6 +165,16 @@ def test_detect_embed_code_on_any_instance():
     ]
 
 
+def test_embed_on_a_known_instance_needs_no_more_evidence():
+    find_embeds = pytest.importorskip("archiver.discover").find_embeds
+    page = b'<iframe src="https://fosstodon.org/@linux/112063219463431427/embed" width="400"></iframe>'
+    (embed,) = find_embeds(page)
+    assert (embed.post_id, embed.author_handle) == (
+        "fosstodon.org/@linux/112063219463431427",
+        "linux@fosstodon.org",
+    )
+
+
 def test_detect_iframe_by_its_embed_script_and_blockquote_by_its_link():
     find_embeds = pytest.importorskip("archiver.discover").find_embeds
     page = (

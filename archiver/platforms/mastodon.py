@@ -182,6 +182,13 @@ def _host(url: str | None) -> str:
         return ""
 
 
+def _embed(doc: Any, m: re.Match[str], source: str, element: Any) -> Embed:
+    user, host = m.group("user"), m.group("host").lower()
+    post_id = make_id(m)
+    handle = user if "@" in user else f"{user}@{host}"
+    return doc.embed(PLATFORM, post_id, source, element, url=canonical_url(post_id), author_handle=handle)
+
+
 def detect(doc: Any) -> Iterator[Embed]:
     """Mastodon embeds on any instance, from markup that proves them.
 
@@ -205,7 +212,7 @@ def detect(doc: Any) -> Iterator[Embed]:
         host = m.group("host").lower()
         if "mastodon-embed" in classes or host in scripts or _INSTANCE.fullmatch(host):
             doc.claimed.add(frame)
-            yield doc.embed(PLATFORM, make_id(m), "iframe", frame, url=canonical_url(make_id(m)))
+            yield _embed(doc, m, "iframe", frame)
     for quote in doc.root.iter("blockquote"):
         if quote in doc.claimed or "mastodon-embed" not in (quote.get("class") or "").lower().split():
             continue
@@ -213,7 +220,7 @@ def detect(doc: Any) -> Iterator[Embed]:
             m = _POST_LINK.match(doc.absolute(anchor.get("href") or ""))
             if m:
                 doc.claimed.add(quote)
-                yield doc.embed(PLATFORM, make_id(m), "blockquote", quote, url=canonical_url(make_id(m)))
+                yield _embed(doc, m, "blockquote", quote)
                 break
 
 

@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Iterator
 from typing import Any
 
 import httpx
 
 from archiver.errors import CaptureError, PostGone
-from archiver.models import PostData
+from archiver.models import Embed, PostData
 from archiver.platforms import oembed
 from archiver.platforms.base import Platform
 
@@ -187,6 +188,42 @@ async def fetch_data(client: httpx.AsyncClient, post_id: str) -> PostData:
     return _from_thing(thing, post_id, response.content)
 
 
+EMBED_CLASSES = ("reddit-embed-bq", "reddit-card", "reddit-embed")
+_USER_LINK = re.compile(r"reddit\.com/(?:u|user)/([A-Za-z0-9_-]{2,30})/?(?:[?#]|$)")
+
+
+def detect(doc: Any) -> Iterator[Embed]:
+    """Reddit's embed code: the post it shows is its FIRST post link.
+
+    A comment's embed links the comment, then the discussion it belongs to, so the generic
+    rule for embed placeholders (the last post link wins, right for tweets) would name the thread.
+    """
+    for element in doc.root.iter("blockquote", "div"):
+        classes = (element.get("class") or "").lower().split()
+        if element in doc.claimed or not any(name in classes for name in EMBED_CLASSES):
+            continue
+        anchors = [(a.get("href") or "", " ".join(a.text_content().split())) for a in element.iter("a")]
+        hrefs = [element.get(name) or "" for name in ("cite", "data-href", "data-url")]
+        found = next(
+            ((href, title) for href, title in [*((h, "") for h in hrefs), *anchors] if PLATFORM.match(href)),
+            None,
+        )
+        if found is None:
+            continue
+        href, title = found
+        author = next((m.group(1) for h, _ in anchors if (m := _USER_LINK.search(h))), None)
+        doc.claimed.add(element)
+        yield doc.embed(
+            PLATFORM,
+            PLATFORM.match(href),
+            "blockquote" if element.tag == "blockquote" else "widget",
+            element,
+            url=href,
+            author_handle=author,
+            text=title or None,
+        )
+
+
 PLATFORM = Platform(
     name="reddit",
     url_patterns=(
@@ -195,8 +232,7 @@ PLATFORM = Platform(
     ),
     canonical_url=canonical_url,
     make_id=make_id,
-    embed_classes=("reddit-embed-bq", "reddit-card", "reddit-embed"),
-    url_attributes=("cite", "data-href", "data-url"),
+    detectors=(detect,),
     iframe_patterns=(r"(?P<url>(?:embed\.reddit\.com|(?:www\.)?redditmedia\.com)/r/[^\s\"'<>?#]+)",),
     short_links=(r"(?:https?:)?//(?:www\.)?reddit\.com/r/[A-Za-z0-9_]+/s/[A-Za-z0-9]+",),
     render_selector="shreddit-post, shreddit-comment",
