@@ -171,3 +171,62 @@ def discover(
         click.echo(f"{summary} in {source}")
         for line in output.to_lines(embeds):
             click.echo(line)
+
+
+@cli.command()
+@settings_options
+@click.argument("sources", nargs=-1)
+@click.option("--from-file", type=click.File("r"), help="Read more sources from this file, one a line")
+@click.option("--concurrency", type=int, help="Posts captured at once [4]")
+@click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON")
+@click.option(
+    "--resolve/--no-resolve", default=None, help="Follow short links of posts with no id [on for URLs]"
+)
+@click.option(
+    "--offline", is_flag=True, help="Talk to the bundled offline world, not the network (demo, tests)"
+)
+@click.option("-q", "--quiet", is_flag=True, help="No progress output")
+def archive(
+    settings: Settings,
+    sources: tuple[str, ...],
+    from_file: Any,
+    as_json: bool,
+    resolve: bool | None,
+    offline: bool,
+    quiet: bool,
+) -> None:
+    """Archive articles: fetch each, find its embedded posts, capture every post, store it all.
+
+    SOURCE is a URL, an HTML or text file, or - for stdin. Exit codes: 0 every post captured or
+    recorded as gone; 3 some posts failed (our side or the network's); 1 nothing could be done;
+    2 usage error.
+
+    Usage: archiver archive https://example.com/news/story
+    """
+    import asyncio
+
+    from archiver import console, pipeline
+    from storage import Store
+
+    listed = (
+        [line.strip() for line in from_file if line.strip() and not line.startswith("#")] if from_file else []
+    )
+    todo = [*sources, *listed]
+    if not todo:
+        raise click.UsageError("give at least one SOURCE (a URL, a file, or -), or --from-file")
+    network = pipeline.Network.offline() if offline else pipeline.Network()
+    with Store.open(settings.home) as store, console.ProgressReporter(quiet=quiet or as_json) as reporter:
+        results = asyncio.run(
+            pipeline.archive_sources(
+                todo, settings, store, network=network, reporter=reporter, resolve=resolve
+            )
+        )
+    if as_json:
+        click.echo(console.results_json(results, settings.home))
+    else:
+        console.print_summary(results, settings.home)
+    codes = [r.exit_code for r in results]
+    code = 1 if all(c == 1 for c in codes) else max((c for c in codes if c != 1), default=0)
+    if 1 in codes and code == 0:
+        code = 3
+    sys.exit(code)

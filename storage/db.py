@@ -60,7 +60,7 @@ class ArtifactLike(Protocol):
     @property
     def kind(self) -> str: ...
     @property
-    def data(self) -> bytes: ...
+    def data(self) -> bytes | Path: ...
     @property
     def mime(self) -> str: ...
     @property
@@ -1006,6 +1006,11 @@ class Store:
             ).fetchall()
             found.update({int(post): content_hash for post, content_hash in rows})
         return found
+
+    def set_next_check(self, post: int, at: Timestamp) -> None:
+        """When the post is next due for a check."""
+        with self._write() as db:
+            db.execute("UPDATE posts SET next_check_at = ? WHERE id = ?", [_ts(at), post])
 
     def changed_posts(self, since: Timestamp = None) -> list[dict[str, Any]]:
         """Posts whose content a check found changed (since `since`), the latest change first;

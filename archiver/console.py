@@ -1,0 +1,111 @@
+"""What `archiver archive` shows while it works and when it is done: a progress bar on a
+terminal, plain log lines otherwise, then a summary table (or JSON)."""
+
+from __future__ import annotations
+
+import json
+import sys
+from dataclasses import asdict
+from pathlib import Path
+from types import TracebackType
+from typing import Any, TextIO
+
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from archiver.pipeline import ArticleResult, PostResult
+
+STATUS_STYLE = {
+    "live": "green",
+    "deleted": "bold red",
+    "suspended": "red",
+    "protected": "yellow",
+    "unavailable": "yellow",
+    "unresolved": "magenta",
+    "failed": "bold red",
+    "timeout": "bold red",
+}
+
+
+class ProgressReporter:
+    """A rich progress bar when stderr is a terminal; one line per event when it is not."""
+
+    def __init__(self, stream: TextIO | None = None, quiet: bool = False) -> None:
+        self.stream = stream or sys.stderr
+        self.quiet = quiet
+        self.tty = self.stream.isatty() and not quiet
+        self._progress: Progress | None = None
+        self._task: Any = None
+
+    def __enter__(self) -> ProgressReporter:
+        if self.tty:
+            self._progress = Progress(
+                TextColumn("{task.description}"),
+                BarColumn(),
+                MofNCompleteColumn(),
+                TimeElapsedColumn(),
+                console=Console(file=self.stream),
+                transient=True,
+            )
+            self._progress.start()
+        return self
+
+    def __exit__(
+        self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        if self._progress is not None:
+            self._progress.stop()
+
+    def _line(self, text: str) -> None:
+        if not self.quiet:
+            print(text, file=self.stream, flush=True)
+
+    def article_started(self, source: str) -> None:
+        if self._progress is not None:
+            self._task = self._progress.add_task(f"fetching {source}", total=None)
+        else:
+            self._line(f"archiving {source}")
+
+    def posts_found(self, source: str, count: int) -> None:
+        if self._progress is not None:
+            self._progress.update(self._task, description=f"capturing {count} post(s)", total=count)
+        else:
+            self._line(f"found {count} post(s) in {source}")
+
+    def post_done(self, result: PostResult) -> None:
+        if self._progress is not None:
+            self._progress.advance(self._task)
+        else:
+            error = f": {result.error}" if result.error and result.failed else ""
+            self._line(f"{result.platform} {result.post_id or result.url} {result.status}{error}")
+
+
+def print_summary(results: list[ArticleResult], home: Path, console: Console | None = None) -> None:
+    console = console or Console()
+    for article in results:
+        if article.error is not None:
+            console.print(f"[bold red]not archived[/] {article.source}: {article.error}")
+            continue
+        table = Table(title=article.title or article.url, title_justify="left")
+        for column in ("post", "platform", "status", "artifacts", "time"):
+            table.add_column(column, justify="right" if column in ("artifacts", "time") else "left")
+        for post in article.posts:
+            style = STATUS_STYLE.get(post.status, "")
+            status = f"[{style}]{post.status}[/]" if style else post.status
+            table.add_row(post.url, post.platform, status, str(post.artifacts), f"{post.seconds:.1f}s")
+        console.print(table)
+        if not article.posts:
+            console.print("no embedded posts found")
+        if article.screenshot_error:
+            console.print(f"[yellow]article screenshot failed:[/] {article.screenshot_error}")
+        for post in article.posts:
+            if post.error and post.status not in ("live",):
+                console.print(f"  {post.platform} {post.post_id or post.url}: {post.error}")
+    console.print(f"archive: {home.resolve()} (database archive.db, files under blobs/)")
+
+
+def results_json(results: list[ArticleResult], home: Path) -> str:
+    return json.dumps(
+        {"home": str(home.resolve()), "articles": [asdict(r) for r in results]}, indent=2, ensure_ascii=False
+    )
