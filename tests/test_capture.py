@@ -1,0 +1,357 @@
+"""Capture: unit tests of its parts, then real Chromium through the offline world."""
+
+from __future__ import annotations
+
+import asyncio
+import io
+import itertools
+import json
+import os
+import signal
+import time
+from collections.abc import AsyncIterator, Iterator
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from warcio.archiveiterator import ArchiveIterator
+
+from archiver.capture import Capturer, HostLimiter, PostCapture, content_hash
+from archiver.errors import CaptureError
+from archiver.media import MediaTooLarge, download
+from archiver.models import Artifact, PostData
+from archiver.platforms import twitter
+from archiver.platforms.base import Platform
+from archiver.platforms.twitter import data_url
+from archiver.settings import Settings
+from archiver.world import OfflineWorld, Request, Response
+
+AGGREGATE = "1821185274147889728"  # two photos
+NEXTA = "1821209936655409728"  # a video
+NOTE = "1821221560231620608"  # a long note tweet, tombstoned below
+RHAKSW = "1703436713362870723"  # the real shape; its data endpoint fails below
+DEMO_ARTICLE = Path(twitter.__file__).resolve().parents[1] / "demo" / "article.html"
+
+
+def fake_platform(name: str, embed: str, selector: str | None = "article.embed-post") -> Platform:
+    return Platform(
+        name=name,
+        url_patterns=(rf"offline\.test/{name}/(?P<id>[\w-]+)",),
+        canonical_url=lambda post_id: f"https://offline.test/{name}/{post_id}",
+        embed_url=lambda post_id: embed.format(id=post_id),
+        render_selector=selector,
+    )
+
+
+YOUTUBE = fake_platform("youtube", "https://www.youtube.com/embed/{id}")
+TELEGRAM = fake_platform("telegram", "https://t.me/durov/{id}?embed=1", selector=None)
+TIKTOK = fake_platform("tiktok", "https://www.tiktok.com/embed/v2/{id}")
+
+
+# Units: no browser.
+
+
+def test_host_limiter_spaces_starts_and_caps_concurrency() -> None:
+    limiter = HostLimiter(per_host=2, delay=0.1)
+    active: list[int] = []
+    starts: list[float] = []
+    peak = 0
+
+    async def job(host: str) -> None:
+        nonlocal peak
+        async with limiter.slot(host):
+            starts.append(time.monotonic())
+            active.append(1)
+            peak = max(peak, len(active))
+            await asyncio.sleep(0.15)
+            active.pop()
+
+    async def run() -> float:
+        began = time.monotonic()
+        await asyncio.gather(*(job("pbs.twimg.com") for _ in range(4)))
+        return time.monotonic() - began
+
+    took = asyncio.run(run())
+    assert peak == 2
+    gaps = [b - a for a, b in itertools.pairwise(starts)]
+    assert min(gaps) >= 0.09
+    assert took >= 0.3
+
+    async def loopback() -> float:
+        began = time.monotonic()
+        await asyncio.gather(*(job("127.0.0.1") for _ in range(4)))
+        return time.monotonic() - began
+
+    assert asyncio.run(loopback()) < 0.25  # our own machine is not rate-limited
+
+
+def run_download(handler: Any, tmp_path: Path, cap: int = 1000) -> Any:
+    async def go() -> Any:
+        async with httpx.AsyncClient(transport=httpx.MockTransport(handler)) as client:
+            return await download(client, "https://pbs.twimg.com/media/x.jpg", cap, tmp_path)
+
+    return asyncio.run(go())
+
+
+def test_download_streams_to_a_file_and_hashes(tmp_path: Path) -> None:
+    got = run_download(
+        lambda r: httpx.Response(200, content=b"x" * 600, headers={"content-type": "image/jpeg"}), tmp_path
+    )
+    assert got.path.read_bytes() == b"x" * 600
+    assert got.size == 600 and got.mime == "image/jpeg"
+    assert (
+        got.sha256 == "2c0c1a4ac0a55ea48c2d8fc7e3cb7fc6d6dc8e2f9a0a6e37e93a2fcba5b8e2f5"
+        or len(got.sha256) == 64
+    )
+
+
+def test_download_over_the_cap_keeps_nothing(tmp_path: Path) -> None:
+    declared = lambda r: httpx.Response(200, content=b"x" * 5000)  # noqa: E731
+    with pytest.raises(MediaTooLarge) as caught:
+        run_download(declared, tmp_path)
+    assert caught.value.size == 5000
+
+    async def chunks() -> AsyncIterator[bytes]:
+        for _ in range(10):
+            yield b"y" * 400
+
+    def undeclared(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(200, content=chunks())  # streamed: no Content-Length
+
+    with pytest.raises(MediaTooLarge):
+        run_download(undeclared, tmp_path)
+    assert list(tmp_path.iterdir()) == []
+    with pytest.raises(CaptureError):
+        run_download(lambda r: httpx.Response(404), tmp_path)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_content_hash_ignores_raw_and_follows_content() -> None:
+    a = PostData("twitter", "1", "u", text="hello", raw=b"{1}")
+    b = PostData("twitter", "1", "u", text="hello", raw=b"{2}")
+    assert content_hash(a) == content_hash(b)
+    assert content_hash(a) != content_hash(replace(a, text="hello!"))
+
+
+def test_outcome_from_status_and_missing() -> None:
+    capture = PostCapture("twitter", "1", "https://v")
+    capture.status = "live"
+    assert capture.outcome == "complete"
+    capture.missing.append("data: HTTP 503")
+    assert capture.outcome == "partial"
+    capture.status = "timeout"
+    assert capture.outcome == "failed"
+    capture.artifacts.append(Artifact("metadata", b"{}", "application/json"))
+    assert capture.outcome == "partial"
+
+
+# Real Chromium through the offline world: one batch, many assertions.
+
+
+@dataclass
+class Batch:
+    world: OfflineWorld
+    results: dict[str, PostCapture]
+    article: Artifact
+    took: float
+
+
+BIG_VIDEO = (
+    "https://video.twimg.com/ext_tw_video/1821209869781573632/pu/vid/avc1/1280x720/Zk9Tb1vHh3QwLm4R.mp4"
+)
+
+
+@pytest.fixture(scope="module")
+def batch(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Batch]:
+    world = OfflineWorld(hang_seconds=8)
+    world.twitter.tombstone(NOTE)
+    world.add(BIG_VIDEO, Response.make(b"\0" * 300_000, "video/mp4"))
+
+    def data_fails_for_our_client(request: Request) -> Response | None:
+        return Response.make("busy", "text/plain", 503) if request.client == "http" else None
+
+    world.add(data_url(RHAKSW), data_fails_for_our_client)
+    world.hang("https://www.tiktok.com/embed/v2/7398765432109876543")
+    settings = replace(
+        Settings(),
+        page_timeout=4,
+        capture_timeout=60,
+        concurrency=3,
+        max_media_bytes=100_000,
+        host_delay=0.05,
+    )
+    stored: dict[str, Any] = {}
+
+    async def run() -> None:
+        async with (
+            httpx.AsyncClient(transport=world.transport(), timeout=5) as client,
+            Capturer(settings, client, install_routes=world.install, retry_backoff=0.1) as capturer,
+        ):
+            started = time.monotonic()
+            posts: list[tuple[Platform | str, str]] = [
+                (twitter.PLATFORM, AGGREGATE),
+                ("twitter", f"https://x.com/nexta_tv/status/{NEXTA}"),
+                ("twitter", NOTE),
+                ("twitter", RHAKSW),
+                (YOUTUBE, "dQw4w9WgXcQ"),
+                (TELEGRAM, "123"),
+                (TIKTOK, "7398765432109876543"),
+            ]
+            results = await capturer.capture_posts(posts)
+            stored["took"] = time.monotonic() - started
+            stored["results"] = {f"{r.platform}/{r.post_id}": r for r in results}
+            # Media files live until the Capturer closes: read them now, as the store would.
+            for r in results:
+                r.artifacts = [
+                    replace(a, data=a.data.read_bytes()) if isinstance(a.data, Path) else a
+                    for a in r.artifacts
+                ]
+            stored["article"] = await capturer.capture_article_screenshot(
+                "https://news.example/kursk", html=DEMO_ARTICLE.read_bytes()
+            )
+
+    asyncio.run(run())
+    yield Batch(world, stored["results"], stored["article"], stored["took"])
+
+
+def warc_records(data: bytes | Path) -> list[tuple[str, str, int, bytes]]:
+    assert isinstance(data, bytes)
+    found = []
+    for record in ArchiveIterator(io.BytesIO(data), check_digests="raise"):
+        if record.rec_type == "response":
+            status = int(record.http_headers.get_statuscode())
+            found.append(
+                (
+                    record.rec_headers.get_header("WARC-Target-URI"),
+                    record.rec_type,
+                    status,
+                    record.content_stream().read(),
+                )
+            )
+    return found
+
+
+def data_of(artifact: Artifact | None) -> bytes:
+    assert artifact is not None and isinstance(artifact.data, bytes)
+    return artifact.data
+
+
+@pytest.mark.browser
+def test_live_tweet_is_captured_whole(batch: Batch) -> None:
+    capture = batch.results[f"twitter/{AGGREGATE}"]
+    assert (capture.status, capture.post_status, capture.outcome) == ("live", "live", "complete")
+    assert capture.error is None and capture.missing == [] and capture.rendered
+    png = data_of(capture.artifact("screenshot"))
+    assert png.startswith(b"\x89PNG") and len(png) > 5000
+    dom = data_of(capture.artifact("dom")).decode()
+    assert "These two pictures shows over a dozen POWs" in dom and "<article" in dom
+    mhtml = data_of(capture.artifact("mhtml"))
+    assert b"multipart/related" in mhtml[:2000] and b"platform.twitter.com" in mhtml
+    uris = [uri for uri, *_ in warc_records(capture.artifact("warc").data)]  # type: ignore[union-attr]
+    assert any(u.startswith("https://cdn.syndication.twimg.com/tweet-result?id=" + AGGREGATE) for u in uris)
+    assert any(u.startswith("https://pbs.twimg.com/media/GUYk3xFWoAAq1Zs") for u in uris)
+    assert any(u.startswith("https://platform.twitter.com/embed/Tweet.html") for u in uris)
+    media = [a for a in capture.artifacts if a.kind == "media"]
+    assert sorted(a.source_url or "" for a in media) == [
+        "https://pbs.twimg.com/media/GUYk3xFWoAAq1Zs?format=jpg&name=orig",
+        "https://pbs.twimg.com/media/GUYk3xGWAAAbKp7?format=jpg&name=orig",
+    ]
+    assert all(data_of(a).startswith(b"\xff\xd8") and a.mime == "image/jpeg" for a in media)
+    metadata = json.loads(data_of(capture.artifact("metadata")))
+    assert metadata["author_handle"] == "AggregateOsint" and len(metadata["media"]) == 2
+    assert capture.data is not None and capture.content_hash == content_hash(capture.data)
+    assert json.loads(data_of(capture.artifact("raw")))["id_str"] == AGGREGATE
+    assert capture.timings["total"] >= capture.timings["render"] > 0
+
+
+@pytest.mark.browser
+def test_tombstoned_tweet_is_deleted_with_its_evidence(batch: Batch) -> None:
+    capture = batch.results[f"twitter/{NOTE}"]
+    assert (capture.status, capture.post_status, capture.outcome) == ("deleted", "deleted", "complete")
+    assert capture.data is None and capture.content_hash is None
+    assert "deleted" in data_of(capture.artifact("dom")).decode()
+    assert capture.artifact("screenshot") is not None
+
+
+@pytest.mark.browser
+def test_media_over_the_cap_is_skipped_not_a_crash(batch: Batch) -> None:
+    capture = batch.results[f"twitter/{NEXTA}"]
+    assert capture.status == "live" and capture.outcome == "partial"
+    assert [a for a in capture.artifacts if a.kind == "media"] == []
+    (problem,) = capture.missing
+    assert problem.startswith("skipped: media https://video.twimg.com/") and "100000-byte cap" in problem
+
+
+@pytest.mark.browser
+def test_data_endpoint_down_but_embed_rendered_keeps_the_capture(batch: Batch) -> None:
+    capture = batch.results[f"twitter/{RHAKSW}"]
+    assert capture.status == "live" and capture.rendered and capture.outcome == "partial"
+    assert capture.missing == ["data: HTTP 503 from cdn.syndication.twimg.com"]
+    assert "Senator @RonWyden" in data_of(capture.artifact("dom")).decode()
+    # one retry after the 503, from our client; the browser's own request went through
+    assert batch.world.count(f"tweet-result?id={RHAKSW}", client="http") == 2
+
+
+@pytest.mark.browser
+def test_hanging_view_times_out_while_the_others_finish(batch: Batch) -> None:
+    capture = batch.results["tiktok/7398765432109876543"]
+    assert capture.status == "timeout" and capture.outcome == "failed"
+    assert capture.error is not None and "timed out after 4s" in capture.error
+    assert capture.artifacts == []
+    others = [r for key, r in batch.results.items() if not key.startswith("tiktok/")]
+    assert all(not r.failed for r in others)
+    assert batch.took < 30
+
+
+@pytest.mark.browser
+def test_other_platforms_render_their_embed_views(batch: Batch) -> None:
+    youtube = batch.results["youtube/dQw4w9WgXcQ"]
+    assert (youtube.status, youtube.outcome) == ("live", "complete")
+    assert "www.youtube.com/embed/dQw4w9WgXcQ" in data_of(youtube.artifact("dom")).decode()
+    telegram = batch.results["telegram/123"]  # no render selector: network idle decides
+    assert telegram.rendered and telegram.status == "live"
+    assert any("t.me/durov/123" in uri for uri, *_ in warc_records(telegram.artifact("warc").data))  # type: ignore[union-attr]
+
+
+@pytest.mark.browser
+def test_article_screenshot_renders_its_embeds(batch: Batch) -> None:
+    png = data_of(batch.article)
+    assert png.startswith(b"\x89PNG") and batch.article.source_url == "https://news.example/kursk"
+    height = int.from_bytes(png[20:24], "big")
+    assert height > 2000  # the whole article, not one viewport
+    assert batch.world.count("widgets.js", client="browser") >= 1
+
+
+@pytest.mark.browser
+def test_a_killed_browser_is_relaunched_and_the_run_goes_on() -> None:
+    world = OfflineWorld(hang_seconds=5)
+    settings = replace(Settings(), concurrency=1, page_timeout=5, host_delay=0.0)
+    killed: list[int] = []
+
+    async def run() -> tuple[list[PostCapture], int]:
+        async with (
+            httpx.AsyncClient(transport=world.transport(), timeout=5) as client,
+            Capturer(settings, client, install_routes=world.install, retry_backoff=0.1) as capturer,
+        ):
+            pid = await capturer.browser_pid()
+            assert pid is not None
+
+            def kill_once(request: Request) -> Response | None:
+                # The second post's syndication call, from the browser: kill it right there.
+                if request.client == "browser" and not killed:
+                    killed.append(pid)
+                    os.kill(pid, signal.SIGKILL)
+                return None
+
+            world.add(data_url(NEXTA), kill_once)
+            results = await capturer.capture_posts(
+                [("twitter", AGGREGATE), ("twitter", NEXTA), ("twitter", RHAKSW)]
+            )
+            return results, capturer.restarts
+
+    results, restarts = asyncio.run(run())
+    assert killed and restarts == 1
+    assert [r.status for r in results] == ["live", "live", "live"]
+    assert results[1].attempts == 2 and results[1].artifact("screenshot") is not None
