@@ -55,13 +55,12 @@ lint: install
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 
-# Hook for the demo: until archiving lands, it checks the set-up and runs what exists.
+# The demo: the bundled sample article (the seed article with its two embedded tweets),
+# archived offline through the bundled offline world into $(DEMO_HOME), then checked.
 demo: install browser
-	$(BIN)/archiver doctor --home $(DEMO_HOME)
-	@if [ -f $(DEMO_ARTICLE) ] && $(BIN)/archiver discover --help >/dev/null 2>&1; then \
-	  echo "+ archiver discover $(DEMO_ARTICLE)"; \
-	  $(BIN)/archiver discover $(DEMO_ARTICLE); \
-	fi
+	$(BIN)/archiver archive --offline --home $(DEMO_HOME) $(DEMO_ARTICLE)
+	$(BIN)/archiver verify --home $(DEMO_HOME)
+	@echo "The archive is in $(DEMO_HOME)/: archive.db (SQLite) and blobs/ (files by SHA-256)."
 
 bench: install browser
 	@set -e; for f in bench/bench_*.py; do \
