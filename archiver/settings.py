@@ -48,6 +48,13 @@ class Settings:
     max_article_bytes: int = 20 * 1024 * 1024
     max_media_bytes: int = 200 * 1024 * 1024
     storage_state: Path | None = None  # Playwright storage-state file for login walls
+    # Re-checks (archiver run / recheck): a post's next check comes after `recheck_backoff` times
+    # how long it has been unchanged, kept between the two bounds: a fresh post is due every run,
+    # one stable for 4 days daily, one stable for 4 weeks weekly.
+    recheck_backoff: float = 0.25
+    recheck_min_hours: float = 0.0
+    recheck_max_days: float = 7.0
+    recheck_concurrency: int = 8  # HTTP re-checks at once (per host, per_host still applies)
 
     @property
     def db_path(self) -> Path:
@@ -110,9 +117,11 @@ def _check(settings: Settings) -> Settings:
     for name in ("fetch_timeout", "page_timeout", "capture_timeout", "max_article_bytes", "max_media_bytes"):
         if getattr(settings, name) <= 0:
             raise SettingsError(f"setting {name!r} must be greater than 0")
-    for name in ("concurrency", "per_host"):
+    for name in ("concurrency", "per_host", "recheck_concurrency"):
         if getattr(settings, name) < 1:
             raise SettingsError(f"setting {name!r} must be at least 1")
+    if settings.recheck_min_hours > settings.recheck_max_days * 24:
+        raise SettingsError("setting 'recheck_min_hours' must not exceed 'recheck_max_days'")
     if settings.proxy is not None:
         check_proxy_url(settings.proxy)
     if settings.ca_bundle is not None and not settings.ca_bundle.is_file():

@@ -1,0 +1,519 @@
+"""Re-checking held posts cheaply: one request to the platform's data endpoint, no browser.
+
+    report = await recheck_posts(store, settings, store.posts_due(), transport=None, capture=pipeline_capture)
+
+Each post is asked of its platform's `fetch_data` over one httpx.AsyncClient (make_async_client),
+at most settings.recheck_concurrency at once, and politely per host (HostGate):
+
+- data came back: the post is "live"; the SHA-256 of its normalized data is compared with the
+  one the store holds. When it differs, or the post has no capture of this content yet (a
+  capture killed midway, a post first seen while the data endpoint failed), `capture` (the
+  pipeline's full capture, injected by the caller) takes a new version; earlier ones stay.
+- PostGone: the status the platform itself gave (deleted, suspended, protected, unavailable).
+- anything else (DNS, timeout, 429, 5xx, an answer we cannot read) is "unknown this time": the
+  check is recorded, the post keeps its status, and it is due again soon (not before the
+  Retry-After the platform asked for).
+
+A 429 (or a 503 with Retry-After) closes its host until the time it names; a run of 5xx or
+connection failures closes it for a doubling while. Posts whose host is closed for longer than
+MAX_WAIT, or that come after the deadline, are left due for the next run and counted as
+deferred: they were not looked at, so nothing is recorded for them.
+
+When a post is next due (`next_check`) grows with how long it has stayed the same: the time
+since the latest of first seen / status change / content change, times settings.recheck_backoff,
+kept between settings.recheck_min_hours and settings.recheck_max_days. Posts on platforms with
+no data endpoint, and unresolved posts, cannot be re-checked without a browser: they are skipped
+and not due again before the longest interval.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextvars
+import email.utils
+import logging
+import time
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
+from dataclasses import asdict, dataclass, field
+from datetime import datetime, timedelta, timezone
+from typing import Any
+
+import httpx
+
+from archiver import platforms
+from archiver.capture import HostLimiter, content_hash
+from archiver.errors import ArchiverError, PostGone
+from archiver.fetch import make_async_client
+from archiver.models import PostData
+from archiver.settings import Settings
+from storage import Store
+
+log = logging.getLogger(__name__)
+
+METHOD = "data"  # the checks table's `method` for a data-endpoint re-check
+MAX_WAIT = 10.0  # seconds a check may wait for its host to open again; longer, it is deferred
+UNKNOWN_RETRY = timedelta(hours=1)  # an unknown check is retried within this (or after Retry-After)
+DEFAULT_RETRY_AFTER = 60.0  # seconds a 429 without Retry-After closes its host
+MAX_PENALTY = 300.0  # the longest a run of failures closes a host
+
+# What a capture callback gets: the post's row and the data the check just fetched.
+Capture = Callable[[Mapping[str, Any], PostData], Awaitable[object]]
+
+
+# --- When a post is due ----------------------------------------------------------------------
+
+
+def _parse(at: Any) -> datetime | None:
+    if not at:
+        return None
+    try:
+        parsed = datetime.fromisoformat(str(at))
+    except ValueError:
+        return None
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)
+
+
+def interval(post: Mapping[str, Any], now: datetime, settings: Settings) -> timedelta:
+    """How long until `post` is worth another look: longer the longer it has stayed the same."""
+    moments = [_parse(post.get(name)) for name in ("first_seen", "status_since", "content_since")]
+    stable_since = max((m for m in moments if m is not None), default=now)
+    stable = max(now - stable_since, timedelta(0))
+    low = timedelta(hours=settings.recheck_min_hours)
+    high = timedelta(days=settings.recheck_max_days)
+    return min(max(stable * settings.recheck_backoff, low), high)
+
+
+def next_check(post: Mapping[str, Any], now: datetime, settings: Settings) -> datetime:
+    return now + interval(post, now, settings)
+
+
+# --- Politeness per host ----------------------------------------------------------------------
+
+
+class HostClosed(Exception):
+    """The host asked us to wait (or keeps failing) for longer than a check may wait."""
+
+    def __init__(self, host: str, seconds: float) -> None:
+        super().__init__(f"{host} closed for {seconds:.0f}s more")
+        self.host = host
+        self.seconds = seconds
+
+
+def retry_after(response: httpx.Response, now: float | None = None) -> float | None:
+    """Seconds the response's Retry-After asks for (delta-seconds or an HTTP date), if any."""
+    value = response.headers.get("retry-after", "").strip()
+    if not value:
+        return None
+    if value.isdigit():
+        return float(value)
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=timezone.utc)
+    wall = time.time() if now is None else now
+    return max(when.timestamp() - wall, 0.0)
+
+
+_held: contextvars.ContextVar[list[tuple[str, AbstractAsyncContextManager[None]]]] = contextvars.ContextVar(
+    "recheck_held_slots"
+)
+
+
+class HostGate:
+    """Per-host politeness for requests a platform's fetch_data makes on its own.
+
+    Installed as the client's event hooks: before a request it takes the host's slot (the
+    capture engine's HostLimiter: settings.per_host at once, settings.host_delay between
+    starts) and waits while the host is closed; a 429 or a 503 with Retry-After closes the
+    host for that long, a 5xx or a connection failure for a doubling while. Slots are given
+    back when the response arrives, or at the end of the check (`scope`) when none did.
+    """
+
+    def __init__(self, per_host: int, delay: float, max_wait: float = MAX_WAIT) -> None:
+        self.limiter = HostLimiter(per_host, delay)
+        self.max_wait = max_wait
+        self._closed_until: dict[str, float] = {}
+        self._failures: dict[str, int] = {}
+
+    def install(self, client: httpx.AsyncClient) -> None:
+        hooks = client.event_hooks
+        hooks.setdefault("request", []).append(self.before)
+        hooks.setdefault("response", []).append(self.after)
+        client.event_hooks = hooks
+
+    @asynccontextmanager
+    async def scope(self) -> AsyncIterator[None]:
+        """One check: the slots its requests take are all given back when it ends."""
+        held: list[tuple[str, AbstractAsyncContextManager[None]]] = []
+        token = _held.set(held)
+        try:
+            yield
+        finally:
+            _held.reset(token)
+            while held:
+                await held.pop()[1].__aexit__(None, None, None)
+
+    def closed_for(self, host: str) -> float:
+        """Seconds until `host` opens again (0 when open)."""
+        return max(self._closed_until.get(host, 0.0) - time.monotonic(), 0.0)
+
+    def close(self, host: str, seconds: float) -> None:
+        until = time.monotonic() + seconds
+        if until > self._closed_until.get(host, 0.0):
+            self._closed_until[host] = until
+            log.info("re-check: %s closed for %.0fs", host, seconds)
+
+    def failed(self, host: str) -> None:
+        """A 5xx or a connection failure: close the host for 1, 2, 4... seconds (capped)."""
+        n = self._failures.get(host, 0) + 1
+        self._failures[host] = n
+        self.close(host, min(2.0 ** (n - 1), MAX_PENALTY))
+
+    async def before(self, request: httpx.Request) -> None:
+        host = request.url.host
+        while True:
+            wait = self.closed_for(host)
+            if wait > self.max_wait:
+                raise HostClosed(host, wait)
+            if wait:
+                await asyncio.sleep(wait)
+            slot = self.limiter.slot(host)
+            await slot.__aenter__()
+            if not self.closed_for(host):  # the host may have closed while we waited for the slot
+                break
+            await slot.__aexit__(None, None, None)
+        held = _held.get(None)
+        if held is None:  # a request outside any scope: give the slot back at once
+            await slot.__aexit__(None, None, None)
+        else:
+            held.append((host, slot))
+
+    async def after(self, response: httpx.Response) -> None:
+        host = response.request.url.host
+        held = _held.get([])
+        for i, (held_host, slot) in enumerate(held):
+            if held_host == host:
+                del held[i]
+                await slot.__aexit__(None, None, None)
+                break
+        status = response.status_code
+        asked = retry_after(response)
+        if status == 429 or (status == 503 and asked is not None):
+            self.close(host, asked if asked is not None else DEFAULT_RETRY_AFTER)
+        elif status >= 500:
+            self.failed(host)
+        elif status < 400:
+            self._failures.pop(host, None)
+
+
+# --- What a re-check found --------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CheckEvent:
+    """Something worth telling: a post's status changed, or its content did."""
+
+    kind: str  # "status" or "content"
+    post: int  # the posts row
+    platform: str
+    post_id: str
+    url: str
+    previous: str  # status before the check
+    status: str  # status after it
+    at: str
+    detail: str | None = None
+    http_status: int | None = None
+
+    def line(self) -> str:
+        what = f"{self.platform} {self.post_id}"
+        if self.kind == "status":
+            text = f"{what}: {self.previous} -> {self.status}"
+        else:
+            text = f"{what}: content changed"
+        return text + (f" ({self.detail})" if self.detail else "")
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"event": f"post_{self.kind}_changed", **asdict(self)}
+
+
+@dataclass
+class RecheckReport:
+    checked: int = 0  # checks recorded
+    outcomes: dict[str, int] = field(default_factory=dict)  # recorded outcome -> how many
+    changed: int = 0  # posts whose content changed
+    captured: int = 0  # new captures the callback took
+    capture_failed: int = 0
+    deferred: int = 0  # due but not looked at: host closed, or the deadline came
+    skipped: int = 0  # no data endpoint, or unresolved
+    events: list[CheckEvent] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)  # capture failures, one line each
+
+    @property
+    def unknown(self) -> int:
+        return self.outcomes.get("unknown", 0)
+
+    def counts(self) -> dict[str, Any]:
+        return {
+            "checked": self.checked,
+            "outcomes": dict(self.outcomes),
+            "changed": self.changed,
+            "captured": self.captured,
+            "capture_failed": self.capture_failed,
+            "deferred": self.deferred,
+            "skipped": self.skipped,
+        }
+
+    def summary(self) -> str:
+        parts = [f"re-checked {self.checked} post(s)"]
+        parts += [f"{n} {outcome}" for outcome, n in sorted(self.outcomes.items())]
+        if self.changed:
+            parts.append(f"{self.changed} changed")
+        if self.captured or self.capture_failed:
+            parts.append(f"{self.captured} new capture(s)")
+        if self.capture_failed:
+            parts.append(f"{self.capture_failed} capture(s) failed")
+        if self.deferred:
+            parts.append(f"{self.deferred} left for the next run")
+        if self.skipped:
+            parts.append(f"{self.skipped} without a data endpoint")
+        return ", ".join(parts)
+
+
+@dataclass
+class _Look:
+    """One post's answer, before it is recorded."""
+
+    outcome: str
+    data: PostData | None = None
+    http_status: int | None = None
+    detail: str | None = None
+    retry_after: float | None = None
+
+
+def _one_line(exc: BaseException) -> str:
+    return " ".join(str(exc).split()) or type(exc).__name__
+
+
+async def _look(client: httpx.AsyncClient, gate: HostGate, post: Mapping[str, Any]) -> _Look | None:
+    """Ask the platform about `post`; None when its host is closed (the post stays due)."""
+    platform = platforms.get(post["platform"])
+    assert platform.fetch_data is not None
+    async with gate.scope():
+        try:
+            data = await platform.fetch_data(client, post["post_id"])
+        except PostGone as gone:
+            return _Look(gone.status, http_status=gone.http_status, detail=str(gone))
+        except HostClosed:
+            return None
+        except httpx.HTTPStatusError as exc:
+            response = exc.response
+            if response.status_code == 429:
+                asked = retry_after(response)
+                said = f", retry after {asked:.0f}s" if asked is not None else ""
+                return _Look("unknown", None, 429, f"rate limited (HTTP 429{said})", asked)
+            return _Look(
+                "unknown",
+                None,
+                response.status_code,
+                f"HTTP {response.status_code} from {response.request.url.host}",
+                retry_after(response),
+            )
+        except httpx.RequestError as exc:
+            gate.failed(exc.request.url.host)
+            return _Look("unknown", detail=f"{type(exc).__name__}: {_one_line(exc)}")
+        except ArchiverError as exc:  # an answer we cannot read (CaptureError): not the post's fault
+            return _Look("unknown", detail=_one_line(exc))
+    return _Look("live", data=data)
+
+
+def checkable(post: Mapping[str, Any]) -> bool:
+    """Whether `post` can be re-checked over HTTP: a known platform with a data endpoint, a real id."""
+    if str(post["post_id"]).startswith("unresolved:"):
+        return False
+    try:
+        return platforms.get(post["platform"]).fetch_data is not None
+    except KeyError:
+        return False
+
+
+async def recheck_posts(
+    store: Store,
+    settings: Settings,
+    posts: Sequence[Mapping[str, Any]],
+    *,
+    transport: httpx.AsyncBaseTransport | None = None,
+    capture: Capture | None = None,
+    deadline: float | None = None,
+    on_event: Callable[[CheckEvent], None] | None = None,
+) -> RecheckReport:
+    """Re-check `posts` (rows of the posts table) and record what their platforms say.
+
+    `deadline` (time.monotonic()) stops starting new checks and captures; what is left stays
+    due. `on_event` hears each status or content change as it is recorded. Each check is its
+    own transaction: a run killed midway keeps every check it finished.
+    """
+    report = RecheckReport()
+    gate = HostGate(settings.per_host, settings.host_delay)
+    slots = asyncio.Semaphore(settings.recheck_concurrency)
+    to_capture: list[tuple[Mapping[str, Any], PostData]] = []
+    todo: list[Mapping[str, Any]] = []
+    for post in posts:
+        if checkable(post):
+            todo.append(post)
+        else:
+            report.skipped += 1
+            _reschedule_uncheckable(store, settings, post)
+    captured = store.captured_hashes([int(p["id"]) for p in todo])
+
+    def past_deadline() -> bool:
+        return deadline is not None and time.monotonic() >= deadline
+
+    async def check(client: httpx.AsyncClient, post: Mapping[str, Any]) -> None:
+        async with slots:
+            if past_deadline():
+                report.deferred += 1
+                return
+            look = await _look(client, gate, post)
+        if look is None:
+            report.deferred += 1
+            return
+        wanted = _record(store, settings, post, look, captured, report, on_event)
+        if wanted is not None:
+            to_capture.append(wanted)
+
+    async with make_async_client(settings, transport) as client:
+        gate.install(client)
+        await asyncio.gather(*(check(client, post) for post in todo))
+
+    if to_capture and capture is not None:
+        await _capture_all(store, settings, to_capture, capture, past_deadline, report)
+    return report
+
+
+def _record(
+    store: Store,
+    settings: Settings,
+    post: Mapping[str, Any],
+    look: _Look,
+    captured: Mapping[int, str | None],
+    report: RecheckReport,
+    on_event: Callable[[CheckEvent], None] | None,
+) -> tuple[Mapping[str, Any], PostData] | None:
+    """Record one look; returns (post, data) when the post wants a new capture."""
+    now = datetime.now(timezone.utc)
+    post_id = int(post["id"])
+    digest = content_hash(look.data) if look.data is not None else None
+    changes = (look.outcome not in ("unknown", post["status"])) or (
+        digest is not None and post.get("content_hash") not in (None, digest)
+    )
+    wants_capture = False
+    if digest is not None:
+        if post_id not in captured:
+            wants_capture = True  # never captured whole: a capture killed midway, say
+        elif captured[post_id] is not None:
+            wants_capture = captured[post_id] != digest
+        else:
+            wants_capture = post.get("content_hash") not in (None, digest)
+    if look.outcome == "unknown":
+        wait = timedelta(seconds=look.retry_after or 0)
+        due = now + max(wait, min(interval(post, now, settings), UNKNOWN_RETRY))
+    elif wants_capture:
+        due = now  # stays due until its new capture is taken
+    elif changes:
+        due = now + timedelta(hours=settings.recheck_min_hours)  # it just changed: look again soon
+    else:
+        due = next_check(post, now, settings)
+    result = store.record_check(
+        post_id,
+        method=METHOD,
+        outcome=look.outcome,
+        http_status=look.http_status,
+        detail=look.detail,
+        content_hash=digest,
+        next_check_at=due,
+        at=now,
+    )
+    report.checked += 1
+    report.outcomes[look.outcome] = report.outcomes.get(look.outcome, 0) + 1
+    base = {
+        "post": post_id,
+        "platform": post["platform"],
+        "post_id": post["post_id"],
+        "url": post["url"],
+        "previous": result.previous_status,
+        "status": result.status,
+        "at": now.isoformat(timespec="milliseconds"),
+        "http_status": look.http_status,
+    }
+    events = []
+    if result.status_changed:
+        events.append(CheckEvent("status", detail=look.detail, **base))
+    if result.content_changed:
+        report.changed += 1
+        events.append(CheckEvent("content", **base))
+    for event in events:
+        report.events.append(event)
+        log.info("%s", event.line())
+        if on_event is not None:
+            on_event(event)
+    if look.outcome == "unknown":
+        log.info("re-check %s %s: unknown this time (%s)", post["platform"], post["post_id"], look.detail)
+    return (post, look.data) if wants_capture and look.data is not None else None
+
+
+def _reschedule_uncheckable(store: Store, settings: Settings, post: Mapping[str, Any]) -> None:
+    now = datetime.now(timezone.utc)
+    store.set_next_check(int(post["id"]), now + timedelta(days=settings.recheck_max_days))
+
+
+async def _capture_all(
+    store: Store,
+    settings: Settings,
+    wanted: Sequence[tuple[Mapping[str, Any], PostData]],
+    capture: Capture,
+    past_deadline: Callable[[], bool],
+    report: RecheckReport,
+) -> None:
+    """Take the new captures the checks asked for, settings.concurrency at once.
+
+    A post whose capture fails (or never starts) stays due: the next run checks it again and,
+    finding its capture still missing, asks once more.
+    """
+    slots = asyncio.Semaphore(settings.concurrency)
+
+    async def one(post: Mapping[str, Any], data: PostData) -> None:
+        async with slots:
+            if past_deadline():
+                report.deferred += 1
+                return
+            try:
+                await capture(post, data)
+            except Exception as exc:  # one post's failure never stops the others
+                report.capture_failed += 1
+                line = f"{post['platform']} {post['post_id']}: capture failed: {_one_line(exc)}"
+                report.errors.append(line)
+                log.error("%s", line)
+                return
+        report.captured += 1
+        now = datetime.now(timezone.utc)
+        fresh = store.get_post(int(post["id"])) or post
+        store.set_next_check(int(post["id"]), next_check(fresh, now, settings))
+
+    await asyncio.gather(*(one(post, data) for post, data in wanted))
+
+
+def due_posts(
+    store: Store,
+    *,
+    now: datetime | None = None,
+    older_than: timedelta | None = None,
+    limit: int | None = None,
+) -> list[dict[str, Any]]:
+    """The posts a re-check should look at: those due, or (older_than) not checked for that long."""
+    now = now or datetime.now(timezone.utc)
+    if older_than is not None:
+        return store.posts_checked_before(now - older_than, limit=limit)
+    return store.posts_due(now, limit=limit)

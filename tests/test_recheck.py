@@ -1,0 +1,356 @@
+"""Re-checks through the offline world: statuses from what the platform says, changes, rate limits."""
+
+from __future__ import annotations
+
+import asyncio
+import copy
+import itertools
+import json
+import time
+from collections.abc import Iterator, Mapping
+from dataclasses import replace
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from click.testing import CliRunner
+
+from archiver import recheck
+from archiver.capture import content_hash
+from archiver.cli import cli
+from archiver.models import PostData
+from archiver.platforms import twitter
+from archiver.settings import Settings
+from archiver.world import OfflineWorld, Response
+from storage import Store
+
+AGGREGATE = "1821185274147889728"
+NEXTA = "1821209936655409728"
+NOW = datetime(2025, 3, 1, 12, 0, tzinfo=timezone.utc)
+
+
+@pytest.fixture
+def world() -> OfflineWorld:
+    return OfflineWorld(hang_seconds=2)
+
+
+@pytest.fixture
+def settings(home: Path) -> Settings:
+    return Settings(home=home, host_delay=0.0, fetch_timeout=2.0)
+
+
+@pytest.fixture
+def store(home: Path) -> Iterator[Store]:
+    with Store.open(home) as s:
+        yield s
+
+
+class FakeCapture:
+    """Stands for the pipeline's full capture: keeps the data it was given as a new capture."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self.calls: list[str] = []
+
+    async def __call__(self, post: Mapping[str, Any], data: PostData) -> None:
+        self.calls.append(post["post_id"])
+        capture = self.store.start_capture(post=int(post["id"]), tool_version="test")
+        body = json.dumps(data.normalized(), sort_keys=True).encode()
+        self.store.finish_capture(
+            capture,
+            "complete",
+            content_hash=content_hash(data),
+            artifacts=[("metadata", body, "application/json", None)],
+        )
+
+
+def held_post(store: Store, world: OfflineWorld, tweet_id: str) -> int:
+    """A tweet as the pipeline leaves it: live, captured once, its content hash recorded."""
+    post = store.upsert_post("twitter", tweet_id, twitter.canonical_url(tweet_id), status="live")
+    data = twitter.normalize(world.twitter.tweets[tweet_id])
+    asyncio.run(FakeCapture(store)(store.get_post(post) or {}, data))
+    return post
+
+
+def run(store: Store, settings: Settings, world: OfflineWorld, **kw: Any) -> recheck.RecheckReport:
+    posts = kw.pop("posts", None)
+    if posts is None:
+        posts = store.posts_due(datetime.now(timezone.utc) + timedelta(days=400))
+    return asyncio.run(recheck.recheck_posts(store, settings, posts, transport=world.transport(), **kw))
+
+
+def test_an_unchanged_post_costs_one_request_and_no_capture(
+    store: Store, settings: Settings, world: OfflineWorld
+) -> None:
+    post = held_post(store, world, AGGREGATE)
+    capture = FakeCapture(store)
+    report = run(store, settings, world, capture=capture)
+    assert (report.checked, report.outcomes, report.changed, report.events) == (1, {"live": 1}, 0, [])
+    assert capture.calls == []
+    assert world.count("/tweet-result", client="http") == 1
+    checks = store.checks_for_post(post)
+    assert [(c["method"], c["outcome"], c["changed"]) for c in checks] == [("data", "live", 0)]
+    row = store.get_post(post)  # captured just now: fresh, so due again next run
+    assert row is not None
+    gap = datetime.fromisoformat(row["next_check_at"]) - datetime.fromisoformat(row["last_checked"])
+    assert timedelta(0) <= gap < timedelta(seconds=5)
+
+
+def test_a_tweet_that_becomes_a_tombstone_is_deleted_and_its_capture_still_verifies(
+    store: Store, settings: Settings, world: OfflineWorld, home: Path
+) -> None:
+    post = held_post(store, world, AGGREGATE)
+    assert run(store, settings, world).outcomes == {"live": 1}
+    world.twitter.tombstone(AGGREGATE)
+    events: list[recheck.CheckEvent] = []
+    report = run(store, settings, world, on_event=events.append)
+    assert report.outcomes == {"deleted": 1}
+    assert [(e.kind, e.previous, e.status) for e in events] == [("status", "live", "deleted")]
+    assert "deleted by the Post author" in (events[0].detail or "")
+    assert report.events == events
+    row = store.get_post(post)
+    assert row is not None and row["status"] == "deleted"
+    assert [p["id"] for p in store.list_posts(status="deleted", since=NOW)] == [post]
+    (capture,) = store.captures_for_post(post)
+    assert capture["status"] == "complete"
+    assert store.verify().ok
+    result = CliRunner().invoke(cli, ["verify", "--home", str(home)])
+    assert result.exit_code == 0, result.output
+
+
+def test_an_edited_post_gets_a_second_version_and_both_remain(
+    store: Store, settings: Settings, world: OfflineWorld
+) -> None:
+    post = held_post(store, world, NEXTA)
+    edited = copy.deepcopy(world.twitter.tweets[NEXTA])
+    edited["text"] = edited["text"] + " [edited]"
+    world.twitter.add_tweet(edited)
+    capture = FakeCapture(store)
+    report = run(store, settings, world, capture=capture)
+    assert (report.changed, report.captured, capture.calls) == (1, 1, [NEXTA])
+    assert [e.kind for e in report.events] == ["content"]
+    first, second = store.captures_for_post(post)
+    assert first["content_hash"] != second["content_hash"]
+    texts = [
+        json.loads(Path(a["path"]).read_bytes())["text"]
+        for c in (first, second)
+        for a in store.artifacts_for_capture(c["id"])
+    ]
+    assert texts[1] == texts[0] + " [edited]"
+    assert [c["changed"] for c in store.checks_for_post(post)] == [1]
+    assert [p["id"] for p in store.changed_posts(since=NOW)] == [post]
+    # The next look finds the new version already kept.
+    assert run(store, settings, world, capture=capture).changed == 0
+    assert capture.calls == [NEXTA]
+
+
+def test_an_account_that_gets_suspended(store: Store, settings: Settings, world: OfflineWorld) -> None:
+    post = held_post(store, world, AGGREGATE)
+    world.twitter.tombstone(AGGREGATE, "This Post is from a suspended account. Learn more")
+    report = run(store, settings, world)
+    assert [(e.previous, e.status) for e in report.events] == [("live", "suspended")]
+    assert store.status_counts() == {"suspended": 1}
+    assert store.get_post(post)["status"] == "suspended"  # type: ignore[index]
+
+
+def test_a_missing_tweet_and_an_empty_answer_are_what_the_platform_says(
+    store: Store, settings: Settings, world: OfflineWorld
+) -> None:
+    gone = held_post(store, world, AGGREGATE)
+    empty = held_post(store, world, NEXTA)
+    world.twitter.remove(AGGREGATE)
+    world.twitter.empty(NEXTA)
+    run(store, settings, world)
+    assert store.get_post(gone)["status"] == "deleted"  # type: ignore[index]
+    assert store.get_post(empty)["status"] == "unavailable"  # type: ignore[index]
+    assert store.checks_for_post(gone)[-1]["http_status"] == 404
+
+
+def test_a_rate_limited_check_stays_unknown_and_is_retried_later(
+    store: Store, settings: Settings, world: OfflineWorld
+) -> None:
+    first = held_post(store, world, AGGREGATE)
+    second = held_post(store, world, NEXTA)
+    url = twitter.data_url(AGGREGATE)
+    world.add(url, Response.make("slow down", "text/plain", 429, retry_after="120"))
+    started = datetime.now(timezone.utc)
+    report = run(store, settings, world, posts=[store.get_post(first)])
+    assert report.outcomes == {"unknown": 1} and report.events == []
+    (check,) = store.checks_for_post(first)
+    assert (check["outcome"], check["http_status"]) == ("unknown", 429)
+    assert "rate limited" in check["detail"] and "120s" in check["detail"]
+    row = store.get_post(first)
+    assert row is not None and row["status"] == "live"  # never "deleted" for a 429
+    due = datetime.fromisoformat(row["next_check_at"])
+    assert started + timedelta(seconds=119) <= due <= started + timedelta(hours=1, seconds=5)
+    assert first not in [p["id"] for p in store.posts_due(datetime.now(timezone.utc))]
+
+    # While the host is closed, the other posts on it are left due, not recorded.
+    world.add(url, Response.make("slow down", "text/plain", 429, retry_after="120"))
+    one_at_a_time = replace(settings, per_host=1)
+    report = run(store, one_at_a_time, world, posts=[store.get_post(first), store.get_post(second)])
+    assert (report.checked, report.deferred) == (1, 1)
+    assert store.checks_for_post(second) == []
+
+    # Later, the platform answers again: the post is checked and stays what it was.
+    world.add(url, lambda request: None)  # back to the fixture
+    report = run(store, settings, world, posts=[store.get_post(first)])
+    assert report.outcomes == {"live": 1}
+    assert [c["outcome"] for c in store.checks_for_post(first)][-1] == "live"
+
+
+def test_network_errors_and_5xx_are_unknown_never_deleted(
+    store: Store, settings: Settings, world: OfflineWorld
+) -> None:
+    post = held_post(store, world, AGGREGATE)
+    world.disconnect(twitter.data_url(AGGREGATE))
+    report = run(store, settings, world)
+    assert report.outcomes == {"unknown": 1}
+    assert "ConnectError" in store.checks_for_post(post)[-1]["detail"]
+    world.add(twitter.data_url(AGGREGATE), Response.make("oops", "text/plain", 502))
+    time.sleep(1.1)  # the connection failure closed the host for a second
+    report = run(store, settings, world)
+    assert report.outcomes == {"unknown": 1}
+    assert store.checks_for_post(post)[-1]["http_status"] == 502
+    assert store.get_post(post)["status"] == "live"  # type: ignore[index]
+
+
+def test_a_post_whose_capture_never_finished_is_captured_even_unchanged(
+    store: Store, settings: Settings, world: OfflineWorld
+) -> None:
+    post = store.upsert_post("twitter", AGGREGATE, twitter.canonical_url(AGGREGATE), status="live")
+    store.start_capture(post=post, tool_version="test")  # killed midway: still "running"
+    store.close_unfinished_captures()
+    capture = FakeCapture(store)
+    report = run(store, settings, world, capture=capture)
+    assert (report.changed, capture.calls) == (0, [AGGREGATE])
+    row = store.get_post(post)
+    assert row is not None and row["next_check_at"] > row["last_checked"]
+
+
+def test_a_failed_capture_leaves_the_post_due(store: Store, settings: Settings, world: OfflineWorld) -> None:
+    post = store.upsert_post("twitter", AGGREGATE, twitter.canonical_url(AGGREGATE), status="live")
+
+    async def broken(post: Mapping[str, Any], data: PostData) -> None:
+        raise RuntimeError("browser fell over")
+
+    report = run(store, settings, world, capture=broken)
+    assert (report.captured, report.capture_failed) == (0, 1)
+    assert "browser fell over" in report.errors[0]
+    assert post in [p["id"] for p in store.posts_due(datetime.now(timezone.utc) + timedelta(seconds=1))]
+
+
+def test_posts_without_a_data_endpoint_are_skipped_until_the_longest_interval(
+    store: Store, settings: Settings, world: OfflineWorld
+) -> None:
+    # A platform the registry does not know stands for one without a data endpoint.
+    video = store.upsert_post("geocities", "12345", "https://geocities.example/12345")
+    flat = store.upsert_post("twitter", "unresolved:pic.twitter.com/abc", "https://pic.twitter.com/abc")
+    report = run(store, settings, world)
+    assert (report.skipped, report.checked) == (2, 0)
+    assert world.requests == []
+    for post in (video, flat):
+        row = store.get_post(post)
+        assert row is not None
+        due = datetime.fromisoformat(row["next_check_at"])
+        assert due > datetime.now(timezone.utc) + timedelta(days=6)
+
+
+def test_a_deadline_already_past_leaves_everything_due(
+    store: Store, settings: Settings, world: OfflineWorld
+) -> None:
+    held_post(store, world, AGGREGATE)
+    report = run(store, settings, world, deadline=time.monotonic() - 1)
+    assert (report.checked, report.deferred) == (0, 1)
+    assert world.requests == []
+
+
+def test_due_dates_back_off_with_stability() -> None:
+    settings = Settings()
+
+    def due_in(stable_for: timedelta) -> timedelta:
+        since = (NOW - stable_for).isoformat()
+        return recheck.interval({"first_seen": since, "status_since": since}, NOW, settings)
+
+    assert due_in(timedelta(0)) == timedelta(0)  # fresh: every run
+    assert due_in(timedelta(days=4)) == timedelta(days=1)
+    assert due_in(timedelta(days=400)) == timedelta(days=7)
+    # A recent change counts, however old the post.
+    post = {
+        "first_seen": "2020-01-01T00:00:00+00:00",
+        "content_since": (NOW - timedelta(hours=8)).isoformat(),
+    }
+    assert recheck.interval(post, NOW, settings) == timedelta(hours=2)
+    floor = Settings(recheck_min_hours=6)
+    assert recheck.interval({"first_seen": NOW.isoformat()}, NOW, floor) == timedelta(hours=6)
+
+
+def test_retry_after_reads_seconds_and_dates() -> None:
+    request = httpx.Request("GET", "https://example.com/")
+    assert recheck.retry_after(httpx.Response(429, headers={"retry-after": "30"}, request=request)) == 30
+    date = httpx.Response(429, headers={"retry-after": "Sat, 01 Mar 2025 12:01:00 GMT"}, request=request)
+    assert recheck.retry_after(date, now=NOW.timestamp()) == 60
+    assert recheck.retry_after(httpx.Response(429, request=request)) is None
+
+
+def test_the_gate_keeps_per_host_limits_and_delays() -> None:
+    in_flight: dict[str, int] = {}
+    peak: dict[str, int] = {}
+    starts: list[float] = []
+
+    async def handler(request: httpx.Request) -> httpx.Response:
+        host = request.url.host
+        starts.append(time.monotonic()) if host == "slow.example" else None
+        in_flight[host] = in_flight.get(host, 0) + 1
+        peak[host] = max(peak.get(host, 0), in_flight[host])
+        await asyncio.sleep(0.05)
+        in_flight[host] -= 1
+        return httpx.Response(200)
+
+    async def main() -> None:
+        gate = HostGate(per_host=2, delay=0.0)
+        slow = HostGate(per_host=1, delay=0.1)
+        async with httpx.AsyncClient(transport=httpx.MockTransport(handler)) as client:
+            gate.install(client)
+
+            async def get(url: str) -> None:
+                async with gate.scope():
+                    await client.get(url)
+
+            await asyncio.gather(*(get(f"https://a.example/{i}") for i in range(8)))
+        async with httpx.AsyncClient(transport=httpx.MockTransport(handler)) as client:
+            slow.install(client)
+
+            async def get_slow(i: int) -> None:
+                async with slow.scope():
+                    await client.get(f"https://slow.example/{i}")
+
+            await asyncio.gather(*(get_slow(i) for i in range(3)))
+
+    HostGate = recheck.HostGate
+    asyncio.run(main())
+    assert peak["a.example"] == 2
+    assert peak["slow.example"] == 1
+    gaps = [b - a for a, b in itertools.pairwise(starts)]
+    assert min(gaps) >= 0.09
+
+
+def test_a_429_closes_its_host_and_a_long_wait_is_refused() -> None:
+    async def handler(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(429, headers={"retry-after": "600"})
+
+    async def main() -> None:
+        gate = recheck.HostGate(per_host=2, delay=0.0)
+        async with httpx.AsyncClient(transport=httpx.MockTransport(handler)) as client:
+            gate.install(client)
+            async with gate.scope():
+                assert (await client.get("https://limited.example/")).status_code == 429
+            assert gate.closed_for("limited.example") > 590
+            with pytest.raises(recheck.HostClosed):
+                async with gate.scope():
+                    await client.get("https://limited.example/again")
+            assert gate.closed_for("other.example") == 0
+
+    asyncio.run(main())
