@@ -64,7 +64,7 @@ def test_live_post():
     assert data.created_at == "2023-09-19T11:32:54.574000+00:00"
     assert data.text is not None and data.text.startswith("Excited to be a speaker")
     assert data.lang == "en"
-    assert [m["type"] for m in data.media] == ["image"]
+    assert [m["type"] for m in data.media] == ["photo"]
     assert data.media[0]["url"].startswith("https://cdn.bsky.app/img/feed_fullsize/")
     assert data.counts == {"replies": 0, "reposts": 0, "likes": 4, "quotes": 0}
     assert data.extra["uri"] == f"at://{DID}/app.bsky.feed.post/3k7qmjev5lr2s"
@@ -109,9 +109,9 @@ def test_video_quote_and_missing_fields_degrade():
     assert data.media == [
         {
             "url": "https://video.bsky.app/watch/x/playlist.m3u8",
-            "type": "video",
+            "type": "hls",
             "alt": "a clip",
-            "thumbnail": "https://video.bsky.app/watch/x/thumbnail.jpg",
+            "preview": "https://video.bsky.app/watch/x/thumbnail.jpg",
         }
     ]
     assert data.extra["quoted"] == "at://did:plc:other/app.bsky.feed.post/3abc"

@@ -108,7 +108,7 @@ def test_media_and_missing_fields_degrade():
     assert data.author_name == "nova" and data.author_handle == "nova@elsewhere.example"
     assert data.created_at is None and data.counts == {}
     assert data.media == [
-        {"url": "https://files.example/a.jpg", "type": "image", "alt": "a map"},
+        {"url": "https://files.example/a.jpg", "type": "photo", "alt": "a map"},
         {
             "url": "https://files.example/b.mp4",
             "type": "gif",

@@ -94,7 +94,7 @@ def test_live_post_from_listing():
     assert data.text == POST["title"]
     assert data.counts == {"score": 1234, "comments": 456}
     assert data.media == [
-        {"url": "https://external-preview.redd.it/a.jpg?width=640&s=abc", "type": "image", "alt": None}
+        {"url": "https://external-preview.redd.it/a.jpg?width=640&s=abc", "type": "photo", "alt": None}
     ]
     assert data.extra["subreddit"] == "investing" and data.extra["link_url"].startswith(
         "https://www.cnbc.com/"
@@ -122,7 +122,7 @@ def test_gallery_and_video():
     assert [(m["type"], m["url"]) for m in data.media] == [
         ("video", "https://v.redd.it/x/DASH_720.mp4"),
         ("gif", "https://i.redd.it/b2.gif"),
-        ("image", "https://preview.redd.it/a1.jpg?width=640&s=1"),
+        ("photo", "https://preview.redd.it/a1.jpg?width=640&s=1"),
     ]
     assert data.media[2]["alt"] == "second"
 

@@ -93,12 +93,12 @@ def test_media_reply_and_edits():
     )
     assert data.text == "Own text\nsecond line"
     assert data.media == [
-        {"url": "https://cdn4.telegram-cdn.org/file/photo.jpg", "type": "image", "alt": None},
+        {"url": "https://cdn4.telegram-cdn.org/file/photo.jpg", "type": "photo", "alt": None},
         {
             "url": "https://cdn4.telegram-cdn.org/file/video.mp4",
             "type": "video",
             "alt": None,
-            "thumbnail": "https://cdn4.telegram-cdn.org/file/thumb.jpg",
+            "preview": "https://cdn4.telegram-cdn.org/file/thumb.jpg",
         },
     ]
     assert data.counts == {"views": 1_200_000}

@@ -116,13 +116,11 @@ def _media(embed: Any) -> tuple[list[dict[str, Any]], dict[str, Any]]:
     kind = str(embed.get("$type", ""))
     for image in embed.get("images") or []:
         if isinstance(image, dict):
-            item = oembed.media(image.get("fullsize") or image.get("thumb"), "image", image.get("alt"))
+            item = oembed.media(image.get("fullsize") or image.get("thumb"), "photo", image.get("alt"))
             if item:
                 items.append(item)
     if kind.startswith("app.bsky.embed.video"):
-        item = oembed.media(
-            embed.get("playlist"), "video", embed.get("alt"), thumbnail=embed.get("thumbnail")
-        )
+        item = oembed.media(embed.get("playlist"), "hls", embed.get("alt"), preview=embed.get("thumbnail"))
         if item:
             items.append(item)
     external = embed.get("external")

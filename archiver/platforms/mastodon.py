@@ -90,11 +90,15 @@ def embed_url(post_id: str) -> str:
     return canonical_url(post_id) + "/embed"
 
 
+# Mastodon's attachment types in the words PostData uses everywhere (capture keeps photo/video/gif).
+_MEDIA_TYPES = {"image": "photo", "gifv": "gif", "video": "video", "audio": "audio"}
+
+
 def _media(attachments: Any) -> list[dict[str, Any]]:
     items = []
     for attachment in attachments if isinstance(attachments, list) else []:
         a = oembed.mapping(attachment)
-        kind = {"gifv": "gif"}.get(str(a.get("type")), str(a.get("type") or "unknown"))
+        kind = _MEDIA_TYPES.get(str(a.get("type")), "unknown")
         item = oembed.media(
             a.get("url") or a.get("remote_url"), kind, a.get("description"), preview=a.get("preview_url")
         )

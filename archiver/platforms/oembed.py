@@ -1,4 +1,5 @@
-"""What every platform's data fetch shares: one GET read as the platform's verdict, and lenient readers.
+"""What every platform's data fetch shares: one GET read as the platform's verdict, oEmbed answers
+as PostData, and lenient readers.
 
 A fetch_data function asks its platform one or two questions over HTTP. The answer is one of:
 
@@ -24,6 +25,7 @@ import httpx
 from bs4 import BeautifulSoup
 
 from archiver.errors import CaptureError, PostGone
+from archiver.models import PostData
 
 log = logging.getLogger(__name__)
 
@@ -72,6 +74,70 @@ async def fetch_oembed(
     """Ask an oEmbed endpoint about `post_url`: its JSON object and the raw bytes."""
     response = await get(client, endpoint, params={"url": post_url, "format": "json"}, gone=gone)
     return json_object(response), response.content
+
+
+async def fetch_post(
+    client: httpx.AsyncClient,
+    platform: str,
+    post_id: str,
+    endpoint: str,
+    post_url: str,
+    *,
+    gone: Mapping[int, str] = GONE_IF_MISSING,
+    gone_bodies: Mapping[str, str] | None = None,
+) -> PostData:
+    """A post's PostData from its platform's oEmbed endpoint.
+
+    `gone_bodies`: answers that are no JSON but a verdict (YouTube answers a private video with
+    a bare "Forbidden"), mapped to a post status.
+    """
+    response = await get(client, endpoint, params={"url": post_url, "format": "json"}, gone=gone)
+    verdict = (gone_bodies or {}).get(response.text.strip()) if len(response.content) < 100 else None
+    if verdict is not None:
+        raise PostGone(verdict, f"{platform} {post_id}: {response.text.strip()}", response.status_code)
+    return post_from_oembed(platform, post_id, post_url, json_object(response), response.content)
+
+
+# Query parameters of signed, expiring media URLs (TikTok's x-expires/x-signature, S3's, fbcdn's oe).
+_EXPIRING = re.compile(r"[?&](?:x-expires|x-signature|expires|x-amz-expires|x-amz-signature|oe)=", re.I)
+
+
+def post_from_oembed(platform: str, post_id: str, url: str, data: dict[str, Any], raw: bytes) -> PostData:
+    """What an oEmbed answer says of a post: title (and description) as text, author, thumbnail.
+
+    The author's handle is the last part of author_url (youtube.com/@name, tiktok.com/@name,
+    vimeo.com/name), without its @. The embed HTML and anything else known go in extra.
+    """
+    author_url = text(data.get("author_url")) or ""
+    handle = text(author_url.split("?")[0].rstrip("/").rsplit("/", 1)[-1].lstrip("@")) if author_url else None
+    title, description = text(data.get("title")), text(data.get("description"))
+    thumbnail_url = data.get("thumbnail_url")
+    if isinstance(thumbnail_url, str) and _EXPIRING.search(thumbnail_url):
+        thumbnail_url = None  # signed anew on every answer: it would make the data differ each time
+    thumbnail = media(
+        thumbnail_url,
+        "thumbnail",
+        width=as_int(data.get("thumbnail_width")),
+        height=as_int(data.get("thumbnail_height")),
+    )
+    extra = {
+        "embed_html": data.get("html") if isinstance(data.get("html"), str) else None,
+        "author_url": author_url or None,
+        "duration": as_int(data.get("duration")),
+        "upload_date": text(data.get("upload_date")),
+    }
+    return PostData(
+        platform=platform,
+        post_id=post_id,
+        url=url,
+        author_name=text(data.get("author_name")),
+        author_handle=handle,
+        created_at=iso_datetime(data.get("upload_date")),
+        text="\n\n".join(part for part in (title, description) if part) or None,
+        media=[thumbnail] if thumbnail else [],
+        extra={k: v for k, v in extra.items() if v is not None},
+        raw=raw,
+    )
 
 
 def mapping(value: Any) -> dict[str, Any]:
@@ -144,7 +210,11 @@ def html_to_text(html: str | None) -> str | None:
 
 
 def media(url: Any, kind: str, alt: Any = None, **more: Any) -> dict[str, Any] | None:
-    """One media item as PostData keeps it: url, type, alt (and anything else known)."""
+    """One media item as PostData keeps it: url, type, alt (and anything else known, as preview).
+
+    Types, the same for every platform: photo, video, gif (what capture downloads), audio, hls
+    (a streaming playlist), thumbnail.
+    """
     if not isinstance(url, str) or not url:
         return None
     item: dict[str, Any] = {"url": url, "type": kind, "alt": text(alt)}

@@ -93,14 +93,14 @@ def _media(post: dict[str, Any]) -> list[dict[str, Any]]:
         meta = oembed.mapping(metadata.get(str(entry.get("media_id"))))
         source = oembed.mapping(meta.get("s"))
         url = source.get("u") or source.get("gif") or source.get("mp4")
-        kind = "gif" if meta.get("e") == "AnimatedImage" else "image"
+        kind = "gif" if meta.get("e") == "AnimatedImage" else "photo"
         items.append(
             oembed.media(html.unescape(url) if isinstance(url, str) else None, kind, entry.get("caption"))
         )
     if not items:
         for image in oembed.mapping(post.get("preview")).get("images") or []:
             url = oembed.mapping(oembed.mapping(image).get("source")).get("url")
-            items.append(oembed.media(html.unescape(url) if isinstance(url, str) else None, "image"))
+            items.append(oembed.media(html.unescape(url) if isinstance(url, str) else None, "photo"))
     return [item for item in items if item]
 
 

@@ -57,16 +57,15 @@ def _background(tag: Tag) -> str | None:
 def _media(message: Tag) -> list[dict[str, Any]]:
     items: list[dict[str, Any] | None] = []
     for photo in message.select(".tgme_widget_message_photo_wrap"):
-        items.append(oembed.media(_background(photo), "image"))
+        items.append(oembed.media(_background(photo), "photo"))
     for video in message.select("video"):
         wrap = video.find_parent(class_="tgme_widget_message_video_player")
         thumb = wrap.select_one(".tgme_widget_message_video_thumb") if isinstance(wrap, Tag) else None
-        kind = "gif" if "tgme_widget_message_roundvideo" in (video.get("class") or []) else "video"
-        items.append(oembed.media(video.get("src"), kind, thumbnail=_background(thumb) if thumb else None))
+        items.append(oembed.media(video.get("src"), "video", preview=_background(thumb) if thumb else None))
     for player in message.select(".tgme_widget_message_video_player"):
         if player.select_one("video") is None:  # too large to play inline: only the thumbnail
             thumb = player.select_one(".tgme_widget_message_video_thumb")
-            items.append(oembed.media(_background(thumb) if thumb else None, "video_thumbnail"))
+            items.append(oembed.media(_background(thumb) if thumb else None, "thumbnail"))
     return [item for item in items if item]
 
 

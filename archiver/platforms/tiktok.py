@@ -33,31 +33,15 @@ async def fetch_data(client: httpx.AsyncClient, post_id: str) -> PostData:
     stays an error ("unknown this time"), never a status.
     """
     url = canonical_url(post_id)
-    data, raw = await oembed.fetch_oembed(client, OEMBED, url)
-    if not any(data.get(k) for k in ("html", "title", "author_name", "embed_product_id")):
-        message = oembed.text(data.get("status_msg")) or oembed.text(data.get("message")) or "no data"
+    answer, raw = await oembed.fetch_oembed(client, OEMBED, url)
+    if not any(answer.get(k) for k in ("html", "title", "author_name", "embed_product_id")):
+        message = oembed.text(answer.get("status_msg")) or oembed.text(answer.get("message")) or "no data"
         raise PostGone("unavailable", f"TikTok video {post_id}: {message}")
-    handle = oembed.text(data.get("author_unique_id"))
-    author_url = oembed.text(data.get("author_url")) or ""
-    if handle is None and "/@" in author_url:
-        handle = oembed.text(author_url.rsplit("/@", 1)[1].split("?")[0])
-    thumbnail = oembed.media(
-        data.get("thumbnail_url"),
-        "thumbnail",
-        width=oembed.as_int(data.get("thumbnail_width")),
-        height=oembed.as_int(data.get("thumbnail_height")),
-    )
-    return PostData(
-        platform="tiktok",
-        post_id=post_id,
-        url=f"https://www.tiktok.com/@{handle}/video/{post_id}" if handle else url,
-        author_name=oembed.text(data.get("author_name")),
-        author_handle=handle,
-        text=oembed.text(data.get("title")),
-        media=[thumbnail] if thumbnail else [],
-        extra={"embed_html": data["html"]} if isinstance(data.get("html"), str) else {},
-        raw=raw,
-    )
+    data = oembed.post_from_oembed("tiktok", post_id, url, answer, raw)
+    data.author_handle = oembed.text(answer.get("author_unique_id")) or data.author_handle
+    if data.author_handle:
+        data.url = f"https://www.tiktok.com/@{data.author_handle}/video/{post_id}"
+    return data
 
 
 PLATFORM = Platform(

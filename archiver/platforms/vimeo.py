@@ -1,7 +1,11 @@
-"""Vimeo: player.vimeo.com/video/<id> iframes."""
+"""Vimeo: player.vimeo.com/video/<id> iframes; data from oEmbed."""
 
 from __future__ import annotations
 
+import httpx
+
+from archiver.models import PostData
+from archiver.platforms import oembed
 from archiver.platforms.base import Platform
 
 _ID = r"(?P<id>\d{5,12})(?![\w-])"
@@ -13,6 +17,15 @@ def canonical_url(post_id: str) -> str:
 
 def embed_url(post_id: str) -> str:
     return f"https://player.vimeo.com/video/{post_id}"
+
+
+OEMBED = "https://vimeo.com/api/oembed.json"
+
+
+async def fetch_data(client: httpx.AsyncClient, post_id: str) -> PostData:
+    """oEmbed: 404 is deleted (or made private: Vimeo answers both alike). A 403 means its owner
+    allows embedding on some sites only, which says nothing of the video's status: an error."""
+    return await oembed.fetch_post(client, "vimeo", post_id, OEMBED, canonical_url(post_id))
 
 
 PLATFORM = Platform(
@@ -28,6 +41,7 @@ PLATFORM = Platform(
     iframe_patterns=(r"player\.vimeo\.com/video/" + _ID,),
     embed_url=embed_url,
     render_selector=".vp-video-wrapper, .player",
+    fetch_data=fetch_data,
     examples=(
         ("https://vimeo.com/51492729", "51492729"),
         ("http://player.vimeo.com/video/51492729?title=0", "51492729"),

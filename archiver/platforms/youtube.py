@@ -1,7 +1,11 @@
-"""YouTube: embed iframes on youtube.com and youtube-nocookie.com, single videos and playlists."""
+"""YouTube: iframes on youtube.com and youtube-nocookie.com, videos and playlists; data from oEmbed."""
 
 from __future__ import annotations
 
+import httpx
+
+from archiver.models import PostData
+from archiver.platforms import oembed
 from archiver.platforms.base import Platform
 
 _HOST = r"(?:https?:)?//(?:www\.|m\.|music\.)?youtube(?:-nocookie)?\.com"
@@ -24,6 +28,23 @@ def embed_url(post_id: str) -> str:
     return f"https://www.youtube-nocookie.com/embed/videoseries?list={post_id}"
 
 
+OEMBED = "https://www.youtube.com/oembed"
+
+
+async def fetch_data(client: httpx.AsyncClient, post_id: str) -> PostData:
+    """oEmbed: 404 is deleted, 403 (or a 200 whose whole body is "Forbidden") private. A 401
+    means its owner disabled embedding, which says nothing of the video's status: an error."""
+    return await oembed.fetch_post(
+        client,
+        "youtube",
+        post_id,
+        OEMBED,
+        canonical_url(post_id),
+        gone={404: "deleted", 410: "deleted", 403: "protected"},
+        gone_bodies={"Forbidden": "protected"},
+    )
+
+
 PLATFORM = Platform(
     name="youtube",
     url_patterns=(
@@ -43,6 +64,7 @@ PLATFORM = Platform(
     url_query=("v", "list"),
     embed_url=embed_url,
     render_selector="video, .ytp-cued-thumbnail-overlay, .ytp-title",
+    fetch_data=fetch_data,
     examples=(
         ("https://www.youtube.com/watch?v=1j7j2U_BGNo", "1j7j2U_BGNo"),
         ("https://youtu.be/c8aFcHFu8QM?t=42", "c8aFcHFu8QM"),
