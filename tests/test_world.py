@@ -153,6 +153,7 @@ def test_every_embed_site_serves_a_page_and_its_images(client: httpx.Client) -> 
         "threads": "https://www.threads.net/@zuck/post/C9abcDEF/embed",
         "reddit": "https://embed.reddit.com/r/worldnews/comments/1emx3ab/title/",
         "vimeo": "https://player.vimeo.com/video/76979871",
+        "linkedin": "https://www.linkedin.com/embed/feed/update/urn:li:share:7012345678901234567",
     }
     assert set(examples) == {site.platform for site in SITES}
     for platform, url in examples.items():
@@ -244,3 +245,45 @@ def test_browser_renders_the_embed_view_through_the_world() -> None:
     assert "ERR_INTERNET_DISCONNECTED" in str(result["error"])
     assert float(str(result["took"])) < 5
     assert world.count("cdn.syndication.twimg.com/tweet-result", client="browser") == 2
+
+
+@pytest.mark.browser
+def test_every_platforms_view_renders_its_render_selector() -> None:
+    from playwright.async_api import async_playwright
+
+    from archiver.browser import context_options, launch
+    from archiver.platforms import PLATFORMS
+    from archiver.settings import Settings
+
+    world = OfflineWorld(hang_seconds=5)
+    settings = Settings()
+
+    async def run() -> dict[str, tuple[int | None, bool]]:
+        seen: dict[str, tuple[int | None, bool]] = {}
+        async with async_playwright() as pw:
+            browser, _ = await launch(pw, settings)
+            try:
+                context = await browser.new_context(**context_options(settings))
+                await world.install(context)
+                page = await context.new_page()
+                for platform in PLATFORMS:
+                    if not platform.examples:
+                        continue
+                    # Twitter's view renders only the tweets the world has; the others render any post.
+                    post_id = AGGREGATE if platform.name == "twitter" else platform.examples[0][1]
+                    response = await page.goto(platform.view_url(post_id))
+                    rendered = True
+                    if platform.render_selector:
+                        found = await page.wait_for_selector(
+                            platform.render_selector, state="visible", timeout=5000
+                        )
+                        rendered = found is not None
+                    seen[platform.name] = (response.status if response else None, rendered)
+            finally:
+                await browser.close()
+        return seen
+
+    seen = asyncio.run(run())
+    assert "twitter" in seen and len(seen) >= 2
+    assert {name: status for name, (status, _) in seen.items() if status != 200} == {}
+    assert all(rendered for _, rendered in seen.values())

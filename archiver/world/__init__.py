@@ -28,7 +28,8 @@ What it serves, over https, on the real hosts:
   pic.twitter.com (redirects from the fixtures' own short links), publish.twitter.com oEmbed,
   twitter.com/x.com status pages;
 - a small script-rendered embed view for Instagram, YouTube, TikTok, Facebook, Telegram,
-  Bluesky, Mastodon, Threads, Reddit and Vimeo, and their image hosts (see embeds.py).
+  Bluesky, Mastodon, Threads, Reddit, Vimeo and LinkedIn, and their image hosts (see embeds.py),
+  each rendering the element its platform module's render_selector waits for.
 
 Any other host fails at once like a dead network: `httpx.ConnectError` for the HTTP client,
 `route.abort("internetdisconnected")` in the browser. Loopback URLs (127.0.0.1, localhost)

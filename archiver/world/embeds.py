@@ -1,9 +1,10 @@
 """The other platforms in the offline world: a small embed view per platform, and its image host.
 
-Each view renders (from script, as the real embeds do) one `<article class="embed-post ...">`
-carrying the platform's own well-known class names, the post's address, a line of text and one
-image from the platform's media host. It is enough to capture a post of every platform offline;
-a platform's structured-data endpoints are added by whoever needs them (`World.route`).
+Each view (the URL a platform module's `embed_url`, or else `canonical_url`, gives) renders from
+script, as the real embeds do, one post element carrying the platform's own well-known class
+names (what its render_selector waits for), the post's address, a line of text and one image
+from the platform's media host. It is enough to capture a post of every platform offline; a
+platform's structured-data endpoints are added by whoever needs them (`World.route`).
 """
 
 from __future__ import annotations
@@ -17,6 +18,8 @@ from dataclasses import dataclass
 from archiver.world import files
 from archiver.world.core import Request, Response, World
 
+_VIDEO = '<video class="player" muted playsinline style="width:100%;height:240px;background:#000"></video>'
+
 
 @dataclass(frozen=True)
 class EmbedSite:
@@ -26,6 +29,8 @@ class EmbedSite:
     path: str  # regex the embed view's path fully matches
     image_host: str
     classes: str = ""  # the platform's own class names on the rendered post
+    tag: str = "article"  # the rendered post's element (Reddit's is a custom element)
+    extra: str = ""  # markup inside the post that the platform's render_selector looks for
 
 
 SITES = (
@@ -44,8 +49,16 @@ SITES = (
         r"/embed/[\w-]+",
         "i.ytimg.com",
         "html5-video-player",
+        extra='<div class="ytp-title">Offline video</div>',
     ),
-    EmbedSite("tiktok", "TikTok", ("www.tiktok.com",), r"/embed(?:/v2)?/\d+", "p16-sign.tiktokcdn.com"),
+    EmbedSite(
+        "tiktok",
+        "TikTok",
+        ("www.tiktok.com",),
+        r"/embed(?:/v2)?/\d+",
+        "p16-sign.tiktokcdn.com",
+        extra=_VIDEO,
+    ),
     EmbedSite(
         "facebook",
         "Facebook",
@@ -74,11 +87,25 @@ SITES = (
         "threads",
         "Threads",
         ("www.threads.net", "www.threads.com"),
-        r"/@[\w.]+/post/[\w-]+/embed/?",
+        r"/(?:@[\w.]+/post|t)/[\w-]+/embed/?",
         "scontent.cdninstagram.com",
     ),
-    EmbedSite("reddit", "Reddit", ("embed.reddit.com",), r"/r/\w+/comments/.+", "preview.redd.it"),
-    EmbedSite("vimeo", "Vimeo", ("player.vimeo.com",), r"/video/\d+", "i.vimeocdn.com"),
+    EmbedSite(
+        "reddit",
+        "Reddit",
+        ("embed.reddit.com", "www.reddit.com"),
+        r"/(?:r/\w+/)?comments/.+",
+        "preview.redd.it",
+        tag="shreddit-post",
+    ),
+    EmbedSite("vimeo", "Vimeo", ("player.vimeo.com",), r"/video/\d+", "i.vimeocdn.com", "player"),
+    EmbedSite(
+        "linkedin",
+        "LinkedIn",
+        ("www.linkedin.com",),
+        r"/embed/feed/update/[\w:%-]+",
+        "media.licdn.com",
+    ),
 )
 
 _PAGE = """<!DOCTYPE html>
@@ -98,8 +125,10 @@ article img {{ width: 100%; border-radius: 4px; display: block; }}
 <script>
 (function () {{
   var post = {post};
-  var article = document.createElement("article");
+  var article = document.createElement(post.tag);
   article.className = "embed-post " + post.classes;
+  article.setAttribute("role", "article");
+  article.style.display = "block";
   article.setAttribute("data-platform", post.platform);
   article.setAttribute("data-post", post.url);
   var header = document.createElement("header");
@@ -111,6 +140,7 @@ article img {{ width: 100%; border-radius: 4px; display: block; }}
   img.src = post.image;
   img.alt = "";
   article.append(header, text, img);
+  article.insertAdjacentHTML("beforeend", post.extra);
   document.getElementById("root").appendChild(article);
 }})();
 </script>
@@ -125,6 +155,8 @@ def embed_page(site: EmbedSite, request: Request) -> Response:
         "platform": site.platform,
         "title": site.title,
         "classes": site.classes,
+        "tag": site.tag,
+        "extra": site.extra,
         "url": request.url,
         "image": image,
     }
