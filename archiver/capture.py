@@ -341,6 +341,10 @@ class Capturer:
         if isinstance(platform, str):
             platform = platforms.get(platform)
         post_id = platform.post_id(post) or post
+        if "://" in post_id:
+            return PostCapture(
+                platform.name, post, "", status="failed", error=f"not a {platform.name} post: {post}"
+            )
         try:
             view_url = platform.view_url(post_id)
         except (ValueError, KeyError) as exc:

@@ -128,6 +128,13 @@ def test_download_over_the_cap_keeps_nothing(tmp_path: Path) -> None:
     assert list(tmp_path.iterdir()) == []
 
 
+def test_a_url_that_is_not_the_platforms_post_fails_without_a_browser() -> None:
+    capturer = Capturer(Settings(), httpx.AsyncClient())  # never entered: no browser is needed
+    result = asyncio.run(capturer.capture_post("twitter", "https://example.com/not-a-tweet"))
+    assert (result.status, result.outcome) == ("failed", "failed")
+    assert result.error == "not a twitter post: https://example.com/not-a-tweet"
+
+
 def test_content_hash_ignores_raw_and_follows_content() -> None:
     a = PostData("twitter", "1", "u", text="hello", raw=b"{1}")
     b = PostData("twitter", "1", "u", text="hello", raw=b"{2}")
