@@ -36,8 +36,9 @@ def test_ids_carry_the_instance():
     )
     assert match("https://Mastodon.Social/users/Gargron/statuses/1") == "mastodon.social/@Gargron/1"
     assert match("https://mstdn.example.net/@a/123456789") == "mstdn.example.net/@a/123456789"
-    assert match("https://social.example.org/@editor/113507250183436142/embed") == (
-        "social.example.org/@editor/113507250183436142"
+    assert (
+        match("https://fosstodon.org/@linux/112063219463431427/embed")
+        == "fosstodon.org/@linux/112063219463431427"
     )
     assert match("https://mastodon.social/@someone@other.example/110000000000000001") == (
         "mastodon.social/@someone@other.example/110000000000000001"
@@ -54,6 +55,8 @@ def test_ids_carry_the_instance():
         "https://mastodon.social/@Gargron",
         "https://mastodon.social/@Gargron/following",
         "https://social.example.org/@editor/113507250183436142/embedded-thing",
+        # Only embed markup makes an unknown host's embed view a Mastodon post (see detection).
+        "https://social.example.org/@editor/113507250183436142/embed",
     ],
 )
 def test_not_mastodon_posts(url):
@@ -159,10 +162,24 @@ def test_login_walls_and_rate_limits_are_not_statuses(code):
 def test_detect_embed_code_on_any_instance():
     find_embeds = pytest.importorskip("archiver.discover").find_embeds
     page = f"<article><p>One.</p>{BLOCKQUOTE}<p>Two.</p>{IFRAME}</article>"
-    assert found(find_embeds(page.encode()), "mastodon") == [
+    embeds = find_embeds(page.encode())
+    assert found(embeds, "mastodon") == [
         ("social.example.org/@editor/113507250183436142", "blockquote"),
         ("hachyderm.io/@nova/109876543210987654", "iframe"),
     ]
+    # The post's address, not its embed view's.
+    assert [e.url for e in embeds] == [
+        "https://social.example.org/@editor/113507250183436142",
+        "https://hachyderm.io/@nova/109876543210987654",
+    ]
+    assert embeds[0].author_handle == "editor@social.example.org"
+
+
+def test_known_instance_blockquote_is_one_item_with_the_post_url():
+    find_embeds = pytest.importorskip("archiver.discover").find_embeds
+    page = BLOCKQUOTE.replace("social.example.org", "mastodon.social")
+    (embed,) = find_embeds(page.encode())
+    assert (embed.source, embed.url) == ("blockquote", "https://mastodon.social/@editor/113507250183436142")
 
 
 def test_embed_on_a_known_instance_needs_no_more_evidence():

@@ -198,34 +198,36 @@ def detect(doc: Any) -> Iterator[Embed]:
 
     An /@user/ID/embed iframe counts when it has the class mastodon-embed, when the page loads
     embed.js from the same host (Mastodon's embed code does both), or when its host is a known
-    instance. A blockquote.mastodon-embed whose data-embed-url is missing counts by its post link.
+    instance. A blockquote.mastodon-embed counts by its data-embed-url, else its post link; it
+    is reported with the post's URL, not the embed view's (even when a known instance's
+    data-embed-url was already seen as a placeholder: the merge keeps the blockquote).
     """
     scripts = {
         _host(script.get("src"))
         for script in doc.root.iter("script")
         if urlsplit((script.get("src") or "").strip()).path.endswith("/embed.js")
     }
-    for frame in doc.root.iter("iframe", "amp-iframe"):
-        if frame in doc.claimed:
+    for element in doc.root.iter("iframe", "amp-iframe", "blockquote"):  # in page order
+        classes = (element.get("class") or "").lower().split()
+        if element.tag == "blockquote":
+            if "mastodon-embed" not in classes:
+                continue
+            m = _EMBED_VIEW.match(doc.absolute(element.get("data-embed-url") or ""))
+            for anchor in element.iter("a") if m is None else ():
+                m = _POST_LINK.match(doc.absolute(anchor.get("href") or ""))
+                if m:
+                    break
+        elif element in doc.claimed:
             continue
-        src = next((frame.get(name) for name in _FRAME_SOURCES if frame.get(name)), "")
-        m = _EMBED_VIEW.match(doc.absolute(src)) if src else None
-        if m is None:
-            continue
-        classes = (frame.get("class") or "").lower().split()
-        host = m.group("host").lower()
-        if "mastodon-embed" in classes or host in scripts or _INSTANCE.fullmatch(host):
-            doc.claimed.add(frame)
-            yield _embed(doc, m, "iframe", frame)
-    for quote in doc.root.iter("blockquote"):
-        if quote in doc.claimed or "mastodon-embed" not in (quote.get("class") or "").lower().split():
-            continue
-        for anchor in quote.iter("a"):
-            m = _POST_LINK.match(doc.absolute(anchor.get("href") or ""))
-            if m:
-                doc.claimed.add(quote)
-                yield _embed(doc, m, "blockquote", quote)
-                break
+        else:
+            src = next((element.get(name) for name in _FRAME_SOURCES if element.get(name)), "")
+            m = _EMBED_VIEW.match(doc.absolute(src)) if src else None
+            host = m.group("host").lower() if m else ""
+            if m and not ("mastodon-embed" in classes or host in scripts or _INSTANCE.fullmatch(host)):
+                m = None
+        if m is not None:
+            doc.claimed.add(element)
+            yield _embed(doc, m, "blockquote" if element.tag == "blockquote" else "iframe", element)
 
 
 PLATFORM = Platform(
@@ -234,13 +236,9 @@ PLATFORM = Platform(
         # A post on a known (or so-named) instance, in its web or ActivityPub form.
         rf"(?:https?:)?//(?P<host>{_KNOWN}|{_NAMED})/@{_USER}/{_SID}(?![\d])",
         rf"(?:https?:)?//(?P<host>{_KNOWN}|{_NAMED})/users/{_USER}/statuses/{_SID}",
-        # The embed view, on any host: the path is Mastodon's own.
-        rf"(?:https?:)?//(?P<host>{_ANY_HOST})/@{_USER}/{_SID}/embed(?![\w-])",
     ),
     canonical_url=canonical_url,
     make_id=make_id,
-    embed_classes=("mastodon-embed",),
-    url_attributes=("data-embed-url", "cite", "data-href"),
     detectors=(detect,),
     embed_url=embed_url,
     render_selector=".status, .detailed-status",
