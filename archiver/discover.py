@@ -143,7 +143,7 @@ def _scan_text(text: str, index: Index, links: bool) -> Findings:
                 Embed(
                     platform="twitter",
                     post_id=post_id,
-                    url=clean_url(twitter, status) if status else flat.media_links[-1],
+                    url=clean_url(twitter, status, post_id) if status else flat.media_links[-1],
                     source="text",
                     where="text",
                     author_name=flat.byline.name,
@@ -168,7 +168,7 @@ def _scan_text(text: str, index: Index, links: bool) -> Findings:
                 Embed(
                     platform=platform.name,
                     post_id=post_id,
-                    url=clean_url(platform, url),
+                    url=clean_url(platform, url, post_id),
                     source="link",
                     where="text",
                     raw=m.group(0),

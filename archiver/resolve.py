@@ -120,7 +120,7 @@ def _resolve(
         match = index.match_url(current)
         if match is not None:
             platform, post_id = match
-            return platform.name, post_id, clean_url(platform, current)
+            return platform.name, post_id, clean_url(platform, current, post_id)
     log.info("gave up resolving %s after %d hops", url, max_hops)
     return None
 

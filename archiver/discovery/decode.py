@@ -27,6 +27,8 @@ _BOMS = (
     (codecs.BOM_UTF16_LE, "utf-16-le"),
     (codecs.BOM_UTF16_BE, "utf-16-be"),
 )
+# Control bytes that do not occur in text (all below 0x20 but tab, newlines, form feed and escape).
+_TEXT_CONTROLS = bytes(b for b in range(32) if b not in (9, 10, 12, 13, 27)) + b"\x7f"
 _META_CHARSET = re.compile(
     rb"""<meta[^>]{0,200}?charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]{2,40})""", re.IGNORECASE
 )
@@ -98,6 +100,8 @@ def _decode(data: bytes, content_type: str | None) -> str:
         if utf16 is None:
             raise InputError("not an article: the input is binary data")
         return data.decode(utf16, "replace")
+    if len(head.translate(None, _TEXT_CONTROLS)) < len(head) * 0.9:
+        raise InputError("not an article: the input is binary data")
     declared = _declared_charset(data, content_type)
     try:
         return data.decode("utf-8")

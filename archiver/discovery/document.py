@@ -65,7 +65,7 @@ class Document:
     ) -> Embed:
         """An Embed of `platform` found at `element`; `url` is the post URL as found, if any."""
         if url:
-            post_url = clean_url(platform, self.absolute(url))
+            post_url = clean_url(platform, self.absolute(url), post_id)
         elif post_id:
             post_url = platform.canonical_url(post_id)
         else:
@@ -92,8 +92,9 @@ def markup(element: Any) -> str:
     return text[:RAW_LIMIT]
 
 
-def clean_url(platform: Platform, url: str) -> str:
-    """The post URL without tracking noise: https, no fragment, only the platform's own query."""
+def clean_url(platform: Platform, url: str, post_id: str | None = None) -> str:
+    """The post URL without noise: https, no fragment, only the platform's own query parameters,
+    and nothing after the post id (a tweet's /photo/1, a video's &feature=share)."""
     try:
         parts = urlsplit(url.replace("&amp;", "&"))
     except ValueError:
@@ -101,4 +102,9 @@ def clean_url(platform: Platform, url: str) -> str:
     scheme = "https" if parts.scheme in ("", "http", "https") else parts.scheme
     keep = set(platform.url_query)
     query = urlencode([(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if k in keep])
-    return urlunsplit((scheme, parts.netloc.lower(), parts.path, query, ""))
+    cleaned = urlunsplit((scheme, parts.netloc.lower(), parts.path, query, ""))
+    at = cleaned.rfind(post_id, len(scheme) + 3 + len(parts.netloc)) if post_id else -1
+    if at >= 0:
+        end = at + len(post_id or "")
+        cleaned = cleaned if cleaned[end:] == "/" else cleaned[:end]
+    return cleaned

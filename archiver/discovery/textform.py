@@ -27,7 +27,8 @@ _BYLINE = re.compile(
     r"(?:[ \t\u00a0]*(?:[a-z]{1,3}\.?\s+)?" + _DATE + r")?"
 )
 SHORT_LINK = re.compile(r"(?:https?://)?(?:pic\.(?:twitter|x)\.com|t\.co)/[A-Za-z0-9]{4,}")
-_LEAD_WORDS = re.compile(r"^.*\b(?:by|von|par|por|da|di|door|av|przez|de)\s+", re.IGNORECASE)
+# "A post shared by", "Ein Beitrag geteilt von", "Une publication partagée par"...
+_SHARED_BY = re.compile(r"^(?:\S+\s+){2,}?(?:by|von|par|por|de|da|di|door|av|przez|od)\s+", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -48,12 +49,12 @@ class Flattened:
     end: int  # where the date line ends
 
 
-def _name(raw: str | None) -> str | None:
+def _name(raw: str | None, shared_by: bool = False) -> str | None:
     if not raw:
         return None
     name = " ".join(raw.split()).strip(" -—–,:")
-    if len(name.split()) > 6:  # "A post shared by X" and the like: keep what follows "by"
-        name = _LEAD_WORDS.sub("", name).strip()
+    if shared_by:  # no dash before it: "A post shared by X (@x)", keep what follows "by"
+        name = _SHARED_BY.sub("", name, count=1).strip()
     return name or None
 
 
@@ -66,12 +67,13 @@ def byline(text: str) -> Byline | None:
     found = None
     for m in SIGNATURE.finditer(text):
         found = m
+    shared_by = found is None
     if found is None:
         for m in _BYLINE.finditer(text):
             found = m
     if found is None:
         return None
-    return Byline(_name(found.group("name")), found.group("handle"), _date(found.group("date")))
+    return Byline(_name(found.group("name"), shared_by), found.group("handle"), _date(found.group("date")))
 
 
 def short_links(text: str) -> tuple[str, ...]:
