@@ -185,7 +185,9 @@ def m002_watches_and_runs(db: Database) -> None:
 
     watches         a source `archiver run` looks at: url (unique), kind article|feed, when
                     added, the last look (when, status, error) and what makes the next one
-                    cheap: the server's ETag / Last-Modified and the sha256 of the last body
+                    cheap: the server's ETag / Last-Modified, and content_sha256: the sha256
+                    of what the last look found (a feed's body; for an article, the sorted
+                    list of the posts it embeds, so that only a change of embeds counts)
     watch_entries   an article a feed listed: first seen, and archived_at once archiving it
                     succeeded (an entry without archived_at is retried by the next run)
     runs            one `archiver run`: started/finished, outcome (running, complete, stopped
