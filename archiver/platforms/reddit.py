@@ -164,9 +164,16 @@ async def _from_oembed(client: httpx.AsyncClient, post_id: str) -> PostData:
 
 
 async def fetch_data(client: httpx.AsyncClient, post_id: str) -> PostData:
+    """The thread's listing (GET /comments/THREAD.json, ?comment=ID for one comment).
+
+    Reddit keeps a removed post's shell: removed_by_category, or "[deleted]" text, says it is gone.
+    A 403/404 names its reason (private, banned, quarantined); a 403 without one is a block of
+    our client, not of the post, and oEmbed is asked instead.
+    """
     thread, comment = _parts(post_id)
+    params = {"raw_json": "1", **({"comment": comment} if comment else {})}
     response = await client.get(
-        canonical_url(post_id) + ".json", params={"raw_json": "1"}, follow_redirects=True
+        f"https://www.reddit.com/comments/{thread}/.json", params=params, follow_redirects=True
     )
     if response.status_code in (403, 404):
         reason = _refusal(response)
