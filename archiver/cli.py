@@ -178,6 +178,11 @@ def discover(
 @click.argument("sources", nargs=-1)
 @click.option("--from-file", type=click.File("r"), help="Read more sources from this file, one a line")
 @click.option("--concurrency", type=int, help="Posts captured at once [4]")
+@click.option(
+    "--storage-state",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Playwright storage-state JSON (cookies for login walls); never stored",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON")
 @click.option(
     "--resolve/--no-resolve", default=None, help="Follow short links of posts with no id [on for URLs]"
