@@ -16,7 +16,7 @@ from __future__ import annotations
 import html
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -41,11 +41,14 @@ class Fragment:
     data: bool = False  # page data (JSON), not markup waiting to be shown
 
 
-def fragments(element: Any, hint: re.Pattern[str]) -> Iterator[Fragment]:
+Hint = Callable[[str], bool]  # might this text hold embed markup? (Index.hinted)
+
+
+def fragments(element: Any, hint: Hint) -> Iterator[Fragment]:
     """The hidden markup `element` holds (in its attributes or its raw text) that may embed a post."""
     tag = element.tag if isinstance(element.tag, str) else ""
     for _name, value in element.items():
-        if "<" in value and hint.search(value):
+        if "<" in value and hint(value):
             stripped = value.lstrip()
             if stripped[:1] in "{[":
                 for text, _path in _json_strings(stripped, hint):
@@ -53,9 +56,9 @@ def fragments(element: Any, hint: re.Pattern[str]) -> Iterator[Fragment]:
             else:
                 yield Fragment(value, "attribute", element)
     text = element.text or ""
-    if tag in ("textarea", "noscript", "template", "xmp") and "<" in text and hint.search(text):
+    if tag in ("textarea", "noscript", "template", "xmp") and "<" in text and hint(text):
         yield Fragment(text, "textarea" if tag == "xmp" else tag, element)
-    elif tag == "script" and text and hint.search(text, 0, MAX_SCRIPT_CHARS):
+    elif tag == "script" and text and hint(text[:MAX_SCRIPT_CHARS]):
         kind = element.get("type") or ""
         markup = text.lstrip()[:1] == "<" and not _JSON_SCRIPT_TYPES.search(kind)
         if markup or _MARKUP_SCRIPT_TYPES.search(kind):
@@ -65,7 +68,7 @@ def fragments(element: Any, hint: re.Pattern[str]) -> Iterator[Fragment]:
             yield Fragment(value, "script", element, data=True)
 
 
-def _json_strings(text: str, hint: re.Pattern[str]) -> Iterator[tuple[str, str]]:
+def _json_strings(text: str, hint: Hint) -> Iterator[tuple[str, str]]:
     """HTML-bearing strings in JSON or JavaScript text, with their key path when it is JSON."""
     data = _load_json(text)
     if data is not None:
@@ -73,7 +76,7 @@ def _json_strings(text: str, hint: re.Pattern[str]) -> Iterator[tuple[str, str]]
         return
     for m in _STRING.finditer(text):
         raw = m.group(1) if m.group(1) is not None else m.group(2)
-        if not _ESCAPED_TAG.search(raw) or not hint.search(raw):
+        if not _ESCAPED_TAG.search(raw) or not hint(raw):
             continue
         value = _unescape_js(raw)
         if "<" not in value and "&lt;" in value:
@@ -100,16 +103,16 @@ def _load_json(text: str) -> Any:
     return value
 
 
-def _walk(data: Any, hint: re.Pattern[str]) -> Iterator[tuple[str, str]]:
+def _walk(data: Any, hint: Hint) -> Iterator[tuple[str, str]]:
     stack: list[tuple[Any, str]] = [(data, "")]
     found = 0
     while stack and found < MAX_FRAGMENTS:
         value, path = stack.pop()
         if isinstance(value, str):
-            if ("<" in value or "&lt;" in value) and hint.search(value):
+            if ("<" in value or "&lt;" in value) and hint(value):
                 found += 1
                 yield (value if "<" in value else html.unescape(value)), path
-            elif value.lstrip()[:1] in "{[" and hint.search(value):  # JSON inside a JSON string
+            elif value.lstrip()[:1] in "{[" and hint(value):  # JSON inside a JSON string
                 inner = _load_json(value)
                 if inner is not None:
                     stack.append((inner, path))

@@ -27,8 +27,13 @@ class Index:
     by_id_attribute: dict[str, tuple[Platform, ...]]
     by_name: dict[str, Platform]
     any_post_url: re.Pattern[str]  # a quick filter: might this string hold some post URL?
-    hint: re.Pattern[str]  # might this markup hold an embed at all?
+    markers: tuple[str, ...]  # lowercase words that embed markup of some platform contains
     candidates: etree.XPath  # every element (and text node) discovery looks at, in document order
+
+    def hinted(self, text: str) -> bool:
+        """Might this markup hold an embed at all? (a cheap test before parsing it)"""
+        low = text.lower()
+        return any(marker in low for marker in self.markers)
 
     def match_url(self, url: str) -> tuple[Platform, str] | None:
         """The platform and post id of a post URL, or None."""
@@ -98,9 +103,10 @@ def build(platforms: tuple[Platform, ...]) -> Index:
     any_post_url = re.compile("|".join(f"(?:{p})" for p in url_patterns) or r"(?!)", re.IGNORECASE)
     # Markers of embed markup: class names, tag names, id attributes and iframe hosts.
     frame_words = [w for platform in platforms for p in platform.iframe_patterns for w in _frame_hosts(p)]
-    markers = sorted({*by_class, *by_tag, *by_attr, *frame_words, *(p.name for p in platforms)})
-    hint = re.compile("|".join(re.escape(m) for m in markers) or r"(?!)", re.IGNORECASE)
+    markers = tuple(sorted({*by_class, *by_tag, *by_attr, *frame_words, *(p.name for p in platforms)}))
 
+    # A script worth reading holds embed markup: a blockquote, an iframe, or an id attribute.
+    script_words = ["blockquote", "iframe", *(a for a in by_attr if "'" not in a)]
     class_tests = [f"contains(@class, {_xpath_literal(c)})" for c in by_class]
     parts = []
     if class_tests:
@@ -114,7 +120,7 @@ def build(platforms: tuple[Platform, ...]) -> Index:
         "//textarea",
         "//template",
         "//noscript[contains(., '<')]",
-        "//script[contains(., 'blockquote') or contains(., 'iframe') or contains(., 'data-')]",
+        "//script[" + " or ".join(f"contains(., {_xpath_literal(w)})" for w in script_words) + "]",
         "//*[@*[contains(., '<')]]",
         "//*[@*[contains(name(), 'embed') or contains(name(), 'permalink') or name() = 'url']]",
         "//*[contains(@class, 'embed') or contains(@class, 'Embed')]",
@@ -128,6 +134,6 @@ def build(platforms: tuple[Platform, ...]) -> Index:
         by_id_attribute={k: tuple(v) for k, v in by_attr.items()},
         by_name={p.name: p for p in platforms},
         any_post_url=any_post_url,
-        hint=hint,
+        markers=markers,
         candidates=etree.XPath(" | ".join(parts)),
     )

@@ -215,7 +215,7 @@ def _typed(doc: Document, element: Any, items: list[tuple[str, str]]) -> Embed |
 
 
 def _scan_hidden(doc: Document, node: Any, found: Findings, links: bool) -> None:
-    for fragment in hidden.fragments(node, doc.index.hint):
+    for fragment in hidden.fragments(node, doc.index.hinted):
         root = parse_fragment(fragment.markup)
         if root is None:
             continue
