@@ -79,8 +79,9 @@ def _now() -> str:
 
 
 def content_hash(data: PostData) -> str:
-    """SHA-256 of the normalized data as canonical JSON: equal when nothing the platform says changed."""
-    text = json.dumps(data.normalized(), sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    """SHA-256 of the post's content as canonical JSON: equal when what the post says is unchanged
+    (counts of likes and views left out: they change on nearly every look)."""
+    text = json.dumps(data.content(), sort_keys=True, separators=(",", ":"), ensure_ascii=False)
     return hashlib.sha256(text.encode()).hexdigest()
 
 

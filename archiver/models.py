@@ -101,3 +101,10 @@ class PostData:
         d = asdict(self)
         d.pop("raw")
         return d
+
+    def content(self) -> dict[str, Any]:
+        """What the post says: the normalized data less its engagement counts, which change on
+        nearly every look. The content hash is computed over this, so a new like is no edit."""
+        d = self.normalized()
+        d.pop("counts")
+        return d
