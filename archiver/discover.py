@@ -52,7 +52,8 @@ def find_embeds(
     if root is None:
         found = _scan_text(text, index, links)
     else:
-        doc = Document(root=root, index=index, base_url=base_url or page_url(root))
+        own = page_urls(root)
+        doc = Document(root=root, index=index, base_url=base_url or next(iter(own), None), page_urls=own)
         found = scan(doc, links)
     embeds = merge(found.embeds)
     if not embeds:  # a page that shows nothing itself: what its data carries is the article's
@@ -62,18 +63,23 @@ def find_embeds(
 
 def page_url(root: etree._Element) -> str | None:
     """The page's own URL as it declares it: canonical link, og:url, or <base href>."""
+    return next(iter(page_urls(root)), None)
+
+
+def page_urls(root: etree._Element) -> tuple[str, ...]:
+    """The page's own URLs as it declares them: canonical link, og:url, <base href>."""
+    urls: list[str] = []
     for xpath in (
         "//link[@rel='canonical']/@href",
         "//meta[@property='og:url']/@content",
         "//base/@href",
     ):
         values = root.xpath(xpath)
-        if isinstance(values, list):
-            for value in values:
-                url = str(value).strip()
-                if url.lower().startswith(("http://", "https://")):
-                    return url
-    return None
+        for value in values if isinstance(values, list) else ():
+            url = str(value).strip()
+            if url.lower().startswith(("http://", "https://")) and url not in urls:
+                urls.append(url)
+    return tuple(urls)
 
 
 def merge(embeds: Iterable[Embed], keep_links: bool = True) -> list[Embed]:

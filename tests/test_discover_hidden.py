@@ -137,3 +137,36 @@ def test_same_post_in_dom_and_hidden_place_is_one_item_with_both_positions():
     [tweet] = find_embeds(page(body))
     assert tweet.where == "dom"
     assert tweet.positions == (1, 3)
+
+
+SITE = "https://news.example"
+
+
+def test_page_data_names_which_article_each_body_belongs_to():
+    """Like a CMS's app data: this article and homepage teasers, each with its canonical URL."""
+    other = (
+        '<blockquote class="twitter-tweet"><a href="https://twitter.com/other/status/999">x</a></blockquote>'
+    )
+    video = '<iframe src="https://www.youtube.com/embed/XbPJPXZKM5o"></iframe>'
+    data = {
+        "feature_islands": {
+            "homepage": [
+                {"canonical_url": f"{SITE}/2023/05/10/everything-announced/", "content": other},
+                {"link": f"{SITE}/2023/05/11/another/", "content": {"rendered": video}},
+            ]
+        },
+        "entities": {"posts": [{"canonical_url": f"{SITE}/2023/05/05/this-story/", "content": TWEET}]},
+    }
+    head = f'<link rel="canonical" href="{SITE}/2023/05/05/this-story/">'
+    body = f"<div id=root></div><script>var app_data = {_js(data)};</script>"
+    page_bytes = f"<html><head>{head}</head><body>{body}</body></html>".encode()
+    assert where(find_embeds(page_bytes)) == [("1455512589295816707", "blockquote", "script")]
+
+
+def test_an_oembed_object_names_its_post_not_an_article():
+    oembed = {"type": "rich", "url": "https://twitter.com/amnesty/status/1455512589295816707", "html": TWEET}
+    data = {"story": {"canonical_url": "/politics/this-story", "content_elements": [{"raw_oembed": oembed}]}}
+    head = '<link rel="canonical" href="https://news.example/politics/this-story">'
+    body = f'<div id=root></div><script type="application/json">{_js(data)}</script>'
+    page_bytes = f"<html><head>{head}</head><body>{body}</body></html>".encode()
+    assert where(find_embeds(page_bytes)) == [("1455512589295816707", "blockquote", "script")]

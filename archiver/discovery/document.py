@@ -30,6 +30,7 @@ class Document:
     host_line: int | None = None  # a hidden fragment's position: the line of what held it
     depth: int = 0  # how many hidden places deep this document is
     claimed: set[Any] = field(default_factory=set)  # elements that already are an embed
+    page_urls: tuple[str, ...] = ()  # the article's own URLs (canonical, og:url), to tell its data
 
     def line(self, element: Any) -> int:
         if self.host_line is not None:

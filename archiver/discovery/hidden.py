@@ -7,8 +7,9 @@
 
 The first kinds are the article's own markup, waiting to be shown. JSON in a script is page
 *data*, which often also carries other articles' or sidebars' posts: its fragments are marked
-`data=True`, and those under keys that name other content ("related", "recommended"...) are
-left out.
+`data=True`, those under keys that name other content ("related", "recommended"...) are left
+out, and each carries its `owner`: the URLs (or slug) of the nearest object around it that
+names an article, so that discovery can tell this article's body from another's.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlsplit
 
 MAX_FRAGMENTS = 200  # per document: a page with thousands of escaped snippets is not an article
 MAX_SCRIPT_CHARS = 5_000_000
@@ -26,6 +28,11 @@ _OTHER_CONTENT = re.compile(
     r"related|recommend|recirc|popular|trending|latest|sidebar|teaser|promo|most_?read|"
     r"more_?(?:stories|articles|news|from)|next_?(?:article|story|post)|also_?read|feed",
     re.IGNORECASE,
+)
+# Keys whose value names the article an object is (its URL, path or slug).
+_NAMING_KEYS = frozenset(
+    {"url", "link", "canonical_url", "canonicalurl", "canonical", "permalink", "website_url", "websiteurl"}
+    | {"slug", "share_url", "shareurl", "path"}
 )
 _MARKUP_SCRIPT_TYPES = re.compile(r"template|html|x-tmpl|handlebars|mustache|underscore", re.IGNORECASE)
 _JSON_SCRIPT_TYPES = re.compile(r"json", re.IGNORECASE)
@@ -39,20 +46,25 @@ class Fragment:
     where: str  # attribute | textarea | noscript | template | script
     host: Any  # the element that held it (its line is the fragment's position)
     data: bool = False  # page data (JSON), not markup waiting to be shown
+    owner: tuple[str, ...] = ()  # for data: URLs/slug of the article object around it, if any
 
 
-Hint = Callable[[str], bool]  # might this text hold embed markup? (Index.hinted)
+Test = Callable[[str], bool]
 
 
-def fragments(element: Any, hint: Hint) -> Iterator[Fragment]:
-    """The hidden markup `element` holds (in its attributes or its raw text) that may embed a post."""
+def fragments(element: Any, hint: Test, is_post_url: Test) -> Iterator[Fragment]:
+    """The hidden markup `element` holds (in its attributes or its raw text) that may embed a post.
+
+    `hint` says whether text may hold embed markup at all; `is_post_url` tells a post's own URL
+    (in an oEmbed object) from an article's, when looking for the article a JSON string is in.
+    """
     tag = element.tag if isinstance(element.tag, str) else ""
     for _name, value in element.items():
         if "<" in value and hint(value):
             stripped = value.lstrip()
             if stripped[:1] in "{[":
-                for text, _path in _json_strings(stripped, hint):
-                    yield Fragment(text, "attribute", element, data=True)
+                for text, owner in _json_strings(stripped, hint, is_post_url):
+                    yield Fragment(text, "attribute", element, data=True, owner=owner)
             else:
                 yield Fragment(value, "attribute", element)
     text = element.text or ""
@@ -64,15 +76,15 @@ def fragments(element: Any, hint: Hint) -> Iterator[Fragment]:
         if markup or _MARKUP_SCRIPT_TYPES.search(kind):
             yield Fragment(text, "template", element)
             return
-        for value, _path in _json_strings(text[:MAX_SCRIPT_CHARS], hint):
-            yield Fragment(value, "script", element, data=True)
+        for value, owner in _json_strings(text[:MAX_SCRIPT_CHARS], hint, is_post_url):
+            yield Fragment(value, "script", element, data=True, owner=owner)
 
 
-def _json_strings(text: str, hint: Hint) -> Iterator[tuple[str, str]]:
-    """HTML-bearing strings in JSON or JavaScript text, with their key path when it is JSON."""
+def _json_strings(text: str, hint: Test, is_post_url: Test) -> Iterator[tuple[str, tuple[str, ...]]]:
+    """HTML-bearing strings in JSON or JavaScript text, with their owner when it is JSON."""
     data = _load_json(text)
     if data is not None:
-        yield from _walk(data, hint)
+        yield from _walk(data, hint, is_post_url)
         return
     for m in _STRING.finditer(text):
         raw = m.group(1) if m.group(1) is not None else m.group(2)
@@ -82,7 +94,7 @@ def _json_strings(text: str, hint: Hint) -> Iterator[tuple[str, str]]:
         if "<" not in value and "&lt;" in value:
             value = html.unescape(value)
         if "<" in value:
-            yield value, ""
+            yield value, ()
 
 
 def _load_json(text: str) -> Any:
@@ -103,26 +115,62 @@ def _load_json(text: str) -> Any:
     return value
 
 
-def _walk(data: Any, hint: Hint) -> Iterator[tuple[str, str]]:
-    stack: list[tuple[Any, str]] = [(data, "")]
+def _walk(data: Any, hint: Test, is_post_url: Test) -> Iterator[tuple[str, tuple[str, ...]]]:
+    stack: list[tuple[Any, tuple[str, ...]]] = [(data, ())]
     found = 0
     while stack and found < MAX_FRAGMENTS:
-        value, path = stack.pop()
+        value, owner = stack.pop()
         if isinstance(value, str):
             if ("<" in value or "&lt;" in value) and hint(value):
                 found += 1
-                yield (value if "<" in value else html.unescape(value)), path
+                yield (value if "<" in value else html.unescape(value)), owner
             elif value.lstrip()[:1] in "{[" and hint(value):  # JSON inside a JSON string
                 inner = _load_json(value)
                 if inner is not None:
-                    stack.append((inner, path))
+                    stack.append((inner, owner))
         elif isinstance(value, dict):
+            names = _article_names(value, is_post_url) or owner
             for key, item in reversed(list(value.items())):
                 if isinstance(key, str) and _OTHER_CONTENT.search(key):
                     continue
-                stack.append((item, f"{path}/{key}"))
+                stack.append((item, names))
         elif isinstance(value, list):
-            stack.extend((item, path) for item in reversed(value))
+            stack.extend((item, owner) for item in reversed(value))
+
+
+def _article_names(obj: dict[Any, Any], is_post_url: Test) -> tuple[str, ...]:
+    """The URLs and slug by which a JSON object names an article (not a post's own oEmbed URL)."""
+    names = []
+    for key, value in obj.items():
+        if isinstance(key, str) and key.lower() in _NAMING_KEYS and isinstance(value, str):
+            value = value.strip()
+            if value and len(value) < 500 and " " not in value and not is_post_url(value):
+                names.append(value)
+    return tuple(names)
+
+
+def belongs(owner: tuple[str, ...], page_urls: tuple[str, ...]) -> bool:
+    """Is page data named `owner` this article's? Yes unless it names another article."""
+    pages = [p for p in (_path(u) for u in page_urls) if p]
+    names = [n for n in owner if n.strip("/")]
+    if not names or not pages:
+        return True
+    for name in names:
+        if "/" in name:
+            if _path(name) in pages:
+                return True
+        elif any(page.rsplit("/", 1)[-1] == name.lower() for page in pages):
+            return True
+    return False
+
+
+def _path(url: str) -> str:
+    try:
+        path = urlsplit(url).path if "://" in url or url.startswith("//") else url.split("?")[0]
+    except ValueError:
+        return ""
+    path = path.strip().rstrip("/").lower()
+    return path if not path or path.startswith("/") else "/" + path
 
 
 def _unescape_js(raw: str) -> str:

@@ -45,6 +45,9 @@ class Index:
                 return platform, post_id
         return None
 
+    def is_post_url(self, url: str) -> bool:
+        return self.match_url(url) is not None
+
     def match_frame(self, src: str) -> tuple[Platform, str, str | None] | None:
         """The platform, post id and (when the src carries one) post URL an iframe shows."""
         for platform in self.platforms:

@@ -215,7 +215,9 @@ def _typed(doc: Document, element: Any, items: list[tuple[str, str]]) -> Embed |
 
 
 def _scan_hidden(doc: Document, node: Any, found: Findings, links: bool) -> None:
-    for fragment in hidden.fragments(node, doc.index.hinted):
+    for fragment in hidden.fragments(node, doc.index.hinted, doc.index.is_post_url):
+        if fragment.data and not hidden.belongs(fragment.owner, doc.page_urls):
+            continue  # another article's body in the page data
         root = parse_fragment(fragment.markup)
         if root is None:
             continue
@@ -226,6 +228,7 @@ def _scan_hidden(doc: Document, node: Any, found: Findings, links: bool) -> None
             where=fragment.where,
             host_line=doc.line(node),
             depth=doc.depth + 1,
+            page_urls=doc.page_urls,
         )
         inner = scan(sub, links and not fragment.data)
         if fragment.data:
