@@ -14,6 +14,7 @@ import click
 
 from archiver import __version__
 from archiver.errors import ArchiverError, StoreError
+from archiver.models import POST_STATUSES
 from archiver.settings import Settings, load_settings
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -235,3 +236,264 @@ def archive(
     if 1 in codes and code == 0:
         code = 3
     sys.exit(code)
+
+
+# --- The scheduled job: watch, run, recheck, status, list, show ------------------------------
+
+offline_option = click.option(
+    "--offline", is_flag=True, help="Talk to the bundled offline world, not the network (demo, tests)"
+)
+
+
+class _Lines:
+    """A run's output: progress unless quiet; changes always; errors on stderr."""
+
+    def __init__(self, quiet: bool) -> None:
+        self.quiet = quiet
+
+    def info(self, line: str) -> None:
+        if not self.quiet:
+            click.echo(line)
+
+    def change(self, line: str) -> None:
+        click.echo(line)
+
+    def error(self, line: str) -> None:
+        click.echo(line, err=True)
+
+
+def _network(offline: bool) -> Any:
+    from archiver import pipeline
+
+    return pipeline.Network.offline() if offline else pipeline.Network()
+
+
+@cli.group()
+def watch() -> None:
+    """Sources `archiver run` looks at: feeds whose new articles get archived, and articles
+    re-archived when the posts they embed change."""
+
+
+@watch.command("add")
+@settings_options
+@click.argument("urls", nargs=-1, required=True)
+@click.option("--kind", type=click.Choice(["article", "feed"]), help="Say what it is [told by its content]")
+@offline_option
+def watch_add(settings: Settings, urls: tuple[str, ...], kind: str | None, offline: bool) -> None:
+    """Watch each URL: an article, or an RSS/Atom/JSON feed (told by fetching it).
+
+    Usage: archiver watch add https://example.com/news/feed.xml
+    """
+    from archiver import watch as watching
+    from storage import Store
+
+    with Store.open(settings.home) as store, _network(offline).client(settings) as client:
+        for url in urls:
+            added = watching.add_watch(store, client, url, settings, kind=kind)
+            what = f"{added.kind} {url}" + (f" ({added.title})" if added.title else "")
+            click.echo(("watching " if added.new else "already watching ") + what)
+            for feed in added.feeds:
+                click.echo(f"  its page names a feed: {feed} (watch that to archive its new articles)")
+
+
+@watch.command("list")
+@settings_options
+def watch_list(settings: Settings) -> None:
+    """List the watched sources: kind, last look and how it went.
+
+    Usage: archiver watch list
+    """
+    from archiver.history import short_time
+    from storage import Store
+
+    with Store.open(settings.home) as store:
+        watches = store.list_watches()
+    for w in watches:
+        how = w["last_status"] or "not looked at yet"
+        error = f" ({w['last_error']})" if w["last_error"] else ""
+        click.echo(
+            f"{w['id']:>4}  {w['kind']:<7}  {short_time(w['last_run']):<19}  {how:<9}  {w['url']}{error}"
+        )
+    if not watches:
+        click.echo("nothing watched: add a feed or an article with `archiver watch add URL`")
+
+
+@watch.command("remove")
+@settings_options
+@click.argument("urls", nargs=-1, required=True)
+def watch_remove(settings: Settings, urls: tuple[str, ...]) -> None:
+    """Stop watching each URL (or watch id). What was archived from it stays.
+
+    Usage: archiver watch remove https://example.com/news/feed.xml
+    """
+    from storage import Store
+
+    with Store.open(settings.home) as store:
+        for url in urls:
+            key: int | str = int(url) if url.isdigit() else url
+            if not store.remove_watch(key):
+                raise ArchiverError(f"not watched: {url}")
+            click.echo(f"no longer watching {url}")
+
+
+@cli.command()
+@settings_options
+@click.option("--max-minutes", type=click.FloatRange(min=0), help="Stop cleanly after this long")
+@click.option(
+    "--limit", type=click.IntRange(min=0), help="At most N articles archived and N posts re-checked"
+)
+@click.option("--dry-run", is_flag=True, help="Say what is due, do nothing")
+@click.option("-q", "--quiet", is_flag=True, help="Print only changes and errors (for cron)")
+@click.option("--notify-command", metavar="CMD", help="Run CMD for each change, the event as JSON on stdin")
+@offline_option
+def run(
+    settings: Settings,
+    max_minutes: float | None,
+    limit: int | None,
+    dry_run: bool,
+    quiet: bool,
+    notify_command: str | None,
+    offline: bool,
+) -> None:
+    """The scheduled job: archive new articles of watched feeds, re-archive watched articles whose
+    embeds changed, and re-check the posts that are due.
+
+    A second run on the same home while one runs exits 0 at once ("already running"). Killed at
+    any moment, a run loses nothing it committed; the next one finishes the work. Exits non-zero
+    only when the run itself failed.
+
+    Usage: archiver run -q --max-minutes 50
+    """
+    import asyncio
+
+    from archiver import cron
+
+    output = _Lines(quiet)
+    options = cron.RunOptions(max_minutes, limit, dry_run, notify_command)
+    report = asyncio.run(cron.scheduled_run(settings, options, _network(offline), output))
+    if report.already_running is not None:
+        output.info(f"already running ({report.already_running})")
+        return
+    if not dry_run:
+        checked = report.recheck.summary() if report.recheck else "no re-checks"
+        output.info(
+            f"run {report.outcome}: {report.articles} article(s) archived"
+            + (f", {report.articles_failed} failed" if report.articles_failed else "")
+            + f"; {checked}; {len(report.events)} change(s)"
+        )
+    sys.exit(report.exit_code)
+
+
+@cli.command()
+@settings_options
+@click.argument("posts", nargs=-1)
+@click.option("--all", "every", is_flag=True, help="Every post in the archive")
+@click.option("--older-than", metavar="AGE", help="Posts not checked for AGE (7d, 12h, 2w)")
+@click.option("-q", "--quiet", is_flag=True, help="Print only changes and errors")
+@offline_option
+def recheck(
+    settings: Settings,
+    posts: tuple[str, ...],
+    every: bool,
+    older_than: str | None,
+    quiet: bool,
+    offline: bool,
+) -> None:
+    """Re-check posts now through their platforms' data (no browser unless one changed).
+
+    POST is a post URL, platform:id or the platform's id. With none, the posts that are due.
+
+    Usage: archiver recheck https://x.com/someone/status/1821185274147889728
+    """
+    import asyncio
+
+    from archiver import cron, history
+    from archiver.recheck import due_posts
+    from storage import Store
+
+    output = _Lines(quiet)
+    with Store.open(settings.home, create=False) as store:
+        if posts:
+            chosen = [history.find_post(store, ref) for ref in posts]
+        elif every:
+            chosen = store.list_posts()
+        else:
+            try:
+                age = cron.parse_age(older_than) if older_than else None
+            except ValueError:
+                raise click.BadParameter(f"{older_than!r} is no age (say 7d, 12h, 2w)") from None
+            chosen = due_posts(store, older_than=age)
+        report = asyncio.run(cron.recheck_now(settings, store, chosen, _network(offline), output))
+    output.info(report.summary())
+
+
+@cli.command()
+@settings_options
+def status(settings: Settings) -> None:
+    """Counts of posts by status, what is due, the watches, and how the last run ended.
+
+    Usage: archiver status
+    """
+    from archiver.history import status_lines
+    from storage import Store
+
+    with Store.open(settings.home, create=False) as store:
+        for line in status_lines(store):
+            click.echo(line)
+
+
+@cli.command("list")
+@settings_options
+@click.option(
+    "--status",
+    "wanted",
+    type=click.Choice([*POST_STATUSES, "changed"]),
+    help="Only posts with this status (changed: content a check found different)",
+)
+@click.option("--since", metavar="DATE", help="In that status since DATE (2025-03-01, or an age: 7d)")
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON array")
+def list_posts(settings: Settings, wanted: str | None, since: str | None, as_json: bool) -> None:
+    """List posts, the most recent status change first.
+
+    Usage: archiver list --status deleted --since 7d
+    """
+    import json
+
+    from archiver import cron, history
+    from storage import Store
+
+    try:
+        when = cron.parse_since(since) if since else None
+    except ValueError:
+        raise click.BadParameter(f"{since!r} is no date or age (say 2025-03-01 or 7d)") from None
+    with Store.open(settings.home, create=False) as store:
+        rows = history.list_posts(store, wanted, when)
+    if as_json:
+        click.echo(json.dumps(rows, indent=2, ensure_ascii=False))
+        return
+    for row in rows:
+        click.echo(history.post_line(row, "changed_at" if wanted == "changed" else "status_since"))
+
+
+@cli.command()
+@settings_options
+@click.argument("post")
+@click.option("--json", "as_json", is_flag=True, help="Print the post and its timeline as JSON")
+def show(settings: Settings, post: str, as_json: bool) -> None:
+    """A post's timeline: every check and capture, each status change, its kept files with their
+    SHA-256 and path. POST is its URL, platform:id, or id.
+
+    Usage: archiver show https://x.com/someone/status/1821185274147889728
+    """
+    import json
+
+    from archiver import history
+    from storage import Store
+
+    with Store.open(settings.home, create=False) as store:
+        row = history.find_post(store, post)
+        if as_json:
+            click.echo(json.dumps({"post": row, "timeline": store.timeline(row["id"])}, indent=2))
+            return
+        for line in history.timeline_lines(store, row):
+            click.echo(line)

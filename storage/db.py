@@ -1007,6 +1007,10 @@ class Store:
             found.update({int(post): content_hash for post, content_hash in rows})
         return found
 
+    def posts_with_id(self, post_id: str) -> list[dict[str, Any]]:
+        """Every post whose platform id is `post_id` (on any platform)."""
+        return self._rows("SELECT * FROM posts WHERE post_id = ? ORDER BY id", [post_id])
+
     def set_next_check(self, post: int, at: Timestamp) -> None:
         """When the post is next due for a check."""
         with self._write() as db:

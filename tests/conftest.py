@@ -8,6 +8,8 @@ from pathlib import Path
 import pytest
 from loopback import LocalSite, LoopbackProxy
 
+from storage import Store
+
 PROXY_VARIABLES = ("HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy", "ALL_PROXY", "all_proxy")
 
 
@@ -27,6 +29,13 @@ def home(tmp_path: Path) -> Path:
     path = tmp_path / "archive"
     path.mkdir()
     return path
+
+
+@pytest.fixture
+def store(home: Path) -> Iterator[Store]:
+    """The archive in `home`, open."""
+    with Store.open(home) as opened:
+        yield opened
 
 
 @pytest.fixture

@@ -7,7 +7,7 @@ import copy
 import itertools
 import json
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import replace
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -39,12 +39,6 @@ def world() -> OfflineWorld:
 @pytest.fixture
 def settings(home: Path) -> Settings:
     return Settings(home=home, host_delay=0.0, fetch_timeout=2.0)
-
-
-@pytest.fixture
-def store(home: Path) -> Iterator[Store]:
-    with Store.open(home) as s:
-        yield s
 
 
 class FakeCapture:
