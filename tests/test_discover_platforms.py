@@ -193,3 +193,24 @@ def test_mixed_platforms_keep_page_order():
         + '\n<iframe src="https://www.youtube.com/embed/dQw4w9WgXcQ"></iframe>'
     )
     assert [e.platform for e in find_embeds(page(body))] == ["vimeo", "twitter", "youtube"]
+
+
+def test_lazy_loaders_and_old_flash_embeds():
+    body = (
+        '<div class="rll-youtube-player" data-src="https://www.youtube.com/embed/dQw4w9WgXcQ" '
+        'data-id="dQw4w9WgXcQ" data-query="feature=oembed"></div>'
+        '<noscript><iframe src="https://www.youtube.com/embed/dQw4w9WgXcQ?feature=oembed"></iframe></noscript>'
+        '<div class="lazyframe" data-vendor="youtube" data-src="https://www.youtube.com/embed/c8aFcHFu8QM"></div>'
+        '<object><embed src="http://vimeo.com/moogaloop.swf?clip_id=51492729&amp;server=vimeo.com" '
+        'type="application/x-shockwave-flash"></object>'
+        '<iframe src="https://www.facebook.com/video/embed?video_id=10153231379946729"></iframe>'
+        '<iframe src="https://twitter.com/i/videos/tweet/790936002017755136"></iframe>'
+        '<img data-src="https://www.youtube.com/embed/aaaaaaaaaaa" alt="a thumbnail is not a player">'
+    )
+    assert ids(find_embeds(page(body))) == [
+        ("youtube", "dQw4w9WgXcQ", "iframe"),
+        ("youtube", "c8aFcHFu8QM", "iframe"),
+        ("vimeo", "51492729", "iframe"),
+        ("facebook", "10153231379946729", "iframe"),
+        ("twitter", "790936002017755136", "iframe"),
+    ]

@@ -127,6 +127,9 @@ def build(platforms: tuple[Platform, ...]) -> Index:
         "//*[@*[contains(., '<')]]",
         "//*[@*[contains(name(), 'embed') or contains(name(), 'permalink') or name() = 'url']]",
         "//*[contains(@class, 'embed') or contains(@class, 'Embed')]",
+        # lazy loaders keep the iframe URL on a placeholder: data-src, data-lazy-src, data-iframe-src
+        "//*[not(self::img or self::iframe or self::script or self::source)"
+        " and @*[contains(name(), 'src') and contains(., '//')]]",
         "//a[@href]",
         "//text()[contains(., '(@')]",
     ]

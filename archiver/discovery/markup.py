@@ -177,10 +177,16 @@ def _placeholder(doc: Document, element: Any) -> Embed | None:
             return None
         items = [("href", element.get("href") or ""), *items]
     for name, value in items:
-        if _url_name(name) and value.lstrip()[:2] in ("ht", "//"):
+        if value.lstrip()[:2] not in ("ht", "//"):
+            continue
+        if _url_name(name):
             match = doc.index.match_url(doc.absolute(value))
             if match is not None:
                 return _make(doc, match[0], match[1], element, value, source="widget")
+        if "src" in name.lower() or "iframe" in name.lower():  # a lazy loader's placeholder
+            frame = doc.index.match_frame(doc.absolute(value))
+            if frame is not None:
+                return _make(doc, frame[0], frame[1], element, frame[2], source="iframe")
     embed = _typed(doc, element, items)
     if embed is None and "embed" in classes and len(element) <= 3:
         text = _text(element).strip()

@@ -34,6 +34,7 @@ PLATFORM = Platform(
     url_attributes=("data-href", "cite"),
     iframe_patterns=(
         r"facebook\.com/plugins/(?:post|video|comment_embed)\.php\?(?:[^\"']*?&(?:amp;)?)?href=(?P<url>[^&\"'\s]+)",
+        r"facebook\.com/video/embed\?(?:[^\"']*?&(?:amp;)?)?video_id=(?P<id>\d{5,25})",  # the old video embed
     ),
     short_links=(r"(?:https?:)?//(?:fb\.watch/\w+|(?:www\.)?facebook\.com/share/[pvr]/\w+)",),
     url_query=("fbid", "story_fbid", "id", "v"),

@@ -307,6 +307,7 @@ PLATFORM = Platform(
     iframe_patterns=(
         r"platform\.(?:twitter|x)\.com/embed/(?:Tweet|index)\.html\?(?:[^\"']*?&(?:amp;)?)?id=(?P<id>\d{2,20})",
         r"twitframe\.com/show\?(?:[^\"']*?&(?:amp;)?)?url=(?P<url>[^&\"'\s]+)",
+        r"(?:twitter|x)\.com/i/videos/(?:tweet/)?(?P<id>\d{2,20})",  # the video player's own embed
     ),
     short_links=(r"(?:https?:)?//(?:pic\.(?:twitter|x)\.com|t\.co)/[A-Za-z0-9]{4,}",),
     embed_url=embed_url,

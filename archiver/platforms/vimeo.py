@@ -38,7 +38,10 @@ PLATFORM = Platform(
     canonical_url=canonical_url,
     embed_tags=("amp-vimeo",),
     url_attributes=("data-videoid", "data-href"),
-    iframe_patterns=(r"player\.vimeo\.com/video/" + _ID,),
+    iframe_patterns=(
+        r"player\.vimeo\.com/video/" + _ID,
+        r"vimeo\.com/moogaloop\.swf\?(?:[^\"']*?&(?:amp;)?)?clip_id=" + _ID,  # the old Flash embed
+    ),
     embed_url=embed_url,
     render_selector=".vp-video-wrapper, .player",
     fetch_data=fetch_data,

@@ -56,7 +56,17 @@ PLATFORM = Platform(
     canonical_url=canonical_url,
     embed_classes=("youtube-player", "youtube-embed"),
     embed_tags=("amp-youtube", "lite-youtube", "youtube-video"),
-    url_attributes=("data-videoid", "videoid", "video-id", "data-video-id", "data-src", "src", "data-href"),
+    url_attributes=(
+        "data-videoid",
+        "videoid",
+        "video-id",
+        "data-video-id",
+        "data-youtube-id",
+        "data-id",
+        "data-src",
+        "src",
+        "data-href",
+    ),
     iframe_patterns=(
         r"youtube(?:-nocookie)?\.com/(?:embed|v)/" + _NOT_AN_ID + _VIDEO,
         r"youtube(?:-nocookie)?\.com/embed/(?:videoseries)?\?(?:[^\"']*?&(?:amp;)?)?list=" + _PLAYLIST,
