@@ -175,6 +175,8 @@ def _placeholder(doc: Document, element: Any) -> Embed | None:
     if tag == "a":  # a link is a placeholder only when it says so (embedly-card, data-iframely-url)
         if "embed" not in classes and not any("embed" in n or "iframely" in n for n, _ in items):
             return None
+        if next(element.iterancestors("blockquote"), None) is not None:
+            return None  # the blockquote around it is the embed (found after the walk)
         items = [("href", element.get("href") or ""), *items]
     for name, value in items:
         if value.lstrip()[:2] not in ("ht", "//"):
