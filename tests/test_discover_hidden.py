@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import html
 import json
 
@@ -170,3 +171,15 @@ def test_an_oembed_object_names_its_post_not_an_article():
     body = f'<div id=root></div><script type="application/json">{_js(data)}</script>'
     page_bytes = f"<html><head>{head}</head><body>{body}</body></html>".encode()
     assert where(find_embeds(page_bytes)) == [("1455512589295816707", "blockquote", "script")]
+
+
+def test_base64_encoded_embed_code_of_consent_plugins():
+    encoded = base64.b64encode(TWEET.encode()).decode()
+    body = (
+        f'<div class="privacy-embed-preview privacy-embed-twitter" data-html="{encoded}"></div>\n'
+        f'<div class="borlabs-hide"><script type="text/template">{encoded}</script></div>'
+    )
+    [tweet] = find_embeds(page(body))
+    assert (tweet.post_id, tweet.where, tweet.positions) == ("1455512589295816707", "attribute", (1, 2))
+    image = base64.b64encode(b"\x89PNG\r\n\x1a\n" + bytes(100)).decode()
+    assert find_embeds(page(f'<div data-image="{image}"></div>')) == []

@@ -1,6 +1,7 @@
 """Hidden places: embed markup a plain DOM walk does not see as elements.
 
 - escaped HTML inside an attribute (consent wrappers: data-content='&lt;blockquote ...');
+- the same, base64-encoded (consent plugins keep the original embed code so: data-html="PGJs...");
 - the raw text of a <textarea> (privacy wrappers keep the embed code there until consent);
 - <noscript>/<template> content kept as text, and <script type="text/template">;
 - HTML strings inside JSON or JavaScript in a <script> (framework props, page state).
@@ -14,6 +15,8 @@ names an article, so that discovery can tell this article's body from another's.
 
 from __future__ import annotations
 
+import base64
+import binascii
 import html
 import json
 import re
@@ -37,6 +40,7 @@ _NAMING_KEYS = frozenset(
 _MARKUP_SCRIPT_TYPES = re.compile(r"template|html|x-tmpl|handlebars|mustache|underscore", re.IGNORECASE)
 _JSON_SCRIPT_TYPES = re.compile(r"json", re.IGNORECASE)
 _STRING = re.compile(r'"((?:[^"\\\n]|\\.){20,})"|\'((?:[^\'\\\n]|\\.){20,})\'')
+_BASE64 = re.compile(r"[A-Za-z0-9+/]+={0,2}")
 _ESCAPED_TAG = re.compile(r"<|\\u003c|\\x3c|&lt;", re.IGNORECASE)
 
 
@@ -60,7 +64,10 @@ def fragments(element: Any, hint: Test, is_post_url: Test) -> Iterator[Fragment]
     """
     tag = element.tag if isinstance(element.tag, str) else ""
     for _name, value in element.items():
-        if "<" in value and hint(value):
+        decoded = _base64_markup(value)
+        if decoded is not None and hint(decoded):
+            yield Fragment(decoded, "attribute", element)
+        elif "<" in value and hint(value):
             stripped = value.lstrip()
             if stripped[:1] in "{[":
                 for text, owner in _json_strings(stripped, hint, is_post_url):
@@ -70,6 +77,9 @@ def fragments(element: Any, hint: Test, is_post_url: Test) -> Iterator[Fragment]
     text = element.text or ""
     if tag in ("textarea", "noscript", "template", "xmp") and "<" in text and hint(text):
         yield Fragment(text, "textarea" if tag == "xmp" else tag, element)
+    elif tag in ("script", "template", "textarea") and (decoded := _base64_markup(text)) is not None:
+        if hint(decoded):
+            yield Fragment(decoded, "template" if tag == "script" else tag, element)
     elif tag == "script" and text and hint(text[:MAX_SCRIPT_CHARS]):
         kind = element.get("type") or ""
         markup = text.lstrip()[:1] == "<" and not _JSON_SCRIPT_TYPES.search(kind)
@@ -147,6 +157,21 @@ def _article_names(obj: dict[Any, Any], is_post_url: Test) -> tuple[str, ...]:
             if value and len(value) < 500 and " " not in value and not is_post_url(value):
                 names.append(value)
     return tuple(names)
+
+
+def _base64_markup(value: str) -> str | None:
+    """The markup a base64 value encodes, when it is one (it starts with "<" once decoded)."""
+    head = value[:64].strip()
+    if len(head) < 40 or not _BASE64.fullmatch(head):
+        return None
+    try:
+        if b"<" not in base64.b64decode(head[:40])[:12]:
+            return None
+        data = base64.b64decode("".join(value.split()), validate=False)
+    except (ValueError, binascii.Error):
+        return None
+    text = data.decode("utf-8", "replace")
+    return text if "<" in text else None
 
 
 def belongs(owner: tuple[str, ...], page_urls: tuple[str, ...]) -> bool:
