@@ -124,6 +124,7 @@ def build(platforms: tuple[Platform, ...]) -> Index:
         "//template",
         "//noscript[contains(., '<')]",
         "//script[" + " or ".join(f"contains(., {_xpath_literal(w)})" for w in script_words) + "]",
+        "//script[starts-with(normalize-space(substring(., 1, 100)), 'P')]",  # base64 of "<..."
         "//*[@*[contains(., '<')]]",
         "//*[@*[contains(name(), 'embed') or contains(name(), 'permalink') or name() = 'url']]",
         "//*[contains(@class, 'embed') or contains(@class, 'Embed')]",
