@@ -215,3 +215,36 @@ def test_not_embeds():
         '<a href="https://example.com/@bob/12345">Bob</a>.</p>'
     )
     assert found(find_embeds(page.encode(), links=True), "mastodon") == []
+
+
+def test_an_instance_on_this_machine_is_reached_over_http():
+    # A development or test server (the fixtures came from one at localhost:3000): plain http, its port kept.
+    post = "127.0.0.1:3000/@mastodonpy_test/117020583223442465"
+    assert mastodon.canonical_url(post) == f"http://{post}"
+    assert mastodon.PLATFORM.view_url("localhost:3000/@a/1") == "http://localhost:3000/@a/1/embed"
+    # Only loopback: any other host, ported or named like one, stays https.
+    assert mastodon.canonical_url("127.0.0.1.example.org/@a/1") == "https://127.0.0.1.example.org/@a/1"
+    assert mastodon.canonical_url("social.example.org/@a/1") == "https://social.example.org/@a/1"
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        assert str(request.url) == "http://127.0.0.1:3000/api/v1/statuses/117020583223442465"
+        return httpx.Response(200, content=fixture(STATUS))
+
+    data, _ = fetch(mastodon.PLATFORM, post, handler)
+    assert data.author_handle == "mastodonpy_test@127.0.0.1:3000"
+
+
+def test_detect_embed_code_of_an_instance_on_this_machine():
+    find_embeds = pytest.importorskip("archiver.discover").find_embeds
+    page = (
+        BLOCKQUOTE.replace("https://social.example.org", "http://127.0.0.1:3000")
+        + '<iframe src="http://localhost:8080/@nova/7/embed" class="mastodon-embed"></iframe>'
+        # A loopback address on a page is no Mastodon embed without the embed code.
+        + '<iframe src="http://127.0.0.1:9000/@nova/8/embed"></iframe>'
+    )
+    embeds = find_embeds(page.encode())
+    assert found(embeds, "mastodon") == [
+        ("127.0.0.1:3000/@editor/113507250183436142", "blockquote"),
+        ("localhost:8080/@nova/7", "iframe"),
+    ]
+    assert embeds[0].url == "http://127.0.0.1:3000/@editor/113507250183436142"

@@ -64,10 +64,14 @@ _LABEL = r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?"
 _KNOWN = "|".join(re.escape(host) for host in KNOWN_INSTANCES)
 # A host named like an instance: a label that starts with mastodon, mstdn, masto or toot.
 _NAMED = rf"(?:{_LABEL}\.)*(?:mastodon|mstdn|masto|toot)[a-z0-9-]*(?:\.{_LABEL})+"
-_ANY_HOST = rf"(?:{_LABEL}\.)+[a-z]{{2,63}}"
+# An instance on this machine (a development or test server, such as http://localhost:3000) is
+# reached over plain http, port and all; every other instance over https on its default port.
+_LOOPBACK = r"(?:localhost|127\.0\.0\.1|\[::1\])(?::\d{1,5})?"
+_ANY_HOST = rf"(?:(?:{_LABEL}\.)+[a-z]{{2,63}}|{_LOOPBACK})"
 _USER = r"(?P<user>[A-Za-z0-9_]+(?:\.[A-Za-z0-9_]+)*(?:@[A-Za-z0-9.-]+\.[a-z]{2,})?)"
 _SID = r"(?P<sid>\d{1,20})"
 _ID = re.compile(r"(?P<host>[^/]+)/@(?P<user>[^/]+)/(?P<sid>\d+)")
+_LOOPBACK_HOST = re.compile(_LOOPBACK, re.I)
 
 
 def make_id(m: re.Match[str]) -> str:
@@ -81,9 +85,14 @@ def _parts(post_id: str) -> tuple[str, str, str]:
     return m.group("host"), m.group("user"), m.group("sid")
 
 
+def _origin(host: str) -> str:
+    """https://HOST, or http://HOST for an instance on this machine (loopback, any port)."""
+    return f"{'http' if _LOOPBACK_HOST.fullmatch(host) else 'https'}://{host}"
+
+
 def canonical_url(post_id: str) -> str:
     host, user, sid = _parts(post_id)
-    return f"https://{host}/@{user}/{sid}"
+    return f"{_origin(host)}/@{user}/{sid}"
 
 
 def embed_url(post_id: str) -> str:
@@ -110,7 +119,7 @@ def _media(attachments: Any) -> list[dict[str, Any]]:
 async def _account_suspended(client: httpx.AsyncClient, host: str, user: str) -> bool:
     """Whether the instance says the author's account is suspended (a missing post's likely cause)."""
     try:
-        response = await client.get(f"https://{host}/api/v1/accounts/lookup", params={"acct": user})
+        response = await client.get(f"{_origin(host)}/api/v1/accounts/lookup", params={"acct": user})
     except httpx.HTTPError:
         return False
     if response.status_code == 410:
@@ -128,7 +137,7 @@ async def fetch_data(client: httpx.AsyncClient, post_id: str) -> PostData:
     a 401/403 from an instance that wants a login stays an error, not a status."""
     host, user, sid = _parts(post_id)
     try:
-        response = await oembed.get(client, f"https://{host}/api/v1/statuses/{sid}")
+        response = await oembed.get(client, f"{_origin(host)}/api/v1/statuses/{sid}")
     except PostGone as gone:
         if await _account_suspended(client, host, user):
             raise PostGone(
