@@ -1,0 +1,268 @@
+"""Capture time per post: the archive pipeline against a bare Playwright loop over the same pages.
+
+Usage: python bench/bench_capture.py [--posts N] [--delay SECONDS] [--rounds N]
+
+A Mastodon-like instance on 127.0.0.1 (bench/loopback_instance.py) serves one news article
+embedding N posts and each post's embed view, API data and media, every response held back
+`delay` seconds so that concurrent captures have network waits to overlap. Then, at
+concurrency 1 and 4:
+
+- the pipeline: `archive_sources([article], ...)` into a fresh archive, through the production
+  code path (the article fetched over HTTP, its posts discovered by the Mastodon platform
+  module, each captured by the Capturer, everything stored);
+- the bare loop: the same Chromium with the same launch flags and context options, over the
+  same pages (the article and every embed view), each in a fresh context: goto, screenshot,
+  content.
+
+Time is counted from when the browser is up to when it is closed, so both sides leave the
+launch out. Seconds per post is that time over N (the article page is overhead on both sides).
+Peak memory is the browser's whole process tree, sampled from /proc (bench/proctree.py).
+With --rounds above 1 each configuration runs that many times and the fastest run counts.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import resource
+import sys
+import tempfile
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from loopback_instance import Instance, serve
+from playwright.async_api import async_playwright
+from proctree import TreeMemory
+
+from archiver.browser import context_options, launch
+from archiver.pipeline import ArticleResult, Network, PostResult, archive_sources
+from archiver.settings import Settings, load_settings
+from storage import Store
+
+AIM_OVERHEAD = 1.25  # pipeline / bare at the same concurrency, at most
+AIM_SPEEDUP = 1.6  # concurrency 4 over concurrency 1, at least
+MB = 1024 * 1024
+NOTE = """\
+Both sides load the same pages. The bare loop, per page: a fresh context, goto (until load),
+a viewport screenshot, content(). The pipeline in addition: fetches the article over HTTP and
+discovers its posts; per post waits for .status to render and its images to load, screenshots
+the post element, keeps the DOM, an MHTML snapshot (CDP) and a WARC of every response, fetches
+the post's API data and downloads its photo (2 more requests, each as late as the rest), and
+stores it all (SQLite rows, SHA-256 blobs); its article screenshot scrolls the page through and
+waits for the network to go idle. CPU: this process, and Playwright's driver with the browser.
+Peak memory: the browser's process tree, RSS summed per process (shared pages counted once per
+process) and PSS (shared pages shared out)."""
+
+
+@dataclass
+class Run:
+    side: str
+    concurrency: int
+    seconds: float  # browser up to browser closed
+    posts: int
+    cpu_python: float  # this process
+    cpu_children: float  # Playwright's driver and the browser (reaped when the driver stops)
+    peak_rss: int | None
+    peak_pss: int | None
+    processes: int
+    browser: str
+
+    @property
+    def per_post(self) -> float:
+        return self.seconds / self.posts
+
+
+def _cpu() -> tuple[float, float]:
+    me = resource.getrusage(resource.RUSAGE_SELF)
+    kids = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return me.ru_utime + me.ru_stime, kids.ru_utime + kids.ru_stime
+
+
+class _Clock:
+    """A pipeline Reporter that notes when the work starts (the browser is up by then)."""
+
+    def __init__(self) -> None:
+        self.started: float | None = None
+        self.done: list[PostResult] = []
+
+    def article_started(self, source: str) -> None:
+        self.started = time.perf_counter()
+
+    def posts_found(self, source: str, count: int) -> None:
+        pass
+
+    def post_done(self, result: PostResult) -> None:
+        self.done.append(result)
+
+
+async def run_pipeline(site: Instance, settings: Settings) -> tuple[float, str]:
+    """Archive the article through the pipeline; the seconds from the browser up to it closed."""
+    clock = _Clock()
+    with Store.open(settings.home) as store:
+        (result,) = await archive_sources(
+            [site.article_url], settings, store, network=Network(), reporter=clock
+        )
+        ended = time.perf_counter()
+    _check(result, site)
+    assert clock.started is not None
+    return ended - clock.started, "the Capturer's"
+
+
+def _check(result: ArticleResult, site: Instance) -> None:
+    """A benchmark of failed captures measures nothing: every post must be captured in full."""
+    problems = [result.error, result.screenshot_error] if result.error or result.screenshot_error else []
+    found = sorted(p.post_id or "" for p in result.posts)
+    if found != sorted(site.post_ids):
+        problems.append(f"discovered {len(found)} posts, expected {len(site.post_ids)}: {found[:3]}...")
+    for post in result.posts:
+        if post.status != "live" or post.missing:
+            problems.append(f"{post.post_id}: {post.status} {post.error or ''} missing={post.missing}")
+    if problems:
+        raise SystemExit("the pipeline did not capture every post:\n  " + "\n  ".join(map(str, problems)))
+
+
+async def run_bare(site: Instance, settings: Settings) -> tuple[float, str]:
+    """goto, screenshot, content over the article and every embed view, settings.concurrency at once."""
+    pool = asyncio.Semaphore(settings.concurrency)
+    async with async_playwright() as pw:
+        browser, found = await launch(pw, settings)
+        started = time.perf_counter()
+
+        async def one(url: str, full_page: bool) -> None:
+            async with pool:
+                context = await browser.new_context(**context_options(settings))
+                try:
+                    page = await context.new_page()
+                    response = await page.goto(url)
+                    if response is None or response.status != 200:
+                        raise SystemExit(f"bare loop: {url} answered {response and response.status}")
+                    await page.screenshot(full_page=full_page)
+                    await page.content()
+                finally:
+                    await context.close()
+
+        await asyncio.gather(one(site.article_url, True), *(one(url, False) for url in site.view_urls))
+        await browser.close()
+        return time.perf_counter() - started, f"{found.path} ({found.how})"
+
+
+async def measure(
+    side: str,
+    work: Callable[[Instance, Settings], Awaitable[tuple[float, str]]],
+    site: Instance,
+    concurrency: int,
+) -> Run:
+    with tempfile.TemporaryDirectory(prefix="bench-capture-") as home:
+        settings = load_settings({"home": home, "concurrency": concurrency})
+        cpu_before = _cpu()
+        with TreeMemory() as memory:
+            seconds, browser = await work(site, settings)
+        cpu_after = _cpu()
+    return Run(
+        side,
+        concurrency,
+        seconds,
+        len(site.post_ids),
+        cpu_after[0] - cpu_before[0],
+        cpu_after[1] - cpu_before[1],
+        memory.peak_rss,
+        memory.peak_pss,
+        memory.peak_processes,
+        browser,
+    )
+
+
+def _mb(value: int | None) -> str:
+    return "n/a" if value is None else f"{value / MB:.0f} MB"
+
+
+def report(runs: dict[tuple[str, int], Run], site: Instance, delay: float, browser: str) -> None:
+    posts = len(site.post_ids)
+    print(f"{posts} Mastodon posts on a loopback instance, embedded in one article;")
+    print(f"every response {delay * 1000:.0f} ms late. Browser: {browser}, launched by archiver.browser.")
+    print()
+    head = (
+        "",
+        "conc",
+        "s/post",
+        "total s",
+        "CPU s/post",
+        "python",
+        "browser",
+        "peak RSS",
+        "peak PSS",
+        "procs",
+    )
+    line = "{:10} {:>4} {:>7} {:>8} {:>11} {:>7} {:>8} {:>9} {:>9} {:>6}"
+    print(line.format(*head))
+    for (side, concurrency), run in runs.items():
+        print(
+            line.format(
+                side,
+                concurrency,
+                f"{run.per_post:.3f}",
+                f"{run.seconds:.2f}",
+                f"{(run.cpu_python + run.cpu_children) / posts:.3f}",
+                f"{run.cpu_python / posts:.3f}",
+                f"{run.cpu_children / posts:.3f}",
+                _mb(run.peak_rss),
+                _mb(run.peak_pss),
+                run.processes,
+            )
+        )
+    print()
+    bare, pipeline = (lambda c: runs["bare loop", c].seconds), (lambda c: runs["pipeline", c].seconds)
+    ratios = [
+        ("pipeline / bare, concurrency 1", pipeline(1) / bare(1), AIM_OVERHEAD, "at most"),
+        ("pipeline / bare, concurrency 4", pipeline(4) / bare(4), AIM_OVERHEAD, "at most"),
+        ("pipeline, concurrency 4 over 1", pipeline(1) / pipeline(4), AIM_SPEEDUP, "at least"),
+        ("bare loop, concurrency 4 over 1", bare(1) / bare(4), None, ""),
+    ]
+    print(f"{'ratio':32} {'measured':>8}   aim")
+    for name, value, aim, how in ratios:
+        if aim is None:
+            print(f"{name:32} {value:7.2f}x   (for reference)")
+            continue
+        met = value <= aim if how == "at most" else value >= aim
+        print(f"{name:32} {value:7.2f}x   {how} {aim}x: {'met' if met else 'MISSED'}")
+    print()
+    print(NOTE)
+
+
+async def main_async(posts: int, delay: float, rounds: int) -> int:
+    runs: dict[tuple[str, int], Run] = {}
+    sides = {"bare loop": run_bare, "pipeline": run_pipeline}
+    with serve(posts, delay) as site:
+        # Warm up: the browser's files into the page cache, Python's imports, the server's threads.
+        await measure("warm-up", run_bare, site, 4)
+        for concurrency in (1, 4):
+            for side, work in sides.items():
+                for _ in range(rounds):
+                    run = await measure(side, work, site, concurrency)
+                    best = runs.get((side, concurrency))
+                    if best is None or run.seconds < best.seconds:
+                        runs[side, concurrency] = run
+                    print(
+                        f"  {side} at concurrency {concurrency}: {run.per_post:.3f} s/post", file=sys.stderr
+                    )
+        report(runs, site, delay, runs["bare loop", 1].browser)
+    return 0
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--posts", type=int, default=16, help="posts in the article (default 16)")
+    parser.add_argument("--delay", type=float, default=0.3, help="seconds every response waits (default 0.3)")
+    parser.add_argument("--rounds", type=int, default=1, help="runs per configuration; the fastest counts")
+    args = parser.parse_args()
+    if not Path("/proc/self/stat").exists():
+        print("note: no /proc here, so no memory figures", file=sys.stderr)
+    return asyncio.run(main_async(args.posts, args.delay, max(1, args.rounds)))
+
+
+if __name__ == "__main__":
+    sys.exit(main())

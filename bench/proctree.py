@@ -1,0 +1,111 @@
+"""Peak memory of the browser's process tree, sampled from /proc while a benchmark runs (Linux only).
+
+    with TreeMemory() as memory:
+        ...  # launch Playwright and its browser, do the work
+    memory.peak_rss, memory.peak_pss   # bytes, or None where /proc cannot be read
+
+The tree is every process below this one's children: Playwright's driver (node) is our child,
+the browser its child, and the browser's renderers, GPU and utility processes below that. The
+driver itself is left out. RSS summed over the tree counts shared pages (libraries, shared
+memory) once per process, so it overstates; PSS (from smaps_rollup) splits each shared page
+among the processes sharing it, so its sum is the tree's real share of memory.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from pathlib import Path
+from types import TracebackType
+
+PAGE = os.sysconf("SC_PAGE_SIZE")
+PROC = Path("/proc")
+
+
+def _parents() -> dict[int, int]:
+    """pid -> parent pid for every process we can see."""
+    parents = {}
+    for entry in PROC.iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+        except OSError:  # it exited meanwhile
+            continue
+        # The command name (field 2) is in parentheses and may hold spaces: read after its end.
+        fields = stat[stat.rindex(")") + 2 :].split()
+        parents[int(entry.name)] = int(fields[1])
+    return parents
+
+
+def browser_tree(root: int) -> list[int]:
+    """The processes two or more levels below `root` (below its direct children)."""
+    children: dict[int, list[int]] = {}
+    for pid, parent in _parents().items():
+        children.setdefault(parent, []).append(pid)
+    tree, todo = (
+        [],
+        [grandchild for child in children.get(root, []) for grandchild in children.get(child, [])],
+    )
+    while todo:
+        pid = todo.pop()
+        tree.append(pid)
+        todo.extend(children.get(pid, []))
+    return tree
+
+
+def rss(pid: int) -> int:
+    try:
+        return int((PROC / str(pid) / "statm").read_text().split()[1]) * PAGE
+    except (OSError, IndexError, ValueError):
+        return 0
+
+
+def pss(pid: int) -> int | None:
+    try:
+        text = (PROC / str(pid) / "smaps_rollup").read_text()
+    except OSError:
+        return None
+    for line in text.splitlines():
+        if line.startswith("Pss:"):
+            return int(line.split()[1]) * 1024
+    return None
+
+
+class TreeMemory:
+    """Samples the tree's summed RSS and PSS every `interval` seconds on a thread; keeps the peaks."""
+
+    def __init__(self, interval: float = 0.1, root: int | None = None) -> None:
+        self.interval = interval
+        self.root = os.getpid() if root is None else root
+        self.peak_rss: int | None = None
+        self.peak_pss: int | None = None
+        self.peak_processes = 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def sample(self) -> None:
+        tree = browser_tree(self.root)
+        if not tree:
+            return
+        self.peak_processes = max(self.peak_processes, len(tree))
+        self.peak_rss = max(self.peak_rss or 0, sum(rss(pid) for pid in tree))
+        shares = [pss(pid) for pid in tree]
+        if all(share is not None for share in shares):
+            self.peak_pss = max(self.peak_pss or 0, sum(s for s in shares if s is not None))
+
+    def _run(self) -> None:
+        while not self._stop.wait(self.interval):
+            self.sample()
+
+    def __enter__(self) -> TreeMemory:
+        if PROC.is_dir():
+            self._thread.start()
+        return self
+
+    def __exit__(
+        self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self._stop.set()
+        if self._thread.is_alive():
+            self._thread.join()
