@@ -497,3 +497,67 @@ def show(settings: Settings, post: str, as_json: bool) -> None:
             return
         for line in history.timeline_lines(store, row):
             click.echo(line)
+
+
+# --- What leaves the archive: export (WACZ, JSON lines, CSV) and the HTML report -----------------
+
+
+@cli.command()
+@settings_options
+@click.argument("articles", nargs=-1)
+@click.option(
+    "--all", "every", is_flag=True, help="Every article in the archive (the default with none named)"
+)
+@click.option(
+    "--wacz", type=click.Path(dir_okay=False, path_type=Path), help="Write a WACZ (web archive) to FILE"
+)
+@click.option("--json", "as_json", is_flag=True, help="One JSON line per post: status, metadata, artifacts")
+@click.option("--csv", "as_csv", is_flag=True, help="The same as CSV, one row per post")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write --json/--csv to FILE [stdout]",
+)
+def export(
+    settings: Settings,
+    articles: tuple[str, ...],
+    every: bool,
+    wacz: Path | None,
+    as_json: bool,
+    as_csv: bool,
+    output: Path | None,
+) -> None:
+    """Export articles and their posts: a WACZ for replay tools, or JSON lines / CSV for scripts.
+
+    ARTICLE is an article's URL or its id; name none (or give --all) for every article. The
+    WACZ holds the captures' WARCs, a CDXJ index, the article and each post as pages, every
+    other artifact, and a hashes.txt-style manifest per article.
+
+    Usage: archiver export https://example.com/news/story --wacz story.wacz
+    """
+    from archiver import export as exporting
+    from archiver.wacz import write_wacz
+    from storage import Store
+
+    if sum((wacz is not None, as_json, as_csv)) != 1:
+        raise click.UsageError("give one of --wacz FILE, --json, --csv")
+    with Store.open(settings.home, create=False) as store:
+        rows = exporting.select_articles(store, articles, all_articles=every or not articles)
+        bundles = [exporting.gather(store, row["id"]) for row in rows]
+        if wacz is not None:
+            made = write_wacz(bundles, wacz, blob_path=store.blobs.path)
+            click.echo(
+                f"wrote {made.path}: {made.articles} article(s), {made.pages} page(s), "
+                f"{made.warcs} WARC(s), {made.files} file(s)"
+            )
+            return
+    text = (
+        exporting.csv_text(bundles)
+        if as_csv
+        else "".join(f"{line}\n" for line in exporting.json_lines(bundles))
+    )
+    if output is None:
+        click.echo(text, nl=False)
+    else:
+        output.write_text(text, encoding="utf-8")

@@ -1,0 +1,235 @@
+"""What leaves the archive: an article with everything kept about its posts, gathered once for
+the WACZ, the HTML report and the JSON/CSV export.
+
+    articles = select_articles(store, ["https://news.example/story", "3"])   # or all_articles=True
+    bundle = gather(store, articles[0]["id"])       # the article, its captures, its posts'
+    for line in json_lines(store, [bundle]): ...    # one JSON object per post
+
+Artifacts leave under a name made of their SHA-256 and an extension that says what they are
+(`artifact_filename`). A captured DOM or article HTML gets `.html.txt`: opened by accident from
+a folder on disk it shows as text, so no script of an archived page runs.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import mimetypes
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from archiver.errors import InputError
+from storage import Store
+
+# Extensions by artifact kind; media (and anything else) goes by its MIME type.
+_KIND_EXTENSIONS = {
+    "screenshot": ".png",
+    "dom": ".html.txt",
+    "html": ".html.txt",
+    "mhtml": ".mhtml",
+    "warc": ".warc",
+    "metadata": ".json",
+}
+_MIME_EXTENSIONS = {
+    "image/jpeg": ".jpg",
+    "image/png": ".png",
+    "image/gif": ".gif",
+    "image/webp": ".webp",
+    "video/mp4": ".mp4",
+    "application/json": ".json",
+    "text/plain": ".txt",
+    "application/x-mpegurl": ".m3u8",
+}
+
+
+def artifact_filename(sha256: str, kind: str, mime: str | None) -> str:
+    """`<sha256><ext>`: the ext from the kind (screenshot .png, dom .html.txt, ...) or the MIME type."""
+    ext = _KIND_EXTENSIONS.get(kind)
+    if ext is None:
+        base = (mime or "").split(";", 1)[0].strip().lower()
+        ext = _MIME_EXTENSIONS.get(base) or mimetypes.guess_extension(base) or ".bin"
+    return sha256 + ext
+
+
+@dataclass(frozen=True)
+class CaptureBundle:
+    """One capture and the artifacts it kept (each a row with its blob's `path`)."""
+
+    capture: dict[str, Any]
+    artifacts: list[dict[str, Any]]
+
+    def first(self, kind: str) -> dict[str, Any] | None:
+        return next((a for a in self.artifacts if a["kind"] == kind), None)
+
+    def of_kind(self, kind: str) -> list[dict[str, Any]]:
+        return [a for a in self.artifacts if a["kind"] == kind]
+
+
+@dataclass(frozen=True)
+class PostBundle:
+    """A post as the archive knows it: its row (with the embed's position, source, removed_at),
+    the article's embed of it, its captures oldest first and its checks."""
+
+    post: dict[str, Any]
+    embed: dict[str, Any] | None
+    captures: list[CaptureBundle]
+    checks: list[dict[str, Any]]
+
+    @property
+    def latest(self) -> CaptureBundle | None:
+        """The latest capture that kept something (a failed one keeps nothing)."""
+        kept = [c for c in self.captures if c.artifacts and c.capture["status"] != "failed"]
+        return kept[-1] if kept else None
+
+    @property
+    def changed_at(self) -> str | None:
+        """When a check last found the post's content changed."""
+        changes = [c["checked_at"] for c in self.checks if c["changed"]]
+        return max(changes) if changes else None
+
+
+@dataclass(frozen=True)
+class ArticleBundle:
+    article: dict[str, Any]
+    captures: list[CaptureBundle]  # the article's own (its screenshots)
+    posts: list[PostBundle] = field(default_factory=list)
+
+    @property
+    def screenshot(self) -> dict[str, Any] | None:
+        for capture in reversed(self.captures):
+            shot = capture.first("screenshot")
+            if shot is not None:
+                return shot
+        return None
+
+    def artifacts(self) -> Iterator[dict[str, Any]]:
+        """Every artifact of the article and its posts, each once (by SHA-256)."""
+        seen: set[str] = set()
+        for capture in [*self.captures, *(c for p in self.posts for c in p.captures)]:
+            for artifact in capture.artifacts:
+                if artifact["sha256"] not in seen:
+                    seen.add(artifact["sha256"])
+                    yield artifact
+
+
+def select_articles(store: Store, refs: Sequence[str], all_articles: bool = False) -> list[dict[str, Any]]:
+    """The article rows named by `refs` (each a row id or a URL), or every one with `all_articles`.
+
+    InputError (one line) when one is not in the archive, or when nothing is named.
+    """
+    if all_articles:
+        ids = [int(row[0]) for row in store.db.execute("SELECT id FROM articles ORDER BY id").fetchall()]
+        found = [a for a in map(store.get_article, ids) if a is not None]
+        if not found:
+            raise InputError(f"no articles in the archive at {store.home}")
+        return found
+    if not refs:
+        raise InputError("name an ARTICLE (its URL or id), or give --all")
+    found = []
+    for ref in refs:
+        article = store.get_article(int(ref)) if ref.isdigit() else store.get_article(ref)
+        if article is None and not ref.isdigit():  # the URL it redirected to
+            row = store.db.execute("SELECT id FROM articles WHERE final_url = ?", [ref]).fetchone()
+            article = store.get_article(int(row[0])) if row else None
+        if article is None:
+            raise InputError(f"no article {ref!r} in the archive (give its URL or its id)")
+        found.append(article)
+    return found
+
+
+def _capture_bundles(store: Store, captures: Iterable[dict[str, Any]]) -> list[CaptureBundle]:
+    return [CaptureBundle(c, store.artifacts_for_capture(c["id"])) for c in captures]
+
+
+def gather(store: Store, article_id: int) -> ArticleBundle:
+    """Everything the archive holds about one article and the posts it embeds (removed ones too)."""
+    article = store.get_article(article_id)
+    if article is None:
+        raise InputError(f"no article with id {article_id} in the archive")
+    embeds = {e["post"]: e for e in store.embeds_for_article(article_id)}
+    posts = [
+        PostBundle(
+            post=post,
+            embed=embeds.get(post["id"]),
+            captures=_capture_bundles(store, store.captures_for_post(post["id"])),
+            checks=store.checks_for_post(post["id"]),
+        )
+        for post in store.posts_for_article(article_id, include_removed=True)
+    ]
+    return ArticleBundle(article, _capture_bundles(store, store.captures_for_article(article_id)), posts)
+
+
+# JSON lines and CSV: one record per (article, post).
+
+CSV_COLUMNS = (
+    "article_id",
+    "article_url",
+    "platform",
+    "post_id",
+    "url",
+    "status",
+    "status_since",
+    "changed_at",
+    "author_name",
+    "author_handle",
+    "posted_at",
+    "text",
+    "first_seen",
+    "last_checked",
+    "last_captured",
+    "embed_source",
+    "embed_removed_at",
+    "captures",
+    "artifacts",
+)
+
+
+def post_record(bundle: ArticleBundle, post: PostBundle) -> dict[str, Any]:
+    """One post as a flat-ish dict: its status, metadata, and the artifacts of its latest capture."""
+    row = post.post
+    latest = post.latest
+    return {
+        "article_id": bundle.article["id"],
+        "article_url": bundle.article["url"],
+        "platform": row["platform"],
+        "post_id": row["post_id"],
+        "url": row["url"],
+        "status": row["status"],
+        "status_since": row["status_since"],
+        "changed_at": post.changed_at,
+        "author_name": row["author_name"],
+        "author_handle": row["author_handle"],
+        "posted_at": row["posted_at"],
+        "text": row["text"],
+        "first_seen": row["first_seen"],
+        "last_checked": row["last_checked"],
+        "last_captured": row["last_captured"],
+        "embed_source": row.get("source"),
+        "embed_removed_at": row.get("removed_at"),
+        "captures": len(post.captures),
+        "artifacts": [
+            {k: a[k] for k in ("kind", "sha256", "mime", "size", "source_url", "path")}
+            for a in (latest.artifacts if latest else [])
+        ],
+    }
+
+
+def json_lines(bundles: Iterable[ArticleBundle]) -> Iterator[str]:
+    for bundle in bundles:
+        for post in bundle.posts:
+            yield json.dumps(post_record(bundle, post), ensure_ascii=False, sort_keys=False)
+
+
+def csv_text(bundles: Iterable[ArticleBundle]) -> str:
+    """CSV with a header; `artifacts` is "kind:sha256" joined by spaces."""
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=CSV_COLUMNS, lineterminator="\n")
+    writer.writeheader()
+    for bundle in bundles:
+        for post in bundle.posts:
+            record = post_record(bundle, post)
+            record["artifacts"] = " ".join(f"{a['kind']}:{a['sha256']}" for a in record["artifacts"])
+            writer.writerow(record)
+    return out.getvalue()

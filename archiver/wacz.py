@@ -1,0 +1,351 @@
+"""A WACZ of articles and their posts' captures, as the WACZ 1.1.1 spec lays it out, so that
+ReplayWeb.page and pywb open it:
+
+    archive/<sha256>.warc      each capture's WARC, byte for byte the blob the archive keeps
+    archive/articles.warc      each article's HTML as fetched, one `resource` record each (we
+                               keep the bytes the server sent, not its headers: no response is
+                               made up)
+    indexes/index.cdxj         every response and resource record: SURT key, 14-digit time, JSON
+    pages/pages.jsonl          the article and each post (its embed view) as a page, with text
+    files/<sha256>.<ext>       every other artifact: screenshots, DOM, MHTML, data, media
+    hashes/article-<id>.txt    per article, "<sha256>  <path>" of its files (`sha256sum -c`
+                               from the unzipped root)
+    datapackage.json           every file above: path, sha256, bytes
+    datapackage-digest.json    the sha256 of datapackage.json
+
+WARCs are stored uncompressed in the ZIP (STORE), so a record is read at its indexed offset.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import re
+import zipfile
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any, BinaryIO
+from urllib.parse import urlsplit
+
+import lxml.html
+from lxml import etree
+from warcio.archiveiterator import ArchiveIterator
+from warcio.warcwriter import WARCWriter
+
+from archiver import __version__
+from archiver.export import ArticleBundle, PostBundle, artifact_filename
+from archiver.manifest import manifest_text
+
+WACZ_VERSION = "1.1.1"
+SOFTWARE = f"embed-archiver {__version__}"
+ARTICLES_WARC = "articles.warc"
+_INDEXED = ("response", "resource", "revisit")
+_DEFAULT_PORTS = {"http": 80, "https": 443}
+
+
+def surt(url: str) -> str:
+    """The SURT sort key CDXJ indexes use: host reversed and comma-joined, `)`, path and sorted
+    query, lowercased, without scheme, `www.`, default port or a path's
+    trailing slash (`com,example)/a?b=1&c=2`)."""
+    parts = urlsplit(url.strip())
+    scheme = parts.scheme.lower()
+    if scheme not in _DEFAULT_PORTS or not parts.hostname:
+        return url.strip().lower()
+    host = re.sub(r"^www\d*\.", "", parts.hostname.lower().strip("."))
+    key = ",".join(reversed(host.split(".")))
+    try:
+        port = parts.port
+    except ValueError:
+        port = None
+    if port is not None and port != _DEFAULT_PORTS[scheme]:
+        key += f":{port}"
+    path = parts.path.rstrip("/") or "/"
+    query = "&".join(sorted(parts.query.split("&"))) if parts.query else ""
+    return (key + ")" + path + (f"?{query}" if query else "")).lower()
+
+
+def _timestamp14(warc_date: str) -> str:
+    """WARC-Date (2024-08-07T14:03:00Z, maybe with fractions) -> 20240807140300."""
+    return re.sub(r"\D", "", warc_date)[:14].ljust(14, "0")
+
+
+def _rfc3339(at: str | None) -> str:
+    """Our ISO 8601 UTC text (or a WARC-Date) as RFC 3339 with a Z."""
+    if not at:
+        return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    moment = datetime.fromisoformat(at.replace("Z", "+00:00"))
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=timezone.utc)
+    return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+@dataclass(frozen=True)
+class IndexEntry:
+    """One CDXJ line: a record of a WARC under archive/, found at offset, length bytes long."""
+
+    url: str
+    timestamp: str  # 14 digits
+    filename: str
+    offset: int
+    length: int
+    mime: str
+    status: str | None
+    digest: str | None
+
+    def line(self) -> str:
+        fields: dict[str, Any] = {"url": self.url, "mime": self.mime}
+        if self.status is not None:
+            fields["status"] = self.status
+        if self.digest:
+            fields["digest"] = self.digest
+        fields.update(length=str(self.length), offset=str(self.offset), filename=self.filename)
+        return f"{surt(self.url)} {self.timestamp} {json.dumps(fields, ensure_ascii=False)}"
+
+
+def index_warc(stream: BinaryIO, filename: str) -> list[IndexEntry]:
+    """The CDXJ entries of one WARC file (response, resource and revisit records)."""
+    entries = []
+    records = ArchiveIterator(stream)
+    for record in records:
+        offset = records.get_record_offset()
+        headers = record.rec_headers
+        url = headers.get_header("WARC-Target-URI")
+        kind = record.rec_type
+        status = mime = None
+        if kind in _INDEXED and url:
+            if record.http_headers is not None and kind != "resource":
+                status = record.http_headers.get_statuscode()
+                mime = record.http_headers.get_header("Content-Type")
+            else:
+                mime = headers.get_header("Content-Type")
+            digest = headers.get_header("WARC-Payload-Digest")
+            date = headers.get_header("WARC-Date") or ""
+        records.read_to_end(record)
+        if kind in _INDEXED and url:
+            entries.append(
+                IndexEntry(
+                    url=url,
+                    timestamp=_timestamp14(date),
+                    filename=filename,
+                    offset=offset,
+                    length=records.get_record_length(),
+                    mime=(mime or "unk").split(";", 1)[0].strip() or "unk",
+                    status=status,
+                    digest=digest,
+                )
+            )
+    return entries
+
+
+def articles_warc(bundles: Sequence[ArticleBundle], read_blob: Any) -> bytes:
+    """A WARC with each article's HTML (as fetched) as a `resource` record at its URL."""
+    out = io.BytesIO()
+    writer = WARCWriter(out, gzip=False)
+    writer.write_record(
+        writer.create_warcinfo_record(
+            ARTICLES_WARC,
+            {"software": SOFTWARE, "format": "WARC File Format 1.1", "description": "articles as fetched"},
+        )
+    )
+    for bundle in bundles:
+        article = bundle.article
+        if not article["html_sha256"]:
+            continue
+        html = read_blob(article["html_sha256"])
+        record = writer.create_warc_record(
+            article["url"],
+            "resource",
+            payload=io.BytesIO(html),
+            length=len(html),
+            warc_content_type="text/html",
+            warc_headers_dict={"WARC-Date": _rfc3339(article["last_fetched"])},
+        )
+        writer.write_record(record)
+    return out.getvalue()
+
+
+def page_text(html: bytes) -> str:
+    """The readable text of an HTML page, whitespace collapsed (scripts and styles left out)."""
+    try:
+        root = lxml.html.document_fromstring(html)
+    except (etree.ParserError, ValueError):
+        return ""
+    for node in root.xpath("//script|//style|//noscript|//template"):
+        node.drop_tree()
+    return " ".join(root.text_content().split())
+
+
+def _post_title(post: dict[str, Any]) -> str:
+    who = post["author_name"] or ""
+    if post["author_handle"]:
+        who = f"{who} (@{post['author_handle']})".strip()
+    text = " ".join((post["text"] or "").split())
+    head = f"{post['platform']} post" + (f" by {who}" if who else f" {post['post_id']}")
+    return f"{head}: {text[:100]}{'…' if len(text) > 100 else ''}" if text else head
+
+
+def _post_page(post: PostBundle, entries: dict[str, list[IndexEntry]]) -> dict[str, Any] | None:
+    """The page of a post: its latest capture's embed view, at the time the WARC holds it."""
+    latest = post.latest
+    if latest is None:
+        return None
+    warc = latest.first("warc")
+    if warc is None:
+        return None
+    indexed = entries.get(f"{warc['sha256']}.warc", [])
+    view = latest.first("dom") or latest.first("screenshot")
+    url = view["source_url"] if view and view["source_url"] else None
+    match = next((e for e in indexed if e.url == url), None) or next(
+        (e for e in indexed if e.mime == "text/html"), None
+    )
+    if match is None:
+        return None
+    row = post.post
+    moment = datetime.strptime(match.timestamp, "%Y%m%d%H%M%S").strftime("%Y-%m-%dT%H:%M:%SZ")
+    return {
+        "id": f"post-{row['id']}",
+        "url": match.url,
+        "ts": moment,
+        "title": _post_title(row),
+        "text": " ".join((row["text"] or "").split()),
+        "post_url": row["url"],
+        "status": row["status"],
+    }
+
+
+@dataclass
+class WaczSummary:
+    path: Path
+    articles: int
+    pages: int
+    warcs: int
+    files: int
+    bytes: int
+
+
+def _zip_name(artifact: dict[str, Any]) -> str:
+    folder = "archive" if artifact["kind"] == "warc" else "files"
+    return f"{folder}/{artifact_filename(artifact['sha256'], artifact['kind'], artifact['mime'])}"
+
+
+def _hash_bytes(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def write_wacz(bundles: Sequence[ArticleBundle], out: Path, *, blob_path: Any) -> WaczSummary:
+    """Write one WACZ of `bundles` to `out` (atomically: a temp file renamed into place).
+
+    `blob_path(sha256)` is where the archive keeps a blob (Store.blobs.path).
+    """
+
+    def read_blob(sha: str) -> bytes:
+        return Path(blob_path(sha)).read_bytes()
+
+    # What goes in: name -> (sha256, a blob's path or bytes made here)
+    members: dict[str, tuple[str, Path | bytes]] = {}
+    for bundle in bundles:
+        for artifact in bundle.artifacts():
+            members.setdefault(_zip_name(artifact), (artifact["sha256"], Path(blob_path(artifact["sha256"]))))
+    article_warc = articles_warc(bundles, read_blob)
+    members[f"archive/{ARTICLES_WARC}"] = (_hash_bytes(article_warc), article_warc)
+
+    entries: dict[str, list[IndexEntry]] = {}
+    for name, (_, source) in members.items():
+        if name.startswith("archive/"):
+            filename = name.removeprefix("archive/")
+            if isinstance(source, bytes):
+                entries[filename] = index_warc(io.BytesIO(source), filename)
+            else:
+                with open(source, "rb") as stream:
+                    entries[filename] = index_warc(stream, filename)
+    lines = sorted(e.line() for found in entries.values() for e in found)
+    index = ("\n".join(lines) + "\n").encode()
+
+    pages = [{"format": "json-pages-1.0", "id": "pages", "title": "All Pages"}]
+    for bundle in bundles:
+        article = bundle.article
+        html = read_blob(article["html_sha256"]) if article["html_sha256"] else b""
+        pages.append(
+            {
+                "id": f"article-{article['id']}",
+                "url": article["url"],
+                "ts": _rfc3339(article["last_fetched"]),
+                "title": article["title"] or article["url"],
+                "text": page_text(html) if html else "",
+            }
+        )
+        pages.extend(page for post in bundle.posts if (page := _post_page(post, entries)) is not None)
+    pages_jsonl = "".join(json.dumps(p, ensure_ascii=False) + "\n" for p in pages).encode()
+
+    made: dict[str, bytes] = {"indexes/index.cdxj": index, "pages/pages.jsonl": pages_jsonl}
+    for bundle in bundles:
+        names = [_zip_name(a) for a in bundle.artifacts()] + [f"archive/{ARTICLES_WARC}"]
+        listing = manifest_text((members[name][0], name) for name in names)
+        made[f"hashes/article-{bundle.article['id']}.txt"] = listing.encode()
+    for name, data in made.items():
+        members[name] = (_hash_bytes(data), data)
+
+    resources = []
+    for name, (sha, source) in sorted(members.items()):
+        size = len(source) if isinstance(source, bytes) else source.stat().st_size
+        resources.append({"name": name.lower(), "path": name, "hash": f"sha256:{sha}", "bytes": size})
+    first = bundles[0].article if bundles else None
+    created = _rfc3339(None)
+    package: dict[str, Any] = {
+        "profile": "data-package",
+        "wacz_version": WACZ_VERSION,
+        "title": (first["title"] or first["url"]) if first and len(bundles) == 1 else "embed-archiver export",
+        "description": _description(bundles),
+        "created": created,
+        "modified": created,
+        "software": SOFTWARE,
+        "resources": resources,
+    }
+    if first is not None:
+        package.update(mainPageUrl=first["url"], mainPageDate=_rfc3339(first["last_fetched"]))
+    datapackage = json.dumps(package, indent=2, ensure_ascii=False).encode()
+    digest = json.dumps(
+        {"path": "datapackage.json", "hash": f"sha256:{_hash_bytes(datapackage)}"}, indent=2
+    ).encode()
+
+    out.parent.mkdir(parents=True, exist_ok=True)
+    temp = out.with_name(f".{out.name}.tmp")
+    total = 0
+    with zipfile.ZipFile(temp, "w", allowZip64=True) as zf:
+        for name, (_, source) in sorted(members.items()):
+            # WARCs and media are read in place: STORE; text compresses.
+            deflate = name.endswith((".json", ".jsonl", ".cdxj", ".txt"))
+            kind = zipfile.ZIP_DEFLATED if deflate else zipfile.ZIP_STORED
+            if isinstance(source, bytes):
+                zf.writestr(zipfile.ZipInfo(name, _zip_time()), source, compress_type=kind)
+                total += len(source)
+            else:
+                zf.write(source, name, compress_type=kind)
+                total += source.stat().st_size
+        for name, data in (("datapackage.json", datapackage), ("datapackage-digest.json", digest)):
+            zf.writestr(zipfile.ZipInfo(name, _zip_time()), data, compress_type=zipfile.ZIP_DEFLATED)
+    temp.replace(out)
+    return WaczSummary(
+        path=out,
+        articles=len(bundles),
+        pages=len(pages) - 1,
+        warcs=len(entries),
+        files=len(members),
+        bytes=total,
+    )
+
+
+def _zip_time() -> tuple[int, int, int, int, int, int]:
+    now = datetime.now(timezone.utc)
+    return (now.year, now.month, now.day, now.hour, now.minute, now.second)
+
+
+def _description(bundles: Iterable[ArticleBundle]) -> str:
+    lines = ["Articles archived by embed-archiver, with the social-media posts they embed:", ""]
+    for bundle in bundles:
+        posts = len(bundle.posts)
+        lines.append(f"- {bundle.article['title'] or bundle.article['url']} ({posts} post(s))")
+    return "\n".join(lines)

@@ -1,0 +1,238 @@
+"""The WACZ: validated by the `wacz` package's own validator, replayed by looking each page up in
+the CDXJ index and reading the WARC record at the indexed offset, and made from the CLI. Also the
+capture WARCs: a body Chromium decoded keeps no stale Content-Encoding, every record its digest."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import gzip
+import hashlib
+import io
+import json
+import zipfile
+from pathlib import Path
+from typing import Any
+
+import pytest
+from archive_support import ARTICLE_HTML, ARTICLE_URL, GONE_VIEW, LIVE_VIEW, PHOTO_URL, make_archive
+from click.testing import CliRunner
+from warcio.archiveiterator import ArchiveIterator
+
+from archiver.cli import cli
+from archiver.export import gather
+from archiver.wacz import surt, write_wacz
+from storage import Store
+
+
+def build(home: Path, out: Path) -> Path:
+    make_archive(home)
+    with Store.open(home, create=False) as store:
+        write_wacz([gather(store, 1)], out, blob_path=store.blobs.path)
+    return out
+
+
+def run_validator(path: Path, capsys: pytest.CaptureFixture[str]) -> tuple[int, str]:
+    main = pytest.importorskip("wacz.main", reason="the wacz package (Python 3.11+) is not installed")
+    code = main.validate_wacz(argparse.Namespace(file=str(path), verify_auth=False, verifier_url=None))
+    return code, capsys.readouterr().out
+
+
+def test_the_wacz_validator_passes_it_and_fails_a_tampered_copy(
+    home: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = build(home, tmp_path / "story.wacz")
+    code, said = run_validator(path, capsys)
+    assert code == 0, said
+    assert "Validation succeeded" in said
+
+    # The same package with one WARC byte changed: the validator must notice (it is not a no-op).
+    tampered = tmp_path / "tampered.wacz"
+    with zipfile.ZipFile(path) as src, zipfile.ZipFile(tampered, "w") as dst:
+        for info in src.infolist():
+            data = src.read(info)
+            if info.filename == "archive/articles.warc":
+                data = data.replace(b"Troops advanced", b"Troops retreated")
+            dst.writestr(info, data)
+    code, said = run_validator(tampered, capsys)
+    assert code == 1 and "invalid" in said
+
+
+def test_layout_datapackage_and_digest(home: Path, tmp_path: Path) -> None:
+    path = build(home, tmp_path / "story.wacz")
+    with zipfile.ZipFile(path) as zf:
+        names = set(zf.namelist())
+        package = json.loads(zf.read("datapackage.json"))
+        digest = json.loads(zf.read("datapackage-digest.json"))
+        assert digest == {
+            "path": "datapackage.json",
+            "hash": "sha256:" + hashlib.sha256(zf.read("datapackage.json")).hexdigest(),
+        }
+        assert package["profile"] == "data-package" and package["wacz_version"] == "1.1.1"
+        assert package["mainPageUrl"] == ARTICLE_URL
+        listed = {r["path"]: r for r in package["resources"]}
+        assert set(listed) == names - {"datapackage.json", "datapackage-digest.json"}
+        for name, resource in listed.items():
+            data = zf.read(name)
+            assert resource["bytes"] == len(data)
+            assert resource["hash"] == "sha256:" + hashlib.sha256(data).hexdigest()
+        for info in zf.infolist():
+            if info.filename.startswith("archive/"):
+                assert info.compress_type == zipfile.ZIP_STORED, info.filename
+        # Each capture WARC is the archive's blob byte for byte: its name is its hash.
+        warcs = [n for n in names if n.startswith("archive/") and n != "archive/articles.warc"]
+        assert len(warcs) == 2
+        for name in warcs:
+            assert hashlib.sha256(zf.read(name)).hexdigest() == Path(name).name.removesuffix(".warc")
+        # The article's manifest lists every file of it, in sha256sum's format, and matches.
+        manifest = zf.read("hashes/article-1.txt").decode().splitlines()
+        assert len(manifest) >= 10
+        for line in manifest:
+            sha, name = line.split("  ", 1)
+            assert hashlib.sha256(zf.read(name)).hexdigest() == sha
+
+
+def cdxj(zf: zipfile.ZipFile) -> list[tuple[str, str, dict[str, Any]]]:
+    lines = zf.read("indexes/index.cdxj").decode().splitlines()
+    assert lines == sorted(lines)
+    parsed = []
+    for line in lines:
+        key, timestamp, fields = line.split(" ", 2)
+        parsed.append((key, timestamp, json.loads(fields)))
+    return parsed
+
+
+def replay(zf: zipfile.ZipFile, url: str) -> tuple[Any, bytes]:
+    """What a replay tool does: find the URL's key in the index, read the record at its offset."""
+    found = [f for key, _, f in cdxj(zf) if key == surt(url) and f["url"] == url]
+    assert found, f"{url} is not in the index"
+    entry = found[-1]
+    with zf.open(f"archive/{entry['filename']}") as member:
+        member.seek(int(entry["offset"]))
+        chunk = member.read(int(entry["length"]))
+    records = ArchiveIterator(io.BytesIO(chunk), check_digests="raise")
+    record = next(iter(records))
+    assert record.rec_headers.get_header("WARC-Target-URI") == url
+    assert record.rec_headers.get_header("WARC-Payload-Digest") == entry.get("digest")
+    return record, record.content_stream().read()
+
+
+def test_every_page_replays_from_the_index(home: Path, tmp_path: Path) -> None:
+    made = make_archive(home)
+    with Store.open(home, create=False) as store:
+        write_wacz([gather(store, made.article)], tmp_path / "a.wacz", blob_path=store.blobs.path)
+    with zipfile.ZipFile(tmp_path / "a.wacz") as zf:
+        lines = zf.read("pages/pages.jsonl").decode().splitlines()
+        assert json.loads(lines[0])["format"] == "json-pages-1.0"
+        pages = {p["id"]: p for p in map(json.loads, lines[1:])}
+        # The article and the two captured posts; the unresolved one has no capture to replay.
+        assert set(pages) == {"article-1", f"post-{made.live}", f"post-{made.gone}"}
+        article = pages["article-1"]
+        assert (article["url"], article["ts"]) == (ARTICLE_URL, "2024-08-08T09:30:00Z")
+        assert "Troops advanced ten kilometres." in article["text"]
+        assert "not text" not in article["text"]  # scripts are not page text
+        assert pages[f"post-{made.live}"]["url"] == LIVE_VIEW
+        assert pages[f"post-{made.live}"]["title"].startswith("twitter post by OSINT Aggregator (@osint)")
+        assert pages[f"post-{made.live}"]["text"] == "Live post text"
+        assert pages[f"post-{made.gone}"]["url"] == GONE_VIEW
+
+        for page in pages.values():
+            record, body = replay(zf, page["url"])
+            assert page["ts"].replace("-", "").replace(":", "").replace("T", "")[:14].startswith("20240808")
+            if page["id"] == "article-1":
+                assert record.rec_type == "resource" and body == ARTICLE_HTML
+            else:
+                assert record.rec_type == "response"
+                assert record.http_headers.get_statuscode() == "200"
+                assert record.http_headers.get_header("Content-Encoding") is None
+        record, body = replay(zf, PHOTO_URL)
+        assert body == made.photo
+
+
+def test_surt_matches_the_reference_implementation() -> None:
+    reference = pytest.importorskip("surt", reason="the surt package (with wacz) is not installed")
+    for url in (
+        ARTICLE_URL,
+        LIVE_VIEW,
+        PHOTO_URL,
+        "https://www.Example.com:443/Path/?b=2&a=1",
+        "http://example.com:8080/",
+        "https://example.com",
+        "https://www2.example.co.uk/a/b/?z=1&y=&x=3#frag",
+        "https://pbs.twimg.com/media/GUYk3xFWoAAq1Zs?format=jpg&name=small",
+    ):
+        assert surt(url) == reference.surt(url), url
+
+
+def test_export_command_by_url_and_by_id_and_all(home: Path, tmp_path: Path) -> None:
+    make_archive(home)
+    runner = CliRunner()
+    for ref in (ARTICLE_URL, "1"):
+        out = tmp_path / f"{ref[-1]}.wacz"
+        result = runner.invoke(cli, ["export", "--home", str(home), ref, "--wacz", str(out)])
+        assert result.exit_code == 0, result.output
+        assert str(out) in result.output
+        with zipfile.ZipFile(out) as zf:
+            assert "hashes/article-1.txt" in zf.namelist()
+    result = runner.invoke(
+        cli, ["export", "--home", str(home), "--all", "--wacz", str(tmp_path / "all.wacz")]
+    )
+    assert result.exit_code == 0, result.output
+
+    result = runner.invoke(cli, ["export", "--home", str(home), "42", "--wacz", str(tmp_path / "x.wacz")])
+    assert result.exit_code == 1
+    assert "no article '42'" in result.output and "Traceback" not in result.output
+    assert not (tmp_path / "x.wacz").exists()
+
+
+# The capture WARCs, from a real browser: what Chromium decoded is stored decoded.
+
+PAGE = b"<!doctype html><html><body><p>compressed page</p><img src='/pixel.png'></body></html>"
+
+
+@pytest.mark.browser
+def test_a_gzip_response_is_stored_decoded_with_its_digest(browser_path: str, local_site: Any) -> None:
+    from playwright.async_api import async_playwright
+
+    from archiver import browser
+    from archiver.capture import _Recorder
+    from archiver.settings import Settings
+    from archiver.warc import write_warc
+
+    pixel = bytes(range(256)) * 8
+    page_url = local_site.add("/page", gzip.compress(PAGE), headers={"Content-Encoding": "gzip"})
+    local_site.add("/pixel.png", gzip.compress(pixel), "image/png", headers={"Content-Encoding": "gzip"})
+    settings = Settings(browser=browser_path)
+
+    async def capture() -> bytes:
+        async with async_playwright() as pw:
+            chromium, _ = await browser.launch(pw, settings)
+            try:
+                context = await chromium.new_context()
+                recorder = _Recorder()
+                context.on("response", recorder.on_response)
+                page = await context.new_page()
+                await page.goto(page_url, wait_until="load")
+                exchanges = await recorder.exchanges(10, keep_set_cookie=False)
+                await context.close()
+            finally:
+                with contextlib.suppress(Exception):
+                    await chromium.close()
+        return write_warc(exchanges, software="test")
+
+    data = asyncio.run(capture())
+    bodies: dict[str, bytes] = {}
+    for record in ArchiveIterator(io.BytesIO(data), check_digests="raise"):
+        body = record.content_stream().read()
+        if record.rec_type in ("response", "request"):
+            assert record.rec_headers.get_header("WARC-Payload-Digest"), record.rec_type
+            assert record.rec_headers.get_header("WARC-Block-Digest"), record.rec_type
+        if record.rec_type == "response":
+            url = record.rec_headers.get_header("WARC-Target-URI")
+            assert record.http_headers.get_header("Content-Encoding") is None, url
+            assert record.http_headers.get_header("X-Archive-Orig-Content-Encoding") == "gzip", url
+            assert record.http_headers.get_header("Content-Length") == str(len(body))
+            bodies[url] = body
+    assert bodies[page_url] == PAGE
+    assert bodies[local_site.url + "/pixel.png"] == pixel
