@@ -104,3 +104,24 @@ def test_plain_text_links_only_with_links():
         ("twitter", "20", "link"),
         ("youtube", "dQw4w9WgXcQ", "link"),
     ]
+
+
+def test_a_quotation_citing_a_post_in_passing_is_not_an_embed():
+    body = (
+        "<blockquote><p>“We never said that,” the minister said in an "
+        '<a href="https://www.youtube.com/watch?v=dQw4w9WgXcQ">interview</a> on Monday.</p></blockquote>'
+    )
+    assert find_embeds(page(body)) == []
+
+
+def test_a_publishers_own_embed_markup_without_the_platform_class_is_an_embed():
+    body = (
+        '<blockquote class="js-instagram__container"><a class="media-link" '
+        'href="https://instagram.com/p/BIIivW-DEWO/">View this photo on Instagram</a></blockquote>'
+        '<blockquote><p>Flattened</p>— A (@a) <a href="https://twitter.com/a/status/123456">May 1, 2020</a>'
+        "</blockquote>"
+    )
+    assert [(e.platform, e.post_id, e.source) for e in find_embeds(page(body))] == [
+        ("instagram", "BIIivW-DEWO", "blockquote"),
+        ("twitter", "123456", "blockquote"),
+    ]

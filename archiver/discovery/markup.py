@@ -18,6 +18,7 @@ embed whose class was stripped), flattened tweets in text (textform.py), and pla
 from __future__ import annotations
 
 import logging
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -261,19 +262,40 @@ def parse_fragment(markup: str) -> Any:
 
 
 def _unclassed_quote(doc: Document, quote: Any, held: set[Any]) -> Embed | None:
-    """A plain <blockquote> linking exactly one post: an embed whose class was stripped."""
+    """A <blockquote> without a platform's class, linking exactly one post, that still looks
+    like that post's embed: a class naming the platform (a publisher's own embed markup), the
+    remnant byline "(@handle)", a date as the link's text, or the post URL as its only text.
+    A quotation that merely cites a post in passing is not an embed."""
     if quote in held or _inside(quote, doc.claimed):
         return None
-    posts: dict[tuple[str, str], tuple[Platform, str, str]] = {}
+    posts: dict[tuple[str, str], tuple[Platform, str, str, Any]] = {}
     for anchor in quote.iter("a"):
         href = anchor.get("href")
         match = doc.index.match_url(href) if href else None
         if match is not None and href:
-            posts[(match[0].name, match[1])] = (match[0], match[1], href)
+            posts[(match[0].name, match[1])] = (match[0], match[1], href, anchor)
     if len(posts) != 1:
         return None
-    platform, post_id, href = next(iter(posts.values()))
-    return _make(doc, platform, post_id, quote, href)
+    platform, post_id, href, anchor = next(iter(posts.values()))
+    text = _text(quote)
+    looks_embedded = (
+        _names_platform(quote, platform)
+        or textform.byline(text) is not None
+        or textform.YEAR.search(_text(anchor)) is not None
+        or text.strip() == _text(anchor).strip()
+    )
+    return _make(doc, platform, post_id, quote, href) if looks_embedded else None
+
+
+def _names_platform(element: Any, platform: Platform) -> bool:
+    """Do the classes/ids of the element or its two parents name the platform ("js-tweet")?"""
+    words = {platform.name}
+    words.update(w for c in platform.embed_classes for w in re.split(r"[-_]", c) if len(w) >= 4)
+    for node in (element, *list(element.iterancestors())[:2]):
+        names = f"{node.get('class') or ''} {node.get('id') or ''}".lower()
+        if any(word in names for word in words):
+            return True
+    return False
 
 
 def _flattened(doc: Document, texts: list[Any]) -> list[Embed]:

@@ -14,8 +14,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-_YEAR = r"(?:\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日|(?:19|20)\d{2}(?:\s*г\.?|\s*년)?)"
-_DATE = r"(?P<date>[^\n\r—–()@]{0,40}?" + _YEAR + r")"
+_YEAR_TEXT = r"(?:\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日|(?:19|20)\d{2}(?:\s*г\.?|\s*년)?)"
+_DATE = r"(?P<date>[^\n\r—–()@]{0,40}?" + _YEAR_TEXT + r")"
+YEAR = re.compile(_YEAR_TEXT)  # a date line ends with its year (or is a CJK date)
 # The signature of a flattened tweet: a dash, the author's name, "(@handle)" and the date line.
 SIGNATURE = re.compile(
     r"(?:[—–―]|(?<!\S)--?(?=\s))[ \t\u00a0]*(?P<name>[^\n\r—–()@]{1,80}?)[ \t\u00a0]*"
