@@ -133,7 +133,7 @@ def verify(settings: Settings) -> None:
 @settings_options
 @click.argument("source")
 @click.option("--base-url", metavar="URL", help="Resolve relative URLs against this [page's canonical URL]")
-@click.option("--json", "as_json", is_flag=True, help="Print a JSON array instead of a table")
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON array (platform, post_id, url...)")
 @click.option("--links", is_flag=True, help="Also list posts only linked in the text (source: link)")
 @click.option(
     "--resolve/--no-resolve",
