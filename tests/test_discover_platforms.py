@@ -214,3 +214,35 @@ def test_lazy_loaders_and_old_flash_embeds():
         ("facebook", "10153231379946729", "iframe"),
         ("twitter", "790936002017755136", "iframe"),
     ]
+
+
+def test_embed_service_frames_and_json_props():
+    """Embedly frames (as Medium writes them) and data-attrs JSON (as Substack writes it)."""
+    body = (
+        '<iframe src="https://cdn.embedly.com/widgets/media.html?src=https%3A%2F%2Fwww.youtube.com%2Fembed%2F'
+        "c8aFcHFu8QM%3Ffeature%3Doembed&amp;display_name=YouTube&amp;url=https%3A%2F%2Fwww.youtube.com%2Fwatch"
+        '%3Fv%3Dc8aFcHFu8QM&amp;type=text%2Fhtml&amp;schema=youtube"></iframe>\n'
+        '<iframe src="https://cdn.embedly.com/widgets/media.html?type=text%2Fhtml&amp;schema=twitter&amp;'
+        'url=https%3A//twitter.com/jack/status/20"></iframe>\n'
+        '<div class="tweet" data-attrs="{&quot;url&quot;:&quot;https://twitter.com/a/status/1580&quot;,'
+        '&quot;full_text&quot;:&quot;Hello&quot;}" data-component-name="Twitter2ToDOM"><p>Hello</p></div>\n'
+        '<div class="instagram" data-attrs="{&quot;instagram_id&quot;:&quot;CgPo31co2Hp&quot;,'
+        '&quot;title&quot;:&quot;A post&quot;}" data-component-name="InstagramToDOM"></div>\n'
+    )
+    assert ids(find_embeds(page(body))) == [
+        ("youtube", "c8aFcHFu8QM", "iframe"),
+        ("twitter", "20", "iframe"),
+        ("twitter", "1580", "widget"),
+        ("instagram", "CgPo31co2Hp", "widget"),
+    ]
+
+
+def test_button_frames_naming_a_post_are_not_embeds():
+    body = (
+        '<iframe src="https://platform.twitter.com/widgets/tweet_button.html?url=https%3A%2F%2Ftwitter.com'
+        '%2Fjack%2Fstatus%2F20"></iframe>'
+        '<iframe src="https://www.facebook.com/plugins/like.php?href=https%3A%2F%2Fwww.facebook.com%2F'
+        'facebook%2Fposts%2F10154009990506729"></iframe>'
+        '<div data-props=\'{"count": 3, "label": "share"}\'></div>'
+    )
+    assert find_embeds(page(body)) == []

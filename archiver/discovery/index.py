@@ -131,6 +131,7 @@ def build(platforms: tuple[Platform, ...]) -> Index:
         # lazy loaders keep the iframe URL on a placeholder: data-src, data-lazy-src, data-iframe-src
         "//*[not(self::img or self::iframe or self::script or self::source)"
         " and @*[contains(name(), 'src') and contains(., '//')]]",
+        "//*[@*[starts-with(., '{')]]",  # JSON props: data-attrs='{"url": ...}'
         "//a[@href]",
         "//text()[contains(., '(@')]",
     ]

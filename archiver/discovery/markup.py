@@ -17,10 +17,13 @@ embed whose class was stripped), flattened tweets in text (textform.py), and pla
 
 from __future__ import annotations
 
+import json
 import logging
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import parse_qsl, urlsplit
 
 from lxml import etree, html
 
@@ -43,6 +46,8 @@ _BLOCK_TAGS = frozenset(
 _NOT_PLACEHOLDERS = frozenset(
     ("link", "meta", "area", "base", "img", "source", "input", "button", "form", "option", "script", "style")
 )
+# Frames that are buttons or boxes about a page, not a post: like, share, follow, comments...
+_BUTTONS = re.compile(r"like|share|follow|send|subscribe|comment|button|page\.php|login", re.IGNORECASE)
 _TYPE_WORDS = ("type", "provider", "platform", "service", "network", "embed", "source")
 
 
@@ -155,13 +160,34 @@ def _from_embed_element(doc: Document, platform: Platform, element: Any) -> Embe
 
 
 def _frame(doc: Document, element: Any) -> Embed | None:
-    for name, value in element.items():
-        if name in ("src", "data", "srcdoc") or name.startswith("data-") or value.startswith(("http", "//")):
-            found = doc.index.match_frame(doc.absolute(value))
-            if found is not None:
-                platform, post_id, url = found
-                return _make(doc, platform, post_id, element, url)
+    sources = [
+        value
+        for name, value in element.items()
+        if name in ("src", "data") or name.startswith("data-") or value.startswith(("http", "//"))
+    ]
+    for value in sources:
+        found = doc.index.match_frame(doc.absolute(value))
+        if found is not None:
+            platform, post_id, url = found
+            return _make(doc, platform, post_id, element, url)
+    for value in sources:  # an embed service's frame (Embedly, Iframely) names the post it shows
+        for inner in _url_parameters(value):
+            found = doc.index.match_frame(inner)
+            match = (found[0], found[1]) if found is not None else doc.index.match_url(inner)
+            if match is not None:
+                return _make(doc, match[0], match[1], element, inner)
     return None
+
+
+def _url_parameters(src: str) -> list[str]:
+    """URLs in the query of an iframe's src, unless the frame is a button or a page box."""
+    try:
+        parts = urlsplit(src)
+    except ValueError:
+        return []
+    if not parts.query or _BUTTONS.search(parts.path):
+        return []
+    return [v for _, v in parse_qsl(parts.query) if v.startswith(("http://", "https://", "//"))]
 
 
 # --- 3. placeholders -------------------------------------------------------------------------------
@@ -190,7 +216,7 @@ def _placeholder(doc: Document, element: Any) -> Embed | None:
             frame = doc.index.match_frame(doc.absolute(value))
             if frame is not None:
                 return _make(doc, frame[0], frame[1], element, frame[2], source="iframe")
-    embed = _typed(doc, element, items)
+    embed = _typed(doc, element, items) or _json_attributes(doc, element, items)
     if embed is None and "embed" in classes and len(element) <= 3:
         text = _text(element).strip()
         if text and len(text) < 500 and not any(c.isspace() for c in text):
@@ -198,6 +224,47 @@ def _placeholder(doc: Document, element: Any) -> Embed | None:
             if match is not None:
                 return _make(doc, match[0], match[1], element, text, source="widget")
     return embed
+
+
+def _json_attributes(doc: Document, element: Any, items: list[tuple[str, str]]) -> Embed | None:
+    """<div class="tweet" data-attrs='{"url": "https://twitter.com/a/status/1", ...}'> and the like:
+    a post URL among the values, or an id when the element names one platform."""
+    for _name, value in items:
+        if not value.startswith("{") or len(value) > 20_000:
+            continue
+        try:
+            data = json.loads(value)
+        except ValueError:
+            continue
+        strings = list(_json_values(data))
+        for _key, text in strings:
+            match = doc.index.match_url(text) if "/" in text else None
+            if match is not None:
+                return _make(doc, match[0], match[1], element, text, source="widget")
+        named = [p for p in doc.index.platforms if _names_platform(element, p, parents=0)]
+        if len(named) == 1:
+            for key, text in strings:
+                post_id = named[0].post_id(text) if "id" in key.lower() else None
+                if post_id:
+                    return _make(doc, named[0], post_id, element, None, source="widget")
+    return None
+
+
+def _json_values(data: Any, limit: int = 200) -> Iterator[tuple[str, str]]:
+    """(key, string value) pairs of a small JSON object, two levels deep."""
+    stack: list[tuple[Any, int]] = [(data, 0)]
+    seen = 0
+    while stack and seen < limit:
+        value, depth = stack.pop()
+        if isinstance(value, dict) and depth <= 2:
+            for key, item in value.items():
+                if isinstance(item, str):
+                    seen += 1
+                    yield str(key), item
+                else:
+                    stack.append((item, depth + 1))
+        elif isinstance(value, list) and depth <= 2:
+            stack.extend((item, depth + 1) for item in value)
 
 
 def _url_name(name: str) -> bool:
@@ -287,11 +354,11 @@ def _unclassed_quote(doc: Document, quote: Any, held: set[Any]) -> Embed | None:
     return _make(doc, platform, post_id, quote, href) if looks_embedded else None
 
 
-def _names_platform(element: Any, platform: Platform) -> bool:
-    """Do the classes/ids of the element or its two parents name the platform ("js-tweet")?"""
+def _names_platform(element: Any, platform: Platform, parents: int = 2) -> bool:
+    """Do the classes/ids of the element or its parents name the platform ("js-tweet")?"""
     words = {platform.name}
     words.update(w for c in platform.embed_classes for w in re.split(r"[-_]", c) if len(w) >= 4)
-    for node in (element, *list(element.iterancestors())[:2]):
+    for node in (element, *list(element.iterancestors())[:parents]):
         names = f"{node.get('class') or ''} {node.get('id') or ''}".lower()
         if any(word in names for word in words):
             return True
