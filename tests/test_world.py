@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import http.server
 import json
+import re
 import struct
 import threading
 import time
@@ -15,8 +16,12 @@ from pathlib import Path
 import httpx
 import pytest
 
+from archiver import platforms
+from archiver.errors import PostGone
+from archiver.models import PostData
 from archiver.platforms.twitter import data_url
 from archiver.world import OfflineWorld, Request, Response, World
+from archiver.world.data import GONE
 from archiver.world.embeds import SITES
 
 SHAPES = Path(__file__).resolve().parents[2] / "shared" / "shapes"
@@ -159,9 +164,143 @@ def test_every_embed_site_serves_a_page_and_its_images(client: httpx.Client) -> 
     for platform, url in examples.items():
         page = client.get(url)
         assert page.status_code == 200, platform
-        assert f'"platform": "{platform}"' in page.text
-        image = page.text.split('"image": "', 1)[1].split('"', 1)[0]
+        if platform == "telegram":  # its view is the widget, which is also its data (data.py)
+            assert 'data-post="durov/123"' in page.text
+            image = re.search(r'<img\s[^>]*src="([^"]+)"', page.text).group(1)  # type: ignore[union-attr]
+        else:
+            assert f'"platform": "{platform}"' in page.text
+            image = page.text.split('"image": "', 1)[1].split('"', 1)[0]
         assert client.get(image).content[:2] == b"\xff\xd8", platform
+
+
+# The platforms' data endpoints (data.py): any post id, per-test gone() and edit().
+
+# One post per platform with fetch_data (Twitter's tweets are TwitterWorld's), none of them the
+# fixtures' own, and the part of its id that its data's URL must name.
+POSTS = {
+    "youtube": ("dQw4w9WgXcQ", "dQw4w9WgXcQ"),
+    "vimeo": ("76979871", "76979871"),
+    "tiktok": ("6718335390845095173", "6718335390845095173"),
+    "bluesky": ("did:plc:z72i7hdynmk6r22z27h6tvur/3laa6xmdcmk2a", "3laa6xmdcmk2a"),
+    "mastodon": ("mastodon.social/@Gargron/109318821117356215", "109318821117356215"),
+    "telegram": ("durov/43", "durov/43"),
+    "reddit": ("1emx3ab/lgz9x0k", "/comments/1emx3ab/"),
+}
+
+
+def fetch_data(world: OfflineWorld, platform: str, post_id: str) -> PostData:
+    async def run() -> PostData:
+        fetch = platforms.get(platform).fetch_data
+        assert fetch is not None
+        async with httpx.AsyncClient(transport=world.transport(), timeout=2) as client:
+            return await fetch(client, post_id)
+
+    return asyncio.run(run())
+
+
+def gone_status(world: OfflineWorld, platform: str, post_id: str) -> str:
+    with pytest.raises(PostGone) as gone:
+        fetch_data(world, platform, post_id)
+    return gone.value.status
+
+
+def test_every_platform_with_fetch_data_has_its_data_in_the_world() -> None:
+    with_data = {p.name for p in platforms.PLATFORMS if p.fetch_data is not None}
+    assert with_data - {"twitter"} == set(POSTS) == set(GONE)
+
+
+@pytest.mark.parametrize("platform", sorted(POSTS))
+def test_fetch_data_of_any_post_is_live(world: OfflineWorld, platform: str) -> None:
+    post_id, in_url = POSTS[platform]
+    data = fetch_data(world, platform, post_id)
+    assert (data.platform, data.post_id) == (platform, post_id)
+    assert in_url in data.url and data.text and data.author_handle and data.raw
+    assert world.count(client="http") >= 1 and all(r.client == "http" for r in world.requests)
+
+
+def test_the_data_names_the_author_its_id_names(world: OfflineWorld) -> None:
+    assert fetch_data(world, "telegram", "durov/43").author_handle == "durov"
+    handle = fetch_data(world, "bluesky", "jay.bsky.team/3laa6xmdcmk2a")
+    assert handle.author_handle == "jay.bsky.team" and handle.extra["did"].startswith("did:plc:")
+    did = f"{handle.extra['did']}/3laa6xmdcmk2a"
+    assert fetch_data(world, "bluesky", did).author_handle == "jay.bsky.team"
+    post = POSTS["mastodon"][0]
+    world.data.live("mastodon", post)  # its API names no user: a control tells the world who wrote it
+    data = fetch_data(world, "mastodon", post)
+    assert data.author_handle == "Gargron@mastodon.social"
+    assert data.url == "https://mastodon.social/@Gargron/109318821117356215"
+
+
+@pytest.mark.parametrize(
+    ("platform", "status"), [(p, s) for p in sorted(GONE) for s in GONE[p]], ids=lambda v: str(v)
+)
+def test_gone_answers_as_the_platform_says_it(world: OfflineWorld, platform: str, status: str) -> None:
+    post_id = POSTS[platform][0]
+    world.data.gone(platform, post_id, status)
+    assert gone_status(world, platform, post_id) == status
+    world.data.live(platform, post_id)
+    assert fetch_data(world, platform, post_id).post_id == post_id
+
+
+def test_gone_takes_a_post_url_and_refuses_what_a_platform_cannot_say(world: OfflineWorld) -> None:
+    world.data.gone("youtube", "https://youtu.be/dQw4w9WgXcQ?t=3", "protected")
+    assert gone_status(world, "youtube", "dQw4w9WgXcQ") == "protected"
+    with pytest.raises(ValueError, match="mastodon has no way of saying a post is 'protected'"):
+        world.data.gone("mastodon", POSTS["mastodon"][0], "protected")
+    with pytest.raises(ValueError, match="no data for instagram"):
+        world.data.gone("instagram", "C-Xy12abcD")
+    with pytest.raises(ValueError, match="not a vimeo post"):
+        world.data.edit("vimeo", "not a video", text="x")
+
+
+def test_a_suspension_takes_the_whole_account(world: OfflineWorld) -> None:
+    did = "did:plc:z72i7hdynmk6r22z27h6tvur"
+    world.data.gone("bluesky", f"{did}/3laa6xmdcmk2a", "suspended")
+    assert gone_status(world, "bluesky", f"{did}/3kother2post") == "suspended"
+    assert fetch_data(world, "bluesky", "did:plc:someoneelse0000000000000/3laa6xmdcmk2a").text
+    other = "mastodon.social/@Gargron/109318821117356999"
+    world.data.edit("mastodon", other, text="mine too")  # the world now knows Gargron wrote it
+    world.data.gone("mastodon", POSTS["mastodon"][0], "suspended")
+    assert gone_status(world, "mastodon", other) == "suspended"
+
+
+def test_a_comment_and_its_thread_are_two_posts(world: OfflineWorld) -> None:
+    world.data.gone("reddit", "1emx3ab/lgz9x0k", "unavailable")
+    assert gone_status(world, "reddit", "1emx3ab/lgz9x0k") == "unavailable"
+    assert fetch_data(world, "reddit", "1emx3ab").text
+    world.data.gone("reddit", "1emx3ab", "deleted")
+    assert gone_status(world, "reddit", "1emx3ab") == "deleted"
+
+
+@pytest.mark.parametrize("platform", sorted(POSTS))
+def test_edit_changes_what_the_post_says(world: OfflineWorld, platform: str) -> None:
+    post_id = POSTS[platform][0]
+    before = fetch_data(world, platform, post_id)
+    world.data.edit(platform, post_id, text="Corrected: the vote is on Tuesday.\nSorry.")
+    after = fetch_data(world, platform, post_id)
+    assert after.text != before.text and after.text is not None
+    assert after.text.endswith("Corrected: the vote is on Tuesday.\nSorry.")
+    assert after.post_id == post_id and after.author_handle == before.author_handle
+    if platform in ("mastodon", "reddit"):
+        assert after.extra["edited_at"]
+    if platform == "telegram":
+        assert after.extra["edited"] is True
+    world.data.live(platform, post_id)
+    assert fetch_data(world, platform, post_id).text == before.text
+
+
+def test_the_embed_views_follow_the_data(world: OfflineWorld, client: httpx.Client) -> None:
+    youtube = platforms.get("youtube").view_url("dQw4w9WgXcQ")
+    assert '"gone": null' in client.get(youtube).text
+    world.data.edit("youtube", "dQw4w9WgXcQ", text="A new title")
+    assert '"text": "A new title"' in client.get(youtube).text
+    world.data.gone("youtube", "dQw4w9WgXcQ", "deleted")
+    assert '"gone": "deleted"' in client.get(youtube).text
+    world.data.gone("telegram", "durov/43", "protected")
+    widget = client.get(platforms.get("telegram").view_url("durov/43")).text
+    assert '<div class="tgme_widget_message_error">Channel is private</div>' in widget
+    mastodon = platforms.get("mastodon").view_url("fosstodon.org/@linux/112063219463431427")
+    assert client.get(mastodon).status_code == 200  # every well-known instance has its views
 
 
 class _Quiet(http.server.SimpleHTTPRequestHandler):

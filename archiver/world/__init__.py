@@ -29,7 +29,14 @@ What it serves, over https, on the real hosts:
   twitter.com/x.com status pages;
 - a small script-rendered embed view for Instagram, YouTube, TikTok, Facebook, Telegram,
   Bluesky, Mastodon, Threads, Reddit, Vimeo and LinkedIn, and their image hosts (see embeds.py),
-  each rendering the element its platform module's render_selector waits for.
+  each rendering the element its platform module's render_selector waits for;
+- every data endpoint a platform's `fetch_data` asks, answering for ANY post id with a fixture
+  shaped on the real answer, the post's id, URL and author written in (see data.py), so that
+  fetch_data comes back live: oEmbed on www.youtube.com, vimeo.com and www.tiktok.com;
+  Bluesky's public.api.bsky.app getPostThread, resolveHandle and getProfile; Mastodon's
+  /api/v1/statuses/ID and /api/v1/accounts/lookup on every well-known instance (their embed
+  views too); Telegram's t.me/CHANNEL/ID?embed=1 widget (which is also its embed view);
+  Reddit's /comments/THREAD/.json listing (?comment=ID) and its oEmbed.
 
 Any other host fails at once like a dead network: `httpx.ConnectError` for the HTTP client,
 `route.abort("internetdisconnected")` in the browser. Loopback URLs (127.0.0.1, localhost)
@@ -45,6 +52,20 @@ Per test, the table can be changed:
   the browser waits `hang_seconds` before the request is aborted);
 - `world.disconnect(url)`: fail like an unreachable host;
 - `world.twitter.tombstone(id, text)`, `.empty(id)`, `.remove(id)`, `.add_tweet(answer)`;
+- `world.data.gone(platform, post_id, status="deleted")`: the platform answers that the post is
+  gone, the way it really says so (`data.GONE` lists, per platform, the statuses it can say and
+  how: a 404 from oEmbed, a 403 "Forbidden" for a private YouTube video, Mastodon's 404 with its
+  account lookup saying suspended, Bluesky's NotFound with getProfile's AccountTakedown,
+  Telegram's widget error box, Reddit's [deleted]/[removed] shell or a private subreddit's 403);
+  "suspended" (and Bluesky's "unavailable", a deactivated account) take the author's whole
+  account, as they do on the platform;
+- `world.data.edit(platform, post_id, text=...)`: the post now says `text`, marked edited where
+  the platform marks edits (Mastodon's edited_at, Reddit's edited, Telegram's "edited");
+- `world.data.live(platform, post_id)`: back to the fixture's answer. `post_id` is the
+  platform's id or any of its post URLs. The embed views follow: they show the edited text, and
+  a "not available" box for a post that is gone. Mastodon's API names a status by its number
+  alone: its author is fixed the first time the world hears of it, as the user in the post id
+  given to one of these calls, else (its data asked first) the fixture's account;
 - `world.requests` (every request seen, with which client sent it) and `world.count(...)`.
 """
 
@@ -52,6 +73,7 @@ from __future__ import annotations
 
 from archiver.world import embeds
 from archiver.world.core import DISCONNECTED, HANG, Request, Response, World, WorldTransport, is_loopback
+from archiver.world.data import DataWorld
 from archiver.world.twitter import TwitterWorld
 
 
@@ -60,14 +82,17 @@ class OfflineWorld(World):
 
     def __init__(self, *, hang_seconds: float = 60.0) -> None:
         super().__init__(hang_seconds=hang_seconds)
-        embeds.install(self)
+        self.data = DataWorld()
+        embeds.install(self, self.data.describe)
         self.twitter = TwitterWorld()
         self.twitter.install(self)
+        self.data.install(self)  # after the embed views: a data path on a view host wins
 
 
 __all__ = [
     "DISCONNECTED",
     "HANG",
+    "DataWorld",
     "OfflineWorld",
     "Request",
     "Response",

@@ -3,8 +3,9 @@
 Each view (the URL a platform module's `embed_url`, or else `canonical_url`, gives) renders from
 script, as the real embeds do, one post element carrying the platform's own well-known class
 names (what its render_selector waits for), the post's address, a line of text and one image
-from the platform's media host. It is enough to capture a post of every platform offline; a
-platform's structured-data endpoints are added by whoever needs them (`World.route`).
+from the platform's media host. It is enough to capture a post of every platform offline. For a
+platform whose data endpoint the world serves (data.py), the view shows the same text as the
+data, and a "not available" box instead of the post when the data says it is gone.
 """
 
 from __future__ import annotations
@@ -13,10 +14,15 @@ import functools
 import html
 import json
 import zlib
+from collections.abc import Callable
 from dataclasses import dataclass
 
+from archiver.platforms import mastodon
 from archiver.world import files
 from archiver.world.core import Request, Response, World
+
+# (platform, view URL) -> {"status": ..., "text": ...} of the post, or None when not known.
+Describe = Callable[[str, str], "dict[str, str | None] | None"]
 
 _VIDEO = '<video class="player" muted playsinline style="width:100%;height:240px;background:#000"></video>'
 
@@ -78,7 +84,7 @@ SITES = (
     EmbedSite(
         "mastodon",
         "Mastodon",
-        ("mastodon.social",),
+        mastodon.KNOWN_INSTANCES,
         r"/@\w+/\d+/embed",
         "files.mastodon.social",
         "status detailed-status",
@@ -125,6 +131,13 @@ article img {{ width: 100%; border-radius: 4px; display: block; }}
 <script>
 (function () {{
   var post = {post};
+  if (post.gone) {{
+    var box = document.createElement("div");
+    box.className = "embed-unavailable";
+    box.textContent = "This " + post.title + " post is not available (" + post.gone + ").";
+    document.getElementById("root").appendChild(box);
+    return;
+  }}
   var article = document.createElement(post.tag);
   article.className = "embed-post " + post.classes;
   article.setAttribute("role", "article");
@@ -135,7 +148,7 @@ article img {{ width: 100%; border-radius: 4px; display: block; }}
   header.textContent = post.title + " \u00b7 offline fixture";
   var text = document.createElement("p");
   text.className = "text";
-  text.textContent = "An offline copy of the " + post.title + " post at " + post.url;
+  text.textContent = post.text || "An offline copy of the " + post.title + " post at " + post.url;
   var img = document.createElement("img");
   img.src = post.image;
   img.alt = "";
@@ -149,7 +162,8 @@ article img {{ width: 100%; border-radius: 4px; display: block; }}
 """
 
 
-def embed_page(site: EmbedSite, request: Request) -> Response:
+def embed_page(site: EmbedSite, describe: Describe | None, request: Request) -> Response:
+    known = describe(site.platform, request.url) if describe is not None else None
     image = f"https://{site.image_host}/offline/{zlib.crc32(request.url.encode()):08x}.jpg"
     post = {
         "platform": site.platform,
@@ -159,6 +173,8 @@ def embed_page(site: EmbedSite, request: Request) -> Response:
         "extra": site.extra,
         "url": request.url,
         "image": image,
+        "text": known.get("text") if known else None,
+        "gone": known["status"] if known and known.get("status") != "live" else None,
     }
     # </script> cannot occur in JSON we build from a URL once '<' is escaped.
     data = json.dumps(post).replace("<", "\\u003c")
@@ -171,8 +187,9 @@ def media(request: Request) -> Response:
     return Response.make(files.photo(request.path), "image/jpeg")
 
 
-def install(world: World) -> None:
+def install(world: World, describe: Describe | None = None) -> None:
+    """Route every site's embed view and image host; `describe` tells a view its post's state."""
     for site in SITES:
         for host in site.hosts:
-            world.route(host, site.path, functools.partial(embed_page, site))
+            world.route(host, site.path, functools.partial(embed_page, site, describe))
         world.route(site.image_host, r"/.+", media)
