@@ -125,3 +125,8 @@ def test_a_publishers_own_embed_markup_without_the_platform_class_is_an_embed():
         ("instagram", "BIIivW-DEWO", "blockquote"),
         ("twitter", "123456", "blockquote"),
     ]
+
+
+def test_json_props_listing_several_posts_are_a_feed():
+    props = '{"tweets": [{"url": "https://twitter.com/s/status/111"}, {"url": "https://twitter.com/s/status/222"}]}'
+    assert find_embeds(page(f"<div class='tweet-feed' data-props='{props}'></div>")) == []

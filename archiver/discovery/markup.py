@@ -228,7 +228,7 @@ def _placeholder(doc: Document, element: Any) -> Embed | None:
 
 def _json_attributes(doc: Document, element: Any, items: list[tuple[str, str]]) -> Embed | None:
     """<div class="tweet" data-attrs='{"url": "https://twitter.com/a/status/1", ...}'> and the like:
-    a post URL among the values, or an id when the element names one platform."""
+    one post URL among the values, or an id when the element names one platform."""
     for _name, value in items:
         if not value.startswith("{") or len(value) > 20_000:
             continue
@@ -237,16 +237,21 @@ def _json_attributes(doc: Document, element: Any, items: list[tuple[str, str]]) 
         except ValueError:
             continue
         strings = list(_json_values(data))
+        posts: dict[tuple[str, str], tuple[Platform, str, str]] = {}
         for _key, text in strings:
             match = doc.index.match_url(text) if "/" in text else None
             if match is not None:
-                return _make(doc, match[0], match[1], element, text, source="widget")
+                posts[(match[0].name, match[1])] = (match[0], match[1], text)
+        if len(posts) > 1:
+            continue  # a feed or a list of posts, not one embed
+        for platform, post_id, text in posts.values():
+            return _make(doc, platform, post_id, element, text, source="widget")
         named = [p for p in doc.index.platforms if _names_platform(element, p, parents=0)]
         if len(named) == 1:
             for key, text in strings:
-                post_id = named[0].post_id(text) if "id" in key.lower() else None
-                if post_id:
-                    return _make(doc, named[0], post_id, element, None, source="widget")
+                found_id = named[0].post_id(text) if "id" in key.lower() else None
+                if found_id:
+                    return _make(doc, named[0], found_id, element, None, source="widget")
     return None
 
 
