@@ -256,6 +256,7 @@ class _Run:
     deadline: float | None
     worker: Archiving | None = None
     _pending_events: list[dict[str, Any]] = field(default_factory=list)
+    _archived: set[str] = field(default_factory=set)  # urls archived by this run
 
     def past_deadline(self) -> bool:
         return self.deadline is not None and time.monotonic() >= self.deadline
@@ -348,9 +349,12 @@ class _Run:
             self.store.record_watch_look(article["id"], status="failed", error=str(exc))
             self.error(f"article {url}: {exc}")
             return
-        if fingerprint == article["content_sha256"] and self.store.get_article(url) is not None:
-            self.report.articles_unchanged += 1
-            self.store.record_watch_look(article["id"], status="unchanged")
+        archived_now = url in self._archived  # a feed listed it this run
+        if archived_now or (fingerprint == article["content_sha256"] and self.store.get_article(url)):
+            self.report.articles_unchanged += not archived_now
+            self.store.record_watch_look(
+                article["id"], status="ok" if archived_now else "unchanged", content_sha256=fingerprint
+            )
             return
         result = await self._archive(url)
         ok = result is not None and result.error is None
@@ -382,6 +386,7 @@ class _Run:
             self.error(f"article {url}: {result.error}")
             return result
         self.report.articles += 1
+        self._archived.add(url)
         failed = sum(p.failed for p in result.posts)
         self.output.info(
             f"archived {url}: {len(result.posts)} post(s)" + (f", {failed} failed" if failed else "")
