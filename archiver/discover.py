@@ -2,9 +2,11 @@
 
 HTML is parsed once with lxml and scanned by archiver.discovery.markup, which runs every
 registered platform's declarations (and detectors) over the page and its hidden places; plain
-text (a flattened article) is scanned for flattened tweets and post URLs. What only page data
-(JSON in a script) carries counts only when the page itself shows no embed: such data also
-holds other articles' posts.
+text (a flattened article) is scanned for flattened tweets and post URLs.
+
+Page data (JSON in a script) also holds other articles' posts. An HTML string in it counts
+when the object around it names this page (its canonical URL or slug), never when it names
+another article, and, when it names none, only if the page itself shows no embed.
 """
 
 from __future__ import annotations

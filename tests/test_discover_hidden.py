@@ -183,3 +183,18 @@ def test_base64_encoded_embed_code_of_consent_plugins():
     assert (tweet.post_id, tweet.where, tweet.positions) == ("1455512589295816707", "attribute", (1, 2))
     image = base64.b64encode(b"\x89PNG\r\n\x1a\n" + bytes(100)).decode()
     assert find_embeds(page(f'<div data-image="{image}"></div>')) == []
+
+
+def test_page_data_naming_this_page_counts_even_beside_the_dom():
+    """The article's own data may hold an embed its server-side markup left for later."""
+    later = (
+        '<blockquote class="twitter-tweet"><a href="https://twitter.com/late/status/777">x</a></blockquote>'
+    )
+    data = {"post": {"slug": "this-story", "body": f"<p>a</p>{TWEET}<p>b</p>{later}"}}
+    head = f'<link rel="canonical" href="{SITE}/2023/05/05/this-story/">'
+    body = f"{TWEET}\n<script>window.__DATA__ = {_js(data)};</script>"
+    page_bytes = f"<html><head>{head}</head><body>{body}</body></html>".encode()
+    assert where(find_embeds(page_bytes)) == [
+        ("1455512589295816707", "blockquote", "dom"),
+        ("777", "blockquote", "script"),
+    ]

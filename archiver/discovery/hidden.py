@@ -10,7 +10,7 @@ The first kinds are the article's own markup, waiting to be shown. JSON in a scr
 *data*, which often also carries other articles' or sidebars' posts: its fragments are marked
 `data=True`, those under keys that name other content ("related", "recommended"...) are left
 out, and each carries its `owner`: the URLs (or slug) of the nearest object around it that
-names an article, so that discovery can tell this article's body from another's.
+names an article, so that `belongs` can tell this article's body from another's.
 """
 
 from __future__ import annotations
@@ -174,12 +174,13 @@ def _base64_markup(value: str) -> str | None:
     return text if "<" in text else None
 
 
-def belongs(owner: tuple[str, ...], page_urls: tuple[str, ...]) -> bool:
-    """Is page data named `owner` this article's? Yes unless it names another article."""
+def belongs(owner: tuple[str, ...], page_urls: tuple[str, ...]) -> bool | None:
+    """Is page data named `owner` this article's? True when it names this page, False when it
+    names another, None when it cannot be told (no names, or a page that does not say its URL)."""
     pages = [p for p in (_path(u) for u in page_urls) if p]
     names = [n for n in owner if n.strip("/")]
     if not names or not pages:
-        return True
+        return None
     for name in names:
         if "/" in name:
             if _path(name) in pages:

@@ -297,7 +297,8 @@ def _typed(doc: Document, element: Any, items: list[tuple[str, str]]) -> Embed |
 
 def _scan_hidden(doc: Document, node: Any, found: Findings, links: bool) -> None:
     for fragment in hidden.fragments(node, doc.index.hinted, doc.index.is_post_url):
-        if fragment.data and not hidden.belongs(fragment.owner, doc.page_urls):
+        mine = hidden.belongs(fragment.owner, doc.page_urls) if fragment.data else True
+        if mine is False:
             continue  # another article's body in the page data
         root = parse_fragment(fragment.markup)
         if root is None:
@@ -312,7 +313,7 @@ def _scan_hidden(doc: Document, node: Any, found: Findings, links: bool) -> None
             page_urls=doc.page_urls,
         )
         inner = scan(sub, links and not fragment.data)
-        if fragment.data:
+        if mine is None:  # page data of no known article: used only when the page shows nothing
             found.data.extend(inner.embeds)
         else:
             found.embeds.extend(inner.embeds)
