@@ -212,6 +212,7 @@ def archive(
     import asyncio
 
     from archiver import console, pipeline
+    from archiver.report import write_reports
     from storage import Store
 
     listed = (
@@ -227,10 +228,16 @@ def archive(
                 todo, settings, store, network=network, reporter=reporter, resolve=resolve
             )
         )
+        # Each article's HTML report (HOME/reports/<id>/): links to the blobs, cheap to make.
+        reports = write_reports(
+            store, [r.article_row for r in results if r.article_row is not None], settings.home
+        )
     if as_json:
         click.echo(console.results_json(results, settings.home))
     else:
         console.print_summary(results, settings.home)
+        for path in reports:
+            click.echo(f"report: {path.resolve()}")
     codes = [r.exit_code for r in results]
     code = 1 if all(c == 1 for c in codes) else max((c for c in codes if c != 1), default=0)
     if 1 in codes and code == 0:
@@ -561,3 +568,29 @@ def export(
         click.echo(text, nl=False)
     else:
         output.write_text(text, encoding="utf-8")
+
+
+@cli.command()
+@settings_options
+@click.argument("article")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Folder to write the report into [HOME/reports/<article id>]",
+)
+def report(settings: Settings, article: str, output: Path | None) -> None:
+    """Write an article's HTML report: a folder that opens from disk, with the article's screenshot
+    and each post as a card (screenshot, author, text, media, status, files with their SHA-256,
+    history), and hashes.txt to check every file. ARTICLE is the article's URL or its id.
+
+    Usage: archiver report https://example.com/news/story -o story-report
+    """
+    from archiver.export import select_articles
+    from archiver.report import report_dir, write_report
+    from storage import Store
+
+    with Store.open(settings.home, create=False) as store:
+        (row,) = select_articles(store, [article])
+        index = write_report(store, row["id"], output or report_dir(settings.home, row["id"]))
+    click.echo(f"report: {index.resolve()}")

@@ -21,7 +21,7 @@ ARTICLE_HTML = (
     b"<body><h1>Kursk advance</h1><p>Troops advanced ten kilometres.</p>"
     b'<blockquote class="twitter-tweet"><p>Quoted tweet</p></blockquote></body></html>'
 )
-HOSTILE = "<script>alert(1)</script><img src=x onerror=\"document.title='pwned'\">"
+HOSTILE = "<script>alert(1)</script><img src=x onerror=alert(2)>"
 LIVE_VIEW = "https://platform.twitter.com/embed/Tweet.html?id=1001"
 GONE_VIEW = "https://platform.twitter.com/embed/Tweet.html?id=1002"
 PHOTO_URL = "https://pbs.twimg.com/media/photo1?format=jpg&name=small"

@@ -1,0 +1,302 @@
+"""The HTML report of one article: a folder that opens from disk and needs nothing else.
+
+    report = write_report(store, article_id, home / "reports" / str(article_id))
+    # report/index.html     the article (title, URL, when archived, screenshot), then each post
+    #                       as a card: screenshot, author, time, text, media, status badge,
+    #                       every artifact with its SHA-256, the post's history
+    # report/report.css
+    # report/files/         the artifacts, named <sha256>.<ext> (hard links to the blobs when
+    #                       the file system allows: a report costs next to nothing)
+    # report/hashes.txt     sha256sum -c hashes.txt checks every file of the folder
+
+Everything an archived page or a platform said is hostile text: the template escapes all of it
+(Jinja2 autoescape), links go out only to http(s) URLs, and the page carries a Content-Security-
+Policy that allows no script at all and loads images, media and the style sheet only from the
+folder. The captured DOM and article HTML are kept as `.html.txt` and linked as downloads, the
+MHTML as a download: nothing of an archived page runs in the report.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from jinja2 import Environment, PackageLoader, select_autoescape
+
+from archiver import __version__
+from archiver.errors import ArchiverError, InputError, StoreError
+from archiver.export import ArticleBundle, PostBundle, artifact_filename, gather
+from archiver.history import short_time
+from archiver.manifest import MANIFEST_NAME, folder_manifest
+from storage import Store
+
+log = logging.getLogger(__name__)
+
+REPORTS_DIR = "reports"
+FILES_DIR = "files"
+CSS_NAME = "report.css"
+OURS = ("index.html", CSS_NAME, MANIFEST_NAME, FILES_DIR)  # what a report folder holds
+# The page may load its own style sheet, images and media, and nothing else; no script runs.
+CSP = (
+    "default-src 'none'; img-src 'self'; media-src 'self'; style-src 'self'; "
+    "frame-src 'none'; base-uri 'none'; form-action 'none'"
+)
+BADGES = {"live", "deleted", "suspended", "protected", "unavailable", "unresolved", "unknown"}
+_KIND_LABELS = {
+    "screenshot": "screenshot (PNG)",
+    "dom": "DOM as rendered (HTML source, as text)",
+    "mhtml": "MHTML snapshot",
+    "warc": "WARC (every response the browser received)",
+    "metadata": "metadata (normalized JSON)",
+    "raw": "platform data (as received)",
+    "media": "media",
+    "html": "HTML",
+}
+
+
+@dataclass(frozen=True)
+class FileLink:
+    """An artifact as the report links it."""
+
+    kind: str
+    label: str
+    href: str  # files/<sha256>.<ext>
+    sha256: str
+    size: int
+    mime: str
+    source_url: str | None
+    download: str  # the name a browser saves it as
+
+    @property
+    def is_image(self) -> bool:
+        return self.mime.startswith("image/")
+
+    @property
+    def is_video(self) -> bool:
+        return self.mime.startswith("video/")
+
+
+@dataclass(frozen=True)
+class HistoryRow:
+    when: str
+    what: str
+    files: list[FileLink] = field(default_factory=list)  # what a capture kept
+
+
+@dataclass
+class PostCard:
+    post: dict[str, Any]
+    href: str | None  # the post on its platform, when it is an http(s) URL
+    badge: str
+    status_since: str
+    changed_at: str | None
+    screenshot: FileLink | None
+    media: list[FileLink]
+    files: list[FileLink]
+    history: list[HistoryRow]  # newest first
+    quoted: str | None  # the text the article itself quoted (all an unresolved post has)
+    removed_at: str | None
+    posted: str | None = None
+    captures: int = 0
+
+
+@dataclass
+class ReportView:
+    article: dict[str, Any]
+    href: str | None
+    archived: str
+    first_fetched: str
+    screenshot: FileLink | None
+    html: FileLink | None
+    posts: list[PostCard] = field(default_factory=list)
+    generator: str = f"embed-archiver {__version__}"
+    csp: str = CSP
+
+
+def safe_href(url: Any) -> str | None:
+    """The URL if it is an http(s) link, else None (no javascript:, data: or file: links)."""
+    if isinstance(url, str) and url.lower().startswith(("http://", "https://")):
+        return url
+    return None
+
+
+def _link(artifact: dict[str, Any], platform: str = "") -> FileLink:
+    name = artifact_filename(artifact["sha256"], artifact["kind"], artifact["mime"])
+    ext = name[len(artifact["sha256"]) :]
+    return FileLink(
+        kind=artifact["kind"],
+        label=_KIND_LABELS.get(artifact["kind"], artifact["kind"]),
+        href=f"{FILES_DIR}/{name}",
+        sha256=artifact["sha256"],
+        size=int(artifact["size"]),
+        mime=artifact["mime"] or "application/octet-stream",
+        source_url=artifact["source_url"],
+        download=f"{platform + '-' if platform else ''}{artifact['kind']}-{artifact['sha256'][:12]}{ext}",
+    )
+
+
+def _event_line(event: dict[str, Any]) -> str:
+    kind = event["event"]
+    if kind == "first_seen":
+        return "first seen"
+    if kind == "embedded":
+        return f"embedded in {event['article']}"
+    if kind == "embed_removed":
+        return f"no longer embedded in {event['article']}"
+    if kind == "status_change":
+        return f"status {event['from']} → {event['to']}"
+    if kind == "check":
+        http = f" (HTTP {event['http_status']})" if event.get("http_status") else ""
+        changed = ", content changed" if event.get("changed") else ""
+        return f"checked via {event['method']}: {event['outcome']}{http}{changed}"
+    if kind == "capture":
+        kept = ", ".join(a["kind"] for a in event.get("artifacts", []))
+        error = f": {event['error']}" if event.get("error") else ""
+        return f"captured: {event['status']}{error}" + (f" ({kept})" if kept else "")
+    return str(kind)
+
+
+def _card(store: Store, post: PostBundle) -> PostCard:
+    row = post.post
+    latest = post.latest
+    platform = row["platform"]
+    files = [_link(a, platform) for capture in reversed(post.captures) for a in capture.artifacts]
+    screenshot = latest.first("screenshot") if latest else None
+    media = [_link(a, platform) for a in latest.of_kind("media")] if latest else []
+    kept = {c.capture["id"]: [_link(a, platform) for a in c.artifacts] for c in post.captures}
+    history = [
+        HistoryRow(
+            short_time(e["at"]), _event_line(e), kept.get(e["id"], []) if e["event"] == "capture" else []
+        )
+        for e in store.timeline(row["id"])
+    ]
+    status = row["status"]
+    embed = post.embed or {}
+    return PostCard(
+        post=row,
+        href=safe_href(row["url"]),
+        badge=status if status in BADGES else "unknown",
+        status_since=short_time(row["status_since"]),
+        changed_at=short_time(post.changed_at) if post.changed_at else None,
+        screenshot=_link(screenshot, platform) if screenshot else None,
+        media=media,
+        files=files,
+        history=list(reversed(history)),
+        quoted=embed.get("text") if latest is None else None,
+        removed_at=short_time(row.get("removed_at")) if row.get("removed_at") else None,
+        posted=short_time(row["posted_at"]) if row["posted_at"] else None,
+        captures=len(post.captures),
+    )
+
+
+def build_view(store: Store, bundle: ArticleBundle) -> ReportView:
+    article = bundle.article
+    shot = bundle.screenshot
+    html = None
+    if article["html_sha256"]:
+        sha = article["html_sha256"]
+        row = {"kind": "html", "sha256": sha, "mime": "text/html", "size": store.blobs.size(sha)}
+        html = _link({**row, "source_url": article["url"]})
+    return ReportView(
+        article=article,
+        href=safe_href(article["url"]),
+        archived=short_time(article["last_fetched"]),
+        first_fetched=short_time(article["first_fetched"]),
+        screenshot=_link(shot) if shot else None,
+        html=html,
+        posts=[_card(store, post) for post in bundle.posts],
+    )
+
+
+def _environment() -> Environment:
+    env = Environment(
+        loader=PackageLoader("archiver", "templates"),
+        autoescape=select_autoescape(default=True, default_for_string=True),
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters["size"] = human_size
+    return env
+
+
+def human_size(size: int) -> str:
+    value = float(size)
+    for unit in ("bytes", "KB", "MB", "GB"):
+        if value < 1024 or unit == "GB":
+            return f"{int(value)} {unit}" if unit == "bytes" else f"{value:.1f} {unit}"
+        value /= 1024
+    return f"{size} bytes"  # pragma: no cover - the loop always returns
+
+
+def _check_folder(out: Path) -> None:
+    """Refuse to write into a folder that has other things in it than a report's."""
+    if out.exists() and not out.is_dir():
+        raise InputError(f"{out} is a file, not a folder for the report")
+    if out.is_dir():
+        strangers = [p.name for p in out.iterdir() if p.name not in OURS]
+        if strangers:
+            raise InputError(f"{out} holds other files ({strangers[0]}, ...): give an empty or new folder")
+
+
+def _place(source: Path, target: Path) -> None:
+    """Put the blob at target: a hard link when possible (no copy), else a copy."""
+    if target.is_file() and target.stat().st_size == source.stat().st_size:
+        return
+    temp = target.with_name(f".{target.name}.tmp")
+    temp.unlink(missing_ok=True)
+    try:
+        os.link(source, temp)
+    except OSError:
+        shutil.copyfile(source, temp)
+    temp.replace(target)
+
+
+def report_dir(home: Path, article_id: int) -> Path:
+    """Where `archiver archive` and `archiver report` put an article's report by default."""
+    return home / REPORTS_DIR / str(article_id)
+
+
+def write_reports(store: Store, article_ids: Iterable[int], home: Path) -> list[Path]:
+    """Each article's report in its default folder; one that cannot be written is logged and
+    skipped (the archive itself is complete either way)."""
+    written = []
+    for article_id in article_ids:
+        try:
+            written.append(write_report(store, article_id, report_dir(home, article_id)))
+        except (OSError, ArchiverError, StoreError) as exc:
+            log.warning("report of article %s not written: %s", article_id, exc)
+    return written
+
+
+def write_report(store: Store, article_id: int, out: Path) -> Path:
+    """Write the report of article `article_id` into the folder `out`; returns its index.html."""
+    _check_folder(out)
+    bundle = gather(store, article_id)
+    view = build_view(store, bundle)
+    files = out / FILES_DIR
+    files.mkdir(parents=True, exist_ok=True)
+    wanted: dict[str, str] = {}
+    links = [*(f for card in view.posts for f in card.files), view.screenshot, view.html]
+    for link in links:
+        if link is not None:
+            wanted[Path(link.href).name] = link.sha256
+    for name, sha in wanted.items():
+        _place(store.blobs.path(sha), files / name)
+    for stale in files.iterdir():
+        if stale.name not in wanted:
+            stale.unlink()
+    css = resources.files("archiver").joinpath("templates", CSS_NAME).read_bytes()
+    (out / CSS_NAME).write_bytes(css)
+    page = _environment().get_template("report.html.j2").render(view=view)
+    index = out / "index.html"
+    temp = out / ".index.html.tmp"
+    temp.write_text(page, encoding="utf-8")
+    temp.replace(index)
+    (out / MANIFEST_NAME).write_text(folder_manifest(out), encoding="utf-8")
+    return index

@@ -1,0 +1,191 @@
+"""The HTML report: its folder, escaping and links (no browser), the commands, and in real
+Chromium: opened from disk, no console errors, every image loads, hostile text stays text."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import re
+import subprocess
+from pathlib import Path
+from typing import Any
+
+import lxml.html
+import pytest
+from archive_support import ARTICLE_URL, HOSTILE, make_archive
+from click.testing import CliRunner
+
+from archiver.cli import cli
+from archiver.errors import InputError
+from archiver.manifest import check_manifest, parse_manifest
+from archiver.report import CSP, report_dir, write_report
+from storage import Store
+
+DEMO = Path(__file__).parents[1] / "archiver" / "demo" / "article.html"
+
+
+def report(home: Path, out: Path) -> tuple[Any, Path]:
+    made = make_archive(home)
+    with Store.open(home, create=False) as store:
+        return made, write_report(store, made.article, out)
+
+
+def test_the_folder_is_self_contained_and_its_manifest_checks(home: Path, tmp_path: Path) -> None:
+    _, index = report(home, tmp_path / "report")
+    page = index.read_text()
+    folder = index.parent
+    # Every src and href that is not an outside http(s) link is a file of the folder.
+    targets = re.findall(r'(?:src|href)="([^"]+)"', page)
+    local = [t for t in targets if not t.startswith(("http://", "https://"))]
+    assert local and all("://" not in t and not t.startswith("/") for t in local)
+    for target in local:
+        assert (folder / target).is_file(), target
+    # The files are the blobs themselves, under their hash.
+    with Store.open(home, create=False) as store:
+        for name in (folder / "files").iterdir():
+            sha = name.name.split(".", 1)[0]
+            assert name.read_bytes() == store.blobs.path(sha).read_bytes()
+    # hashes.txt lists every file of the folder in sha256sum's format, and they all match.
+    manifest = (folder / "hashes.txt").read_text()
+    listed = {path for _, path in parse_manifest(manifest)}
+    on_disk = {p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file()}
+    assert listed == on_disk - {"hashes.txt"}
+    assert check_manifest(folder, manifest) == []
+    checked = subprocess.run(["sha256sum", "--quiet", "-c", "hashes.txt"], cwd=folder, capture_output=True)
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+    # A file changed afterwards is caught.
+    css = folder / "report.css"
+    css.write_text(css.read_text() + "/* edited */")
+    assert check_manifest(folder, manifest) == ["changed: report.css no longer matches its SHA-256"]
+
+
+def test_hostile_text_is_escaped_and_nothing_can_run(home: Path, tmp_path: Path) -> None:
+    _, index = report(home, tmp_path / "report")
+    page = index.read_text()
+    assert "<script" not in page.lower()
+    tree = lxml.html.document_fromstring(page)
+    handlers = [(el.tag, name) for el in tree.iter() for name in el.attrib if name.lower().startswith("on")]
+    assert handlers == []
+    assert [img.get("src") for img in tree.iter("img") if not img.get("src", "").startswith("files/")] == []
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    (policy,) = tree.xpath("//meta[@http-equiv='Content-Security-Policy']/@content")
+    assert policy == CSP
+    assert "script-src" not in CSP and "default-src 'none'" in CSP  # no source may run script
+    # Captured pages are never linked as HTML a browser would run: DOM and article HTML are .html.txt.
+    assert not re.search(r'href="files/[0-9a-f]{64}\.html"', page)
+    assert re.search(r'href="files/[0-9a-f]{64}\.html\.txt" download=', page)
+
+
+def test_cards_show_status_changes_history_and_quotes(home: Path, tmp_path: Path) -> None:
+    made, index = report(home, tmp_path / "report")
+    page = index.read_text()
+    cards = dict(re.findall(r'<article class="post" id="post-(\d+)">(.*?)</article>', page, re.S))
+    gone, live, unresolved = cards[str(made.gone)], cards[str(made.live)], cards[str(made.unresolved)]
+    assert 'badge-deleted">deleted' in gone and "since 2024-09-01 12:00:00" in gone
+    assert "status live → deleted" in gone
+    assert 'badge-live">live' in live and 'badge-changed">changed' in live and "2024-08-20 08:00:00" in live
+    assert "posted 2024-08-07 14:03:00 UTC" in live
+    assert "OSINT Aggregator" in live and "@osint" in live
+    assert live.count("<img") == 2  # the post's screenshot and its photo
+    assert "Not captured; the article quoted" in unresolved and "quoted" in unresolved
+    assert 'badge-unresolved">unresolved' in unresolved
+    for sha_link in re.findall(r'<code class="sha">([0-9a-f]{64})</code>', live):
+        assert f"files/{sha_link}." in live  # each file shown with its hash links to it
+
+
+def test_rewriting_a_report_replaces_it_and_refuses_a_strangers_folder(home: Path, tmp_path: Path) -> None:
+    made, index = report(home, tmp_path / "report")
+    stale = index.parent / "files" / ("0" * 64 + ".png")
+    stale.write_bytes(b"old")
+    with Store.open(home, create=False) as store:
+        assert write_report(store, made.article, index.parent) == index
+        assert not stale.exists()
+        busy = tmp_path / "documents"
+        busy.mkdir()
+        (busy / "thesis.odt").write_bytes(b"mine")
+        with pytest.raises(InputError, match="holds other files"):
+            write_report(store, made.article, busy)
+        assert [p.name for p in busy.iterdir()] == ["thesis.odt"]
+
+
+def test_report_command(home: Path, tmp_path: Path) -> None:
+    make_archive(home)
+    runner = CliRunner()
+    result = runner.invoke(cli, ["report", "--home", str(home), ARTICLE_URL])
+    assert result.exit_code == 0, result.output
+    assert result.output.strip() == f"report: {(report_dir(home, 1) / 'index.html').resolve()}"
+    out = tmp_path / "elsewhere"
+    result = runner.invoke(cli, ["report", "--home", str(home), "1", "-o", str(out)])
+    assert result.exit_code == 0 and (out / "index.html").is_file()
+    result = runner.invoke(cli, ["report", "--home", str(home), "https://nowhere.example/"])
+    assert result.exit_code == 1 and "no article" in result.output
+
+
+# In a real browser.
+
+
+async def open_report(browser_path: str, index: Path) -> dict[str, Any]:
+    """Open the report from disk; what a reader's browser did with it."""
+    from playwright.async_api import async_playwright
+
+    from archiver import browser
+    from archiver.settings import Settings
+
+    seen: dict[str, Any] = {"console": [], "errors": [], "dialogs": [], "requests": []}
+    async with async_playwright() as pw:
+        chromium, _ = await browser.launch(pw, Settings(browser=browser_path))
+        try:
+            page = await chromium.new_page()
+            page.on("console", lambda m: seen["console"].append(f"{m.type}: {m.text}"))
+            page.on("pageerror", lambda e: seen["errors"].append(str(e)))
+            page.on("request", lambda r: seen["requests"].append(r.url))
+
+            async def dismiss(dialog: Any) -> None:
+                seen["dialogs"].append(dialog.message)
+                await dialog.dismiss()
+
+            page.on("dialog", dismiss)
+            await page.goto(index.resolve().as_uri(), wait_until="load")
+            await page.wait_for_timeout(300)  # an onerror handler would have fired by now
+            seen["images"] = await page.evaluate(
+                "[...document.images].map(i => [i.getAttribute('src'), i.complete, i.naturalWidth])"
+            )
+            seen["title"] = await page.title()
+            seen["texts"] = await page.locator(".post .text").all_inner_texts()
+            seen["authors"] = await page.locator(".post .author").all_inner_texts()
+        finally:
+            with contextlib.suppress(Exception):
+                await chromium.close()
+    return seen
+
+
+@pytest.mark.browser
+def test_in_chromium_hostile_post_shows_as_text_and_every_image_loads(
+    browser_path: str, home: Path, tmp_path: Path
+) -> None:
+    _, index = report(home, tmp_path / "report")
+    seen = asyncio.run(open_report(browser_path, index))
+    assert seen["dialogs"] == [] and seen["errors"] == []
+    assert [line for line in seen["console"] if line.startswith(("error", "warning"))] == []
+    assert len(seen["images"]) == 5  # article, two post screenshots, two photos
+    assert all(complete and width > 0 for _, complete, width in seen["images"]), seen["images"]
+    assert HOSTILE in seen["texts"]  # shown, character for character, as text
+    assert any(HOSTILE in author for author in seen["authors"])
+    assert seen["title"].startswith("Kursk advance")
+    assert all(url.startswith("file://") for url in seen["requests"]), seen["requests"]
+
+
+@pytest.mark.browser
+def test_archive_prints_the_report_of_the_demo_and_it_renders(
+    browser_path: str, home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("ARCHIVER_BROWSER", browser_path)
+    result = CliRunner().invoke(cli, ["archive", "--offline", "-q", "--home", str(home), str(DEMO)])
+    assert result.exit_code == 0, result.output
+    index = (report_dir(home, 1) / "index.html").resolve()
+    assert f"report: {index}" in result.output
+    seen = asyncio.run(open_report(browser_path, index))
+    assert seen["dialogs"] == [] and seen["errors"] == []
+    assert [line for line in seen["console"] if line.startswith("error")] == []
+    assert len(seen["images"]) >= 3 and all(w > 0 for _, _, w in seen["images"]), seen["images"]
+    assert any("Kursk" in text for text in seen["texts"])
