@@ -14,6 +14,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
+from urllib.parse import urlsplit
 
 from lxml import etree, html
 
@@ -55,6 +56,8 @@ def find_embeds(
         found = _scan_text(text, index, links)
     else:
         own = page_urls(root)
+        if base_url and urlsplit(base_url).path.strip("/"):  # the URL it was fetched from names it too
+            own = (*own, base_url)
         doc = Document(root=root, index=index, base_url=base_url or next(iter(own), None), page_urls=own)
         found = scan(doc, links)
     embeds = merge(found.embeds)
