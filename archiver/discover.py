@@ -56,7 +56,7 @@ def find_embeds(
         found = _scan_text(text, index, links)
     else:
         own = page_urls(root)
-        if base_url and urlsplit(base_url).path.strip("/"):  # the URL it was fetched from names it too
+        if base_url and _has_path(base_url):  # the URL it was fetched from names it too
             own = (*own, base_url)
         doc = Document(root=root, index=index, base_url=base_url or next(iter(own), None), page_urls=own)
         found = scan(doc, links)
@@ -127,6 +127,13 @@ def _fill(have: Embed, other: Embed) -> Embed:
     if have.where != "dom" and other.where == "dom":
         updates["where"] = "dom"
     return replace(have, **updates) if updates else have
+
+
+def _has_path(url: str) -> bool:
+    try:
+        return bool(urlsplit(url).path.strip("/"))
+    except ValueError:
+        return False
 
 
 def _parse(text: str) -> etree._Element | None:
