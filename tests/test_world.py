@@ -262,6 +262,9 @@ def test_a_suspension_takes_the_whole_account(world: OfflineWorld) -> None:
     world.data.edit("mastodon", other, text="mine too")  # the world now knows Gargron wrote it
     world.data.gone("mastodon", POSTS["mastodon"][0], "suspended")
     assert gone_status(world, "mastodon", other) == "suspended"
+    view = platforms.get("mastodon").view_url(other)
+    with httpx.Client(transport=world.transport()) as client:
+        assert '"gone": "suspended"' in client.get(view).text
 
 
 def test_a_comment_and_its_thread_are_two_posts(world: OfflineWorld) -> None:

@@ -183,8 +183,8 @@ class DataWorld:
             return None
         post = self._post(platform, key)
         status = post.status
-        if platform == "bluesky" and status == "live":
-            status = self._accounts.get(key.rpartition("/")[0], "live")
+        if platform in ("bluesky", "mastodon") and status == "live":
+            status = self._accounts.get(self._account(platform, key), "live")
         return {"status": status, "text": post.text or self._default_text(platform, key)}
 
     # Identities.
