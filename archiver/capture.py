@@ -7,9 +7,10 @@
 A post's capture renders the platform's embed view in a fresh browser context, waits until it
 has really rendered (the platform's render_selector, else network idle, both capped), and keeps
 a PNG of the post element, the rendered DOM, an MHTML snapshot and a WARC of every response the
-browser received. For platforms with `fetch_data` it fetches the structured data meanwhile and
-then downloads the photos and the best video (streamed to files, capped). Whatever fails is
-recorded in the PostCapture (status, error, what is missing) and never stops other captures.
+browser received. For platforms with `fetch_data` it fetches the structured data meanwhile,
+then downloads the photos and the best video (streamed to files, capped), all while the view
+renders. Whatever fails is recorded in the PostCapture (status, error, what is missing) and
+never stops other captures.
 
 Politeness applies to what we ask for ourselves (navigations, data, media): at most
 settings.per_host at once per host and settings.host_delay between starts; our own machine
@@ -132,6 +133,8 @@ class _Data:
     gone: PostGone | None = None
     error: str | None = None
     seconds: float = 0.0
+    media: list[tuple[Artifact | None, str | None]] = field(default_factory=list)  # (file, or why not)
+    media_seconds: float = 0.0
 
 
 @dataclass
@@ -351,8 +354,9 @@ class Capturer:
         except (ValueError, KeyError) as exc:
             return PostCapture(platform.name, post_id, "", status="failed", error=f"no view URL: {exc}")
         result = PostCapture(platform.name, post_id, view_url)
-        started = time.monotonic()
         async with self._pool:
+            started = time.monotonic()  # the capture's own time, not its wait for a free page
+            result.started_at = _now()
             try:
                 await asyncio.wait_for(
                     self._capture(platform, post_id, result), self.settings.capture_timeout
@@ -369,7 +373,9 @@ class Capturer:
         return result
 
     async def _capture(self, platform: Platform, post_id: str, result: PostCapture) -> None:
-        data_task = asyncio.ensure_future(self._data(platform, post_id)) if platform.fetch_data else None
+        data_task = (
+            asyncio.ensure_future(self._data_and_media(platform, post_id)) if platform.fetch_data else None
+        )
         try:
             view = await self._view_with_retry(platform, post_id, result)
             data = await data_task if data_task is not None else None
@@ -398,17 +404,12 @@ class Capturer:
         if data.data.raw:
             raw_mime = "application/json" if data.data.raw.lstrip()[:1] in (b"{", b"[") else "text/plain"
             result.artifacts.append(Artifact("raw", data.data.raw, raw_mime, source_url=data.data.url))
-        started = time.monotonic()
-        for item in data.data.media:
-            url = item.get("url")
-            if not url or item.get("type") not in ("photo", "video", "gif"):
-                continue
-            artifact, problem = await self._media(url)
+        for artifact, problem in data.media:
             if artifact is not None:
                 result.artifacts.append(artifact)
             if problem is not None:
                 result.missing.append(problem)
-        result.timings["media"] = round(time.monotonic() - started, 3)
+        result.timings["media"] = round(data.media_seconds, 3)
 
     def _judge(self, platform: Platform, view: _View, data: _Data | None, result: PostCapture) -> None:
         """Status, error and what is missing, from what the view and the data gave."""
@@ -467,6 +468,17 @@ class Capturer:
         if outcome.data is not None or outcome.gone is not None:
             outcome.error = None
         outcome.seconds = time.monotonic() - started
+        return outcome
+
+    async def _data_and_media(self, platform: Platform, post_id: str) -> _Data:
+        """The data, then its photos and video: downloaded while the view renders, not after it."""
+        outcome = await self._data(platform, post_id)
+        started = time.monotonic()
+        for item in outcome.data.media if outcome.data is not None else ():
+            url = item.get("url")
+            if url and item.get("type") in ("photo", "video", "gif"):
+                outcome.media.append(await self._media(url))
+        outcome.media_seconds = time.monotonic() - started
         return outcome
 
     async def _media(self, url: str) -> tuple[Artifact | None, str | None]:
