@@ -25,6 +25,7 @@ import html
 import http.server
 import json
 import multiprocessing
+import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -213,10 +214,7 @@ def _handler(instance: Instance, delay: float) -> type[http.server.BaseHTTPReque
             self.send_header("Content-Type", content_type)
             self.send_header("Content-Length", str(len(body)))
             self.end_headers()
-            try:
-                self.wfile.write(body)
-            except ConnectionError:  # the browser closed the page meanwhile: nothing to do
-                self.close_connection = True
+            self.wfile.write(body)
 
         def log_message(self, format: str, *args: Any) -> None:
             pass
@@ -224,10 +222,17 @@ def _handler(instance: Instance, delay: float) -> type[http.server.BaseHTTPReque
     return Handler
 
 
+class _Server(http.server.ThreadingHTTPServer):
+    daemon_threads = True
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        if not isinstance(sys.exc_info()[1], ConnectionError):  # a page closed mid-answer is no error
+            super().handle_error(request, client_address)
+
+
 def _serve(posts: int, delay: float, started: Connection) -> None:
     """The server process: bind a free port, say which, answer until terminated."""
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), http.server.BaseHTTPRequestHandler)
-    server.daemon_threads = True
+    server = _Server(("127.0.0.1", 0), http.server.BaseHTTPRequestHandler)
     instance = Instance(f"127.0.0.1:{server.server_address[1]}", posts)
     server.RequestHandlerClass = _handler(instance, delay)
     started.send(instance.host)
