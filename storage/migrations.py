@@ -1,6 +1,7 @@
 """The archive's schema, as sqlite-utils migrations (applied once each, never edited once shipped).
 
-Tables (open archive.db in Datasette to browse them; m002 adds watches, watch_entries, runs):
+Tables (open archive.db in Datasette to browse them; m002 adds watches, watch_entries, runs;
+m003 adds views: post_timeline, post_status_changes, article_posts, artifact_files):
 
     articles    an article we fetched: url (unique), final url, title, the sha256 of its latest
                 HTML blob, first/last fetched, status of the latest fetch
@@ -247,3 +248,74 @@ def m002_watches_and_runs(db: Database) -> None:
         not_null=["started", "outcome"],
     )
     db.table("runs").create_index(["started"])
+
+
+@migrations()
+def m003_views(db: Database) -> None:
+    """Views for reading the archive in Datasette (`datasette archive/archive.db`) or plain SQL.
+
+    post_timeline        everything that happened to each post, one row per event (first_seen,
+                         embedded, embed_removed, check, capture), with its outcome and detail
+    post_status_changes  each time a check found a post's status changed: from, to, when
+    article_posts        each article with the posts it embeds, their status and text
+    artifact_files       each file a capture kept, whose it is, and its blob's path under the
+                         archive home (blobs/ab/cd/<sha256>)
+    """
+    db.create_view(
+        "post_timeline",
+        """
+        SELECT p.id AS post, p.platform, p.post_id, p.first_seen AS at, 'first_seen' AS event,
+               NULL AS outcome, p.url AS detail
+        FROM posts p
+        UNION ALL
+        SELECT p.id, p.platform, p.post_id, e.first_seen, 'embedded', NULL, a.url
+        FROM embeds e JOIN posts p ON p.id = e.post JOIN articles a ON a.id = e.article
+        UNION ALL
+        SELECT p.id, p.platform, p.post_id, e.removed_at, 'embed_removed', NULL, a.url
+        FROM embeds e JOIN posts p ON p.id = e.post JOIN articles a ON a.id = e.article
+        WHERE e.removed_at IS NOT NULL
+        UNION ALL
+        SELECT p.id, p.platform, p.post_id, c.checked_at, 'check', c.outcome,
+               c.method || coalesce(' HTTP ' || c.http_status, '')
+               || CASE WHEN c.outcome NOT IN ('unknown', c.previous_status)
+                       THEN ', status ' || c.previous_status || ' -> ' || c.outcome ELSE '' END
+               || CASE WHEN c.changed THEN ', content changed' ELSE '' END
+        FROM checks c JOIN posts p ON p.id = c.post
+        UNION ALL
+        SELECT p.id, p.platform, p.post_id, c.started, 'capture', c.status,
+               coalesce(c.error, (SELECT count(*) FROM artifacts f WHERE f.capture = c.id) || ' file(s)')
+        FROM captures c JOIN posts p ON p.id = c.post
+        ORDER BY post, at
+        """,
+    )
+    db.create_view(
+        "post_status_changes",
+        """
+        SELECT c.post, p.platform, p.post_id, p.url, c.checked_at AS changed_at,
+               c.previous_status AS status_from, c.outcome AS status_to, c.method, c.http_status
+        FROM checks c JOIN posts p ON p.id = c.post
+        WHERE c.outcome NOT IN ('unknown', c.previous_status)
+        ORDER BY c.checked_at DESC
+        """,
+    )
+    db.create_view(
+        "article_posts",
+        """
+        SELECT a.id AS article, a.url AS article_url, a.title AS article_title, e.position,
+               p.id AS post, p.platform, p.post_id, p.url AS post_url, p.status, p.status_since,
+               p.author_handle, p.posted_at, p.text, e.source AS embed_source,
+               e.first_seen AS embedded_since, e.removed_at
+        FROM embeds e JOIN articles a ON a.id = e.article JOIN posts p ON p.id = e.post
+        ORDER BY a.id, e.position, e.id
+        """,
+    )
+    db.create_view(
+        "artifact_files",
+        """
+        SELECT f.id AS artifact, f.capture, c.post, c.article, c.started AS captured_at, f.kind,
+               f.mime, f.size, f.sha256, f.source_url,
+               'blobs/' || substr(f.sha256, 1, 2) || '/' || substr(f.sha256, 3, 2) || '/' || f.sha256
+                   AS blob_path
+        FROM artifacts f JOIN captures c ON c.id = f.capture
+        """,
+    )

@@ -13,6 +13,7 @@ from click.testing import CliRunner
 
 from archiver.cli import cli
 from archiver.export import CSV_COLUMNS, artifact_filename
+from storage import Store
 
 
 def export(home: Path, *args: str) -> tuple[int, str]:
@@ -77,3 +78,35 @@ def test_artifact_filenames_say_what_they_are() -> None:
     assert artifact_filename(sha, "media", "video/mp4") == sha + ".mp4"
     assert artifact_filename(sha, "raw", "text/plain") == sha + ".txt"
     assert artifact_filename(sha, "media", "application/x-unheard-of") == sha + ".bin"
+
+
+def test_views_for_datasette(home: Path) -> None:
+    made = make_archive(home)
+    with Store.open(home, create=False) as store:
+        db = store.db
+        assert {"post_timeline", "post_status_changes", "article_posts", "artifact_files"} <= set(
+            db.view_names()
+        )
+        timeline = [dict(r) for r in db.query("SELECT * FROM post_timeline WHERE post = ?", [made.gone])]
+        assert [r["at"] for r in timeline] == sorted(r["at"] for r in timeline)
+        events = {r["event"]: r for r in timeline}  # the same moment's events come in any order
+        assert sorted(r["event"] for r in timeline) == ["capture", "check", "check", "embedded", "first_seen"]
+        assert events["capture"]["detail"] == "6 file(s)" and events["capture"]["outcome"] == "complete"
+        assert timeline[-1]["detail"] == "syndication HTTP 404, status live -> deleted"
+        changes = [
+            (c["status_from"], c["status_to"])
+            for c in db.query("SELECT * FROM post_status_changes WHERE post = ?", [made.gone])
+        ]
+        assert changes == [("live", "deleted"), ("unknown", "live")]  # the latest first
+        posts = [dict(r) for r in db.query("SELECT * FROM article_posts")]
+        assert [p["post"] for p in posts] == [made.live, made.gone, made.unresolved]
+        assert posts[0]["article_url"] == ARTICLE_URL
+        for row in db.query("SELECT sha256, blob_path FROM artifact_files"):
+            assert (home / row["blob_path"]) == store.blobs.path(row["sha256"])
+        # Columns that point at another row are foreign keys (Datasette links them).
+        keys = {(fk.table, fk.column, fk.other_table) for t in db.tables for fk in t.foreign_keys}
+        assert {
+            ("embeds", "post", "posts"),
+            ("checks", "post", "posts"),
+            ("artifacts", "capture", "captures"),
+        } <= keys
