@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import hashlib
 import re
 import subprocess
 from pathlib import Path
@@ -189,3 +190,24 @@ def test_archive_prints_the_report_of_the_demo_and_it_renders(
     assert [line for line in seen["console"] if line.startswith("error")] == []
     assert len(seen["images"]) >= 3 and all(w > 0 for _, _, w in seen["images"]), seen["images"]
     assert any("Kursk" in text for text in seen["texts"])
+
+
+def test_manifest_format_and_its_guards(tmp_path: Path) -> None:
+    from archiver.manifest import folder_manifest, manifest_text
+
+    (tmp_path / "files").mkdir()
+    (tmp_path / "files" / "a.png").write_bytes(b"png")
+    (tmp_path / "index.html").write_text("<p>hi</p>")
+    text = folder_manifest(tmp_path)
+    assert text.splitlines() == [
+        f"{hashlib.sha256(b'png').hexdigest()}  files/a.png",
+        f"{hashlib.sha256(b'<p>hi</p>').hexdigest()}  index.html",
+    ]
+    assert parse_manifest(text) == [tuple(line.split("  ", 1)) for line in text.splitlines()]
+    (tmp_path / "files" / "a.png").unlink()
+    assert check_manifest(tmp_path, text) == ["missing: files/a.png"]
+    for bad in ("/etc/passwd", "../up.txt", "two\nlines"):
+        with pytest.raises(ValueError):
+            manifest_text([("0" * 64, bad)])
+    with pytest.raises(ValueError, match="line 1"):
+        parse_manifest("not a manifest line\n")
