@@ -326,6 +326,11 @@ async def _look(client: httpx.AsyncClient, gate: HostGate, post: Mapping[str, An
             return _Look("unknown", detail=f"{type(exc).__name__}: {_one_line(exc)}")
         except ArchiverError as exc:  # an answer we cannot read (CaptureError): not the post's fault
             return _Look("unknown", detail=_one_line(exc))
+        except Exception as exc:  # a bug reading one answer must not stop the other checks
+            log.exception("re-check %s %s", post["platform"], post["post_id"])
+            return _Look(
+                "unknown", detail=f"error reading the answer: {type(exc).__name__}: {_one_line(exc)}"
+            )
     return _Look("live", data=data)
 
 

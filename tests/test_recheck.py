@@ -211,6 +211,20 @@ def test_network_errors_and_5xx_are_unknown_never_deleted(
     assert store.get_post(post)["status"] == "live"  # type: ignore[index]
 
 
+def test_an_answer_that_breaks_the_reader_is_unknown_and_the_others_go_on(
+    store: Store, settings: Settings, world: OfflineWorld
+) -> None:
+    broken = held_post(store, world, AGGREGATE)
+    fine = held_post(store, world, NEXTA)
+    # JSON the normalizer cannot take (a list where an object is due): a reading bug, not a status.
+    world.add(twitter.data_url(AGGREGATE), Response.json({"id_str": "1", "mediaDetails": "oops"}))
+    report = run(store, settings, world)
+    assert report.outcomes == {"unknown": 1, "live": 1}
+    assert "error reading the answer" in store.checks_for_post(broken)[-1]["detail"]
+    assert store.get_post(broken)["status"] == "live"  # type: ignore[index]
+    assert store.checks_for_post(fine)[-1]["outcome"] == "live"
+
+
 def test_a_post_whose_capture_never_finished_is_captured_even_unchanged(
     store: Store, settings: Settings, world: OfflineWorld
 ) -> None:
