@@ -91,14 +91,17 @@ def merge(embeds: Iterable[Embed], keep_links: bool = True) -> list[Embed]:
     """One item per post, in order of first appearance, with every position it was found at.
 
     A post found as an embed and also as a link is an embed; fields one finding lacks are
-    taken from another (a blockquote's author, an iframe's id).
+    taken from another (a blockquote's author, an iframe's id). A post known only by its media
+    short link is the post whose embed carries that link, when one does.
     """
+    embeds = list(embeds)
+    by_media = {(e.platform, link): e.key for e in embeds if e.post_id for link in e.media_links}
     merged: dict[tuple[str, str], Embed] = {}
     first_seen: dict[tuple[str, str], int] = {}
     for n, embed in enumerate(embeds):
         if embed.source == "link" and not keep_links:
             continue
-        key = embed.key
+        key = by_media.get((embed.platform, embed.url), embed.key) if embed.post_id is None else embed.key
         have = merged.get(key)
         if have is None or (have.source == "link" and embed.source != "link"):
             merged[key] = embed
@@ -106,10 +109,15 @@ def merge(embeds: Iterable[Embed], keep_links: bool = True) -> list[Embed]:
             continue
         if embed.source == "link" and have.source != "link":
             continue  # a link to a post the article embeds anyway
-        best, other = (embed, have) if _rank(embed) < _rank(have) else (have, embed)
+        best, other = (
+            (embed, have)
+            if (embed.post_id is None, _rank(embed)) < (have.post_id is None, _rank(have))
+            else (have, embed)
+        )
         positions = tuple(sorted(set(have.positions + embed.positions)))
         merged[key] = _fill(replace(best, positions=positions), other)
-    return sorted(merged.values(), key=lambda e: (e.positions[0] if e.positions else 0, first_seen[e.key]))
+    ordered = sorted(merged.items(), key=lambda kv: (kv[1].positions[:1] or (0,), first_seen[kv[0]]))
+    return [embed for _key, embed in ordered]
 
 
 def _rank(embed: Embed) -> int:

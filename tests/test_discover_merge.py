@@ -45,3 +45,17 @@ def test_unresolved_posts_are_told_apart_by_their_short_link():
     one = embed(None, "text", 1)
     other = Embed("twitter", None, "https://pic.twitter.com/zzzZZZ9999", "text", positions=(2,))
     assert len(merge([one, other, one])) == 2
+
+
+def test_a_flattened_copy_is_the_post_whose_embed_carries_its_short_link():
+    flat = Embed(
+        "twitter", None, "https://pic.twitter.com/abcDEF1234", "text", author_handle="a", positions=(2,)
+    )
+    full = embed("7", "blockquote", 8, media_links=("https://pic.twitter.com/abcDEF1234",))
+    [merged] = merge([flat, full])
+    assert (merged.post_id, merged.source, merged.positions, merged.author_handle) == (
+        "7",
+        "blockquote",
+        (2, 8),
+        "a",
+    )
