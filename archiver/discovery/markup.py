@@ -404,6 +404,9 @@ def _flattened(doc: Document, texts: list[Any]) -> list[Embed]:
             if href is None and len(matches) == 1 and statuses:
                 href = statuses[-1][0]
             media = textform.short_links(body)
+            if not media and len(matches) == 1:  # a link whose text is not the short link itself
+                hrefs = " ".join(a.get("href") or "" for a in block.iter("a"))
+                media = textform.short_links(hrefs)
             post_id = twitter.match(href) if href else None
             if post_id is None and not media:
                 continue  # nothing that names the post
