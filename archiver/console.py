@@ -93,7 +93,9 @@ def print_summary(results: list[ArticleResult], home: Path, console: Console | N
         for post in article.posts:
             style = STATUS_STYLE.get(post.status, "")
             status = f"[{style}]{post.status}[/]" if style else post.status
-            table.add_row(post.post_id or post.url, post.platform, status, str(post.artifacts), f"{post.seconds:.1f}s")
+            table.add_row(
+                post.post_id or post.url, post.platform, status, str(post.artifacts), f"{post.seconds:.1f}s"
+            )
         console.print(table)
         if not article.posts:
             console.print("no embedded posts found")

@@ -26,7 +26,7 @@ from lxml import etree
 
 from archiver import __version__, fetch, platforms
 from archiver.capture import Capturer, PostCapture, RouteInstaller
-from archiver.discover import find_embeds, page_url
+from archiver.discover import find_embeds, page_urls
 from archiver.errors import ArchiverError, CaptureError, InputError
 from archiver.models import Article, Embed
 from archiver.resolve import resolve_embeds
@@ -339,8 +339,7 @@ def _declared_url(body: bytes) -> str | None:
         root = lxml.html.document_fromstring(body)
     except (etree.ParserError, ValueError):
         return None
-    url = page_url(root)
-    return url if url and url.startswith(("http://", "https://")) else None
+    return next(iter(page_urls(root)), None)
 
 
 def _status_of(exc: Exception) -> int | None:

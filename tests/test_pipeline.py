@@ -1,0 +1,170 @@
+"""End to end: `archive_sources` in real Chromium, through the offline world.
+
+Each test archives a small article into a fresh home and checks what the store holds.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from archiver import platforms
+from archiver.cli import cli
+from archiver.pipeline import ArticleResult, Network, archive_sources
+from archiver.settings import Settings
+from archiver.world import OfflineWorld
+from storage import Store
+
+pytestmark = pytest.mark.browser
+
+DEMO = Path(__file__).parents[1] / "archiver" / "demo" / "article.html"
+LIVE_TWEET = "1821185274147889728"
+OTHER_TWEET = "1821209936655409728"
+
+MULTI = f"""<!doctype html><html><head><title>Four platforms</title>
+<link rel="canonical" href="https://news.example/four"></head><body><article>
+<p>Intro.</p>
+<blockquote class="twitter-tweet"><p>Captured soldiers.</p>&mdash; OSINT Aggregator (@AggregateOsint)
+<a href="https://twitter.com/AggregateOsint/status/{LIVE_TWEET}">August 7, 2024</a></blockquote>
+<blockquote class="instagram-media" data-instgrm-permalink="https://www.instagram.com/p/C-Xy12abcD/"
+ data-instgrm-version="14"><a href="https://www.instagram.com/p/C-Xy12abcD/">View this post</a></blockquote>
+<iframe width="560" height="315" src="https://www.youtube.com/embed/dQw4w9WgXcQ" allowfullscreen></iframe>
+<blockquote class="tiktok-embed" cite="https://www.tiktok.com/@scout2015/video/6718335390845095173"
+ data-video-id="6718335390845095173"><section>a video</section></blockquote>
+</article></body></html>"""
+
+
+def settings_for(home: Path, browser_path: str) -> Settings:
+    return Settings(
+        home=home, browser=browser_path, page_timeout=8, capture_timeout=20, host_delay=0, concurrency=4
+    )
+
+
+def run(sources: list[str], settings: Settings, world: OfflineWorld) -> list[ArticleResult]:
+    with Store.open(settings.home) as store:
+        network = Network(world.transport(), world.install)
+        return asyncio.run(archive_sources(sources, settings, store, network=network))
+
+
+def write(tmp_path: Path, name: str, text: str) -> str:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return str(path)
+
+
+def test_an_article_with_posts_on_four_platforms(tmp_path: Path, home: Path, browser_path: str) -> None:
+    world = OfflineWorld()
+    [result] = run([write(tmp_path, "four.html", MULTI)], settings_for(home, browser_path), world)
+
+    assert result.error is None and result.url == "https://news.example/four"
+    by_platform = {p.platform: p for p in result.posts}
+    assert sorted(by_platform) == ["instagram", "tiktok", "twitter", "youtube"]
+    assert all(p.status == "live" for p in result.posts), [(p.platform, p.error) for p in result.posts]
+    with Store.open(home) as store:
+        for post in result.posts:
+            kinds = {a["kind"] for a in store.artifacts_for_capture(post.capture_id)}
+            assert {"screenshot", "dom", "mhtml", "warc"} <= kinds, (post.platform, kinds)
+        tweet = store.get_post(by_platform["twitter"].post_row)
+        assert tweet["author_handle"] == "AggregateOsint" and tweet["status"] == "live"
+        [article_capture] = store.captures_for_article(result.article_row)
+        [shot] = store.artifacts_for_capture(article_capture["id"])
+        assert shot["kind"] == "screenshot" and Path(shot["path"]).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+        assert store.verify().ok
+
+
+def test_a_deleted_tweet_is_recorded_as_deleted_not_as_a_failure(home: Path, browser_path: str) -> None:
+    world = OfflineWorld()
+    world.twitter.tombstone(LIVE_TWEET)
+    [result] = run([str(DEMO)], settings_for(home, browser_path), world)
+
+    status = {p.post_id: p.status for p in result.posts}
+    assert status == {LIVE_TWEET: "deleted", OTHER_TWEET: "live"}
+    assert result.exit_code == 0
+    with Store.open(home) as store:
+        post = store.find_post("twitter", LIVE_TWEET)
+        assert post["status"] == "deleted"
+        assert store.checks_for_post(post["id"])[-1]["outcome"] == "deleted"
+
+
+def test_a_hanging_embed_view_times_out_and_the_others_are_done(
+    tmp_path: Path, home: Path, browser_path: str
+) -> None:
+    world = OfflineWorld(hang_seconds=30)
+    world.hang(platforms.get("instagram").view_url("C-Xy12abcD"))
+    settings = Settings(home=home, browser=browser_path, page_timeout=3, capture_timeout=6, host_delay=0)
+    [result] = run([write(tmp_path, "four.html", MULTI)], settings, world)
+
+    by_platform = {p.platform: p for p in result.posts}
+    assert by_platform["instagram"].failed and by_platform["instagram"].error
+    assert all(p.status == "live" for name, p in by_platform.items() if name not in ("instagram", "youtube"))
+    assert result.exit_code == 3
+    with Store.open(home) as store:
+        [capture] = store.captures_for_post(by_platform["instagram"].post_row)
+        assert capture["status"] in ("failed", "partial") and capture["error"]
+
+
+def test_archiving_again_adds_captures_and_never_duplicates(home: Path, browser_path: str) -> None:
+    world = OfflineWorld()
+    settings = settings_for(home, browser_path)
+    run([str(DEMO)], settings, world)
+    [again] = run([str(DEMO)], settings, world)
+
+    with Store.open(home) as store:
+        assert store.db["posts"].count == 2
+        assert store.db["embeds"].count == 2
+        assert store.db["articles"].count == 1
+        for post in again.posts:
+            captures = store.captures_for_post(post.post_row)
+            assert len(captures) == 2
+            # the first capture's files are still there, unchanged
+            for capture in captures:
+                assert store.artifacts_for_capture(capture["id"])
+        assert store.verify().ok
+
+
+def test_flattened_tweets_are_resolved_through_their_short_links(
+    tmp_path: Path, home: Path, browser_path: str
+) -> None:
+    text = (
+        "Ukraine has captured more Russian soldiers along the Kursk front. pic.twitter.com/ukSCQjXCXD"
+        " — OSINT Aggregator (@AggregateOsint) August 7, 2024\n\n"
+        "Something else entirely. pic.twitter.com/ZZZnotthere — Nobody (@nobody) August 7, 2024\n"
+    )
+    world = OfflineWorld()
+    with Store.open(home) as store:
+        network = Network(world.transport(), world.install)
+        coro = archive_sources(
+            [write(tmp_path, "seed.txt", text)], settings_for(home, browser_path), store,
+            network=network, resolve=True,
+        )  # fmt: skip
+        [result] = asyncio.run(coro)
+
+    status = sorted((p.status, p.post_id) for p in result.posts)
+    assert status == [("live", LIVE_TWEET), ("unresolved", None)]
+    assert result.exit_code == 0
+    with Store.open(home) as store:
+        [unresolved] = store.list_posts(status="unresolved")
+        assert unresolved["post_id"] == "unresolved:pic.twitter.com/ZZZnotthere"
+
+
+def test_cli_unreachable_article_is_one_line_exit_1_and_keeps_what_was_stored(
+    home: Path, browser_path: str
+) -> None:
+    runner = CliRunner()
+    args = ["archive", "--offline", "--home", str(home), "--browser", browser_path, "-q"]
+    first = runner.invoke(cli, [*args, str(DEMO), "--json"])
+    assert first.exit_code == 0, first.output
+    assert len(json.loads(first.stdout)["articles"][0]["posts"]) == 2
+
+    gone = runner.invoke(cli, [*args, "https://unreachable.example/story"])
+    assert gone.exit_code == 1
+    assert "unreachable.example" in gone.output and "Traceback" not in gone.output
+    with Store.open(home) as store:
+        assert store.db["posts"].count == 2 and store.verify().ok
+
+    usage = runner.invoke(cli, ["archive", "--home", str(home)])
+    assert usage.exit_code == 2
