@@ -1,0 +1,85 @@
+"""Reading elements and building Embeds from them: what every discovery rule shares."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from lxml import etree
+
+from archiver.discovery import textform
+from archiver.discovery.document import Document
+from archiver.discovery.index import FRAME_TAGS
+from archiver.models import Embed
+from archiver.platforms.base import Platform
+
+TEXT_LIMIT = 50_000  # characters of an element's text read
+
+
+def make_embed(
+    doc: Document,
+    platform: Platform,
+    post_id: str | None,
+    element: Any,
+    url: str | None,
+    source: str | None = None,
+) -> Embed:
+    tag = element.tag
+    if source is None:
+        source = "iframe" if tag in FRAME_TAGS else "blockquote" if tag == "blockquote" else "widget"
+    fields: dict[str, Any] = {}
+    if tag not in FRAME_TAGS:
+        text = text_of(element)
+        line = textform.byline(text)
+        if line is not None:
+            fields.update(author_name=line.name, author_handle=line.handle, date_text=line.date)
+        paragraph = next(element.iter("p"), None)
+        body = text_of(paragraph) if paragraph is not None else ""
+        if body.strip():
+            fields["text"] = " ".join(body.split())
+        hrefs = " ".join(a.get("href") or "" for a in element.iter("a"))
+        fields["media_links"] = textform.short_links(f"{body} {hrefs}")
+    if url and not platform.match(url) and post_id is not None:
+        url = None
+    return doc.embed(platform, post_id, source, element, url=url, **fields)
+
+
+def text_of(element: Any, skip: set[Any] | None = None) -> str:
+    """An element's text, capped, leaving out the subtrees in `skip` (embeds already found)."""
+    if not skip:
+        try:
+            return str(element.text_content())[:TEXT_LIMIT]
+        except ValueError:
+            return ""
+    parts: list[str] = []
+    size = 0
+    walker = etree.iterwalk(element, events=("start", "end"))
+    for event, node in walker:
+        if event == "start":
+            if node in skip and node is not element:
+                walker.skip_subtree()
+                continue
+            text = node.text if isinstance(node.tag, str) else None
+        else:
+            text = node.tail if node is not element else None
+        if text:
+            parts.append(text)
+            size += len(text)
+            if size > TEXT_LIMIT:
+                break
+    return "".join(parts)[:TEXT_LIMIT]
+
+
+def inside(element: Any, claimed: set[Any]) -> bool:
+    return any(ancestor in claimed for ancestor in element.iterancestors())
+
+
+def names_platform(element: Any, platform: Platform, parents: int = 2) -> bool:
+    """Do the classes/ids of the element or its parents name the platform ("js-tweet")?"""
+    words = {platform.name}
+    words.update(w for c in platform.embed_classes for w in re.split(r"[-_]", c) if len(w) >= 4)
+    for node in (element, *list(element.iterancestors())[:parents]):
+        names = f"{node.get('class') or ''} {node.get('id') or ''}".lower()
+        if any(word in names for word in words):
+            return True
+    return False

@@ -1,0 +1,125 @@
+"""Placeholders: elements that stand for an embedded post without a platform's embed class.
+
+- an attribute named like *embed*, *permalink* or url holding a post URL (data-embed-url);
+- a lazy loader keeping an embed's iframe URL in a src-like attribute (data-src on a div);
+- a platform named in a type-like attribute, with an id beside it (data-embed-type="instagram");
+- a small JSON object in an attribute with one post URL, or an id when the class names the
+  platform (Substack's data-attrs);
+- an "embed" container whose only text is a post URL (WordPress's wp-block-embed__wrapper).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from typing import Any
+
+from archiver.discovery.document import Document
+from archiver.discovery.elements import make_embed, names_platform, text_of
+from archiver.models import Embed
+from archiver.platforms.base import Platform
+
+# Elements that are never a placeholder for an embedded post (links, buttons, media, forms).
+_NOT_PLACEHOLDERS = frozenset(
+    ("link", "meta", "area", "base", "img", "source", "input", "button", "form", "option", "script", "style")
+)
+_TYPE_WORDS = ("type", "provider", "platform", "service", "network", "embed", "source")
+
+
+def placeholder(doc: Document, element: Any) -> Embed | None:
+    tag = element.tag
+    if tag in _NOT_PLACEHOLDERS:
+        return None
+    classes = (element.get("class") or "").lower()
+    items = element.items()
+    if tag == "a":  # a link is a placeholder only when it says so (embedly-card, data-iframely-url)
+        if "embed" not in classes and not any("embed" in n or "iframely" in n for n, _ in items):
+            return None
+        if next(element.iterancestors("blockquote"), None) is not None:
+            return None  # the blockquote around it is the embed (found after the walk)
+        items = [("href", element.get("href") or ""), *items]
+    for name, value in items:
+        if value.lstrip()[:2] not in ("ht", "//"):
+            continue
+        if _url_name(name):
+            match = doc.index.match_url(doc.absolute(value))
+            if match is not None:
+                return make_embed(doc, match[0], match[1], element, value, source="widget")
+        if "src" in name.lower() or "iframe" in name.lower():  # a lazy loader's placeholder
+            frame = doc.index.match_frame(doc.absolute(value))
+            if frame is not None:
+                return make_embed(doc, frame[0], frame[1], element, frame[2], source="iframe")
+    embed = _typed(doc, element, items) or _json_attributes(doc, element, items)
+    if embed is None and "embed" in classes and len(element) <= 3:
+        text = text_of(element).strip()
+        if text and len(text) < 500 and not any(c.isspace() for c in text):
+            match = doc.index.match_url(text)
+            if match is not None:
+                return make_embed(doc, match[0], match[1], element, text, source="widget")
+    return embed
+
+
+def _url_name(name: str) -> bool:
+    name = name.lower()
+    return "embed" in name or "permalink" in name or name in ("url", "data-url", "href", "data-iframely-url")
+
+
+def _typed(doc: Document, element: Any, items: list[tuple[str, str]]) -> Embed | None:
+    """<div data-embed-type="instagram" data-embed-id="CI4vzvdnMGG">: a platform named, then an id."""
+    for name, value in items:
+        platform = doc.index.by_name.get(value.strip().lower())
+        if platform is None or not any(word in name.lower() for word in _TYPE_WORDS):
+            continue
+        for other, candidate in items:
+            if other != name and ("id" in other.lower() or _url_name(other)):
+                post_id = platform.post_id(candidate)
+                if post_id:
+                    url = candidate if "/" in candidate else None
+                    return make_embed(doc, platform, post_id, element, url, "widget")
+    return None
+
+
+def _json_attributes(doc: Document, element: Any, items: list[tuple[str, str]]) -> Embed | None:
+    """<div class="tweet" data-attrs='{"url": "https://twitter.com/a/status/1", ...}'> and the like:
+    one post URL among the values, or an id when the element names one platform."""
+    for _name, value in items:
+        if not value.startswith("{") or len(value) > 20_000:
+            continue
+        try:
+            data = json.loads(value)
+        except ValueError:
+            continue
+        strings = list(_json_values(data))
+        posts: dict[tuple[str, str], tuple[Platform, str, str]] = {}
+        for _key, text in strings:
+            match = doc.index.match_url(text) if "/" in text else None
+            if match is not None:
+                posts[(match[0].name, match[1])] = (match[0], match[1], text)
+        if len(posts) > 1:
+            continue  # a feed or a list of posts, not one embed
+        for platform, post_id, text in posts.values():
+            return make_embed(doc, platform, post_id, element, text, source="widget")
+        named = [p for p in doc.index.platforms if names_platform(element, p, parents=0)]
+        if len(named) == 1:
+            for key, text in strings:
+                found_id = named[0].post_id(text) if "id" in key.lower() else None
+                if found_id:
+                    return make_embed(doc, named[0], found_id, element, None, source="widget")
+    return None
+
+
+def _json_values(data: Any, limit: int = 200) -> Iterator[tuple[str, str]]:
+    """(key, string value) pairs of a small JSON object, two levels deep."""
+    stack: list[tuple[Any, int]] = [(data, 0)]
+    seen = 0
+    while stack and seen < limit:
+        value, depth = stack.pop()
+        if isinstance(value, dict) and depth <= 2:
+            for key, item in value.items():
+                if isinstance(item, str):
+                    seen += 1
+                    yield str(key), item
+                else:
+                    stack.append((item, depth + 1))
+        elif isinstance(value, list) and depth <= 2:
+            stack.extend((item, depth + 1) for item in value)

@@ -1,0 +1,118 @@
+"""After the walk: posts the page shows without a platform's embed markup, and plain links.
+
+- a blockquote that lost its platform's class but still looks like the embed (unclassed_quote);
+- a flattened tweet in text, "— Name (@handle) date" (flattened, see textform.py);
+- links to posts in running text (plain_links), reported only when asked for.
+
+All of them leave alone what lies inside an embed found already (doc.claimed).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from archiver.discovery import textform
+from archiver.discovery.document import Document
+from archiver.discovery.elements import inside, make_embed, names_platform, text_of
+from archiver.models import Embed
+from archiver.platforms.base import Platform
+
+_BLOCK_TAGS = frozenset(
+    {"p", "blockquote", "div", "li", "td", "th", "dd", "dt", "figure", "figcaption", "section"}
+    | {"article", "aside", "main", "body", "center", "pre"}
+)
+
+
+def unclassed_quote(doc: Document, quote: Any, held: set[Any]) -> Embed | None:
+    """A <blockquote> without a platform's class, linking exactly one post, that still looks
+    like that post's embed: a class naming the platform (a publisher's own embed markup), the
+    remnant byline "(@handle)", a date as the link's text, or the post URL as its only text.
+    A quotation that merely cites a post in passing is not an embed."""
+    if quote in held or inside(quote, doc.claimed):
+        return None
+    posts: dict[tuple[str, str], tuple[Platform, str, str, Any]] = {}
+    for anchor in quote.iter("a"):
+        href = anchor.get("href")
+        match = doc.index.match_url(href) if href else None
+        if match is not None and href:
+            posts[(match[0].name, match[1])] = (match[0], match[1], href, anchor)
+    if len(posts) != 1:
+        return None
+    platform, post_id, href, anchor = next(iter(posts.values()))
+    text = text_of(quote)
+    looks_embedded = (
+        names_platform(quote, platform)
+        or textform.byline(text) is not None
+        or textform.YEAR.search(text_of(anchor)) is not None
+        or text.strip() == text_of(anchor).strip()
+    )
+    return make_embed(doc, platform, post_id, quote, href) if looks_embedded else None
+
+
+def flattened(doc: Document, texts: list[Any]) -> list[Embed]:
+    """Flattened tweets ("— Name (@handle) date") in text outside the embeds found so far."""
+    twitter = doc.index.by_name.get("twitter")
+    if twitter is None:
+        return []
+    found: list[Embed] = []
+    seen: set[Any] = set()
+    for node in texts:
+        parent = node.getparent()
+        if parent is None:
+            continue
+        if node.is_tail:
+            parent = parent.getparent()
+        block = parent
+        while block is not None and block.tag not in _BLOCK_TAGS:
+            block = block.getparent()
+        if block is None or block in seen or block in doc.claimed or inside(block, doc.claimed):
+            continue
+        seen.add(block)
+        text = text_of(block, skip=doc.claimed)
+        matches = list(textform.SIGNATURE.finditer(text))
+        if not matches:
+            continue
+        anchors = [a for a in block.iter("a") if twitter.match(a.get("href") or "")]
+        statuses = [(a.get("href"), text_of(a).strip()) for a in anchors]
+        previous = 0
+        for m in matches:
+            body = text[previous : m.start()].strip()
+            previous = m.end()
+            href = next((h for h, label in statuses if label and label in m.group("date")), None)
+            if href is None and len(matches) == 1 and statuses:
+                href = statuses[-1][0]
+            media = textform.short_links(body)
+            if not media and len(matches) == 1:  # a link whose text is not the short link itself
+                hrefs = " ".join(a.get("href") or "" for a in block.iter("a"))
+                media = textform.short_links(hrefs)
+            post_id = twitter.match(href) if href else None
+            if post_id is None and not media:
+                continue  # nothing that names the post
+            line = textform.byline(m.group(0))
+            found.append(
+                doc.embed(
+                    twitter,
+                    post_id,
+                    "text",
+                    block,
+                    url=href or media[-1],
+                    author_name=line.name if line else None,
+                    author_handle=m.group("handle"),
+                    date_text=" ".join(m.group("date").split()),
+                    text=body or None,
+                    media_links=media,
+                )
+            )
+    return found
+
+
+def plain_links(doc: Document, anchors: list[Any]) -> list[Embed]:
+    found = []
+    for anchor in anchors:
+        href = anchor.get("href") or ""
+        match = doc.index.match_url(href)
+        if match is None or inside(anchor, doc.claimed):
+            continue
+        label = text_of(anchor).strip() or None
+        found.append(doc.embed(match[0], match[1], "link", anchor, url=href, text=label))
+    return found
