@@ -24,6 +24,11 @@ def make_embed(
     url: str | None,
     source: str | None = None,
 ) -> Embed:
+    """The Embed `element` is, with what it carries: byline, text, media short links.
+
+    The source follows from the element (iframe, blockquote, else widget) unless given; a URL
+    that is not the platform's post URL gives way to the canonical one.
+    """
     tag = element.tag
     if source is None:
         source = "iframe" if tag in FRAME_TAGS else "blockquote" if tag == "blockquote" else "widget"
