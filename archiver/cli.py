@@ -509,6 +509,35 @@ def show(settings: Settings, post: str, as_json: bool) -> None:
 # --- What leaves the archive: export (WACZ, JSON lines, CSV) and the HTML report -----------------
 
 
+def tsa_options(func: F) -> F:
+    """--tsa URL and --tsa-ca FILE: timestamp the manifests at an RFC 3161 authority."""
+    func = click.option(
+        "--tsa-ca",
+        type=click.Path(dir_okay=False, path_type=Path),
+        help="The TSA's CA certificate (PEM): its timestamps must chain to it",
+    )(func)
+    return click.option("--tsa", metavar="URL", help="Timestamp each hashes.txt at this RFC 3161 authority")(
+        func
+    )
+
+
+def _stamper(settings: Settings, tsa: str | None, tsa_ca: Path | None) -> Callable[[bytes], bytes] | None:
+    """A function timestamping bytes at the TSA (verified on receipt), or None without --tsa."""
+    if tsa is None:
+        if tsa_ca is not None:
+            raise click.UsageError("--tsa-ca goes with --tsa URL")
+        return None
+    from archiver import fetch, timestamp
+
+    roots = timestamp.load_certificates(tsa_ca) if tsa_ca is not None else None
+
+    def stamp(data: bytes) -> bytes:
+        with fetch.make_client(settings) as client:
+            return timestamp.stamp(data, tsa, client, roots)
+
+    return stamp
+
+
 @cli.command()
 @settings_options
 @click.argument("articles", nargs=-1)
@@ -526,6 +555,7 @@ def show(settings: Settings, post: str, as_json: bool) -> None:
     type=click.Path(dir_okay=False, path_type=Path),
     help="Write --json/--csv to FILE [stdout]",
 )
+@tsa_options
 def export(
     settings: Settings,
     articles: tuple[str, ...],
@@ -534,12 +564,14 @@ def export(
     as_json: bool,
     as_csv: bool,
     output: Path | None,
+    tsa: str | None,
+    tsa_ca: Path | None,
 ) -> None:
     """Export articles and their posts: a WACZ for replay tools, or JSON lines / CSV for scripts.
 
     ARTICLE is an article's URL or its id; name none (or give --all) for every article. The
     WACZ holds the captures' WARCs, a CDXJ index, the article and each post as pages, every
-    other artifact, and a hashes.txt-style manifest per article.
+    other artifact, and a hashes.txt-style manifest per article (with --tsa, timestamped).
 
     Usage: archiver export https://example.com/news/story --wacz story.wacz
     """
@@ -549,11 +581,14 @@ def export(
 
     if sum((wacz is not None, as_json, as_csv)) != 1:
         raise click.UsageError("give one of --wacz FILE, --json, --csv")
+    if tsa is not None and wacz is None:
+        raise click.UsageError("--tsa timestamps the WACZ's manifests: use it with --wacz")
+    stamp = _stamper(settings, tsa, tsa_ca)
     with Store.open(settings.home, create=False) as store:
         rows = exporting.select_articles(store, articles, all_articles=every or not articles)
         bundles = [exporting.gather(store, row["id"]) for row in rows]
         if wacz is not None:
-            made = write_wacz(bundles, wacz, blob_path=store.blobs.path)
+            made = write_wacz(bundles, wacz, blob_path=store.blobs.path, stamp=stamp)
             click.echo(
                 f"wrote {made.path}: {made.articles} article(s), {made.pages} page(s), "
                 f"{made.warcs} WARC(s), {made.files} file(s)"
@@ -579,10 +614,14 @@ def export(
     type=click.Path(file_okay=False, path_type=Path),
     help="Folder to write the report into [HOME/reports/<article id>]",
 )
-def report(settings: Settings, article: str, output: Path | None) -> None:
+@tsa_options
+def report(
+    settings: Settings, article: str, output: Path | None, tsa: str | None, tsa_ca: Path | None
+) -> None:
     """Write an article's HTML report: a folder that opens from disk, with the article's screenshot
     and each post as a card (screenshot, author, text, media, status, files with their SHA-256,
-    history), and hashes.txt to check every file. ARTICLE is the article's URL or its id.
+    history), and hashes.txt to check every file (with --tsa, timestamped: hashes.txt.tsr).
+    ARTICLE is the article's URL or its id.
 
     Usage: archiver report https://example.com/news/story -o story-report
     """
@@ -590,7 +629,40 @@ def report(settings: Settings, article: str, output: Path | None) -> None:
     from archiver.report import report_dir, write_report
     from storage import Store
 
+    stamp = _stamper(settings, tsa, tsa_ca)
     with Store.open(settings.home, create=False) as store:
         (row,) = select_articles(store, [article])
-        index = write_report(store, row["id"], output or report_dir(settings.home, row["id"]))
+        index = write_report(store, row["id"], output or report_dir(settings.home, row["id"]), stamp=stamp)
     click.echo(f"report: {index.resolve()}")
+
+
+@cli.command("check-report")
+@click.argument("folder", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option(
+    "--tsa-ca",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="The TSA's CA certificate (PEM) its timestamp must chain to",
+)
+def check_report(folder: Path, tsa_ca: Path | None) -> None:
+    """Check a report folder without the archive: every file against hashes.txt, and hashes.txt
+    against its RFC 3161 timestamp (hashes.txt.tsr) when it has one. Exits 1 on any problem.
+
+    Usage: archiver check-report archive/reports/1 --tsa-ca tsa-ca.pem
+    """
+    from archiver import report as reporting
+    from archiver import timestamp
+
+    roots = timestamp.load_certificates(tsa_ca) if tsa_ca is not None else None
+
+    def verify_token(manifest: bytes, token: bytes) -> str:
+        when = timestamp.verify(manifest, token, roots=roots).isoformat()
+        return when if roots is not None else f"{when} (its signature unchecked: give --tsa-ca)"
+
+    found = reporting.check_report(folder, verify_token)
+    for line in found.problems:
+        click.echo(line)
+    stamped = f"; timestamped {found.stamped_at}" if found.stamped_at else ""
+    verdict = "all sound" if not found.problems else f"{len(found.problems)} problem(s)"
+    click.echo(f"checked {found.files} file(s) against {reporting.MANIFEST_NAME}{stamped}: {verdict}")
+    if found.problems:
+        sys.exit(1)

@@ -21,7 +21,7 @@ from __future__ import annotations
 import logging
 import os
 import shutil
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -33,7 +33,7 @@ from archiver import __version__
 from archiver.errors import ArchiverError, InputError, StoreError
 from archiver.export import ArticleBundle, PostBundle, artifact_filename, gather
 from archiver.history import short_time
-from archiver.manifest import MANIFEST_NAME, folder_manifest
+from archiver.manifest import MANIFEST_NAME, check_manifest, folder_manifest, parse_manifest
 from storage import Store
 
 log = logging.getLogger(__name__)
@@ -41,7 +41,10 @@ log = logging.getLogger(__name__)
 REPORTS_DIR = "reports"
 FILES_DIR = "files"
 CSS_NAME = "report.css"
-OURS = ("index.html", CSS_NAME, MANIFEST_NAME, FILES_DIR)  # what a report folder holds
+TOKEN_NAME = MANIFEST_NAME + ".tsr"  # an RFC 3161 timestamp of hashes.txt, when asked for
+OURS = ("index.html", CSS_NAME, MANIFEST_NAME, TOKEN_NAME, FILES_DIR)  # what a report folder holds
+# Given a manifest's bytes, a timestamp token of them (archiver.timestamp.stamp, bound to a TSA).
+Stamper = Callable[[bytes], bytes]
 # The page may load its own style sheet, images and media, and nothing else; no script runs.
 CSP = (
     "default-src 'none'; img-src 'self'; media-src 'self'; style-src 'self'; "
@@ -274,8 +277,11 @@ def write_reports(store: Store, article_ids: Iterable[int], home: Path) -> list[
     return written
 
 
-def write_report(store: Store, article_id: int, out: Path) -> Path:
-    """Write the report of article `article_id` into the folder `out`; returns its index.html."""
+def write_report(store: Store, article_id: int, out: Path, stamp: Stamper | None = None) -> Path:
+    """Write the report of article `article_id` into the folder `out`; returns its index.html.
+
+    With `stamp`, hashes.txt gets a trusted timestamp beside it (hashes.txt.tsr).
+    """
     _check_folder(out)
     bundle = gather(store, article_id)
     view = build_view(store, bundle)
@@ -298,5 +304,47 @@ def write_report(store: Store, article_id: int, out: Path) -> Path:
     temp = out / ".index.html.tmp"
     temp.write_text(page, encoding="utf-8")
     temp.replace(index)
-    (out / MANIFEST_NAME).write_text(folder_manifest(out), encoding="utf-8")
+    manifest = folder_manifest(out, exclude=(MANIFEST_NAME, TOKEN_NAME)).encode()
+    token = stamp(manifest) if stamp is not None else None  # before anything is replaced
+    (out / MANIFEST_NAME).write_bytes(manifest)
+    if token is not None:
+        (out / TOKEN_NAME).write_bytes(token)
+    else:
+        (out / TOKEN_NAME).unlink(missing_ok=True)  # it would vouch for an older hashes.txt
     return index
+
+
+@dataclass
+class FolderCheck:
+    """What check_report found: sound when `problems` is empty."""
+
+    files: int
+    problems: list[str]
+    stamped_at: str | None = None  # when a timestamp says hashes.txt existed
+
+
+def check_report(folder: Path, verify_token: Callable[[bytes, bytes], str] | None = None) -> FolderCheck:
+    """Check a report folder as a third party would: every file against hashes.txt, and
+    hashes.txt against its timestamp (`verify_token(manifest, token)` -> when) if it has one."""
+    path = folder / MANIFEST_NAME
+    if not path.is_file():
+        raise InputError(f"{folder} has no {MANIFEST_NAME}: not a report folder")
+    manifest = path.read_bytes()
+    text = manifest.decode("utf-8", "replace")
+    try:
+        problems = check_manifest(folder, text)
+        files = len(parse_manifest(text))
+    except ValueError as exc:
+        return FolderCheck(0, [f"{MANIFEST_NAME}: {exc}"])
+    listed = {name for _, name in parse_manifest(text)}
+    for extra in sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file()):
+        if extra not in listed and extra not in (MANIFEST_NAME, TOKEN_NAME):
+            problems.append(f"not listed: {extra}")
+    stamped_at = None
+    token = folder / TOKEN_NAME
+    if token.is_file() and verify_token is not None:
+        try:
+            stamped_at = verify_token(manifest, token.read_bytes())
+        except ArchiverError as exc:
+            problems.append(f"{TOKEN_NAME}: {exc}")
+    return FolderCheck(files, problems, stamped_at)

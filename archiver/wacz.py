@@ -9,7 +9,8 @@ ReplayWeb.page and pywb open it:
     pages/pages.jsonl          the article and each post (its embed view) as a page, with text
     files/<sha256>.<ext>       every other artifact: screenshots, DOM, MHTML, data, media
     hashes/article-<id>.txt    per article, "<sha256>  <path>" of its files (`sha256sum -c`
-                               from the unzipped root)
+                               from the unzipped root), and with a TSA its RFC 3161 timestamp
+                               (article-<id>.txt.tsr)
     datapackage.json           every file above: path, sha256, bytes
     datapackage-digest.json    the sha256 of datapackage.json
 
@@ -23,7 +24,7 @@ import io
 import json
 import re
 import zipfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -235,10 +236,17 @@ def _hash_bytes(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def write_wacz(bundles: Sequence[ArticleBundle], out: Path, *, blob_path: Any) -> WaczSummary:
+def write_wacz(
+    bundles: Sequence[ArticleBundle],
+    out: Path,
+    *,
+    blob_path: Any,
+    stamp: Callable[[bytes], bytes] | None = None,
+) -> WaczSummary:
     """Write one WACZ of `bundles` to `out` (atomically: a temp file renamed into place).
 
-    `blob_path(sha256)` is where the archive keeps a blob (Store.blobs.path).
+    `blob_path(sha256)` is where the archive keeps a blob (Store.blobs.path). With `stamp`,
+    each article's manifest gets an RFC 3161 timestamp beside it (hashes/article-<id>.txt.tsr).
     """
 
     def read_blob(sha: str) -> bytes:
@@ -285,6 +293,8 @@ def write_wacz(bundles: Sequence[ArticleBundle], out: Path, *, blob_path: Any) -
         names = [_zip_name(a) for a in bundle.artifacts()] + [f"archive/{ARTICLES_WARC}"]
         listing = manifest_text((members[name][0], name) for name in names)
         made[f"hashes/article-{bundle.article['id']}.txt"] = listing.encode()
+        if stamp is not None:
+            made[f"hashes/article-{bundle.article['id']}.txt.tsr"] = stamp(listing.encode())
     for name, data in made.items():
         members[name] = (_hash_bytes(data), data)
 
@@ -317,7 +327,7 @@ def write_wacz(bundles: Sequence[ArticleBundle], out: Path, *, blob_path: Any) -
     with zipfile.ZipFile(temp, "w", allowZip64=True) as zf:
         for name, (_, source) in sorted(members.items()):
             # WARCs and media are read in place: STORE; text compresses.
-            deflate = name.endswith((".json", ".jsonl", ".cdxj", ".txt"))
+            deflate = name.endswith((".json", ".jsonl", ".cdxj", ".txt", ".tsr"))
             kind = zipfile.ZIP_DEFLATED if deflate else zipfile.ZIP_STORED
             if isinstance(source, bytes):
                 zf.writestr(zipfile.ZipInfo(name, _zip_time()), source, compress_type=kind)

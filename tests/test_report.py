@@ -8,18 +8,22 @@ import contextlib
 import hashlib
 import re
 import subprocess
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import httpx
 import lxml.html
 import pytest
 from archive_support import ARTICLE_URL, HOSTILE, make_archive
 from click.testing import CliRunner
+from tsa_support import OPENSSL, LoopbackTSA
 
 from archiver.cli import cli
 from archiver.errors import InputError
 from archiver.manifest import check_manifest, parse_manifest
 from archiver.report import CSP, report_dir, write_report
+from archiver.timestamp import load_certificates
 from storage import Store
 
 DEMO = Path(__file__).parents[1] / "archiver" / "demo" / "article.html"
@@ -211,3 +215,92 @@ def test_manifest_format_and_its_guards(tmp_path: Path) -> None:
             manifest_text([("0" * 64, bad)])
     with pytest.raises(ValueError, match="line 1"):
         parse_manifest("not a manifest line\n")
+
+
+# Trusted timestamps (RFC 3161) of hashes.txt, from a TSA on loopback.
+
+
+@pytest.fixture
+def tsa() -> Iterator[LoopbackTSA]:
+    if OPENSSL is None:
+        pytest.skip("no openssl to run the test TSA")
+    with LoopbackTSA() as server:
+        yield server
+
+
+def test_a_timestamped_report_verifies_with_openssl_and_check_report(
+    home: Path, tmp_path: Path, tsa: LoopbackTSA
+) -> None:
+    make_archive(home)
+    out = tmp_path / "report"
+    runner = CliRunner()
+    args = ["report", "--home", str(home), "1", "-o", str(out), "--tsa", tsa.url, "--tsa-ca", str(tsa.ca_pem)]
+    result = runner.invoke(cli, args)
+    assert result.exit_code == 0, result.output
+    assert (out / "hashes.txt.tsr").is_file() and tsa.queries == 1
+    # Anyone can check it with OpenSSL alone.
+    openssl = subprocess.run(
+        [
+            str(OPENSSL),
+            "ts",
+            "-verify",
+            "-data",
+            "hashes.txt",
+            "-in",
+            "hashes.txt.tsr",
+            "-CAfile",
+            str(tsa.ca_pem),
+        ],
+        cwd=out,
+        capture_output=True,
+        text=True,
+    )
+    assert openssl.returncode == 0 and "OK" in openssl.stdout, openssl.stderr
+    result = runner.invoke(cli, ["check-report", str(out), "--tsa-ca", str(tsa.ca_pem)])
+    assert result.exit_code == 0, result.output
+    assert re.search(
+        r"checked \d+ file\(s\) against hashes.txt; timestamped 20\d\d-.*: all sound", result.output
+    )
+
+    # Someone edits a file and rewrites hashes.txt to match: the timestamp gives it away.
+    css = out / "report.css"
+    css.write_text(css.read_text() + "/* edited */")
+    manifest = (out / "hashes.txt").read_text().splitlines()
+    fixed = [
+        f"{hashlib.sha256(css.read_bytes()).hexdigest()}  report.css"
+        if line.endswith("  report.css")
+        else line
+        for line in manifest
+    ]
+    (out / "hashes.txt").write_text("\n".join(fixed) + "\n")
+    result = runner.invoke(cli, ["check-report", str(out), "--tsa-ca", str(tsa.ca_pem)])
+    assert result.exit_code == 1 and "hashes.txt.tsr: the timestamp does not verify" in result.output
+
+    # Written again without --tsa, the old token goes: it would vouch for another hashes.txt.
+    assert runner.invoke(cli, ["report", "--home", str(home), "1", "-o", str(out)]).exit_code == 0
+    assert not (out / "hashes.txt.tsr").exists()
+
+
+def test_a_token_from_another_authority_or_none_at_all_is_refused(
+    home: Path, tmp_path: Path, tsa: LoopbackTSA
+) -> None:
+    from archiver.timestamp import TimestampError, stamp, verify
+
+    data = b"0" * 64 + b"  index.html\n"
+    with httpx.Client() as client:
+        token = stamp(data, tsa.url, client)
+    assert verify(data, token).year >= 2024  # its imprint only
+    assert verify(data, token, roots=load_certificates(tsa.ca_pem)) == verify(data, token)
+    with pytest.raises(TimestampError, match="not of this data"):
+        verify(data + b"more", token)
+    with LoopbackTSA() as other, pytest.raises(TimestampError, match="does not verify"):
+        verify(data, token, roots=load_certificates(other.ca_pem))
+    with pytest.raises(TimestampError, match="not an RFC 3161"):
+        verify(data, b"not a token")
+    make_archive(home)
+    dead = "http://127.0.0.1:9/tsr"  # the discard port: nothing listens
+    result = CliRunner().invoke(
+        cli, ["report", "--home", str(home), "1", "-o", str(tmp_path / "r"), "--tsa", dead]
+    )
+    assert result.exit_code == 1 and "timestamp authority http://127.0.0.1:9/tsr" in result.output
+    assert "Traceback" not in result.output

@@ -236,3 +236,37 @@ def test_a_gzip_response_is_stored_decoded_with_its_digest(browser_path: str, lo
             bodies[url] = body
     assert bodies[page_url] == PAGE
     assert bodies[local_site.url + "/pixel.png"] == pixel
+
+
+def test_a_wacz_with_timestamped_manifests_still_validates(
+    home: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from tsa_support import OPENSSL, LoopbackTSA
+
+    from archiver.timestamp import load_certificates, verify
+
+    if OPENSSL is None:
+        pytest.skip("no openssl to run the test TSA")
+    make_archive(home)
+    out = tmp_path / "stamped.wacz"
+    with LoopbackTSA() as tsa:
+        args = [
+            "export",
+            "--home",
+            str(home),
+            "1",
+            "--wacz",
+            str(out),
+            "--tsa",
+            tsa.url,
+            "--tsa-ca",
+            str(tsa.ca_pem),
+        ]
+        result = CliRunner().invoke(cli, args)
+        assert result.exit_code == 0, result.output
+        roots = load_certificates(tsa.ca_pem)
+    with zipfile.ZipFile(out) as zf:
+        manifest = zf.read("hashes/article-1.txt")
+        assert verify(manifest, zf.read("hashes/article-1.txt.tsr"), roots=roots).year >= 2024
+    code, said = run_validator(out, capsys)
+    assert code == 0, said
