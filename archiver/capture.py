@@ -571,7 +571,11 @@ class Capturer:
             await asyncio.wait({appeared, idle}, return_when=asyncio.FIRST_COMPLETED)
             found = appeared.done() and appeared.exception() is None
             if not found and idle.done() and idle.exception() is None:
-                # Idle and still no post: give a script that rendered late one more second.
+                # Idle and still no post. The network can idle while the page's scripts wait
+                # for a busy CPU: let it finish loading (its scripts have run by then), then give
+                # a script that rendered late one more second.
+                with suppress(PlaywrightTimeout):
+                    await page.wait_for_load_state("load", timeout=settle)
                 with suppress(PlaywrightTimeout):
                     await page.wait_for_selector(selector, state="visible", timeout=1000)
                     found = True
