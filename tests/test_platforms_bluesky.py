@@ -182,3 +182,9 @@ def test_detect_documented_markup():
         (POST, "blockquote"),
         ("did:plc:z72i7hdynmk6r22z27h6tvur/3laa6xmdcmk2a", "iframe"),
     ]
+
+
+def test_a_blockquote_found_by_its_at_uri_gets_an_https_post_url():
+    find_embeds = pytest.importorskip("archiver.discover").find_embeds
+    [embed] = find_embeds(("<article>" + BLOCKQUOTE + "</article>").encode())
+    assert embed.url == f"https://bsky.app/profile/{DID}/post/3k7qmjev5lr2s"

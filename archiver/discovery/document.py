@@ -71,7 +71,8 @@ class Document:
             post_url = platform.canonical_url(post_id)
         else:
             raise ValueError("an embed needs a post id or a URL")
-        if post_id and not platform.match(post_url):
+        if post_id and (not platform.match(post_url) or not post_url.startswith(("https://", "http://"))):
+            # what was found is no post URL a person can open (say an at:// URI): use the canonical one
             post_url = platform.canonical_url(post_id)
         return Embed(
             platform=platform.name,
