@@ -229,19 +229,15 @@ def archive(
             )
         )
         # Each article's HTML report (HOME/reports/<id>/): links to the blobs, cheap to make.
-        reports = write_reports(
-            store, [r.article_row for r in results if r.article_row is not None], settings.home
-        )
+        for result in results:
+            if result.article_row is not None:
+                written = write_reports(store, [result.article_row], settings.home)
+                result.report = str(written[0].resolve()) if written else None
     if as_json:
         click.echo(console.results_json(results, settings.home))
     else:
         console.print_summary(results, settings.home)
-        for path in reports:
-            click.echo(f"report: {path.resolve()}")
-    codes = [r.exit_code for r in results]
-    code = 1 if all(c == 1 for c in codes) else max((c for c in codes if c != 1), default=0)
-    if 1 in codes and code == 0:
-        code = 3
+    code = pipeline.exit_code(results)
     sys.exit(code)
 
 

@@ -104,6 +104,8 @@ def print_summary(results: list[ArticleResult], home: Path, console: Console | N
         for post in article.posts:
             if post.error and post.status not in ("live",):
                 console.print(f"  {post.platform} {post.post_id or post.url}: {post.error}")
+        if article.report:
+            console.print(f"report: {article.report}")
     console.print(f"archive: {home.resolve()} (database archive.db, files under blobs/)")
 
 

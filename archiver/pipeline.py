@@ -93,6 +93,7 @@ class ArticleResult:
     screenshot_error: str | None = None
     posts: list[PostResult] = field(default_factory=list)
     seconds: float = 0.0
+    report: str | None = None  # the HTML report's index.html, once written
 
     @property
     def exit_code(self) -> int:
@@ -100,6 +101,14 @@ class ArticleResult:
         if self.error is not None:
             return 1
         return 3 if any(p.failed for p in self.posts) or self.screenshot_error else 0
+
+
+def exit_code(results: Sequence[ArticleResult]) -> int:
+    """The run's exit code: 1 when no article could be read, 3 when anything failed, else 0."""
+    codes = [r.exit_code for r in results]
+    if codes and all(c == 1 for c in codes):
+        return 1
+    return 3 if any(c != 0 for c in codes) else 0
 
 
 class Reporter(Protocol):
