@@ -105,8 +105,12 @@ def print_summary(results: list[ArticleResult], home: Path, console: Console | N
             if post.error and post.status not in ("live",):
                 console.print(f"  {post.platform} {post.post_id or post.url}: {post.error}")
         if article.report:
-            console.print(f"report: {article.report}")
-    console.print(f"archive: {home.resolve()} (database archive.db, files under blobs/)")
+            console.print(f"report: {article.report}", soft_wrap=True, highlight=False)
+    console.print(
+        f"archive: {home.resolve()} (database archive.db, files under blobs/)",
+        soft_wrap=True,
+        highlight=False,
+    )
 
 
 def results_json(results: list[ArticleResult], home: Path) -> str:
