@@ -15,7 +15,7 @@ import asyncio
 import hashlib
 import logging
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
@@ -186,7 +186,7 @@ async def archive_article(
         content_type=article.content_type if _is_web(article) else None,
         max_bytes=settings.max_article_bytes,
     )
-    result.url = _article_url(article, source, embeds)
+    result.url = _article_url(article, source)
     result.title = article.title
     result.article_row = store.record_article(
         result.url,
@@ -223,28 +223,28 @@ async def archive_article(
 
 
 def _record_embed(store: Store, article_row: int, embed: Embed) -> tuple[int, str]:
-    """The post's row (made once, ever) and this article's embed of it; the post's known status."""
+    """The post's row (made once, ever) and this article's embed of it; the post's known status.
+
+    A post with no id yet is keyed by its short link (or its text) and kept as unresolved; once
+    a later run resolves that link, the unresolved row becomes the real post, history and all.
+    """
+    short_link = next(iter(embed.media_links), None)
     if embed.post_id is None:
-        key = unresolved_post_id(
-            short_link=next(iter(embed.media_links), None), text=embed.text, raw=embed.raw
-        )
-        post_row = store.upsert_post(
-            embed.platform,
-            key,
-            embed.url,
-            author_name=embed.author_name,
-            author_handle=embed.author_handle,
-            text=embed.text,
-        )
+        key = unresolved_post_id(short_link=short_link, text=embed.text, raw=embed.raw)
     else:
-        post_row = store.upsert_post(
-            embed.platform,
-            embed.post_id,
-            embed.url,
-            author_name=embed.author_name,
-            author_handle=embed.author_handle,
-            text=embed.text,
-        )
+        key = embed.post_id
+        for link in embed.media_links:
+            placeholder = store.find_post(embed.platform, unresolved_post_id(short_link=link))
+            if placeholder is not None:
+                store.resolve_post(placeholder["id"], embed.post_id, embed.url)
+    post_row = store.upsert_post(
+        embed.platform,
+        key,
+        embed.url,
+        author_name=embed.author_name,
+        author_handle=embed.author_handle,
+        text=embed.text,
+    )
     store.record_embed(
         article_row, post_row, source=embed.source, where=embed.where, raw=embed.raw,
         positions=embed.positions, author_name=embed.author_name, author_handle=embed.author_handle,
@@ -329,7 +329,7 @@ def _is_web(article: Article) -> bool:
     return article.url.startswith(("http://", "https://"))
 
 
-def _article_url(article: Article, source: str, embeds: Iterable[Embed]) -> str:
+def _article_url(article: Article, source: str) -> str:
     """What the archive calls this article: its URL; for a file, the page's own canonical URL,
     else the file's path; for stdin, a name made from its hash."""
     if _is_web(article):

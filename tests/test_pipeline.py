@@ -126,22 +126,27 @@ def test_archiving_again_adds_captures_and_never_duplicates(home: Path, browser_
         assert store.verify().ok
 
 
+FLATTENED = (
+    "Ukraine has captured more Russian soldiers along the Kursk front. pic.twitter.com/ukSCQjXCXD"
+    " — OSINT Aggregator (@AggregateOsint) August 7, 2024\n\n"
+    "Something else entirely. pic.twitter.com/ZZZnotthere — Nobody (@nobody) August 7, 2024\n"
+)
+
+
+def archive_text(
+    path: str, home: Path, browser_path: str, world: OfflineWorld, resolve: bool
+) -> ArticleResult:
+    with Store.open(home) as store:
+        network = Network(world.transport(), world.install)
+        settings = settings_for(home, browser_path)
+        [result] = asyncio.run(archive_sources([path], settings, store, network=network, resolve=resolve))
+    return result
+
+
 def test_flattened_tweets_are_resolved_through_their_short_links(
     tmp_path: Path, home: Path, browser_path: str
 ) -> None:
-    text = (
-        "Ukraine has captured more Russian soldiers along the Kursk front. pic.twitter.com/ukSCQjXCXD"
-        " — OSINT Aggregator (@AggregateOsint) August 7, 2024\n\n"
-        "Something else entirely. pic.twitter.com/ZZZnotthere — Nobody (@nobody) August 7, 2024\n"
-    )
-    world = OfflineWorld()
-    with Store.open(home) as store:
-        network = Network(world.transport(), world.install)
-        coro = archive_sources(
-            [write(tmp_path, "seed.txt", text)], settings_for(home, browser_path), store,
-            network=network, resolve=True,
-        )  # fmt: skip
-        [result] = asyncio.run(coro)
+    result = archive_text(write(tmp_path, "seed.txt", FLATTENED), home, browser_path, OfflineWorld(), True)
 
     status = sorted((p.status, p.post_id) for p in result.posts)
     assert status == [("live", LIVE_TWEET), ("unresolved", None)]
@@ -168,3 +173,21 @@ def test_cli_unreachable_article_is_one_line_exit_1_and_keeps_what_was_stored(
 
     usage = runner.invoke(cli, ["archive", "--home", str(home)])
     assert usage.exit_code == 2
+
+
+def test_an_unresolved_tweet_resolved_by_a_later_run_keeps_its_row(
+    tmp_path: Path, home: Path, browser_path: str
+) -> None:
+    path, world = write(tmp_path, "seed.txt", FLATTENED), OfflineWorld()
+    first = archive_text(path, home, browser_path, world, resolve=False)
+    assert [p.status for p in first.posts] == ["unresolved", "unresolved"]
+    row = first.posts[0].post_row
+
+    second = archive_text(path, home, browser_path, world, resolve=True)
+    assert second.posts[0].post_row == row and second.posts[0].status == "live"
+    with Store.open(home) as store:
+        post = store.get_post(row)
+        assert post["post_id"] == LIVE_TWEET
+        assert post["resolved_from"] == "unresolved:pic.twitter.com/ukSCQjXCXD"
+        assert store.db["posts"].count == 2
+        assert len(store.posts_for_article(second.article_row)) == 2
