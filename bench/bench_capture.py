@@ -17,7 +17,8 @@ concurrency 1 and 4:
 Time is counted from when the browser is up to when it is closed, so both sides leave the
 launch out. Seconds per post is that time over N (the article page is overhead on both sides).
 Peak memory is the browser's whole process tree, sampled from /proc (bench/proctree.py).
-With --rounds above 1 each configuration runs that many times and the fastest run counts.
+Each configuration runs `rounds` times (default 2), the sides taking turns, and its fastest
+run counts: the machine may be busy with other work, which only ever makes a run slower.
 
 Exit status 0 when every page was captured in full; 1 when some were not (their figures are
 printed, marked INCOMPLETE: a failed capture is less work, so they are not comparable).
@@ -29,6 +30,7 @@ import argparse
 import asyncio
 import os
 import resource
+import statistics
 import sys
 import tempfile
 import time
@@ -68,6 +70,8 @@ class Timed:
     seconds: float  # from the browser up to the browser closed
     browser: str = ""  # which browser, when the side knows
     problems: list[str] = field(default_factory=list)  # pages not captured in full
+    steps: dict[str, float] = field(default_factory=dict)  # median seconds of each step, per post
+    article: float = 0.0  # seconds the article page took
 
 
 @dataclass
@@ -120,8 +124,20 @@ async def run_pipeline(site: Instance, settings: Settings) -> Timed:
             [site.article_url], settings, store, network=Network(), reporter=clock
         )
         ended = time.perf_counter()
+        posts = [store.get_capture(p.capture_id) for p in result.posts if p.capture_id is not None]
+        article = store.captures_for_article(result.article_row) if result.article_row else []
     assert clock.started is not None
-    return Timed(ended - clock.started, problems=_problems(result, site))
+    return Timed(
+        ended - clock.started,
+        problems=_problems(result, site),
+        steps=_medians([row["timings"] or {} for row in posts if row is not None]),
+        article=article[-1]["timings"].get("total", 0.0) if article and article[-1]["timings"] else 0.0,
+    )
+
+
+def _medians(timings: list[dict[str, float]]) -> dict[str, float]:
+    names = dict.fromkeys(name for t in timings for name in t)
+    return {name: statistics.median(t[name] for t in timings if name in t) for name in names}
 
 
 def _problems(result: ArticleResult, site: Instance) -> list[str]:
@@ -142,26 +158,42 @@ async def run_bare(site: Instance, settings: Settings) -> Timed:
     """goto, screenshot, content over the article and every embed view, settings.concurrency at once."""
     pool = asyncio.Semaphore(settings.concurrency)
     problems: list[str] = []
+    timings: list[dict[str, float]] = []
+    article = 0.0
     async with async_playwright() as pw:
         browser, found = await launch(pw, settings)
         started = time.perf_counter()
 
         async def one(url: str, full_page: bool) -> None:
+            nonlocal article
             async with pool:
+                marks = [time.perf_counter()]
                 context = await browser.new_context(**context_options(settings))
                 try:
                     page = await context.new_page()
                     response = await page.goto(url)
+                    marks.append(time.perf_counter())
                     if response is None or response.status != 200:
                         problems.append(f"{url}: HTTP {response and response.status}")
                     await page.screenshot(full_page=full_page)
+                    marks.append(time.perf_counter())
                     await page.content()
+                    marks.append(time.perf_counter())
                 finally:
                     await context.close()
+                marks.append(time.perf_counter())
+            names = ("goto", "screenshot", "content", "close")
+            steps = {name: marks[i + 1] - marks[i] for i, name in enumerate(names)}
+            steps["total"] = marks[-1] - marks[0]
+            if full_page:
+                article = steps["total"]
+            else:
+                timings.append(steps)
 
         await asyncio.gather(one(site.article_url, True), *(one(url, False) for url in site.view_urls))
         await browser.close()
-        return Timed(time.perf_counter() - started, f"{found.path} ({found.how})", problems)
+        seconds = time.perf_counter() - started
+    return Timed(seconds, f"{found.path} ({found.how})", problems, _medians(timings), article)
 
 
 async def measure(
@@ -229,6 +261,11 @@ def report(runs: dict[tuple[str, int], Run], site: Instance, delay: float) -> No
         met = value <= aim if how == "at most" else value >= aim
         print(f"{name:32} {value:7.2f}x   {how} {aim}x: {'met' if met else 'MISSED'}")
     print()
+    print("Where a post's time goes (median seconds per post; the article page once per run):")
+    for (side, concurrency), run in runs.items():
+        steps = ", ".join(f"{name} {value:.2f}" for name, value in run.timed.steps.items())
+        print(f"  {side:9} {concurrency}: {steps}; article {run.timed.article:.2f}")
+    print()
     print(NOTE)
     for (side, concurrency), run in runs.items():
         for problem in run.timed.problems:
@@ -237,13 +274,14 @@ def report(runs: dict[tuple[str, int], Run], site: Instance, delay: float) -> No
 
 async def main_async(posts: int, delay: float, rounds: int) -> int:
     runs: dict[tuple[str, int], Run] = {}
-    sides = {"bare loop": run_bare, "pipeline": run_pipeline}
+    sides = [("bare loop", run_bare), ("pipeline", run_pipeline)]
     with serve(posts, delay) as site:
         # Warm up: the browser's files into the page cache, Python's imports, the server's threads.
         await measure("warm-up", run_bare, site, 4)
-        for concurrency in (1, 4):
-            for side, work in sides.items():
-                for _ in range(rounds):
+        # Rounds outermost, the sides in turn and first by turns, so a busy spell falls on both.
+        for turn in range(rounds):
+            for concurrency in (1, 4):
+                for side, work in sides if turn % 2 == 0 else sides[::-1]:
                     run = await measure(side, work, site, concurrency)
                     print(
                         f"  {side} at concurrency {concurrency}: {run.per_post:.3f} s/post", file=sys.stderr
@@ -253,7 +291,7 @@ async def main_async(posts: int, delay: float, rounds: int) -> int:
                     rank = (bool(run.timed.problems), run.seconds)
                     if best is None or rank < (bool(best.timed.problems), best.seconds):
                         runs[side, concurrency] = run
-        report(runs, site, delay)
+        report({key: runs[key] for key in sorted(runs, key=lambda k: (k[1], k[0]))}, site, delay)
     print(f"load average when done: {' '.join(f'{x:.1f}' for x in os.getloadavg())} (1, 5, 15 min)")
     return 1 if any(run.timed.problems for run in runs.values()) else 0
 
@@ -262,9 +300,9 @@ def main() -> int:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("--posts", type=int, default=16, help="posts in the article (default 16)")
+    parser.add_argument("--posts", type=int, default=12, help="posts in the article (default 12)")
     parser.add_argument("--delay", type=float, default=0.3, help="seconds every response waits (default 0.3)")
-    parser.add_argument("--rounds", type=int, default=1, help="runs per configuration; the fastest counts")
+    parser.add_argument("--rounds", type=int, default=2, help="runs per configuration; the fastest counts")
     args = parser.parse_args()
     if not Path("/proc/self/stat").exists():
         print("note: no /proc here, so no memory figures", file=sys.stderr)
