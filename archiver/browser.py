@@ -153,8 +153,9 @@ def first_line(message: str) -> str:
     return lines[0] if lines else "unknown error"
 
 
-def context_options(settings: Settings) -> dict[str, Any]:
-    """Options for every new browser context: one per post, so no state leaks between them."""
+def context_options(settings: Settings, platform: str | None = None) -> dict[str, Any]:
+    """Options for every new browser context: one per post, so no state leaks between them;
+    `platform` picks its login cookies (--storage-state), None the default ones."""
     options: dict[str, Any] = {
         "user_agent": settings.user_agent,
         "viewport": {"width": 1280, "height": 1000},
@@ -165,6 +166,7 @@ def context_options(settings: Settings) -> dict[str, Any]:
     if settings.ca_bundle is not None:
         # A TLS-intercepting proxy signs with its own CA; Chromium has no per-launch CA option.
         options["ignore_https_errors"] = True
-    if settings.storage_state is not None:
-        options["storage_state"] = str(settings.storage_state)
+    state = settings.storage_state_for(platform)
+    if state is not None:
+        options["storage_state"] = str(state)
     return options

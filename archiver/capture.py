@@ -314,9 +314,9 @@ class Capturer:
         return next((int(p["id"]) for p in info.get("processInfo", []) if p.get("type") == "browser"), None)
 
     @asynccontextmanager
-    async def _context(self) -> AsyncIterator[BrowserContext]:
+    async def _context(self, platform: str | None = None) -> AsyncIterator[BrowserContext]:
         browser = await self._live_browser()
-        context = await browser.new_context(**context_options(self.settings))
+        context = await browser.new_context(**context_options(self.settings, platform))
         try:
             context.set_default_timeout(self._ms)
             if self.install_routes is not None:
@@ -522,7 +522,7 @@ class Capturer:
         url = platform.view_url(post_id)
         step = "opening a browser context"
         try:
-            async with self._context() as context:
+            async with self._context(platform.name) as context:
                 recorder = _Recorder()
                 context.on("response", recorder.on_response)
                 page = await context.new_page()
@@ -539,7 +539,8 @@ class Capturer:
                 step = "writing the WARC"
                 started = time.monotonic()
                 exchanges = await recorder.exchanges(
-                    self.settings.page_timeout, keep_set_cookie=self.settings.storage_state is None
+                    self.settings.page_timeout,
+                    keep_set_cookie=self.settings.storage_state_for(platform.name) is None,
                 )
                 info = {"post": f"{platform.name}/{post_id}", "view-url": url}
                 view.artifacts.append(

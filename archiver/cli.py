@@ -181,8 +181,8 @@ def discover(
 @click.option("--concurrency", type=int, help="Posts captured at once [4]")
 @click.option(
     "--storage-state",
-    type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    help="Playwright storage-state JSON (cookies for login walls); never stored",
+    metavar="[PLATFORM=]FILE,...",
+    help="Playwright storage-state JSON (login cookies), for all or per platform; never stored",
 )
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON")
 @click.option(

@@ -47,7 +47,9 @@ class Settings:
     host_delay: float = 0.25  # seconds between requests to one host
     max_article_bytes: int = 20 * 1024 * 1024
     max_media_bytes: int = 200 * 1024 * 1024
-    storage_state: Path | None = None  # Playwright storage-state file for login walls
+    # Playwright storage-state files for login walls: "FILE" for every platform, or
+    # "twitter=FILE,instagram=FILE2" (an entry without a name is the default for the rest).
+    storage_state: str | None = None
     # Re-checks (archiver run / recheck): a post's next check comes after `recheck_backoff` times
     # how long it has been unchanged, kept between the two bounds: a fresh post is due every run,
     # one stable for 4 days daily, one stable for 4 weeks weekly.
@@ -79,6 +81,11 @@ class Settings:
                 return (value if "://" in value else f"http://{value}"), name
         return None, None
 
+    def storage_state_for(self, platform: str | None) -> Path | None:
+        """The storage-state file for `platform` (None: the default one, for articles)."""
+        states = parse_storage_states(self.storage_state)
+        return states.get(platform or "", states.get(""))
+
     def effective_proxy(self, env: Mapping[str, str] | None = None) -> str | None:
         """The proxy to use: ours, else the standard HTTPS_PROXY/ALL_PROXY/HTTP_PROXY."""
         return self.proxy_origin(env)[0]
@@ -86,8 +93,8 @@ class Settings:
 
 _FIELDS = {f.name: f for f in fields(Settings)}
 _DEFAULTS = Settings()
-_PATHS = ("home", "ca_bundle", "storage_state")
-_OPTIONAL_STRINGS = ("browser", "proxy")
+_PATHS = ("home", "ca_bundle")
+_OPTIONAL_STRINGS = ("browser", "proxy", "storage_state")
 
 
 def _coerce(name: str, value: Any, where: str) -> Any:
@@ -113,6 +120,19 @@ def _coerce(name: str, value: Any, where: str) -> Any:
     return number
 
 
+def parse_storage_states(spec: str | None) -> dict[str, Path]:
+    """ "FILE" or "name=FILE,name2=FILE2" as {name: path}, the default under ""."""
+    states: dict[str, Path] = {}
+    for entry in (spec or "").split(","):
+        if not entry.strip():
+            continue
+        name, sep, path = entry.partition("=")
+        if not sep or "/" in name or "." in name:  # no "name=": the whole entry is a path
+            name, path = "", entry
+        states[name.strip().lower()] = Path(os.path.expanduser(path.strip()))
+    return states
+
+
 def _check(settings: Settings) -> Settings:
     for name in ("fetch_timeout", "page_timeout", "capture_timeout", "max_article_bytes", "max_media_bytes"):
         if getattr(settings, name) <= 0:
@@ -124,6 +144,9 @@ def _check(settings: Settings) -> Settings:
         raise SettingsError("setting 'recheck_min_hours' must not exceed 'recheck_max_days'")
     if settings.proxy is not None:
         check_proxy_url(settings.proxy)
+    for name, path in parse_storage_states(settings.storage_state).items():
+        if not path.is_file():
+            raise SettingsError(f"storage state{' for ' + name if name else ''} not found: {path}")
     if settings.ca_bundle is not None and not settings.ca_bundle.is_file():
         raise SettingsError(f"CA bundle not found: {settings.ca_bundle}")
     return settings

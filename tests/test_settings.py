@@ -39,11 +39,29 @@ def test_env_values_are_parsed_to_their_types(tmp_path: Path) -> None:
         "ARCHIVER_PAGE_TIMEOUT": "2.5",
         "ARCHIVER_STORAGE_STATE": str(tmp_path / "state.json"),
     }
+    (tmp_path / "state.json").write_text("{}")
     settings = load_settings(env=env)
     assert settings.home == tmp_path / "h"
     assert settings.concurrency == 9
     assert settings.page_timeout == 2.5
-    assert settings.storage_state == tmp_path / "state.json"
+    assert settings.storage_state_for("twitter") == tmp_path / "state.json"
+
+
+def test_storage_state_for_all_platforms_or_per_platform(tmp_path: Path) -> None:
+    for name in ("all.json", "x.json"):
+        (tmp_path / name).write_text("{}")
+    spec = f"{tmp_path / 'all.json'},twitter={tmp_path / 'x.json'}"
+    settings = load_settings({"storage_state": spec}, env={})
+    assert settings.storage_state_for("twitter") == tmp_path / "x.json"
+    assert settings.storage_state_for("instagram") == tmp_path / "all.json"
+    assert settings.storage_state_for(None) == tmp_path / "all.json"
+    only = load_settings({"storage_state": f"twitter={tmp_path / 'x.json'}"}, env={})
+    assert only.storage_state_for("instagram") is None
+
+
+def test_a_missing_storage_state_file_is_a_settings_error(tmp_path: Path) -> None:
+    with pytest.raises(SettingsError, match="storage state for twitter not found"):
+        load_settings({"storage_state": f"twitter={tmp_path / 'nope.json'}"}, env={})
 
 
 def test_config_defaults_to_home_config_toml(tmp_path: Path) -> None:
