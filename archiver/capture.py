@@ -23,7 +23,6 @@ once after a short backoff; a dead browser is relaunched first. Timeouts are not
 from __future__ import annotations
 
 import asyncio
-import hashlib
 import json
 import logging
 import re
@@ -48,9 +47,9 @@ from archiver import __version__, platforms
 from archiver.browser import FoundBrowser, context_options, launch
 from archiver.errors import CaptureError, PostGone
 from archiver.media import MediaTooLarge, download
-from archiver.models import Artifact, PostData
+from archiver.models import Artifact, PostData, content_hash
+from archiver.politeness import HostLimiter
 from archiver.warc import Exchange, write_warc
-from archiver.world.core import is_loopback
 
 if TYPE_CHECKING:
     from playwright.async_api import Browser, BrowserContext, Page, Playwright
@@ -77,13 +76,6 @@ _SECRET_REQUEST_HEADERS = ("cookie", "authorization")
 
 def _now() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="seconds")
-
-
-def content_hash(data: PostData) -> str:
-    """SHA-256 of the post's content as canonical JSON: equal when what the post says is unchanged
-    (counts of likes and views left out: they change on nearly every look)."""
-    text = json.dumps(data.content(), sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-    return hashlib.sha256(text.encode()).hexdigest()
 
 
 @dataclass
@@ -150,29 +142,6 @@ class _View:
 
 class _Retry(Exception):
     """A transient failure of the view: worth one more try."""
-
-
-class HostLimiter:
-    """At most `per_host` at once per host, and `delay` seconds between starts on one host."""
-
-    def __init__(self, per_host: int, delay: float) -> None:
-        self.per_host = max(1, per_host)
-        self.delay = delay
-        self._slots: dict[str, asyncio.Semaphore] = {}
-        self._next_start: dict[str, float] = {}
-
-    @asynccontextmanager
-    async def slot(self, host: str) -> AsyncIterator[None]:
-        if is_loopback(host):
-            yield
-            return
-        semaphore = self._slots.setdefault(host, asyncio.Semaphore(self.per_host))
-        async with semaphore:
-            loop = asyncio.get_running_loop()
-            start = max(loop.time(), self._next_start.get(host, 0.0))
-            self._next_start[host] = start + self.delay
-            await asyncio.sleep(start - loop.time())
-            yield
 
 
 class _Recorder:

@@ -161,7 +161,7 @@ class PipelineArchiving:
     async def capture(self, post: Mapping[str, Any], data: PostData) -> None:
         capturer = await self.capturer()
         embed = Embed(post["platform"], post["post_id"], post["url"], source="link")
-        result = await pipeline._capture_post(self.store, capturer, embed, int(post["id"]), post["status"])
+        result = await pipeline.capture_post(self.store, capturer, embed, int(post["id"]), post["status"])
         if result.failed:
             raise CaptureError(result.error or result.status)
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -108,3 +110,10 @@ class PostData:
         d = self.normalized()
         d.pop("counts")
         return d
+
+
+def content_hash(data: PostData) -> str:
+    """SHA-256 of the post's content as canonical JSON: equal when what the post says is unchanged
+    (counts of likes and views left out: they change on nearly every look)."""
+    text = json.dumps(data.content(), sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(text.encode()).hexdigest()

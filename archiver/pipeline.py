@@ -28,7 +28,7 @@ from archiver import __version__, fetch, platforms
 from archiver.capture import Capturer, PostCapture, RouteInstaller
 from archiver.discover import find_embeds, page_urls
 from archiver.errors import ArchiverError, CaptureError, InputError
-from archiver.models import Article, Embed
+from archiver.models import Article, Artifact, Embed
 from archiver.resolve import resolve_embeds
 from storage import Store, unresolved_post_id
 
@@ -208,7 +208,7 @@ async def archive_article(
 
     # 3. Capture the article itself and every post at once; each is stored as soon as it is done.
     async def one(embed: Embed, post_row: int, status: str) -> PostResult:
-        post = await _capture_post(store, capturer, embed, post_row, status)
+        post = await capture_post(store, capturer, embed, post_row, status)
         reporter.post_done(post)
         return post
 
@@ -254,9 +254,11 @@ def _record_embed(store: Store, article_row: int, embed: Embed) -> tuple[int, st
     return post_row, (post or {}).get("status", "unknown")
 
 
-async def _capture_post(
+async def capture_post(
     store: Store, capturer: Capturer, embed: Embed, post_row: int, status: str
 ) -> PostResult:
+    """Capture one held post (row `post_row`, its status so far) and store the capture.
+    Used for an article's posts and by re-checks that saw a post change."""
     result = PostResult(embed.platform, embed.post_id, embed.url, status, post_row=post_row)
     if embed.post_id is None:
         # Nothing to render: the article's own copy (the embed's markup and text) is what we keep.
@@ -309,19 +311,20 @@ def _store_capture(store: Store, capture_id: int, post_row: int, captured: PostC
 async def _screenshot_article(
     store: Store, capturer: Capturer, article_row: int, url: str, article: Article
 ) -> str | None:
-    """A full-page screenshot of the article: articles get edited too. The error, if any."""
+    """This fetch of the article, as a capture: its HTML as served and a full-page screenshot.
+    Articles get edited too: every version's HTML stays named by a capture. The error, if any."""
     capture_id = store.start_capture(article=article_row, tool_version=__version__)
     started = time.monotonic()
+    html = Artifact("html", article.body, article.content_type or "text/html", source_url=article.final_url)
     try:
         shot = await capturer.capture_article_screenshot(
             url if url.startswith("http") else None, article.body
         )
     except (CaptureError, ArchiverError) as exc:
-        store.finish_capture(capture_id, "failed", error=str(exc))
+        store.finish_capture(capture_id, "partial", error=str(exc), missing=["screenshot"], artifacts=[html])
         return str(exc)
-    store.finish_capture(
-        capture_id, "complete", artifacts=[shot], timings={"total": round(time.monotonic() - started, 3)}
-    )
+    timings = {"total": round(time.monotonic() - started, 3)}
+    store.finish_capture(capture_id, "complete", artifacts=[html, shot], timings=timings)
     return None
 
 

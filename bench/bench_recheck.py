@@ -38,7 +38,7 @@ from typing import Any
 
 import httpx
 
-from archiver.capture import content_hash
+from archiver.models import content_hash
 from archiver.platforms import twitter
 from archiver.recheck import recheck_posts
 from archiver.settings import Settings

@@ -18,13 +18,14 @@ import httpx
 import pytest
 from warcio.archiveiterator import ArchiveIterator
 
-from archiver.capture import Capturer, HostLimiter, PostCapture, content_hash
+from archiver.capture import Capturer, PostCapture
 from archiver.errors import CaptureError
 from archiver.media import MediaTooLarge, download
-from archiver.models import Artifact, PostData
+from archiver.models import Artifact, PostData, content_hash
 from archiver.platforms import twitter
 from archiver.platforms.base import Platform
 from archiver.platforms.twitter import data_url
+from archiver.politeness import HostLimiter
 from archiver.settings import Settings
 from archiver.world import OfflineWorld, Request, Response
 

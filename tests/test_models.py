@@ -2,8 +2,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from archiver.capture import content_hash
-from archiver.models import PostData
+from archiver.models import PostData, content_hash
 
 
 def test_content_hash_ignores_counts_but_not_text_or_media() -> None:

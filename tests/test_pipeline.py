@@ -71,8 +71,12 @@ def test_an_article_with_posts_on_four_platforms(tmp_path: Path, home: Path, bro
         tweet = store.get_post(by_platform["twitter"].post_row)
         assert tweet["author_handle"] == "AggregateOsint" and tweet["status"] == "live"
         [article_capture] = store.captures_for_article(result.article_row)
-        [shot] = store.artifacts_for_capture(article_capture["id"])
-        assert shot["kind"] == "screenshot" and Path(shot["path"]).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+        shot, html = (
+            next(a for a in store.artifacts_for_capture(article_capture["id"]) if a["kind"] == kind)
+            for kind in ("screenshot", "html")
+        )
+        assert Path(shot["path"]).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+        assert Path(html["path"]).read_text(encoding="utf-8") == MULTI
         assert store.verify().ok
 
 

@@ -18,9 +18,8 @@ import pytest
 from click.testing import CliRunner
 
 from archiver import recheck
-from archiver.capture import content_hash
 from archiver.cli import cli
-from archiver.models import PostData
+from archiver.models import PostData, content_hash
 from archiver.platforms import twitter
 from archiver.settings import Settings
 from archiver.world import OfflineWorld, Response

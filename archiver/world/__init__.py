@@ -71,8 +71,9 @@ Per test, the table can be changed:
 
 from __future__ import annotations
 
+from archiver.politeness import is_loopback
 from archiver.world import embeds
-from archiver.world.core import DISCONNECTED, HANG, Request, Response, World, WorldTransport, is_loopback
+from archiver.world.core import DISCONNECTED, HANG, Request, Response, World, WorldTransport
 from archiver.world.data import DataWorld
 from archiver.world.twitter import TwitterWorld
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import ipaddress
 import json
 import logging
 import re
@@ -15,6 +14,8 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl, urlsplit
 
 import httpx
+
+from archiver.politeness import is_loopback
 
 if TYPE_CHECKING:
     from playwright.async_api import BrowserContext, Route
@@ -96,15 +97,6 @@ PASS = _Outcome("PASS")  # loopback: let it through to the real network
 Outcome = Response | _Outcome
 # A handler answers a request; None means "not mine" (the next route is asked).
 Handler = Callable[[Request], "Outcome | None"]
-
-
-def is_loopback(host: str) -> bool:
-    if host == "localhost" or host.endswith(".localhost"):
-        return True
-    try:
-        return ipaddress.ip_address(host.strip("[]")).is_loopback
-    except ValueError:
-        return False
 
 
 def _without_fragment(url: str) -> str:
