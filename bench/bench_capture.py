@@ -60,7 +60,7 @@ the post's API data and downloads its photo (2 more requests, each as late as th
 stores it all (SQLite rows, SHA-256 blobs); its article screenshot scrolls the page through and
 waits for the network to go idle. CPU: this process, and Playwright's driver with the browser.
 Peak memory: the browser's process tree, RSS summed per process (shared pages counted once per
-process) and PSS (shared pages shared out)."""
+process) and PSS (shared pages shared out; read near the RSS peaks, as reading it is costly)."""
 
 
 @dataclass
