@@ -1,0 +1,172 @@
+"""Captures and their artifacts: each attempt to keep a post (or an article), and what it kept.
+
+    capture = store.start_capture(post=post, tool_version="0.1.0")      # status "running"
+    store.finish_capture(capture, "complete", artifacts=[("screenshot", png, "image/png", None)])
+    store.artifacts_for_capture(capture)                                 # rows, each with its blob's path
+
+An artifact's data is written as a blob before the rows that name it (see storage.db). A
+capture that did not fail also sets its post's last_captured and content hash.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+from pathlib import Path
+from typing import Any, Protocol
+
+from sqlite_utils import Database
+
+from storage.blobs import is_sha256
+from storage.core import StoreCore, Timestamp, _ts
+
+CAPTURE_STATUSES = ("running", "complete", "partial", "failed")
+
+
+class ArtifactLike(Protocol):
+    """What archiver.models.Artifact looks like; a plain (kind, data, mime, source_url) tuple also does."""
+
+    @property
+    def kind(self) -> str: ...
+    @property
+    def data(self) -> bytes | Path: ...
+    @property
+    def mime(self) -> str: ...
+    @property
+    def source_url(self) -> str | None: ...
+
+
+# data: the bytes, a file to copy in, or the sha256 of a blob already stored (put_stream).
+ArtifactTuple = tuple[str, bytes | Path | str, str, str | None]
+
+
+class CaptureMixin(StoreCore):
+    """The Store's captures, their artifacts, and the post's content hash they (and checks) set."""
+
+    def start_capture(
+        self, *, post: int | None = None, article: int | None = None, tool_version: str, at: Timestamp = None
+    ) -> int:
+        """A new capture attempt (status "running") of a post, or of an article when post is None."""
+        if post is None and article is None:
+            raise ValueError("a capture is of a post or of an article")
+        with self._write() as db:
+            row = {"post": post, "article": article, "status": "running", "started": _ts(at)}
+            return self._insert(db, "captures", {**row, "tool_version": tool_version})
+
+    def finish_capture(
+        self,
+        capture: int,
+        status: str,
+        *,
+        error: str | None = None,
+        content_hash: str | None = None,
+        missing: Sequence[str] = (),
+        artifacts: Iterable[ArtifactLike | ArtifactTuple] = (),
+        timings: dict[str, float] | None = None,
+        at: Timestamp = None,
+    ) -> list[dict[str, Any]]:
+        """Close a capture: store its artifacts' blobs, then (one transaction) their rows and the
+        capture's outcome. Returns the artifact rows. A post capture that did not fail also
+        updates the post's last_captured and, with a content hash, its content_hash.
+        """
+        if status not in CAPTURE_STATUSES or status == "running":
+            raise ValueError(f"a finished capture's status is complete, partial or failed, not {status!r}")
+        row = self.get_capture(capture)
+        if row is None:
+            raise KeyError(f"no capture with id {capture}")
+        stored = [self._put_artifact(artifact) for artifact in artifacts]
+        t = _ts(at)
+        with self._write() as db:
+            for kind, sha, mime, source_url in stored:
+                self._insert(
+                    db,
+                    "artifacts",
+                    {
+                        "capture": capture,
+                        "kind": kind,
+                        "sha256": sha,
+                        "mime": mime,
+                        "size": self.blobs.size(sha),
+                        "source_url": source_url,
+                    },
+                )
+            db.table("captures").update(
+                capture,
+                {
+                    "status": status,
+                    "finished": t,
+                    "duration": _seconds_between(row["started"], t),
+                    "error": error,
+                    "content_hash": content_hash,
+                    "missing": json.dumps(list(missing)),
+                    "timings": json.dumps(timings) if timings is not None else None,
+                },
+            )
+            if row["post"] is not None and status != "failed":
+                db.execute("UPDATE posts SET last_captured = ? WHERE id = ?", [t, row["post"]])
+                if content_hash is not None:
+                    self._set_content_hash(db, row["post"], content_hash, t)
+        return self.artifacts_for_capture(capture)
+
+    def _put_artifact(self, artifact: ArtifactLike | ArtifactTuple) -> tuple[str, str, str, str | None]:
+        if isinstance(artifact, tuple):
+            kind, data, mime, source_url = artifact
+        else:
+            kind, data, mime, source_url = artifact.kind, artifact.data, artifact.mime, artifact.source_url
+        if isinstance(data, bytes):
+            sha = self.blobs.put(data)
+        elif isinstance(data, Path):
+            sha = self.blobs.put_file(data)
+        elif is_sha256(data):
+            if not self.blobs.exists(data):
+                raise ValueError(f"artifact {kind!r} names blob {data}, which is not in the store")
+            sha = data
+        else:
+            raise TypeError(f"artifact {kind!r}: data must be bytes, a Path or a stored blob's sha256")
+        return kind, sha, mime, source_url
+
+    def close_unfinished_captures(self, error: str = "interrupted", *, at: Timestamp = None) -> int:
+        """Mark captures still "running" (their run was killed) as failed; returns how many."""
+        with self._write() as db:
+            cursor = db.execute(
+                "UPDATE captures SET status = 'failed', error = ?, finished = ? WHERE status = 'running'",
+                [error, _ts(at)],
+            )
+            return int(cursor.rowcount)
+
+    def get_capture(self, capture: int) -> dict[str, Any] | None:
+        return self._row("SELECT * FROM captures WHERE id = ?", [capture])
+
+    def captures_for_post(self, post: int) -> list[dict[str, Any]]:
+        return self._rows("SELECT * FROM captures WHERE post = ? ORDER BY started, id", [post])
+
+    def captures_for_article(self, article: int) -> list[dict[str, Any]]:
+        """The article's own captures (not those of the posts it embeds)."""
+        return self._rows(
+            "SELECT * FROM captures WHERE article = ? AND post IS NULL ORDER BY started, id", [article]
+        )
+
+    def artifacts_for_capture(self, capture: int) -> list[dict[str, Any]]:
+        """The capture's artifacts, each with the `path` of its blob."""
+        rows = self._rows("SELECT * FROM artifacts WHERE capture = ? ORDER BY id", [capture])
+        for row in rows:
+            row["path"] = str(self.blobs.path(row["sha256"])) if is_sha256(row["sha256"]) else None
+        return rows
+
+    def _set_content_hash(self, db: Database, post: int, content_hash: str, t: str) -> bool:
+        """Store the post's latest content hash; True when it replaced a different one."""
+        (old,) = db.execute("SELECT content_hash FROM posts WHERE id = ?", [post]).fetchone()
+        if old == content_hash:
+            return False
+        db.execute(
+            "UPDATE posts SET content_hash = ?, content_since = ? WHERE id = ?", [content_hash, t, post]
+        )
+        return old is not None
+
+
+def _seconds_between(start: str, end: str) -> float | None:
+    try:
+        return round((datetime.fromisoformat(end) - datetime.fromisoformat(start)).total_seconds(), 3)
+    except (TypeError, ValueError):
+        return None

@@ -1,0 +1,98 @@
+"""Verification: is what the archive names there, and is it what it was?
+
+    report = store.verify()       # VerifyMixin, part of Store
+    report.ok, report.summary(), report.problems()
+
+verify() re-hashes every blob and checks references both ways: every row naming a blob
+(storage.migrations.BLOB_COLUMNS) finds it, every blob is named by some row, and the blob
+directory holds no temp files left by an interrupted write and nothing else stray.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from storage.blobs import is_sha256
+from storage.core import StoreCore
+from storage.migrations import BLOB_COLUMNS
+
+
+@dataclass(frozen=True)
+class MissingBlob:
+    table: str
+    row_id: int
+    column: str
+    sha256: str
+
+
+@dataclass
+class VerifyReport:
+    """What Store.verify found: sound when every list is empty."""
+
+    blobs: int = 0  # blobs re-hashed
+    references: int = 0  # rows naming a blob
+    corrupt: list[str] = field(default_factory=list)
+    missing: list[MissingBlob] = field(default_factory=list)
+    orphaned: list[str] = field(default_factory=list)
+    temp_files: list[Path] = field(default_factory=list)
+    strays: list[Path] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not (self.corrupt or self.missing or self.orphaned or self.temp_files or self.strays)
+
+    def problems(self) -> list[str]:
+        """One line per problem."""
+        lines = [f"corrupt: blob {sha} no longer matches its hash" for sha in self.corrupt]
+        lines += [
+            f"missing: {m.table} row {m.row_id} names blob {m.sha256} ({m.column}), which is not there"
+            for m in self.missing
+        ]
+        lines += [f"orphaned: blob {sha} is named by no row" for sha in self.orphaned]
+        lines += [f"temp file: {path} is left from an interrupted write" for path in self.temp_files]
+        lines += [f"stray file: {path} is not a blob where it belongs" for path in self.strays]
+        return lines
+
+    def summary(self) -> str:
+        checked = f"verified {self.blobs} blob(s) and {self.references} reference(s)"
+        if self.ok:
+            return f"{checked}: all sound"
+        counts = [
+            (len(self.corrupt), "corrupt"),
+            (len(self.missing), "missing"),
+            (len(self.orphaned), "orphaned"),
+            (len(self.temp_files), "temp file(s)"),
+            (len(self.strays), "stray file(s)"),
+        ]
+        return f"{checked}: " + ", ".join(f"{n} {what}" for n, what in counts if n)
+
+
+class VerifyMixin(StoreCore):
+    """Store.verify: the archive checked against itself."""
+
+    def verify(self) -> VerifyReport:
+        """Re-hash every blob and check references both ways (see VerifyReport).
+
+        Run it when no capture is in progress: a blob written just before its row would be
+        reported as orphaned.
+        """
+        report = VerifyReport()
+        referenced: set[str] = set()
+        for table, column in BLOB_COLUMNS:
+            for row in self.db.query(f"SELECT id, {column} AS sha FROM {table} WHERE {column} IS NOT NULL"):
+                report.references += 1
+                sha = row["sha"]
+                if is_sha256(sha) and self.blobs.exists(sha):
+                    referenced.add(sha)
+                else:
+                    report.missing.append(MissingBlob(table, row["id"], column, str(sha)))
+        for sha in self.blobs:
+            report.blobs += 1
+            if not self.blobs.verify(sha):
+                report.corrupt.append(sha)
+            if sha not in referenced:
+                report.orphaned.append(sha)
+        report.temp_files = self.blobs.temp_files()
+        report.strays = self.blobs.strays()
+        return report
