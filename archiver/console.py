@@ -82,7 +82,7 @@ class ProgressReporter:
 
 
 def print_summary(results: list[ArticleResult], home: Path, console: Console | None = None) -> None:
-    console = console or Console()
+    console = console or Console(soft_wrap=True)  # long URLs and paths stay on one line
     for article in results:
         if article.error is not None:
             console.print(f"[bold red]not archived[/] {article.source}: {article.error}")
