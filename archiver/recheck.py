@@ -357,8 +357,9 @@ async def recheck_posts(
     """Re-check `posts` (rows of the posts table) and record what their platforms say.
 
     `deadline` (time.monotonic()) stops starting new checks and captures; what is left stays
-    due. `on_event` hears each status or content change as it is recorded. Each check is its
-    own transaction: a run killed midway keeps every check it finished.
+    due. `on_event` hears each status or content change as it is recorded (a first look that
+    finds a post live is none). Each check is its own transaction: a run killed midway keeps
+    every check it finished.
     """
     report = RecheckReport()
     gate = HostGate(settings.per_host, settings.host_delay)
@@ -454,7 +455,7 @@ def _record(
         "http_status": look.http_status,
     }
     events = []
-    if result.status_changed:
+    if result.status_changed and not _first_look_found_live(result.previous_status, result.status):
         events.append(CheckEvent("status", detail=look.detail, **base))
     if result.content_changed:
         report.changed += 1
@@ -467,6 +468,12 @@ def _record(
     if look.outcome == "unknown":
         log.info("re-check %s %s: unknown this time (%s)", post["platform"], post["post_id"], look.detail)
     return (post, look.data) if wants_capture and look.data is not None else None
+
+
+def _first_look_found_live(previous: str, status: str) -> bool:
+    """A post never seen before ("unknown": its capture failed) found live: the timeline records
+    it, but it is no change to tell (cron mails what a run says). Found gone, it is one."""
+    return previous == "unknown" and status == "live"
 
 
 def _reschedule_uncheckable(store: Store, settings: Settings, post: Mapping[str, Any]) -> None:
@@ -499,8 +506,8 @@ async def _capture_all(
             except Exception as exc:  # one post's failure never stops the others
                 report.capture_failed += 1
                 line = f"{post['platform']} {post['post_id']}: capture failed: {_one_line(exc)}"
-                report.errors.append(line)
-                log.error("%s", line)
+                report.errors.append(line)  # the caller prints it: logged below -v only
+                log.info("%s", line, exc_info=not isinstance(exc, ArchiverError))
                 return
         report.captured += 1
         now = datetime.now(timezone.utc)

@@ -6,6 +6,7 @@ import asyncio
 import copy
 import itertools
 import json
+import logging
 import time
 from collections.abc import Mapping
 from dataclasses import replace
@@ -237,7 +238,9 @@ def test_a_post_whose_capture_never_finished_is_captured_even_unchanged(
     assert row is not None and row["next_check_at"] > row["last_checked"]
 
 
-def test_a_failed_capture_leaves_the_post_due(store: Store, settings: Settings, world: OfflineWorld) -> None:
+def test_a_failed_capture_leaves_the_post_due(
+    store: Store, settings: Settings, world: OfflineWorld, caplog: pytest.LogCaptureFixture
+) -> None:
     post = store.upsert_post("twitter", AGGREGATE, twitter.canonical_url(AGGREGATE), status="live")
 
     async def broken(post: Mapping[str, Any], data: PostData) -> None:
@@ -247,6 +250,24 @@ def test_a_failed_capture_leaves_the_post_due(store: Store, settings: Settings, 
     assert (report.captured, report.capture_failed) == (0, 1)
     assert "browser fell over" in report.errors[0]
     assert post in [p["id"] for p in store.posts_due(datetime.now(timezone.utc) + timedelta(seconds=1))]
+    # The caller prints report.errors: a log line at warning or above would say it twice in cron mail.
+    assert [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING] == []
+
+
+def test_a_first_look_that_finds_a_post_live_is_no_change_but_one_that_finds_it_gone_is(
+    store: Store, settings: Settings, world: OfflineWorld
+) -> None:
+    # Posts whose capture failed when their article was archived: status still "unknown".
+    found_live = store.upsert_post("twitter", AGGREGATE, twitter.canonical_url(AGGREGATE))
+    found_gone = store.upsert_post("twitter", NEXTA, twitter.canonical_url(NEXTA))
+    world.twitter.tombstone(NEXTA)
+    heard: list[recheck.CheckEvent] = []
+    report = run(store, settings, world, capture=FakeCapture(store), on_event=heard.append)
+    assert [(e.post_id, e.previous, e.status) for e in heard] == [(NEXTA, "unknown", "deleted")]
+    assert report.events == heard and report.captured == 1
+    assert store.get_post(found_live)["status"] == "live"  # type: ignore[index]
+    assert "status_change" in [e["event"] for e in store.timeline(found_live)]  # the history has it
+    assert store.get_post(found_gone)["status"] == "deleted"  # type: ignore[index]
 
 
 def test_posts_without_a_data_endpoint_are_skipped_until_the_longest_interval(
