@@ -361,8 +361,10 @@ def test_the_gate_keeps_per_host_limits_and_delays() -> None:
     asyncio.run(main())
     assert peak["a.example"] == 2
     assert peak["slow.example"] == 1
+    # 0.1 s between starts (one at a time alone would give 0.05 s: each answer takes that long);
+    # the handler sees a start a little after the gate allows it, by a lag that varies under load.
     gaps = [b - a for a, b in itertools.pairwise(starts)]
-    assert min(gaps) >= 0.09
+    assert min(gaps) >= 0.075 and starts[-1] - starts[0] >= 0.18, gaps
 
 
 def test_a_429_closes_its_host_and_a_long_wait_is_refused() -> None:
