@@ -7,6 +7,7 @@ import logging
 import sys
 from collections.abc import Callable
 from dataclasses import fields
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -51,6 +52,51 @@ def settings_options(func: F) -> F:
         return func(*args, **kwargs)
 
     return wrapper  # type: ignore[return-value]
+
+
+offline_option = click.option(
+    "--offline", is_flag=True, help="Talk to the bundled offline world, not the network (demo, tests)"
+)
+
+
+def _network(offline: bool) -> Any:
+    """The network the pipeline talks to: the real one, or the bundled offline world."""
+    from archiver import pipeline
+
+    return pipeline.Network.offline() if offline else pipeline.Network()
+
+
+class _Parsed(click.ParamType):
+    """An option value read by one of the library's parsers (ValueError: not one)."""
+
+    def __init__(self, name: str, parser: Callable[[str], Any], example: str) -> None:
+        self.name = name
+        self.parser = parser
+        self.example = example
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        if not isinstance(value, str):
+            return value
+        try:
+            return self.parser(value)
+        except ValueError:
+            self.fail(f"{value!r} is no {self.name} (say {self.example})", param, ctx)
+
+
+def _age(text: str) -> Any:
+    from archiver.cron import parse_age
+
+    return parse_age(text)
+
+
+def _date(text: str) -> Any:
+    from archiver.cron import parse_since
+
+    return parse_since(text)
+
+
+AGE = _Parsed("age", _age, "7d, 12h or 2w")
+DATE = _Parsed("date or age", _date, "2025-03-01 or 7d")
 
 
 class ArchiverGroup(click.Group):
@@ -188,9 +234,7 @@ def discover(
 @click.option(
     "--resolve/--no-resolve", default=None, help="Follow short links of posts with no id [on for URLs]"
 )
-@click.option(
-    "--offline", is_flag=True, help="Talk to the bundled offline world, not the network (demo, tests)"
-)
+@offline_option
 @click.option("-q", "--quiet", is_flag=True, help="No progress output")
 def archive(
     settings: Settings,
@@ -212,7 +256,7 @@ def archive(
     import asyncio
 
     from archiver import console, pipeline
-    from archiver.report import write_reports
+    from archiver.report import add_reports
     from storage import Store
 
     listed = (
@@ -221,18 +265,13 @@ def archive(
     todo = [*sources, *listed]
     if not todo:
         raise click.UsageError("give at least one SOURCE (a URL, a file, or -), or --from-file")
-    network = pipeline.Network.offline() if offline else pipeline.Network()
     with Store.open(settings.home) as store, console.ProgressReporter(quiet=quiet or as_json) as reporter:
         results = asyncio.run(
             pipeline.archive_sources(
-                todo, settings, store, network=network, reporter=reporter, resolve=resolve
+                todo, settings, store, network=_network(offline), reporter=reporter, resolve=resolve
             )
         )
-        # Each article's HTML report (HOME/reports/<id>/): links to the blobs, cheap to make.
-        for result in results:
-            if result.article_row is not None:
-                written = write_reports(store, [result.article_row], settings.home)
-                result.report = str(written[0].resolve()) if written else None
+        add_reports(store, results, settings.home)  # HOME/reports/<id>/: links to the blobs, cheap
     if as_json:
         click.echo(console.results_json(results, settings.home))
     else:
@@ -242,10 +281,6 @@ def archive(
 
 
 # --- The scheduled job: watch, run, recheck, status, list, show ------------------------------
-
-offline_option = click.option(
-    "--offline", is_flag=True, help="Talk to the bundled offline world, not the network (demo, tests)"
-)
 
 
 class _Lines:
@@ -263,12 +298,6 @@ class _Lines:
 
     def error(self, line: str) -> None:
         click.echo(line, err=True)
-
-
-def _network(offline: bool) -> Any:
-    from archiver import pipeline
-
-    return pipeline.Network.offline() if offline else pipeline.Network()
 
 
 @cli.group()
@@ -306,19 +335,12 @@ def watch_list(settings: Settings) -> None:
 
     Usage: archiver watch list
     """
-    from archiver.history import short_time
+    from archiver.history import watch_lines
     from storage import Store
 
     with Store.open(settings.home) as store:
-        watches = store.list_watches()
-    for w in watches:
-        how = w["last_status"] or "not looked at yet"
-        error = f" ({w['last_error']})" if w["last_error"] else ""
-        click.echo(
-            f"{w['id']:>4}  {w['kind']:<7}  {short_time(w['last_run']):<19}  {how:<9}  {w['url']}{error}"
-        )
-    if not watches:
-        click.echo("nothing watched: add a feed or an article with `archiver watch add URL`")
+        for line in watch_lines(store):
+            click.echo(line)
 
 
 @watch.command("remove")
@@ -329,14 +351,12 @@ def watch_remove(settings: Settings, urls: tuple[str, ...]) -> None:
 
     Usage: archiver watch remove https://example.com/news/feed.xml
     """
+    from archiver.watch import remove_watch
     from storage import Store
 
     with Store.open(settings.home) as store:
         for url in urls:
-            key: int | str = int(url) if url.isdigit() else url
-            if not store.remove_watch(key):
-                raise ArchiverError(f"not watched: {url}")
-            click.echo(f"no longer watching {url}")
+            click.echo(f"no longer watching {remove_watch(store, url)['url']}")
 
 
 @cli.command()
@@ -378,12 +398,7 @@ def run(
         output.info(f"already running ({report.already_running})")
         return
     if not dry_run:
-        checked = report.recheck.summary() if report.recheck else "no re-checks"
-        output.info(
-            f"run {report.outcome}: {report.articles} article(s) archived"
-            + (f", {report.articles_failed} failed" if report.articles_failed else "")
-            + f"; {checked}; {len(report.events)} change(s)"
-        )
+        output.info(report.summary())
     sys.exit(report.exit_code)
 
 
@@ -391,14 +406,14 @@ def run(
 @settings_options
 @click.argument("posts", nargs=-1)
 @click.option("--all", "every", is_flag=True, help="Every post in the archive")
-@click.option("--older-than", metavar="AGE", help="Posts not checked for AGE (7d, 12h, 2w)")
+@click.option("--older-than", type=AGE, metavar="AGE", help="Posts not checked for AGE (7d, 12h, 2w)")
 @click.option("-q", "--quiet", is_flag=True, help="Print only changes and errors")
 @offline_option
 def recheck(
     settings: Settings,
     posts: tuple[str, ...],
     every: bool,
-    older_than: str | None,
+    older_than: timedelta | None,
     quiet: bool,
     offline: bool,
 ) -> None:
@@ -410,22 +425,14 @@ def recheck(
     """
     import asyncio
 
-    from archiver import cron, history
-    from archiver.recheck import due_posts
+    from archiver import cron
     from storage import Store
 
+    if sum((bool(posts), every, older_than is not None)) > 1:
+        raise click.UsageError("name POSTs, or give --all, or --older-than AGE: one of them")
     output = _Lines(quiet)
     with Store.open(settings.home, create=False) as store:
-        if posts:
-            chosen = [history.find_post(store, ref) for ref in posts]
-        elif every:
-            chosen = store.list_posts()
-        else:
-            try:
-                age = cron.parse_age(older_than) if older_than else None
-            except ValueError:
-                raise click.BadParameter(f"{older_than!r} is no age (say 7d, 12h, 2w)") from None
-            chosen = due_posts(store, older_than=age)
+        chosen = cron.posts_to_recheck(store, posts, every=every, older_than=older_than)
         report = asyncio.run(cron.recheck_now(settings, store, chosen, _network(offline), output))
     output.info(report.summary())
 
@@ -453,24 +460,22 @@ def status(settings: Settings) -> None:
     type=click.Choice([*POST_STATUSES, "changed"]),
     help="Only posts with this status (changed: content a check found different)",
 )
-@click.option("--since", metavar="DATE", help="In that status since DATE (2025-03-01, or an age: 7d)")
+@click.option(
+    "--since", type=DATE, metavar="DATE", help="In that status since DATE (2025-03-01, or an age: 7d)"
+)
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON array")
-def list_posts(settings: Settings, wanted: str | None, since: str | None, as_json: bool) -> None:
+def list_posts(settings: Settings, wanted: str | None, since: datetime | None, as_json: bool) -> None:
     """List posts, the most recent status change first.
 
     Usage: archiver list --status deleted --since 7d
     """
     import json
 
-    from archiver import cron, history
+    from archiver import history
     from storage import Store
 
-    try:
-        when = cron.parse_since(since) if since else None
-    except ValueError:
-        raise click.BadParameter(f"{since!r} is no date or age (say 2025-03-01 or 7d)") from None
     with Store.open(settings.home, create=False) as store:
-        rows = history.list_posts(store, wanted, when)
+        rows = history.list_posts(store, wanted, since)
     if as_json:
         click.echo(json.dumps(rows, indent=2, ensure_ascii=False))
         return
@@ -505,33 +510,30 @@ def show(settings: Settings, post: str, as_json: bool) -> None:
 # --- What leaves the archive: export (WACZ, JSON lines, CSV) and the HTML report -----------------
 
 
+tsa_ca_option = click.option(
+    "--tsa-ca",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="The TSA's CA certificate (PEM): its timestamps must chain to it",
+)
+
+
 def tsa_options(func: F) -> F:
     """--tsa URL and --tsa-ca FILE: timestamp the manifests at an RFC 3161 authority."""
-    func = click.option(
-        "--tsa-ca",
-        type=click.Path(dir_okay=False, path_type=Path),
-        help="The TSA's CA certificate (PEM): its timestamps must chain to it",
-    )(func)
+    func = tsa_ca_option(func)
     return click.option("--tsa", metavar="URL", help="Timestamp each hashes.txt at this RFC 3161 authority")(
         func
     )
 
 
 def _stamper(settings: Settings, tsa: str | None, tsa_ca: Path | None) -> Callable[[bytes], bytes] | None:
-    """A function timestamping bytes at the TSA (verified on receipt), or None without --tsa."""
+    """--tsa and --tsa-ca as a function timestamping bytes at the TSA, or None without --tsa."""
     if tsa is None:
         if tsa_ca is not None:
             raise click.UsageError("--tsa-ca goes with --tsa URL")
         return None
     from archiver import fetch, timestamp
 
-    roots = timestamp.load_certificates(tsa_ca) if tsa_ca is not None else None
-
-    def stamp(data: bytes) -> bytes:
-        with fetch.make_client(settings) as client:
-            return timestamp.stamp(data, tsa, client, roots)
-
-    return stamp
+    return timestamp.stamper(tsa, lambda: fetch.make_client(settings), tsa_ca)
 
 
 @cli.command()
@@ -581,8 +583,7 @@ def export(
         raise click.UsageError("--tsa timestamps the WACZ's manifests: use it with --wacz")
     stamp = _stamper(settings, tsa, tsa_ca)
     with Store.open(settings.home, create=False) as store:
-        rows = exporting.select_articles(store, articles, all_articles=every or not articles)
-        bundles = [exporting.gather(store, row["id"]) for row in rows]
+        bundles = exporting.gather_articles(store, articles, all_articles=every or not articles)
         if wacz is not None:
             made = write_wacz(bundles, wacz, blob_path=store.blobs.path, stamp=stamp)
             click.echo(
@@ -590,11 +591,7 @@ def export(
                 f"{made.warcs} WARC(s), {made.files} file(s)"
             )
             return
-    text = (
-        exporting.csv_text(bundles)
-        if as_csv
-        else "".join(f"{line}\n" for line in exporting.json_lines(bundles))
-    )
+    text = exporting.csv_text(bundles) if as_csv else exporting.json_text(bundles)
     if output is None:
         click.echo(text, nl=False)
     else:
@@ -621,44 +618,30 @@ def report(
 
     Usage: archiver report https://example.com/news/story -o story-report
     """
-    from archiver.export import select_articles
-    from archiver.report import report_dir, write_report
+    from archiver.report import write_article_report
     from storage import Store
 
     stamp = _stamper(settings, tsa, tsa_ca)
     with Store.open(settings.home, create=False) as store:
-        (row,) = select_articles(store, [article])
-        index = write_report(store, row["id"], output or report_dir(settings.home, row["id"]), stamp=stamp)
+        index = write_article_report(store, article, settings.home, output, stamp)
     click.echo(f"report: {index.resolve()}")
 
 
 @cli.command("check-report")
 @click.argument("folder", type=click.Path(exists=True, file_okay=False, path_type=Path))
-@click.option(
-    "--tsa-ca",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="The TSA's CA certificate (PEM) its timestamp must chain to",
-)
+@tsa_ca_option
 def check_report(folder: Path, tsa_ca: Path | None) -> None:
     """Check a report folder without the archive: every file against hashes.txt, and hashes.txt
     against its RFC 3161 timestamp (hashes.txt.tsr) when it has one. Exits 1 on any problem.
 
     Usage: archiver check-report archive/reports/1 --tsa-ca tsa-ca.pem
     """
-    from archiver import report as reporting
-    from archiver import timestamp
+    from archiver.report import check_report as check_folder
+    from archiver.timestamp import token_checker
 
-    roots = timestamp.load_certificates(tsa_ca) if tsa_ca is not None else None
-
-    def verify_token(manifest: bytes, token: bytes) -> str:
-        when = timestamp.verify(manifest, token, roots=roots).isoformat()
-        return when if roots is not None else f"{when} (its signature unchecked: give --tsa-ca)"
-
-    found = reporting.check_report(folder, verify_token)
+    found = check_folder(folder, token_checker(tsa_ca))
     for line in found.problems:
         click.echo(line)
-    stamped = f"; timestamped {found.stamped_at}" if found.stamped_at else ""
-    verdict = "all sound" if not found.problems else f"{len(found.problems)} problem(s)"
-    click.echo(f"checked {found.files} file(s) against {reporting.MANIFEST_NAME}{stamped}: {verdict}")
+    click.echo(found.summary())
     if found.problems:
         sys.exit(1)

@@ -37,7 +37,7 @@ from datetime import datetime, timedelta, timezone
 from types import TracebackType
 from typing import Any, Protocol
 
-from archiver import fetch, notify, pipeline, recheck, watch
+from archiver import fetch, history, notify, pipeline, recheck, watch
 from archiver.capture import Capturer
 from archiver.errors import ArchiverError, CaptureError
 from archiver.lock import RunLock
@@ -107,6 +107,15 @@ class RunReport:
     def exit_code(self) -> int:
         """Non-zero only on real trouble: the run itself failed."""
         return 1 if self.outcome == "failed" else 0
+
+    def summary(self) -> str:
+        """One line: how the run ended, what it archived and re-checked, how many changes."""
+        failed = f", {self.articles_failed} failed" if self.articles_failed else ""
+        checked = self.recheck.summary() if self.recheck else "no re-checks"
+        return (
+            f"run {self.outcome}: {self.articles} article(s) archived{failed}; {checked}; "
+            f"{len(self.events)} change(s)"
+        )
 
 
 class _Quiet:
@@ -442,6 +451,22 @@ class _Run:
             self.output.error(line)
         self.output.info(report.summary())
         await self.send_events()
+
+
+def posts_to_recheck(
+    store: Store, refs: Sequence[str], *, every: bool = False, older_than: timedelta | None = None
+) -> list[dict[str, Any]]:
+    """What `archiver recheck` looks at: the posts `refs` name (URL, platform:id or id; InputError
+    for one not in the archive), every post, those not checked for `older_than`, or those due."""
+    if refs:
+        chosen: dict[int, dict[str, Any]] = {}
+        for ref in refs:
+            post = history.find_post(store, ref)
+            chosen.setdefault(post["id"], post)
+        return list(chosen.values())
+    if every:
+        return store.list_posts()
+    return recheck.due_posts(store, older_than=older_than)
 
 
 async def recheck_now(

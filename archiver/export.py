@@ -3,7 +3,8 @@ the WACZ, the HTML report and the JSON/CSV export.
 
     articles = select_articles(store, ["https://news.example/story", "3"])   # or all_articles=True
     bundle = gather(store, articles[0]["id"])       # the article, its captures, its posts'
-    for line in json_lines(store, [bundle]): ...    # one JSON object per post
+    bundles = gather_articles(store, ["3"])         # the two at once
+    text = json_text(bundles)                       # one JSON object per post and line (or csv_text)
 
 Artifacts leave under a name made of their SHA-256 and an extension that says what they are
 (`artifact_filename`). A captured DOM or article HTML gets `.html.txt`: opened by accident from
@@ -139,6 +140,11 @@ def select_articles(store: Store, refs: Sequence[str], all_articles: bool = Fals
     return found
 
 
+def gather_articles(store: Store, refs: Sequence[str], all_articles: bool = False) -> list[ArticleBundle]:
+    """`gather` of each article `refs` names (see select_articles), or of every one."""
+    return [gather(store, row["id"]) for row in select_articles(store, refs, all_articles)]
+
+
 def _capture_bundles(store: Store, captures: Iterable[dict[str, Any]]) -> list[CaptureBundle]:
     return [CaptureBundle(c, store.artifacts_for_capture(c["id"])) for c in captures]
 
@@ -216,10 +222,13 @@ def post_record(bundle: ArticleBundle, post: PostBundle) -> dict[str, Any]:
     }
 
 
-def json_lines(bundles: Iterable[ArticleBundle]) -> Iterator[str]:
-    for bundle in bundles:
-        for post in bundle.posts:
-            yield json.dumps(post_record(bundle, post), ensure_ascii=False, sort_keys=False)
+def json_text(bundles: Iterable[ArticleBundle]) -> str:
+    """One JSON object (post_record) per post, one a line."""
+    return "".join(
+        json.dumps(post_record(bundle, post), ensure_ascii=False) + "\n"
+        for bundle in bundles
+        for post in bundle.posts
+    )
 
 
 def csv_text(bundles: Iterable[ArticleBundle]) -> str:

@@ -1,4 +1,5 @@
-"""What the archive knows, told to a reader: `status`, `list` and `show` build their lines here.
+"""What the archive knows, told to a reader: `status`, `list`, `show` and `watch list` build
+their lines here.
 
 post = find_post(store, "https://x.com/a/status/123")   # or "twitter:123", "123", a row id
 for line in timeline_lines(store, post): print(line)
@@ -12,11 +13,7 @@ from typing import Any
 
 from archiver import platforms, recheck
 from archiver.errors import InputError
-from archiver.models import POST_STATUSES
 from storage import Store
-
-# `list --status` takes a post status, or "changed" (content a check found different).
-LIST_STATUSES = (*POST_STATUSES, "changed")
 
 
 def find_post(store: Store, ref: str) -> dict[str, Any]:
@@ -53,6 +50,18 @@ def post_line(row: Mapping[str, Any], when: str = "status_since") -> str:
     return (
         f"{row['status']:<11} {since:<20} {row['platform']:<9} {row['post_id']:<22} {author:<18} {row['url']}"
     )
+
+
+def watch_lines(store: Store) -> list[str]:
+    """The watched sources, one a line: id, kind, last look, how it went, URL (and the error)."""
+    lines = []
+    for w in store.list_watches():
+        how = w["last_status"] or "not looked at yet"
+        error = f" ({w['last_error']})" if w["last_error"] else ""
+        lines.append(
+            f"{w['id']:>4}  {w['kind']:<7}  {short_time(w['last_run']):<19}  {how:<9}  {w['url']}{error}"
+        )
+    return lines or ["nothing watched: add a feed or an article with `archiver watch add URL`"]
 
 
 def list_posts(store: Store, status: str | None, since: datetime | None) -> list[dict[str, Any]]:

@@ -25,24 +25,28 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 
 from archiver import __version__
 from archiver.errors import ArchiverError, InputError, StoreError
-from archiver.export import ArticleBundle, PostBundle, artifact_filename, gather
+from archiver.export import ArticleBundle, PostBundle, artifact_filename, gather, select_articles
 from archiver.history import short_time
 from archiver.manifest import MANIFEST_NAME, check_manifest, folder_manifest, parse_manifest
 from storage import Store
+
+if TYPE_CHECKING:
+    from archiver.pipeline import ArticleResult
 
 log = logging.getLogger(__name__)
 
 REPORTS_DIR = "reports"
 FILES_DIR = "files"
 CSS_NAME = "report.css"
+INDEX = "index.html"
 TOKEN_NAME = MANIFEST_NAME + ".tsr"  # an RFC 3161 timestamp of hashes.txt, when asked for
-OURS = ("index.html", CSS_NAME, MANIFEST_NAME, TOKEN_NAME, FILES_DIR)  # what a report folder holds
+OURS = (INDEX, CSS_NAME, MANIFEST_NAME, TOKEN_NAME, FILES_DIR)  # what a report folder holds
 # Given a manifest's bytes, a timestamp token of them (archiver.timestamp.stamp, bound to a TSA).
 Stamper = Callable[[bytes], bytes]
 # The page may load its own style sheet, images and media, and nothing else; no script runs.
@@ -265,16 +269,28 @@ def report_dir(home: Path, article_id: int) -> Path:
     return home / REPORTS_DIR / str(article_id)
 
 
-def write_reports(store: Store, article_ids: Iterable[int], home: Path) -> list[Path]:
-    """Each article's report in its default folder; one that cannot be written is logged and
-    skipped (the archive itself is complete either way)."""
-    written = []
-    for article_id in article_ids:
+def add_reports(store: Store, results: Iterable[ArticleResult], home: Path) -> None:
+    """Write the report of each article `archiver archive` archived, in its default folder, and
+    name its index.html in the result (`report`). One that cannot be written is logged and
+    left None: the archive itself is complete either way."""
+    for result in results:
+        if result.article_row is None:
+            continue
         try:
-            written.append(write_report(store, article_id, report_dir(home, article_id)))
-        except (OSError, ArchiverError, StoreError) as exc:
-            log.warning("report of article %s not written: %s", article_id, exc)
-    return written
+            index = write_report(store, result.article_row, report_dir(home, result.article_row))
+        except (ArchiverError, StoreError) as exc:
+            log.warning("report of article %s not written: %s", result.article_row, exc)
+            continue
+        result.report = str(index.resolve())
+
+
+def write_article_report(
+    store: Store, ref: str, home: Path, out: Path | None = None, stamp: Stamper | None = None
+) -> Path:
+    """`archiver report`: the report of the article `ref` names (its URL or id), in `out`
+    (default HOME/reports/<article id>); its index.html."""
+    (article,) = select_articles(store, [ref])
+    return write_report(store, article["id"], out or report_dir(home, article["id"]), stamp)
 
 
 def write_report(store: Store, article_id: int, out: Path, stamp: Stamper | None = None) -> Path:
@@ -321,6 +337,11 @@ class FolderCheck:
     files: int
     problems: list[str]
     stamped_at: str | None = None  # when a timestamp says hashes.txt existed
+
+    def summary(self) -> str:
+        stamped = f"; timestamped {self.stamped_at}" if self.stamped_at else ""
+        verdict = f"{len(self.problems)} problem(s)" if self.problems else "all sound"
+        return f"checked {self.files} file(s) against {MANIFEST_NAME}{stamped}: {verdict}"
 
 
 def check_report(folder: Path, verify_token: Callable[[bytes, bytes], str] | None = None) -> FolderCheck:

@@ -3,6 +3,7 @@ manifest, hence every file it lists by SHA-256, existed at a given time.
 
     token = stamp(manifest_bytes, "https://tsa.example/tsr", client)   # DER TimeStampResp
     when = verify(manifest_bytes, token, roots=[ca_certificate])       # raises TimestampError
+    stamp_it = stamper("https://tsa.example/tsr", make_client, ca_file)  # for a report or WACZ
 
 The token is kept beside the manifest as `<manifest>.tsr`; anyone can check it without this
 tool: `openssl ts -verify -data hashes.txt -in hashes.txt.tsr -CAfile tsa-ca.pem`.
@@ -13,6 +14,7 @@ by `archiver check-report`.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from hashlib import sha256
 from pathlib import Path
@@ -76,6 +78,32 @@ def stamp(
         raise TimestampError(f"timestamp authority {tsa_url} answered HTTP {response.status_code}")
     verify(data, response.content, roots=roots, nonce=request.nonce)
     return response.content
+
+
+def stamper(
+    tsa_url: str, client: Callable[[], httpx.Client], ca_file: Path | None = None
+) -> Callable[[bytes], bytes]:
+    """A function timestamping bytes at `tsa_url` (each token verified on receipt, against the
+    CA in `ca_file` when given); `client()` makes the HTTP client for each request."""
+    roots = load_certificates(ca_file) if ca_file is not None else None  # read once, now
+
+    def stamp_at_tsa(data: bytes) -> bytes:
+        with client() as http:
+            return stamp(data, tsa_url, http, roots)
+
+    return stamp_at_tsa
+
+
+def token_checker(ca_file: Path | None = None) -> Callable[[bytes, bytes], str]:
+    """A function telling when a token says some data existed (TimestampError when it does not
+    prove it); without `ca_file` the token's signature is not checked, and it says so."""
+    roots = load_certificates(ca_file) if ca_file is not None else None
+
+    def check(data: bytes, token: bytes) -> str:
+        when = verify(data, token, roots=roots).isoformat()
+        return when if roots is not None else f"{when} (its signature unchecked: give --tsa-ca)"
+
+    return check
 
 
 def _decode(token: bytes) -> TimeStampResponse:

@@ -1,6 +1,7 @@
 """Watched sources: feeds whose new articles are archived, articles re-archived when their embeds change.
 
     added = add_watch(store, client, url, settings)         # kind told by the content (feedparser)
+    remove_watch(store, "https://news.example/feed.xml")     # or its id
     look = read_feed(client, store.get_watch(id), settings)  # conditional GET, entries oldest first
     key = embeds_fingerprint(article, settings)              # what an article embeds, as one hash
 
@@ -137,6 +138,16 @@ def add_watch(
             feeds = tuple(feed_links(fetched.body, fetched.url))
     watch, new = store.add_watch(url, kind, title=title)
     return Added(watch, url, kind, new, title, feeds)
+
+
+def remove_watch(store: Store, ref: str) -> dict[str, Any]:
+    """Stop watching `ref` (a watched URL or a watch id); the watch it was. InputError when none.
+    What was archived from it stays."""
+    key: int | str = int(ref) if ref.isdigit() else ref
+    watch = store.get_watch(key)
+    if watch is None or not store.remove_watch(watch["id"]):
+        raise InputError(f"not watched: {ref} (`archiver watch list` shows what is)")
+    return watch
 
 
 @dataclass

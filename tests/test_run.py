@@ -446,8 +446,8 @@ def test_cli_watch_recheck_list_and_show(home: Path) -> None:
     assert missing.exit_code == 1 and "no twitter post 42" in missing.output
     bad = runner.invoke(cli, ["list", "--home", str(home), "--since", "yesterday-ish"])
     assert bad.exit_code == 2
-    removed = runner.invoke(cli, ["watch", "remove", "--home", str(home), FEED])
-    assert removed.exit_code == 0
+    removed = runner.invoke(cli, ["watch", "remove", "--home", str(home), "1"])  # by its id
+    assert (removed.exit_code, removed.output) == (0, f"no longer watching {FEED}\n")
     again = runner.invoke(cli, ["watch", "remove", "--home", str(home), FEED])
     assert again.exit_code == 1 and "not watched" in again.output
 
