@@ -460,8 +460,30 @@ def test_ages_and_dates() -> None:
     assert cron.parse_age("3") == timedelta(days=3)
     assert cron.parse_since("7d", now) == datetime(2025, 3, 1, tzinfo=timezone.utc)
     assert cron.parse_since("2025-03-01", now) == datetime(2025, 3, 1, tzinfo=timezone.utc)
-    with pytest.raises(ValueError):
-        cron.parse_age("soon")
+    for bad in ("soon", "-3d", "nan", "inf", "1e400"):
+        with pytest.raises(ValueError):
+            cron.parse_age(bad)
+    for bad in ("yesterday-ish", "999999d", "2025-13-01"):
+        with pytest.raises(ValueError):
+            cron.parse_since(bad, now)
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["recheck", "--older-than", "1e400"],
+        ["recheck", "--older-than", "inf"],
+        ["list", "--since", "999999d"],
+        ["list", "--since", "soon"],
+        ["recheck", "1", "--all"],
+        ["recheck", "--all", "--older-than", "7d"],
+    ],
+)
+def test_bad_ages_dates_and_choices_are_usage_errors(home: Path, args: list[str]) -> None:
+    Store.open(home).close()
+    result = CliRunner().invoke(cli, [*args, "--home", str(home)])
+    assert result.exit_code == 2, result.output
+    assert "Traceback" not in result.output and result.output.rstrip().count("\n") <= 3
 
 
 @pytest.mark.browser
