@@ -338,7 +338,7 @@ def watch_list(settings: Settings) -> None:
     from archiver.history import watch_lines
     from storage import Store
 
-    with Store.open(settings.home) as store:
+    with Store.open(settings.home, create=False) as store:
         for line in watch_lines(store):
             click.echo(line)
 
@@ -354,7 +354,7 @@ def watch_remove(settings: Settings, urls: tuple[str, ...]) -> None:
     from archiver.watch import remove_watch
     from storage import Store
 
-    with Store.open(settings.home) as store:
+    with Store.open(settings.home, create=False) as store:
         for url in urls:
             click.echo(f"no longer watching {remove_watch(store, url)['url']}")
 

@@ -185,21 +185,24 @@ async def scheduled_run(
     output: Output,
     archiving: Callable[[Store], Archiving] | None = None,
 ) -> RunReport:
-    """Run once (see the module docstring). `archiving` builds the pipeline stand-in for tests."""
-    if options.dry_run:
-        with Store.open(settings.home) as store:
+    """Run once (see the module docstring). `archiving` builds the pipeline stand-in for tests.
+
+    The archive must exist (StoreError otherwise): a run on a mistyped home says so, instead of
+    making an empty archive and quietly watching nothing.
+    """
+    with Store.open(settings.home, create=False) as store:
+        if options.dry_run:
             return _dry_run(store, options, output)
-    report = RunReport()
-    lock = RunLock(settings.home)
-    if not lock.acquire():
-        report.already_running = lock.holder()
-        report.outcome = "already running"
-        return report
-    try:
-        with Store.open(settings.home) as store:
+        report = RunReport()
+        lock = RunLock(settings.home)
+        if not lock.acquire():
+            report.already_running = lock.holder()
+            report.outcome = "already running"
+            return report
+        try:
             await _locked_run(settings, options, network, output, store, report, archiving)
-    finally:
-        lock.release()
+        finally:
+            lock.release()
     return report
 
 

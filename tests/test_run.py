@@ -273,6 +273,17 @@ def test_a_deadline_stops_the_run_cleanly_and_the_next_run_finishes(
     assert runner.archived == ["https://news.example/a1", "https://news.example/a2"]
 
 
+def test_a_run_on_a_home_with_no_archive_says_so_and_makes_none(tmp_path: Path) -> None:
+    """A mistyped ARCHIVER_HOME in a crontab must not quietly watch an empty new archive."""
+    missing = tmp_path / "typo"
+    cli_runner = CliRunner()
+    for args in (["run", "-q"], ["run", "--dry-run"], ["watch", "list"], ["watch", "remove", FEED]):
+        result = cli_runner.invoke(cli, [*args, "--home", str(missing)])
+        assert result.exit_code == 1, (args, result.output)
+        assert result.output == f"Error: no archive at {missing} (no archive.db)\n", args
+        assert not missing.exists()
+
+
 def test_a_dry_run_says_what_is_due_and_changes_nothing(
     store: Store, world: OfflineWorld, runner: Runner
 ) -> None:
