@@ -430,12 +430,15 @@ class _Run:
         now = datetime.now(timezone.utc)
         due = [
             post
-            for post in self.store.posts_due(now, limit=self.options.limit)
+            for post in self.store.posts_due(now)
             # just captured by this run: its next look can wait for the next run
             if not (post["last_captured"] and post["last_captured"] >= _iso(run_started))
         ]
+        beyond = len(due) - self.options.limit if self.options.limit is not None else 0
+        if beyond > 0:  # left for the next run: the run is "stopped", not "complete"
+            due = due[: self.options.limit]
         if not due:
-            self.report.recheck = recheck.RecheckReport()
+            self.report.recheck = recheck.RecheckReport(deferred=max(beyond, 0))
             return
         self.output.info(f"re-checking {len(due)} post(s)")
         assert self.worker is not None
@@ -448,6 +451,7 @@ class _Run:
             deadline=self.deadline,
             on_event=lambda e: self.event(e.to_dict(), e.line()),
         )
+        report.deferred += max(beyond, 0)
         self.report.recheck = report
         for line in report.errors:
             self.report.errors.append(line)

@@ -17,6 +17,7 @@ import sys
 import textwrap
 import time
 from collections.abc import Mapping
+from dataclasses import replace
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
@@ -271,6 +272,23 @@ def test_a_deadline_stops_the_run_cleanly_and_the_next_run_finishes(
     report, _ = runner()
     assert (report.outcome, report.articles, report.left) == ("complete", 1, 0)
     assert runner.archived == ["https://news.example/a1", "https://news.example/a2"]
+
+
+def test_a_limit_that_leaves_posts_due_stops_the_run_and_the_next_one_checks_them(
+    store: Store, world: OfflineWorld, settings: Settings
+) -> None:
+    runner = Runner(replace(settings, recheck_min_hours=1), world)  # a checked post waits an hour
+    for tweet_id in (AGGREGATE, NEXTA):
+        store.upsert_post("twitter", tweet_id, twitter.canonical_url(tweet_id), status="live")
+    report, _ = runner(limit=1)
+    assert report.recheck is not None and (report.recheck.checked, report.recheck.deferred) == (1, 1)
+    assert report.outcome == "stopped" and "1 left for the next run" in report.summary()
+    report, _ = runner(limit=0)
+    assert report.recheck is not None and (report.recheck.checked, report.recheck.deferred) == (0, 1)
+    assert report.outcome == "stopped"
+    report, _ = runner(limit=5)
+    assert report.recheck is not None and (report.recheck.checked, report.recheck.deferred) == (1, 0)
+    assert report.outcome == "complete"
 
 
 def test_a_run_on_a_home_with_no_archive_says_so_and_makes_none(tmp_path: Path) -> None:
