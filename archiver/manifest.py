@@ -28,17 +28,6 @@ def manifest_text(entries: Iterable[tuple[str, str]]) -> str:
     return "".join(f"{by_path[path]}  {path}\n" for path in sorted(by_path))
 
 
-def folder_manifest(folder: Path, exclude: Iterable[str] = (MANIFEST_NAME,)) -> str:
-    """The manifest of every file under `folder` (paths relative to it), but those in `exclude`."""
-    skip = set(exclude)
-    entries = []
-    for path in sorted(folder.rglob("*")):
-        relative = path.relative_to(folder).as_posix()
-        if path.is_file() and relative not in skip:
-            entries.append((hash_file(path), relative))
-    return manifest_text(entries)
-
-
 def parse_manifest(text: str) -> list[tuple[str, str]]:
     """(sha256, path) pairs of a manifest; ValueError on a line that is not one."""
     pairs = []

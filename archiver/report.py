@@ -18,6 +18,7 @@ MHTML as a download: nothing of an archived page runs in the report.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import os
 import shutil
@@ -33,7 +34,7 @@ from archiver import __version__
 from archiver.errors import ArchiverError, InputError, StoreError
 from archiver.export import ArticleBundle, PostBundle, artifact_filename, gather, select_articles
 from archiver.history import short_time
-from archiver.manifest import MANIFEST_NAME, check_manifest, folder_manifest, parse_manifest
+from archiver.manifest import MANIFEST_NAME, check_manifest, manifest_text, parse_manifest
 from storage import Store
 
 if TYPE_CHECKING:
@@ -46,7 +47,9 @@ FILES_DIR = "files"
 CSS_NAME = "report.css"
 INDEX = "index.html"
 TOKEN_NAME = MANIFEST_NAME + ".tsr"  # an RFC 3161 timestamp of hashes.txt, when asked for
-OURS = (INDEX, CSS_NAME, MANIFEST_NAME, TOKEN_NAME, FILES_DIR)  # what a report folder holds
+_MADE = (INDEX, CSS_NAME, MANIFEST_NAME, TOKEN_NAME)
+# What a report folder holds (with the temp files a write killed midway may leave).
+OURS = {*_MADE, *(f".{name}.tmp" for name in _MADE), FILES_DIR}
 # Given a manifest's bytes, a timestamp token of them (archiver.timestamp.stamp, bound to a TSA).
 Stamper = Callable[[bytes], bytes]
 # The page may load its own style sheet, images and media, and nothing else; no script runs.
@@ -253,8 +256,8 @@ def _check_folder(out: Path) -> None:
 
 def _place(source: Path, target: Path) -> None:
     """Put the blob at target: a hard link when possible (no copy), else a copy."""
-    if target.is_file() and target.stat().st_size == source.stat().st_size:
-        return
+    if target.is_file() and os.path.samefile(source, target):
+        return  # already that blob's link
     temp = target.with_name(f".{target.name}.tmp")
     temp.unlink(missing_ok=True)
     try:
@@ -296,38 +299,55 @@ def write_article_report(
 def write_report(store: Store, article_id: int, out: Path, stamp: Stamper | None = None) -> Path:
     """Write the report of article `article_id` into the folder `out`; returns its index.html.
 
-    With `stamp`, hashes.txt gets a trusted timestamp beside it (hashes.txt.tsr).
+    hashes.txt lists each file under the SHA-256 the archive knows it by (so a blob damaged on
+    its way into the folder shows); with `stamp` it gets a trusted timestamp beside it
+    (hashes.txt.tsr), asked for before anything is written: a TSA that fails leaves the folder
+    as it was. ArchiverError (one line) when the folder cannot be written.
     """
     _check_folder(out)
-    bundle = gather(store, article_id)
-    view = build_view(store, bundle)
+    view = build_view(store, gather(store, article_id))
+    wanted: dict[str, str] = {}  # files/<name> -> sha256
+    for link in [*(f for card in view.posts for f in card.files), view.screenshot, view.html]:
+        if link is not None:
+            wanted[link.href] = link.sha256
+    css = resources.files("archiver").joinpath("templates", CSS_NAME).read_bytes()
+    page = _environment().get_template("report.html.j2").render(view=view).encode("utf-8")
+    listed = [
+        *((sha, href) for href, sha in wanted.items()),
+        (_sha256(css), CSS_NAME),
+        (_sha256(page), INDEX),
+    ]
+    manifest = manifest_text(listed).encode()
+    token = stamp(manifest) if stamp is not None else None
+    try:
+        _write_folder(store, out, wanted, {CSS_NAME: css, INDEX: page, MANIFEST_NAME: manifest})
+        if token is not None:
+            (out / TOKEN_NAME).write_bytes(token)
+        else:
+            (out / TOKEN_NAME).unlink(missing_ok=True)  # it would vouch for an older hashes.txt
+    except OSError as exc:
+        raise ArchiverError(f"cannot write the report in {out}: {exc.strerror or exc}") from None
+    return out / INDEX
+
+
+def _write_folder(store: Store, out: Path, wanted: dict[str, str], made: dict[str, bytes]) -> None:
+    """The blobs under files/ (and nothing else there), then the made files, each atomically."""
     files = out / FILES_DIR
     files.mkdir(parents=True, exist_ok=True)
-    wanted: dict[str, str] = {}
-    links = [*(f for card in view.posts for f in card.files), view.screenshot, view.html]
-    for link in links:
-        if link is not None:
-            wanted[Path(link.href).name] = link.sha256
-    for name, sha in wanted.items():
-        _place(store.blobs.path(sha), files / name)
+    for href, sha in wanted.items():
+        _place(store.blobs.path(sha), out / href)
+    names = {Path(href).name for href in wanted}
     for stale in files.iterdir():
-        if stale.name not in wanted:
+        if stale.name not in names:
             stale.unlink()
-    css = resources.files("archiver").joinpath("templates", CSS_NAME).read_bytes()
-    (out / CSS_NAME).write_bytes(css)
-    page = _environment().get_template("report.html.j2").render(view=view)
-    index = out / "index.html"
-    temp = out / ".index.html.tmp"
-    temp.write_text(page, encoding="utf-8")
-    temp.replace(index)
-    manifest = folder_manifest(out, exclude=(MANIFEST_NAME, TOKEN_NAME)).encode()
-    token = stamp(manifest) if stamp is not None else None  # before anything is replaced
-    (out / MANIFEST_NAME).write_bytes(manifest)
-    if token is not None:
-        (out / TOKEN_NAME).write_bytes(token)
-    else:
-        (out / TOKEN_NAME).unlink(missing_ok=True)  # it would vouch for an older hashes.txt
-    return index
+    for name, data in made.items():
+        temp = out / f".{name}.tmp"
+        temp.write_bytes(data)
+        temp.replace(out / name)
+
+
+def _sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
 
 
 @dataclass

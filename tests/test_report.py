@@ -22,8 +22,8 @@ from tsa_support import OPENSSL, LoopbackTSA
 from archiver.cli import cli
 from archiver.errors import InputError
 from archiver.manifest import check_manifest, parse_manifest
-from archiver.report import CSP, report_dir, write_report
-from archiver.timestamp import load_certificates
+from archiver.report import CSP, check_report, report_dir, write_report
+from archiver.timestamp import TimestampError, load_certificates
 from storage import Store
 
 DEMO = Path(__file__).parents[1] / "archiver" / "demo" / "article.html"
@@ -113,6 +113,47 @@ def test_rewriting_a_report_replaces_it_and_refuses_a_strangers_folder(home: Pat
         assert [p.name for p in busy.iterdir()] == ["thesis.odt"]
 
 
+def test_a_timestamp_authority_that_fails_leaves_the_report_as_it_was(home: Path, tmp_path: Path) -> None:
+    made, index = report(home, tmp_path / "report")
+    before = {p.name: p.read_bytes() for p in index.parent.iterdir() if p.is_file()}
+
+    def refuse(manifest: bytes) -> bytes:
+        raise TimestampError("timestamp authority http://tsa.example/ answered HTTP 503")
+
+    with Store.open(home, create=False) as store:
+        store.record_check(made.live, method="data", outcome="deleted")  # the page would change
+        with pytest.raises(TimestampError):
+            write_report(store, made.article, index.parent, stamp=refuse)
+    after = {p.name: p.read_bytes() for p in index.parent.iterdir() if p.is_file()}
+    assert after == before
+    assert check_report(index.parent).problems == []
+
+
+def test_a_report_file_changed_in_place_is_put_back_and_the_manifest_names_the_blobs(
+    home: Path, tmp_path: Path
+) -> None:
+    made, index = report(home, tmp_path / "report")
+    shot = next((index.parent / "files").glob("*.png"))
+    original = shot.read_bytes()
+    shot.unlink()  # a copy of the same size, other bytes (a hard link would change the blob too)
+    shot.write_bytes(bytes(len(original)))
+    with Store.open(home, create=False) as store:
+        write_report(store, made.article, index.parent)
+    assert shot.read_bytes() == original
+    assert check_report(index.parent).problems == []
+
+
+def test_a_folder_that_cannot_be_written_is_a_one_line_error(home: Path, tmp_path: Path) -> None:
+    make_archive(home)
+    blocked = tmp_path / "report"
+    (blocked / "files").mkdir(parents=True)
+    (blocked / "files" / "a-folder").mkdir()  # not ours to remove
+    for out in (blocked, Path("/proc/no-report-here")):
+        result = CliRunner().invoke(cli, ["report", "--home", str(home), "1", "-o", str(out)])
+        assert result.exit_code == 1 and "Traceback" not in result.output, result.output
+        assert result.output.startswith(f"Error: cannot write the report in {out}: ")
+
+
 def test_report_command(home: Path, tmp_path: Path) -> None:
     make_archive(home)
     runner = CliRunner()
@@ -197,12 +238,17 @@ def test_archive_prints_the_report_of_the_demo_and_it_renders(
 
 
 def test_manifest_format_and_its_guards(tmp_path: Path) -> None:
-    from archiver.manifest import folder_manifest, manifest_text
+    from archiver.manifest import manifest_text
 
     (tmp_path / "files").mkdir()
     (tmp_path / "files" / "a.png").write_bytes(b"png")
     (tmp_path / "index.html").write_text("<p>hi</p>")
-    text = folder_manifest(tmp_path)
+    text = manifest_text(
+        [
+            (hashlib.sha256(b"<p>hi</p>").hexdigest(), "index.html"),
+            (hashlib.sha256(b"png").hexdigest(), "files/a.png"),
+        ]
+    )
     assert text.splitlines() == [
         f"{hashlib.sha256(b'png').hexdigest()}  files/a.png",
         f"{hashlib.sha256(b'<p>hi</p>').hexdigest()}  index.html",
