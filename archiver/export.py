@@ -7,8 +7,10 @@ the WACZ, the HTML report and the JSON/CSV export.
     text = json_text(bundles)                       # one JSON object per post and line (or csv_text)
 
 Artifacts leave under a name made of their SHA-256 and an extension that says what they are
-(`artifact_filename`). A captured DOM or article HTML gets `.html.txt`: opened by accident from
-a folder on disk it shows as text, so no script of an archived page runs.
+(`artifact_filename`). Nothing leaves under a name a browser would run: a captured DOM or
+article HTML gets `.html.txt` (opened by accident from a folder on disk it shows as text), and
+a file of any other type (SVG, XML, script...) gets an extension from a short list of inert
+ones (pictures, video, sound, JSON, text), else `.bin`.
 """
 
 from __future__ import annotations
@@ -41,17 +43,26 @@ _MIME_EXTENSIONS = {
     "video/mp4": ".mp4",
     "application/json": ".json",
     "text/plain": ".txt",
+    "text/html": ".html.txt",
+    "application/xhtml+xml": ".html.txt",
     "application/x-mpegurl": ".m3u8",
+    "application/vnd.apple.mpegurl": ".m3u8",
 }
+_INERT_TYPES = ("image/", "video/", "audio/")  # a browser shows these, never runs them (but SVG)
 
 
 def artifact_filename(sha256: str, kind: str, mime: str | None) -> str:
-    """`<sha256><ext>`: the ext from the kind (screenshot .png, dom .html.txt, ...) or the MIME type."""
+    """`<sha256><ext>`: the ext from the kind (screenshot .png, dom .html.txt, ...) or the MIME
+    type, never one a browser would run (see above)."""
     ext = _KIND_EXTENSIONS.get(kind)
     if ext is None:
         base = (mime or "").split(";", 1)[0].strip().lower()
-        ext = _MIME_EXTENSIONS.get(base) or mimetypes.guess_extension(base) or ".bin"
-    return sha256 + ext
+        ext = _MIME_EXTENSIONS.get(base)
+        if ext is None and base.startswith(_INERT_TYPES) and "svg" not in base and "xml" not in base:
+            ext = mimetypes.guess_extension(base)
+        if ext is None and base.startswith("text/"):
+            ext = ".txt"
+    return sha256 + (ext or ".bin")
 
 
 @dataclass(frozen=True)

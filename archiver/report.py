@@ -85,7 +85,7 @@ class FileLink:
 
     @property
     def is_image(self) -> bool:
-        return self.mime.startswith("image/")
+        return self.mime.startswith("image/") and "svg" not in self.mime  # SVG may hold script
 
     @property
     def is_video(self) -> bool:

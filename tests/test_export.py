@@ -78,6 +78,28 @@ def test_artifact_filenames_say_what_they_are() -> None:
     assert artifact_filename(sha, "media", "video/mp4") == sha + ".mp4"
     assert artifact_filename(sha, "raw", "text/plain") == sha + ".txt"
     assert artifact_filename(sha, "media", "application/x-unheard-of") == sha + ".bin"
+    assert artifact_filename(sha, "media", "audio/mpeg") == sha + ".mp3"
+
+
+def test_no_artifact_leaves_under_a_name_a_browser_would_run() -> None:
+    """Opened from a report folder or an unzipped WACZ, a file must show, not run its script."""
+    sha = "b" * 64
+    active = (".html", ".htm", ".xhtml", ".svg", ".xml", ".xsl", ".js", ".es", ".mjs", ".pdf", ".swf")
+    for mime in (
+        "text/html",
+        "application/xhtml+xml",
+        "image/svg+xml",
+        "text/xml",
+        "application/xml",
+        "application/javascript",
+        "text/javascript",
+        "application/pdf",
+        "application/x-shockwave-flash",
+    ):
+        name = artifact_filename(sha, "media", mime)
+        assert not name.endswith(active), (mime, name)
+    assert artifact_filename(sha, "raw", "text/html; charset=utf-8") == sha + ".html.txt"
+    assert artifact_filename(sha, "media", "image/svg+xml") == sha + ".bin"
 
 
 def test_views_for_datasette(home: Path) -> None:

@@ -154,6 +154,19 @@ def test_a_folder_that_cannot_be_written_is_a_one_line_error(home: Path, tmp_pat
         assert result.output.startswith(f"Error: cannot write the report in {out}: ")
 
 
+def test_an_svg_is_never_shown_or_linked_as_a_picture(home: Path, tmp_path: Path) -> None:
+    made = make_archive(home)
+    svg = b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>'
+    with Store.open(home, create=False) as store:
+        capture = store.start_capture(post=made.live, tool_version="test")
+        store.finish_capture(capture, "complete", artifacts=[("media", svg, "image/svg+xml", None)])
+        index = write_report(store, made.article, tmp_path / "report")
+    sha = hashlib.sha256(svg).hexdigest()
+    page = index.read_text()
+    assert f'src="files/{sha}' not in page and f"files/{sha}.svg" not in page
+    assert re.search(rf'href="files/{sha}\.bin" download=', page)
+
+
 def test_report_command(home: Path, tmp_path: Path) -> None:
     make_archive(home)
     runner = CliRunner()
