@@ -9,7 +9,7 @@ from collections.abc import Callable
 from dataclasses import fields
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, TextIO, TypeVar
 
 import click
 
@@ -550,7 +550,7 @@ def _stamper(settings: Settings, tsa: str | None, tsa_ca: Path | None) -> Callab
 @click.option(
     "-o",
     "--output",
-    type=click.Path(dir_okay=False, path_type=Path),
+    type=click.File("w", encoding="utf-8", lazy=True),
     help="Write --json/--csv to FILE [stdout]",
 )
 @tsa_options
@@ -561,7 +561,7 @@ def export(
     wacz: Path | None,
     as_json: bool,
     as_csv: bool,
-    output: Path | None,
+    output: TextIO | None,
     tsa: str | None,
     tsa_ca: Path | None,
 ) -> None:
@@ -581,9 +581,13 @@ def export(
         raise click.UsageError("give one of --wacz FILE, --json, --csv")
     if tsa is not None and wacz is None:
         raise click.UsageError("--tsa timestamps the WACZ's manifests: use it with --wacz")
+    if output is not None and wacz is not None:
+        raise click.UsageError("-o FILE is for --json and --csv: --wacz names its own FILE")
+    if every and articles:
+        raise click.UsageError("name ARTICLEs or give --all, not both")
     stamp = _stamper(settings, tsa, tsa_ca)
     with Store.open(settings.home, create=False) as store:
-        bundles = exporting.gather_articles(store, articles, all_articles=every or not articles)
+        bundles = exporting.gather_articles(store, articles, all_articles=not articles)
         if wacz is not None:
             made = write_wacz(bundles, wacz, blob_path=store.blobs.path, stamp=stamp)
             click.echo(
@@ -592,10 +596,7 @@ def export(
             )
             return
     text = exporting.csv_text(bundles) if as_csv else exporting.json_text(bundles)
-    if output is None:
-        click.echo(text, nl=False)
-    else:
-        output.write_text(text, encoding="utf-8")
+    click.echo(text, nl=False, file=output)
 
 
 @cli.command()

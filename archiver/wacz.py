@@ -37,6 +37,7 @@ from warcio.archiveiterator import ArchiveIterator
 from warcio.warcwriter import WARCWriter
 
 from archiver import __version__
+from archiver.errors import ArchiverError
 from archiver.export import ArticleBundle, PostBundle, artifact_filename
 from archiver.manifest import manifest_text
 
@@ -321,10 +322,33 @@ def write_wacz(
         {"path": "datapackage.json", "hash": f"sha256:{_hash_bytes(datapackage)}"}, indent=2
     ).encode()
 
-    out.parent.mkdir(parents=True, exist_ok=True)
     temp = out.with_name(f".{out.name}.tmp")
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        total = _write_zip(
+            temp, members, {"datapackage.json": datapackage, "datapackage-digest.json": digest}
+        )
+        temp.replace(out)
+    except OSError as exc:
+        temp.unlink(missing_ok=True)
+        which = (
+            f" ({exc.filename})" if exc.filename and str(exc.filename) not in (str(temp), str(out)) else ""
+        )
+        raise ArchiverError(f"cannot write {out}: {exc.strerror or exc}{which}") from None
+    return WaczSummary(
+        path=out,
+        articles=len(bundles),
+        pages=len(pages) - 1,
+        warcs=len(entries),
+        files=len(members),
+        bytes=total,
+    )
+
+
+def _write_zip(path: Path, members: dict[str, tuple[str, Path | bytes]], last: dict[str, bytes]) -> int:
+    """The ZIP of `members` (sorted) then `last` (the data package); the bytes of the members."""
     total = 0
-    with zipfile.ZipFile(temp, "w", allowZip64=True) as zf:
+    with zipfile.ZipFile(path, "w", allowZip64=True) as zf:
         for name, (_, source) in sorted(members.items()):
             # WARCs and media are read in place: STORE; text compresses.
             deflate = name.endswith((".json", ".jsonl", ".cdxj", ".txt", ".tsr"))
@@ -335,17 +359,9 @@ def write_wacz(
             else:
                 zf.write(source, name, compress_type=kind)
                 total += source.stat().st_size
-        for name, data in (("datapackage.json", datapackage), ("datapackage-digest.json", digest)):
+        for name, data in last.items():
             zf.writestr(zipfile.ZipInfo(name, _zip_time()), data, compress_type=zipfile.ZIP_DEFLATED)
-    temp.replace(out)
-    return WaczSummary(
-        path=out,
-        articles=len(bundles),
-        pages=len(pages) - 1,
-        warcs=len(entries),
-        files=len(members),
-        bytes=total,
-    )
+    return total
 
 
 def _zip_time() -> tuple[int, int, int, int, int, int]:

@@ -67,6 +67,24 @@ def test_usage_and_unknown_articles(home: Path) -> None:
     assert code == 1 and "no article 'https://elsewhere.example/'" in out and "Traceback" not in out
     code, out = export(home / "nothing-here", "--json")
     assert code == 1 and "no archive" in out
+    code, out = export(home, "1", "--all", "--json")
+    assert code == 2 and "not both" in out
+    code, out = export(home, "--wacz", str(home / "x.wacz"), "-o", str(home / "x.json"))
+    assert code == 2 and "-o FILE is for --json and --csv" in out
+
+
+def test_an_output_that_cannot_be_written_is_one_line_and_nothing_is_truncated(
+    home: Path, tmp_path: Path
+) -> None:
+    make_archive(home)
+    for args in (["--json", "-o", str(tmp_path / "no" / "such" / "dir.json")], ["--wacz", "/proc/x.wacz"]):
+        code, out = export(home, *args)
+        assert code != 0 and "Traceback" not in out, out
+        assert len(out.strip().splitlines()) <= 3 and "No such file or directory" in out
+    kept = tmp_path / "kept.json"
+    kept.write_text("earlier export\n")
+    code, out = export(home, "https://elsewhere.example/", "--json", "-o", str(kept))
+    assert code == 1 and kept.read_text() == "earlier export\n"  # not emptied by a failed export
 
 
 def test_artifact_filenames_say_what_they_are() -> None:
