@@ -382,8 +382,8 @@ def run(
     embeds changed, and re-check the posts that are due.
 
     A second run on the same home while one runs exits 0 at once ("already running"). Killed at
-    any moment, a run loses nothing it committed; the next one finishes the work. Exits non-zero
-    only when the run itself failed.
+    any moment, a run loses nothing it committed; the next one finishes the work. Exits 1 only
+    when the run itself failed or HOME holds no archive. -q prints only changes and errors.
 
     Usage: archiver run -q --max-minutes 50
     """
