@@ -48,8 +48,6 @@ from storage import Store, StoreError
 
 log = logging.getLogger(__name__)
 
-MAX_ENTRY_ATTEMPTS = 5  # a feed entry whose article failed this often is given up on
-
 
 class Output(Protocol):
     """Where a run says what it does: `info` is progress (quiet hides it); `change`, `error` always show."""
@@ -305,8 +303,7 @@ class _Run:
         with self.network.client(self.settings) as client:
             for feed in self.store.list_watches("feed"):
                 await self._look_at_feed(client, feed)
-            todo = [e for e in self.store.pending_entries() if e["attempts"] < MAX_ENTRY_ATTEMPTS]
-            for entry in todo:
+            for entry in watch.entries_to_archive(self.store)[0]:
                 if self.past_deadline() or self.limit_reached():
                     self.report.left += 1
                     continue
@@ -512,7 +509,7 @@ def _dry_run(store: Store, options: RunOptions, output: Output) -> RunReport:
     report = RunReport(outcome="dry run")
     feeds = store.list_watches("feed")
     articles = store.list_watches("article")
-    pending = [e for e in store.pending_entries() if e["attempts"] < MAX_ENTRY_ATTEMPTS]
+    pending, _ = watch.entries_to_archive(store)
     output.info(f"{len(feeds)} feed(s) to fetch, {len(articles)} watched article(s) to look at")
     for entry in pending:
         output.info(f"to archive (from a feed): {entry['url']}")

@@ -11,7 +11,7 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime, timezone
 from typing import Any
 
-from archiver import platforms, recheck
+from archiver import platforms, recheck, watch
 from archiver.errors import InputError
 from storage import Store
 
@@ -86,11 +86,15 @@ def status_lines(store: Store, now: datetime | None = None) -> list[str]:
     lines.append(f"due       {checkable} re-check(s) now" + later)
     watches = store.list_watches()
     feeds = sum(1 for w in watches if w["kind"] == "feed")
-    pending = len(store.pending_entries())
+    waiting, given_up = watch.entries_to_archive(store)
     lines.append(
         f"watching  {feeds} feed(s), {len(watches) - feeds} article(s)"
-        + (f"; {pending} feed article(s) waiting to be archived" if pending else "")
+        + (f"; {len(waiting)} feed article(s) waiting to be archived" if waiting else "")
     )
+    for entry in given_up:
+        lines.append(
+            f"          given up after {entry['attempts']} failures: {entry['url']}: {entry['error']}"
+        )
     failing = [w for w in watches if w["last_status"] == "failed"]
     for w in failing:
         lines.append(f"          failing: {w['url']}: {w['last_error']}")

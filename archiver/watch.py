@@ -41,6 +41,7 @@ FEED_ACCEPT = (
     "application/rss+xml, application/atom+xml, application/feed+json, application/xml;q=0.9, */*;q=0.5"
 )
 _FEED_LINK_TYPES = ("application/rss+xml", "application/atom+xml", "application/feed+json")
+MAX_ENTRY_ATTEMPTS = 5  # a feed entry whose article failed this often is given up on
 
 
 @dataclass(frozen=True)
@@ -148,6 +149,16 @@ def remove_watch(store: Store, ref: str) -> dict[str, Any]:
     if watch is None or not store.remove_watch(watch["id"]):
         raise InputError(f"not watched: {ref} (`archiver watch list` shows what is)")
     return watch
+
+
+def entries_to_archive(store: Store) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """The feed entries not archived yet: (those a run still tries, those given up on after
+    MAX_ENTRY_ATTEMPTS failures), each oldest first."""
+    pending = store.pending_entries()
+    return (
+        [e for e in pending if e["attempts"] < MAX_ENTRY_ATTEMPTS],
+        [e for e in pending if e["attempts"] >= MAX_ENTRY_ATTEMPTS],
+    )
 
 
 @dataclass

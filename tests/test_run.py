@@ -26,7 +26,7 @@ import pytest
 from click.testing import CliRunner
 from test_recheck import FakeCapture
 
-from archiver import cron
+from archiver import cron, watch
 from archiver.cli import cli
 from archiver.discover import find_embeds
 from archiver.fetch import fetch_article, make_client
@@ -256,6 +256,20 @@ def test_a_tweet_that_becomes_a_tombstone_between_two_runs(
     assert "metadata" in shown.output and str(home / "blobs") in shown.output
     status = cli_runner.invoke(cli, ["status", "--home", str(home)])
     assert "1 deleted" in status.output and "last run" in status.output and "complete" in status.output
+
+
+def test_status_tells_a_feed_article_given_up_on_from_one_still_waiting(store: Store, home: Path) -> None:
+    feed, _ = store.add_watch(FEED, "feed")
+    store.record_entries(
+        feed, [("https://news.example/a1", "One", None), ("https://news.example/a2", "Two", None)]
+    )
+    broken = store.pending_entries()[0]
+    for _ in range(watch.MAX_ENTRY_ATTEMPTS):
+        store.entry_failed(broken["id"], "HTTP 503 for https://news.example/a1")
+    status = CliRunner().invoke(cli, ["status", "--home", str(home)])
+    assert "1 feed article(s) waiting to be archived" in status.output
+    assert "given up after 5 failures: https://news.example/a1: HTTP 503" in status.output
+    assert [e["url"] for e in watch.entries_to_archive(store)[0]] == ["https://news.example/a2"]
 
 
 def test_a_deadline_stops_the_run_cleanly_and_the_next_run_finishes(
