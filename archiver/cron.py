@@ -453,8 +453,7 @@ class _Run:
         for line in report.errors:
             self.report.errors.append(line)
             self.output.error(line)
-        self.output.info(report.summary())
-        await self.send_events()
+        await self.send_events()  # the run's summary line tells what the re-checks found
 
 
 def posts_to_recheck(

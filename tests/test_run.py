@@ -24,7 +24,7 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner
-from test_recheck import FakeCapture
+from test_recheck import FakeCapture, held_post
 
 from archiver import cron, watch
 from archiver.cli import cli
@@ -339,6 +339,17 @@ def test_two_overlapping_runs(store: Store, world: OfflineWorld, runner: Runner,
         assert (quiet.exit_code, quiet.output) == (0, "")
     report, _ = runner()
     assert report.outcome == "complete"
+
+
+def test_a_quiet_run_that_changes_nothing_prints_nothing_and_a_loud_one_sums_up_once(
+    store: Store, world: OfflineWorld, home: Path
+) -> None:
+    held_post(store, world, AGGREGATE)  # live, captured, its content as the offline world has it
+    quiet = CliRunner().invoke(cli, ["run", "-q", "--home", str(home), "--offline"])
+    assert (quiet.exit_code, quiet.output) == (0, "")
+    loud = CliRunner().invoke(cli, ["run", "--home", str(home), "--offline"])
+    assert loud.exit_code == 0 and loud.output.count("re-checked 1 post(s), 1 live") == 1, loud.output
+    assert loud.output.splitlines()[-1].startswith("run complete: ")
 
 
 KILLABLE = """
