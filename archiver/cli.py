@@ -54,6 +54,12 @@ def settings_options(func: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
+def _echo(line: str, err: bool = False) -> None:
+    """Print a line holding text from a page, a platform or someone's folder: a control
+    character (an escape sequence hidden in a post to drive the terminal) prints as "?"."""
+    click.echo("".join(c if c.isprintable() else "?" for c in line), err=err)
+
+
 offline_option = click.option(
     "--offline", is_flag=True, help="Talk to the bundled offline world, not the network (demo, tests)"
 )
@@ -217,7 +223,7 @@ def discover(
         summary = f"{len(embeds) - linked or 'no'} embedded post(s)" + (f", {linked} linked" if links else "")
         click.echo(f"{summary} in {source}")
         for line in output.to_lines(embeds):
-            click.echo(line)
+            _echo(line)
 
 
 @cli.command()
@@ -291,13 +297,13 @@ class _Lines:
 
     def info(self, line: str) -> None:
         if not self.quiet:
-            click.echo(line)
+            _echo(line)
 
     def change(self, line: str) -> None:
-        click.echo(line)
+        _echo(line)
 
     def error(self, line: str) -> None:
-        click.echo(line, err=True)
+        _echo(line, err=True)
 
 
 @cli.group()
@@ -323,9 +329,9 @@ def watch_add(settings: Settings, urls: tuple[str, ...], kind: str | None, offli
         for url in urls:
             added = watching.add_watch(store, client, url, settings, kind=kind)
             what = f"{added.kind} {url}" + (f" ({added.title})" if added.title else "")
-            click.echo(("watching " if added.new else "already watching ") + what)
+            _echo(("watching " if added.new else "already watching ") + what)
             for feed in added.feeds:
-                click.echo(f"  its page names a feed: {feed} (watch that to archive its new articles)")
+                _echo(f"  its page names a feed: {feed} (watch that to archive its new articles)")
 
 
 @watch.command("list")
@@ -340,7 +346,7 @@ def watch_list(settings: Settings) -> None:
 
     with Store.open(settings.home, create=False) as store:
         for line in watch_lines(store):
-            click.echo(line)
+            _echo(line)
 
 
 @watch.command("remove")
@@ -449,7 +455,7 @@ def status(settings: Settings) -> None:
 
     with Store.open(settings.home, create=False) as store:
         for line in status_lines(store):
-            click.echo(line)
+            _echo(line)
 
 
 @cli.command("list")
@@ -480,7 +486,7 @@ def list_posts(settings: Settings, wanted: str | None, since: datetime | None, a
         click.echo(json.dumps(rows, indent=2, ensure_ascii=False))
         return
     for row in rows:
-        click.echo(history.post_line(row, "changed_at" if wanted == "changed" else "status_since"))
+        _echo(history.post_line(row, "changed_at" if wanted == "changed" else "status_since"))
 
 
 @cli.command()
@@ -504,7 +510,7 @@ def show(settings: Settings, post: str, as_json: bool) -> None:
             click.echo(json.dumps({"post": row, "timeline": store.timeline(row["id"])}, indent=2))
             return
         for line in history.timeline_lines(store, row):
-            click.echo(line)
+            _echo(line)
 
 
 # --- What leaves the archive: export (WACZ, JSON lines, CSV) and the HTML report -----------------
@@ -642,7 +648,7 @@ def check_report(folder: Path, tsa_ca: Path | None) -> None:
 
     found = check_folder(folder, token_checker(tsa_ca))
     for line in found.problems:
-        click.echo(line)
+        _echo(line)
     click.echo(found.summary())
     if found.problems:
         sys.exit(1)

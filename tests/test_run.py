@@ -506,6 +506,22 @@ def test_cli_watch_recheck_list_and_show(home: Path) -> None:
     assert again.exit_code == 1 and "not watched" in again.output
 
 
+def test_hostile_text_cannot_drive_the_terminal(store: Store, home: Path) -> None:
+    escape = "\x1b]0;owned\x07\x1b[2J"  # set the window title, clear the screen
+    post = store.upsert_post(
+        "twitter", AGGREGATE, twitter.canonical_url(AGGREGATE), author_handle=f"x{escape}", text=f"hi{escape}"
+    )
+    store.record_check(post, method="data", outcome="deleted", detail=f"tombstone says {escape}")
+    store.add_watch(f"https://news.example/{escape}", "article")
+    runner = CliRunner()
+    for args in (["list"], ["show", AGGREGATE], ["status"], ["watch", "list"]):
+        result = runner.invoke(cli, [*args, "--home", str(home)])
+        assert result.exit_code == 0, result.output
+        assert "\x1b" not in result.output and "\x07" not in result.output, args
+    shown = runner.invoke(cli, ["show", AGGREGATE, "--home", str(home)]).output
+    assert "hi?]0;owned??[2J" in shown and "tombstone says ?]0;owned" in shown
+
+
 def test_ages_and_dates() -> None:
     now = datetime(2025, 3, 8, tzinfo=timezone.utc)
     assert cron.parse_age("7d") == timedelta(days=7)
