@@ -12,6 +12,7 @@ import html
 import re
 import ssl
 import sys
+import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -107,9 +108,15 @@ def check_url(url: str) -> None:
 
 
 def fetch_article(client: httpx.Client, url: str, settings: Settings) -> Article:
-    """GET `url` as an article: an HTML page (or plain text), at most settings.max_article_bytes."""
+    """GET `url` as an article: an HTML page (or plain text), at most settings.max_article_bytes.
+
+    The body must arrive within settings.fetch_timeout, however it trickles in: the client's
+    own timeouts bound each read, not a server that sends a byte a second forever.
+    """
     check_url(url)
     limit = settings.max_article_bytes
+    too_slow = f"timed out after {settings.fetch_timeout:g}s fetching {url}"
+    deadline = time.monotonic() + settings.fetch_timeout
     try:
         with client.stream("GET", url, headers={"Accept": ACCEPT}) as response:
             final_url = str(response.url)
@@ -124,12 +131,12 @@ def fetch_article(client: httpx.Client, url: str, settings: Settings) -> Article
             declared = response.headers.get("content-length", "")
             if declared.isdigit() and int(declared) > limit:
                 raise FetchError(too_big)
-            body = _read_capped(response.iter_bytes(), limit, too_big)
+            body = _read_capped(response.iter_bytes(), limit, too_big, (deadline, too_slow))
             status = response.status_code
     except httpx.TooManyRedirects:
         raise FetchError(f"more than {MAX_REDIRECTS} redirects fetching {url}") from None
     except httpx.TimeoutException:
-        raise FetchError(f"timed out after {settings.fetch_timeout:g}s fetching {url}") from None
+        raise FetchError(too_slow) from None
     except httpx.ProxyError as exc:
         raise FetchError(f"proxy refused {url}: {_one_line(exc)}") from None
     except httpx.ConnectError as exc:
@@ -203,10 +210,15 @@ def extract_title(body: bytes, content_type: str) -> str | None:
     return title or None
 
 
-def _read_capped(chunks: Iterable[bytes], limit: int, too_big: str) -> bytes:
+def _read_capped(
+    chunks: Iterable[bytes], limit: int, too_big: str, deadline: tuple[float, str] | None = None
+) -> bytes:
+    """The chunks joined; FetchError past `limit` bytes, or past the (monotonic time, message) deadline."""
     parts: list[bytes] = []
     size = 0
     for chunk in chunks:
+        if deadline is not None and time.monotonic() > deadline[0]:
+            raise FetchError(deadline[1])
         size += len(chunk)
         if size > limit:
             raise FetchError(too_big)

@@ -3,6 +3,8 @@ from __future__ import annotations
 import asyncio
 import io
 import ssl
+import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
@@ -177,6 +179,25 @@ def test_network_failures_are_one_line_fetch_errors(error: Exception, message: s
         fetch_article(client, "https://nowhere.example/", Settings())
     assert message in str(info.value)
     assert "\n" not in str(info.value)
+
+
+def test_a_body_that_trickles_in_times_out_as_a_whole() -> None:
+    # Each chunk comes well within the read timeout; the whole body takes 5 s.
+    def trickle() -> Iterator[bytes]:
+        yield b"<html><title>slow</title>"
+        for _ in range(100):
+            time.sleep(0.05)
+            yield b" "
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(200, headers={"content-type": "text/html"}, content=trickle())
+
+    settings = Settings(fetch_timeout=0.5)
+    started = time.monotonic()
+    with _client(handler, settings) as client, pytest.raises(FetchError) as info:
+        fetch_article(client, "https://slow.example/story", settings)
+    assert str(info.value) == "timed out after 0.5s fetching https://slow.example/story"
+    assert time.monotonic() - started < 2
 
 
 def test_dns_failure_for_real_is_a_fetch_error() -> None:
