@@ -3,7 +3,8 @@
 The command runs through the shell once per event, with the event as one JSON object on its
 standard input, in its own process group so that a timeout can stop it and whatever it started.
 Its output is logged, not printed. A command that fails or times out is reported (one line)
-and never stops the run: the event is in the archive either way.
+and never stops the run: the event is in the archive either way. Nor does a daemon it leaves
+behind holding its output: the run stops listening and goes on.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from typing import Any
 log = logging.getLogger(__name__)
 
 DEFAULT_TIMEOUT = 30.0
+LEFTOVER_WAIT = 2.0  # seconds to read what a timed-out command's killed group left in its pipes
 
 
 def notify(command: str, event: Mapping[str, Any], *, timeout: float = DEFAULT_TIMEOUT) -> str | None:
@@ -40,7 +42,10 @@ def notify(command: str, event: Mapping[str, Any], *, timeout: float = DEFAULT_T
         out, err = process.communicate(payload, timeout=timeout)
     except subprocess.TimeoutExpired:
         _kill_group(process)
-        process.communicate()
+        try:
+            process.communicate(timeout=LEFTOVER_WAIT)
+        except subprocess.TimeoutExpired:  # something it started left its group, holding its output
+            _abandon(process)
         return f"notify command timed out after {timeout:g}s"
     if out.strip():
         log.info("notify command said: %s", out.decode(errors="replace").strip())
@@ -58,3 +63,13 @@ def notify(command: str, event: Mapping[str, Any], *, timeout: float = DEFAULT_T
 def _kill_group(process: subprocess.Popen[bytes]) -> None:
     with contextlib.suppress(ProcessLookupError):
         os.killpg(process.pid, signal.SIGKILL)
+
+
+def _abandon(process: subprocess.Popen[bytes]) -> None:
+    """Stop reading from a command whose group is dead but whose output a runaway still holds
+    (a daemon it started): reap the command, close our ends, let the runaway be."""
+    process.wait()
+    for pipe in (process.stdin, process.stdout, process.stderr):
+        if pipe is not None:
+            with contextlib.suppress(OSError):
+                pipe.close()

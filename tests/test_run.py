@@ -480,6 +480,10 @@ def test_notify_gets_the_event_on_stdin_and_its_failures_are_one_line(tmp_path: 
     started = time.monotonic()
     assert notify("sleep 30 & sleep 30", {}, timeout=0.3) == "notify command timed out after 0.3s"
     assert time.monotonic() - started < 5
+    # A runaway in its own session keeps the command's output open: the run must not wait for it.
+    started = time.monotonic()
+    assert notify("setsid sleep 8 & sleep 30", {}, timeout=0.3) == "notify command timed out after 0.3s"
+    assert time.monotonic() - started < 6
 
 
 def test_cli_watch_recheck_list_and_show(home: Path) -> None:
