@@ -591,17 +591,20 @@ class Capturer:
     # The article itself.
 
     async def capture_article_screenshot(
-        self, url: str | None = None, html: bytes | str | None = None
+        self, url: str | None = None, html: bytes | str | None = None, content_type: str | None = None
     ) -> Artifact:
         """A full-page PNG of an article: loaded from `url`, or, given `html`, those very bytes
-        served at `url` (so relative links and embeds load as they would). CaptureError on failure."""
+        served at `url` as `content_type` (so relative links and embeds load as they would, and
+        the browser reads the charset the page declares). CaptureError on failure."""
         if url is None and html is None:
             raise ValueError("give the article's url, its html, or both")
         last: Exception | None = None
         async with self._pool:
             for attempt in (1, 2):
                 try:
-                    return await asyncio.wait_for(self._article(url, html), self.settings.capture_timeout)
+                    return await asyncio.wait_for(
+                        self._article(url, html, content_type), self.settings.capture_timeout
+                    )
                 except (PlaywrightError, asyncio.TimeoutError) as exc:
                     last = exc
                     if attempt == 2 or not self._is_transient(exc):
@@ -609,7 +612,7 @@ class Capturer:
                     await asyncio.sleep(self.retry_backoff)
         raise CaptureError(f"article screenshot of {url or 'the given HTML'}: {_first_line(last)}")
 
-    async def _article(self, url: str | None, html: bytes | str | None) -> Artifact:
+    async def _article(self, url: str | None, html: bytes | str | None, content_type: str | None) -> Artifact:
         async with self._context() as context:
             page = await context.new_page()
             if url is None:
@@ -617,11 +620,14 @@ class Capturer:
                 await page.set_content(html if isinstance(html, str) else html.decode("utf-8", "replace"))
             else:
                 if html is not None:
-                    body = html.encode() if isinstance(html, str) else html
+                    if isinstance(html, str):
+                        body, served_as = html.encode(), "text/html; charset=utf-8"
+                    else:
+                        body, served_as = html, content_type or "text/html"
                     target = url.split("#", 1)[0]
 
                     async def serve(route: Any) -> None:
-                        await route.fulfill(status=200, body=body, content_type="text/html; charset=utf-8")
+                        await route.fulfill(status=200, body=body, content_type=served_as)
 
                     await page.route(lambda u: u.split("#", 1)[0] == target, serve)
                 async with self._hosts.slot(urlsplit(url).hostname or ""):

@@ -7,7 +7,6 @@ tests, the offline world's) stands for the whole network: no proxy is mounted in
 
 from __future__ import annotations
 
-import codecs
 import html
 import re
 import ssl
@@ -21,6 +20,7 @@ from urllib.parse import urlsplit
 import certifi
 import httpx
 
+from archiver.discovery.decode import to_text
 from archiver.errors import FetchError, InputError, SettingsError
 from archiver.models import Article
 from archiver.settings import Settings
@@ -31,7 +31,7 @@ HTML_TYPES = ("text/html", "application/xhtml+xml")
 TEXT_TYPES = ("text/plain",)  # an article pasted or saved as flattened text
 _URL_LIKE = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
 _HOST_LIKE = re.compile(r"^(www\.)?[\w-]+(\.[\w-]+)+(/|$)")
-_TITLE = re.compile(rb"<title[^>]*>(.*?)</title\s*>", re.IGNORECASE | re.DOTALL)
+_TITLE = re.compile(r"<title[^>]*>(.*?)</title\s*>", re.IGNORECASE | re.DOTALL)
 _CHUNK = 64 * 1024
 
 
@@ -203,11 +203,23 @@ def extract_title(body: bytes, content_type: str) -> str | None:
     """The page's <title>, when it has one near the top; None otherwise."""
     if _mime(content_type) not in HTML_TYPES:
         return None
-    match = _TITLE.search(body[: 256 * 1024])
+    try:
+        head = to_text(body[: 256 * 1024], content_type)  # in its declared charset, meta included
+    except InputError:
+        return None
+    match = _TITLE.search(head)
     if not match:
         return None
-    title = " ".join(html.unescape(match.group(1).decode(_charset(content_type), "replace")).split())
-    return title or None
+    return " ".join(html.unescape(match.group(1)).split()) or None
+
+
+def article_markup(article: Article) -> str:
+    """The article as markup to hand a browser: HTML decoded as a browser would (BOM, the
+    Content-Type's charset, a <meta> one); plain text shown the way a browser shows it, in a <pre>."""
+    text = to_text(article.body, article.content_type)
+    if _mime(article.content_type) in TEXT_TYPES:
+        return f'<pre style="white-space: pre-wrap">{html.escape(text)}</pre>'
+    return text
 
 
 def _read_capped(
@@ -248,16 +260,6 @@ def _sniff(body: bytes, where: str) -> str:
 
 def _mime(content_type: str) -> str:
     return content_type.split(";")[0].strip().lower()
-
-
-def _charset(content_type: str) -> str:
-    match = re.search(r"charset=[\"']?([\w.:-]+)", content_type, re.IGNORECASE)
-    if match:
-        try:
-            return codecs.lookup(match.group(1)).name
-        except LookupError:
-            pass
-    return "utf-8"
 
 
 def _megabytes(n: int) -> str:

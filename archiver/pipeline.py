@@ -317,9 +317,10 @@ async def _screenshot_article(
     started = time.monotonic()
     html = Artifact("html", article.body, article.content_type or "text/html", source_url=article.final_url)
     try:
-        shot = await capturer.capture_article_screenshot(
-            url if url.startswith("http") else None, article.body
-        )
+        if url.startswith("http"):
+            shot = await capturer.capture_article_screenshot(url, article.body, article.content_type)
+        else:  # no address to serve it at: the page is given as text, decoded as a browser would
+            shot = await capturer.capture_article_screenshot(None, fetch.article_markup(article))
     except (CaptureError, ArchiverError) as exc:
         store.finish_capture(capture_id, "partial", error=str(exc), missing=["screenshot"], artifacts=[html])
         return str(exc)

@@ -163,9 +163,13 @@ class Batch:
     world: OfflineWorld
     results: dict[str, PostCapture]
     article: Artifact
+    legacy: list[Artifact]
     took: float
 
 
+LEGACY_URL = "https://news.example/legacy"
+LEGACY = "<html><head><title>Новости</title></head><body><h1>Войска продвинулись</h1></body></html>"
+LEGACY_1251 = "text/html; charset=windows-1251"
 BIG_VIDEO = (
     "https://video.twimg.com/ext_tw_video/1821209869781573632/pu/vid/avc1/1280x720/Zk9Tb1vHh3QwLm4R.mp4"
 )
@@ -219,9 +223,17 @@ def batch(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Batch]:
             stored["article"] = await capturer.capture_article_screenshot(
                 "https://news.example/kursk", html=DEMO_ARTICLE.read_bytes()
             )
+            # A legacy page: the same pixels from its windows-1251 bytes as from UTF-8 or text.
+            stored["legacy"] = [
+                await capturer.capture_article_screenshot(LEGACY_URL, LEGACY.encode("cp1251"), LEGACY_1251),
+                await capturer.capture_article_screenshot(
+                    LEGACY_URL, LEGACY.encode(), "text/html; charset=utf-8"
+                ),
+                await capturer.capture_article_screenshot(None, LEGACY),
+            ]
 
     asyncio.run(run())
-    yield Batch(world, stored["results"], stored["article"], stored["took"])
+    yield Batch(world, stored["results"], stored["article"], stored["legacy"], stored["took"])
 
 
 def warc_records(data: bytes | Path) -> list[tuple[str, str, int, bytes]]:
@@ -363,3 +375,9 @@ def test_a_killed_browser_is_relaunched_and_the_run_goes_on() -> None:
     assert killed and restarts == 1
     assert [r.status for r in results] == ["live", "live", "live"]
     assert results[1].attempts == 2 and results[1].artifact("screenshot") is not None
+
+
+@pytest.mark.browser
+def test_an_article_is_rendered_in_the_charset_it_was_served_in(batch: Batch) -> None:
+    in_1251, in_utf8, as_text = (data_of(shot) for shot in batch.legacy)
+    assert in_1251 == in_utf8 == as_text

@@ -13,6 +13,7 @@ import pytest
 from archiver.errors import FetchError, InputError, SettingsError
 from archiver.fetch import (
     MAX_REDIRECTS,
+    article_markup,
     extract_title,
     fetch_article,
     make_async_client,
@@ -20,6 +21,7 @@ from archiver.fetch import (
     read_source,
     ssl_context,
 )
+from archiver.models import Article
 from archiver.settings import Settings
 
 PAGE = b"<html><head><title> Storm &amp; tide\n live </title></head><body><p>hi</p></body></html>"
@@ -341,3 +343,24 @@ def test_title_is_optional_and_lenient() -> None:
     assert extract_title(b"<TITLE lang=fr>\xe9t\xe9</TITLE>", "text/html; charset=latin-1") == "été"
     assert extract_title(b"<title>x</title>", "text/plain") is None
     assert extract_title(b"<title>bad charset</title>", "text/html; charset=nonsense") == "bad charset"
+
+
+LEGACY = "<html><head>{meta}<title>Новости дня</title></head><body><p>Войска продвинулись.</p></body></html>"
+META_1251 = '<meta http-equiv="Content-Type" content="text/html; charset=windows-1251">'
+
+
+def test_legacy_pages_are_read_in_the_charset_they_declare() -> None:
+    in_meta = LEGACY.format(meta=META_1251).encode("cp1251")
+    in_header = LEGACY.format(meta="").encode("cp1251")
+    assert extract_title(in_meta, "text/html") == "Новости дня"
+    assert extract_title(in_header, "text/html; charset=windows-1251") == "Новости дня"
+    for body, content_type in ((in_meta, "text/html"), (in_header, "text/html; charset=windows-1251")):
+        markup = article_markup(Article("u", "u", body, content_type))
+        assert "<p>Войска продвинулись.</p>" in markup
+
+
+def test_plain_text_is_shown_as_a_browser_shows_it() -> None:
+    text = "First line <b>not bold</b>\n\nSecond — line".encode()
+    assert article_markup(Article("u", "u", text, "text/plain")) == (
+        '<pre style="white-space: pre-wrap">First line &lt;b&gt;not bold&lt;/b&gt;\n\nSecond — line</pre>'
+    )
