@@ -75,7 +75,7 @@ _SECRET_REQUEST_HEADERS = ("cookie", "authorization")
 
 
 def _now() -> str:
-    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+    return datetime.now(timezone.utc).isoformat(timespec="milliseconds")
 
 
 @dataclass

@@ -30,7 +30,7 @@ from archiver.discover import find_embeds, page_urls
 from archiver.errors import ArchiverError, CaptureError, InputError
 from archiver.models import Article, Artifact, Embed
 from archiver.resolve import resolve_embeds
-from storage import Store, unresolved_post_id
+from storage import Store, now, unresolved_post_id
 
 if TYPE_CHECKING:
     from archiver.settings import Settings
@@ -265,9 +265,8 @@ async def capture_post(
         result.status = "unresolved"
         result.error = "no post id: its short link did not resolve (kept the text the article quoted)"
         return result
-    capture_id = store.start_capture(post=post_row, tool_version=__version__)
     captured = await capturer.capture_post(embed.platform, embed.post_id)
-    _store_capture(store, capture_id, post_row, captured)
+    capture_id = _store_capture(store, post_row, captured)
     result.status = captured.status
     result.artifacts = len(captured.artifacts)
     result.seconds = captured.duration
@@ -277,9 +276,14 @@ async def capture_post(
     return result
 
 
-def _store_capture(store: Store, capture_id: int, post_row: int, captured: PostCapture) -> None:
-    """Blobs first, then the capture's rows; and what the platform told us about the post."""
+def _store_capture(store: Store, post_row: int, captured: PostCapture) -> int:
+    """Blobs first, then the capture's rows; and what the platform told us about the post.
+
+    The capture row is written once the capture is done, dated from when it really started
+    (not from its wait for a free page): a run that is stopped leaves no capture half-written.
+    """
     with store.transaction():
+        capture_id = store.start_capture(post=post_row, tool_version=__version__, at=captured.started_at)
         store.finish_capture(
             capture_id,
             captured.outcome,
@@ -306,6 +310,7 @@ def _store_capture(store: Store, capture_id: int, post_row: int, captured: PostC
                 detail=captured.error,
                 content_hash=captured.content_hash,
             )
+    return capture_id
 
 
 async def _screenshot_article(
@@ -313,8 +318,7 @@ async def _screenshot_article(
 ) -> str | None:
     """This fetch of the article, as a capture: its HTML as served and a full-page screenshot.
     Articles get edited too: every version's HTML stays named by a capture. The error, if any."""
-    capture_id = store.start_capture(article=article_row, tool_version=__version__)
-    started = time.monotonic()
+    began, started = now(), time.monotonic()
     html = Artifact("html", article.body, article.content_type or "text/html", source_url=article.final_url)
     try:
         if url.startswith("http"):
@@ -322,11 +326,17 @@ async def _screenshot_article(
         else:  # no address to serve it at: the page is given as text, decoded as a browser would
             shot = await capturer.capture_article_screenshot(None, fetch.article_markup(article))
     except (CaptureError, ArchiverError) as exc:
-        store.finish_capture(capture_id, "partial", error=str(exc), missing=["screenshot"], artifacts=[html])
-        return str(exc)
-    timings = {"total": round(time.monotonic() - started, 3)}
-    store.finish_capture(capture_id, "complete", artifacts=[html, shot], timings=timings)
-    return None
+        error: str | None = str(exc)
+        outcome, artifacts, missing, timings = "partial", [html], ["screenshot"], None
+    else:
+        error, outcome, artifacts, missing = None, "complete", [html, shot], []
+        timings = {"total": round(time.monotonic() - started, 3)}
+    with store.transaction():
+        capture_id = store.start_capture(article=article_row, tool_version=__version__, at=began)
+        store.finish_capture(
+            capture_id, outcome, error=error, missing=missing, artifacts=artifacts, timings=timings
+        )
+    return error
 
 
 def _is_web(article: Article) -> bool:

@@ -6,7 +6,9 @@ Each test archives a small article into a fresh home and checks what the store h
 from __future__ import annotations
 
 import asyncio
+import itertools
 import json
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -83,7 +85,8 @@ def test_an_article_with_posts_on_four_platforms(tmp_path: Path, home: Path, bro
 def test_a_deleted_tweet_is_recorded_as_deleted_not_as_a_failure(home: Path, browser_path: str) -> None:
     world = OfflineWorld()
     world.twitter.tombstone(LIVE_TWEET)
-    [result] = run([str(DEMO)], settings_for(home, browser_path), world)
+    settings = replace(settings_for(home, browser_path), concurrency=1)
+    [result] = run([str(DEMO)], settings, world)
 
     status = {p.post_id: p.status for p in result.posts}
     assert status == {LIVE_TWEET: "deleted", OTHER_TWEET: "live"}
@@ -92,6 +95,10 @@ def test_a_deleted_tweet_is_recorded_as_deleted_not_as_a_failure(home: Path, bro
         post = store.find_post("twitter", LIVE_TWEET)
         assert post["status"] == "deleted"
         assert store.checks_for_post(post["id"])[-1]["outcome"] == "deleted"
+        # One page at a time: each capture is dated from its own start, not its wait in the queue.
+        spans = sorted((c["started"], c["finished"]) for c in store.db["captures"].rows)
+        assert len(spans) == 3
+        assert all(finished <= started for (_, finished), (started, _) in itertools.pairwise(spans))
 
 
 def test_a_hanging_embed_view_times_out_and_the_others_are_done(
