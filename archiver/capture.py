@@ -45,7 +45,7 @@ from playwright.async_api import async_playwright
 
 from archiver import __version__, platforms
 from archiver.browser import FoundBrowser, context_options, launch
-from archiver.errors import CaptureError, PostGone
+from archiver.errors import ArchiverError, CaptureError, PostGone
 from archiver.media import MediaTooLarge, download
 from archiver.models import Artifact, PostData, content_hash
 from archiver.politeness import HostLimiter
@@ -333,6 +333,9 @@ class Capturer:
             except asyncio.TimeoutError:
                 result.status = "timeout"
                 result.error = f"the whole capture took over {self.settings.capture_timeout:g}s"
+            except ArchiverError as exc:  # the browser would not start again, and the like
+                result.status = "failed"
+                result.error = str(exc)
             except Exception as exc:  # a bug in one capture must not stop the others
                 log.exception("capture of %s %s crashed", platform.name, post_id)
                 result.status = "failed"
@@ -347,7 +350,7 @@ class Capturer:
         )
         try:
             view = await self._view_with_retry(platform, post_id, result)
-            data = await data_task if data_task is not None else None
+            data = await _settled(data_task) if data_task is not None else None
         finally:
             if data_task is not None and not data_task.done():
                 data_task.cancel()
@@ -428,10 +431,9 @@ class Capturer:
             except CaptureError as exc:
                 outcome.error = str(exc)
                 break
-            except (httpx.TransportError, httpx.HTTPStatusError, asyncio.TimeoutError) as exc:
+            except (httpx.HTTPError, asyncio.TimeoutError) as exc:
                 outcome.error = _describe(exc) or f"no answer within {self.settings.fetch_timeout:g}s"
-                status = exc.response.status_code if isinstance(exc, httpx.HTTPStatusError) else None
-                if attempt == 2 or (status is not None and status < 500 and status != 429):
+                if attempt == 2 or not _worth_retrying(exc):
                     break
                 await asyncio.sleep(self.retry_backoff * attempt)
         if outcome.data is not None or outcome.gone is not None:
@@ -470,6 +472,10 @@ class Capturer:
                 if attempt == 2 or isinstance(exc, asyncio.TimeoutError):
                     return None, f"media {url}: {_describe(exc) or 'timed out'}"
                 await asyncio.sleep(self.retry_backoff)
+            except httpx.HTTPError as exc:  # too many redirects, a body that does not decode...
+                return None, f"media {url}: {_describe(exc)}"
+            except OSError as exc:  # the spool folder: a full disk, say
+                return None, f"media {url}: cannot keep it: {exc.strerror or exc}"
         return None, f"media {url}: not downloaded"  # pragma: no cover - the loop always returns
 
     # The embed view in the browser.
@@ -653,6 +659,23 @@ _IMAGES_DONE = (
     "s => { const el = document.querySelector(s);"
     " return !!el && [...el.querySelectorAll('img')].every(i => i.complete); }"
 )
+
+
+async def _settled(task: asyncio.Future[_Data]) -> _Data:
+    """The data task's outcome. A bug in a platform's data code costs the data, not the view."""
+    try:
+        return await task
+    except Exception as exc:
+        log.exception("fetching the post's data crashed")
+        return _Data(error=f"{type(exc).__name__}: {exc}")
+
+
+def _worth_retrying(exc: Exception) -> bool:
+    """The network or a busy server (5xx, 429): another try may do; any other answer will not."""
+    if isinstance(exc, httpx.HTTPStatusError):
+        status = exc.response.status_code
+        return status >= 500 or status == 429
+    return isinstance(exc, (httpx.TransportError, asyncio.TimeoutError))
 
 
 def _first_line(exc: BaseException | None) -> str:

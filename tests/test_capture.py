@@ -46,7 +46,12 @@ def fake_platform(name: str, embed: str, selector: str | None = "article.embed-p
     )
 
 
+async def data_with_a_bug(client: httpx.AsyncClient, post_id: str) -> PostData:
+    return {}["user"]  # type: ignore[no-any-return]  # a platform's parser meeting a new shape
+
+
 YOUTUBE = fake_platform("youtube", "https://www.youtube.com/embed/{id}")
+BUGGY = replace(fake_platform("buggy", "https://www.youtube.com/embed/{id}"), fetch_data=data_with_a_bug)
 TELEGRAM = fake_platform("telegram", "https://t.me/durov/{id}?embed=1", selector=None)
 TIKTOK = fake_platform("tiktok", "https://www.tiktok.com/embed/v2/{id}")
 
@@ -210,6 +215,7 @@ def batch(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Batch]:
                 (YOUTUBE, "dQw4w9WgXcQ"),
                 (TELEGRAM, "123"),
                 (TIKTOK, "7398765432109876543"),
+                (BUGGY, "bUgGyVideo1"),
             ]
             results = await capturer.capture_posts(posts)
             stored["took"] = time.monotonic() - started
@@ -345,7 +351,7 @@ def test_article_screenshot_renders_its_embeds(batch: Batch) -> None:
 
 
 @pytest.mark.browser
-def test_a_killed_browser_is_relaunched_and_the_run_goes_on() -> None:
+def test_a_killed_browser_is_relaunched_and_the_run_goes_on(caplog: pytest.LogCaptureFixture) -> None:
     world = OfflineWorld(hang_seconds=5)
     settings = replace(Settings(), concurrency=1, page_timeout=5, host_delay=0.0)
     killed: list[int] = []
@@ -369,15 +375,31 @@ def test_a_killed_browser_is_relaunched_and_the_run_goes_on() -> None:
             results = await capturer.capture_posts(
                 [("twitter", AGGREGATE), ("twitter", NEXTA), ("twitter", RHAKSW)]
             )
+            capturer.settings = replace(settings, browser="/nonexistent/chromium")
+            pid = await capturer.browser_pid()
+            assert pid is not None
+            os.kill(pid, signal.SIGKILL)
+            results.append(await capturer.capture_post("twitter", AGGREGATE))
             return results, capturer.restarts
 
     results, restarts = asyncio.run(run())
     assert killed and restarts == 1
-    assert [r.status for r in results] == ["live", "live", "live"]
+    assert [r.status for r in results] == ["live", "live", "live", "failed"]
     assert results[1].attempts == 2 and results[1].artifact("screenshot") is not None
+    # A browser that will not start again fails the post with one line, not a traceback.
+    assert results[3].error == "browser not found or not executable: /nonexistent/chromium"
+    assert not [r for r in caplog.records if r.exc_info], [r.getMessage() for r in caplog.records]
 
 
 @pytest.mark.browser
 def test_an_article_is_rendered_in_the_charset_it_was_served_in(batch: Batch) -> None:
     in_1251, in_utf8, as_text = (data_of(shot) for shot in batch.legacy)
     assert in_1251 == in_utf8 == as_text
+
+
+@pytest.mark.browser
+def test_a_bug_in_the_data_code_costs_the_data_not_the_view(batch: Batch) -> None:
+    capture = batch.results["buggy/bUgGyVideo1"]
+    assert (capture.status, capture.outcome) == ("live", "partial")
+    assert capture.missing == ["data: KeyError: 'user'"]
+    assert {"screenshot", "dom", "mhtml", "warc"} <= {a.kind for a in capture.artifacts}
