@@ -35,7 +35,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 from types import TracebackType
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 from urllib.parse import urlsplit
 
 import httpx
@@ -533,10 +533,18 @@ class Capturer:
             view.artifacts.clear()
         return view
 
+    async def _settle(self, page: Page, state: Literal["load", "networkidle"] = "networkidle") -> None:
+        """Wait a little (at most 10 s) for the page to reach `state`; it may never."""
+        with suppress(PlaywrightTimeout):
+            await page.wait_for_load_state(state, timeout=self._settle_ms)
+
+    @property
+    def _settle_ms(self) -> float:
+        return min(self.settings.page_timeout, 10.0) * 1000
+
     async def _wait_rendered(self, page: Page, selector: str | None) -> bool:
         """Until the post is there (its selector, then images and the load event), or the network
         has gone idle without it. Capped by page_timeout; True when the selector was found."""
-        settle = min(self.settings.page_timeout, 10.0) * 1000
         if selector is None:
             with suppress(PlaywrightTimeout):
                 await page.wait_for_load_state("networkidle")
@@ -550,8 +558,7 @@ class Capturer:
                 # Idle and still no post. The network can idle while the page's scripts wait
                 # for a busy CPU: let it finish loading (its scripts have run by then), then give
                 # a script that rendered late one more second.
-                with suppress(PlaywrightTimeout):
-                    await page.wait_for_load_state("load", timeout=settle)
+                await self._settle(page, "load")
                 with suppress(PlaywrightTimeout):
                     await page.wait_for_selector(selector, state="visible", timeout=1000)
                     found = True
@@ -560,10 +567,9 @@ class Capturer:
                 task.cancel()
             await asyncio.gather(appeared, idle, return_exceptions=True)
         if found:
+            await self._settle(page, "load")
             with suppress(PlaywrightTimeout):
-                await page.wait_for_load_state("load", timeout=settle)
-            with suppress(PlaywrightTimeout):
-                await page.wait_for_function(_IMAGES_DONE, arg=selector, timeout=settle)
+                await page.wait_for_function(_IMAGES_DONE, arg=selector, timeout=self._settle_ms)
         return found
 
     async def _snapshots(
@@ -623,7 +629,8 @@ class Capturer:
             page = await context.new_page()
             if url is None:
                 assert html is not None
-                await page.set_content(html if isinstance(html, str) else html.decode("utf-8", "replace"))
+                text = html if isinstance(html, str) else html.decode("utf-8", "replace")
+                await page.set_content(text, wait_until="domcontentloaded")
             else:
                 if html is not None:
                     if isinstance(html, str):
@@ -637,20 +644,31 @@ class Capturer:
 
                     await page.route(lambda u: u.split("#", 1)[0] == target, serve)
                 async with self._hosts.slot(urlsplit(url).hostname or ""):
-                    await page.goto(url, wait_until="load")
-            settle = min(self.settings.page_timeout, 10.0) * 1000
-            with suppress(PlaywrightTimeout):
-                await page.wait_for_load_state("networkidle", timeout=settle)
+                    await page.goto(url, wait_until="domcontentloaded")
+            # An image or script that never comes costs this wait, not the screenshot; and the
+            # network will not idle while it hangs, so there is no waiting for that either.
+            try:
+                await page.wait_for_load_state("load")
+                loaded = True
+            except PlaywrightTimeout:
+                loaded = False
+            if loaded:
+                await self._settle(page)
             # Scroll through once so lazy images load; then make the viewport as tall as the page,
             # because Chromium leaves embed iframes outside the viewport blank in a full-page shot.
             with suppress(PlaywrightTimeout):
                 await page.evaluate(_SCROLL_THROUGH)
-                await page.wait_for_load_state("networkidle", timeout=settle)
+            if loaded:
+                await self._settle(page)
             width = (page.viewport_size or {"width": 1280})["width"]
-            height = await page.evaluate("document.documentElement.scrollHeight")
-            await page.set_viewport_size({"width": width, "height": max(1, min(int(height), _MAX_HEIGHT))})
+            height = int(await page.evaluate("document.documentElement.scrollHeight"))
+            # A screenshot's pixels are held in memory, 4 bytes each: a longer page is cut at
+            # _MAX_SHOT, shot as one viewport (a full-page shot would lay out all of it first).
+            whole = height <= _MAX_SHOT
+            viewport = max(1, min(height, _MAX_VIEWPORT)) if whole else _MAX_SHOT
+            await page.set_viewport_size({"width": width, "height": viewport})
             await page.evaluate(_NEXT_FRAME)
-            png = await page.screenshot(full_page=True, animations="disabled")
+            png = await page.screenshot(full_page=whole, animations="disabled")
         return Artifact("screenshot", png, "image/png", source_url=url)
 
 
@@ -701,4 +719,5 @@ _SCROLL_THROUGH = """async () => {
   await frame();
 }"""
 _NEXT_FRAME = "() => new Promise(r => requestAnimationFrame(() => setTimeout(r, 100)))"
-_MAX_HEIGHT = 16384  # Chromium's largest texture: taller pages are cut there
+_MAX_VIEWPORT = 16384  # Chromium's largest texture, for a page shot whole
+_MAX_SHOT = 32768  # pixels down an article's screenshot at most (1280 wide: 160 MB)

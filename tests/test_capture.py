@@ -47,7 +47,8 @@ def fake_platform(name: str, embed: str, selector: str | None = "article.embed-p
 
 
 async def data_with_a_bug(client: httpx.AsyncClient, post_id: str) -> PostData:
-    return {}["user"]  # type: ignore[no-any-return]  # a platform's parser meeting a new shape
+    answer: dict[str, str] = {}  # a platform's parser meeting a shape it does not know
+    return PostData("buggy", post_id, answer["user"])
 
 
 YOUTUBE = fake_platform("youtube", "https://www.youtube.com/embed/{id}")
@@ -168,13 +169,15 @@ class Batch:
     world: OfflineWorld
     results: dict[str, PostCapture]
     article: Artifact
-    legacy: list[Artifact]
+    shots: dict[str, Artifact | None]  # more article screenshots, by name (None: it failed)
     took: float
 
 
 LEGACY_URL = "https://news.example/legacy"
 LEGACY = "<html><head><title>Новости</title></head><body><h1>Войска продвинулись</h1></body></html>"
 LEGACY_1251 = "text/html; charset=windows-1251"
+HUNG = "<html><body><h1>Story</h1><img src='https://hang.example/pixel.gif'></body></html>"
+TALL = "<html><body style='margin:0'><div style='height:34000px;background:linear-gradient(red,blue)'></div>"
 BIG_VIDEO = (
     "https://video.twimg.com/ext_tw_video/1821209869781573632/pu/vid/avc1/1280x720/Zk9Tb1vHh3QwLm4R.mp4"
 )
@@ -191,6 +194,7 @@ def batch(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Batch]:
 
     world.add(data_url(RHAKSW), data_fails_for_our_client)
     world.hang("https://www.tiktok.com/embed/v2/7398765432109876543")
+    world.hang("https://hang.example/pixel.gif")
     settings = replace(
         Settings(),
         page_timeout=4,
@@ -206,7 +210,6 @@ def batch(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Batch]:
             httpx.AsyncClient(transport=world.transport(), timeout=5) as client,
             Capturer(settings, client, install_routes=world.install, retry_backoff=0.1) as capturer,
         ):
-            started = time.monotonic()
             posts: list[tuple[Platform | str, str]] = [
                 (twitter.PLATFORM, AGGREGATE),
                 ("twitter", f"https://x.com/nexta_tv/status/{NEXTA}"),
@@ -217,8 +220,26 @@ def batch(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Batch]:
                 (TIKTOK, "7398765432109876543"),
                 (BUGGY, "bUgGyVideo1"),
             ]
-            results = await capturer.capture_posts(posts)
-            stored["took"] = time.monotonic() - started
+
+            async def timed() -> list[PostCapture]:
+                started = time.monotonic()
+                results = await capturer.capture_posts(posts)
+                stored["took"] = time.monotonic() - started
+                return results
+
+            async def shot(name: str, url: str | None, html: str | bytes, content_type: str | None) -> None:
+                try:
+                    shots[name] = await capturer.capture_article_screenshot(url, html, content_type)
+                except CaptureError:  # that test fails, not the whole batch
+                    shots[name] = None
+
+            shots: dict[str, Artifact | None] = {}
+            results, *_ = await asyncio.gather(
+                timed(),
+                # An article whose one image never comes; one far too long to keep whole.
+                shot("hung", "https://news.example/hung", HUNG.encode(), "text/html"),
+                shot("tall", "https://news.example/tall", TALL.encode(), "text/html"),
+            )
             stored["results"] = {f"{r.platform}/{r.post_id}": r for r in results}
             # Media files live until the Capturer closes: read them now, as the store would.
             for r in results:
@@ -230,16 +251,13 @@ def batch(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Batch]:
                 "https://news.example/kursk", html=DEMO_ARTICLE.read_bytes()
             )
             # A legacy page: the same pixels from its windows-1251 bytes as from UTF-8 or text.
-            stored["legacy"] = [
-                await capturer.capture_article_screenshot(LEGACY_URL, LEGACY.encode("cp1251"), LEGACY_1251),
-                await capturer.capture_article_screenshot(
-                    LEGACY_URL, LEGACY.encode(), "text/html; charset=utf-8"
-                ),
-                await capturer.capture_article_screenshot(None, LEGACY),
-            ]
+            await shot("legacy-1251", LEGACY_URL, LEGACY.encode("cp1251"), LEGACY_1251)
+            await shot("legacy-utf8", LEGACY_URL, LEGACY.encode(), "text/html; charset=utf-8")
+            await shot("legacy-text", None, LEGACY, None)
+            stored["shots"] = shots
 
     asyncio.run(run())
-    yield Batch(world, stored["results"], stored["article"], stored["legacy"], stored["took"])
+    yield Batch(world, stored["results"], stored["article"], stored["shots"], stored["took"])
 
 
 def warc_records(data: bytes | Path) -> list[tuple[str, str, int, bytes]]:
@@ -376,9 +394,9 @@ def test_a_killed_browser_is_relaunched_and_the_run_goes_on(caplog: pytest.LogCa
                 [("twitter", AGGREGATE), ("twitter", NEXTA), ("twitter", RHAKSW)]
             )
             capturer.settings = replace(settings, browser="/nonexistent/chromium")
-            pid = await capturer.browser_pid()
-            assert pid is not None
-            os.kill(pid, signal.SIGKILL)
+            relaunched = await capturer.browser_pid()
+            assert relaunched is not None
+            os.kill(relaunched, signal.SIGKILL)
             results.append(await capturer.capture_post("twitter", AGGREGATE))
             return results, capturer.restarts
 
@@ -393,8 +411,15 @@ def test_a_killed_browser_is_relaunched_and_the_run_goes_on(caplog: pytest.LogCa
 
 @pytest.mark.browser
 def test_an_article_is_rendered_in_the_charset_it_was_served_in(batch: Batch) -> None:
-    in_1251, in_utf8, as_text = (data_of(shot) for shot in batch.legacy)
+    in_1251, in_utf8, as_text = (data_of(batch.shots[f"legacy-{n}"]) for n in ("1251", "utf8", "text"))
     assert in_1251 == in_utf8 == as_text
+
+
+@pytest.mark.browser
+def test_an_article_screenshot_survives_a_hung_image_and_a_page_too_long(batch: Batch) -> None:
+    hung, tall = data_of(batch.shots["hung"]), data_of(batch.shots["tall"])
+    assert hung.startswith(b"\x89PNG") and int.from_bytes(hung[16:20], "big") == 1280
+    assert int.from_bytes(tall[20:24], "big") == 32768  # cut there, not 34,000 pixels down
 
 
 @pytest.mark.browser
