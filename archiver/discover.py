@@ -98,6 +98,7 @@ def merge(embeds: Iterable[Embed], keep_links: bool = True) -> list[Embed]:
     by_media = {(e.platform, link): e.key for e in embeds if e.post_id for link in e.media_links}
     merged: dict[tuple[str, str], Embed] = {}
     first_seen: dict[tuple[str, str], int] = {}
+    spots: dict[tuple[str, str], set[int]] = {}  # positions, kept apart: rebuilt once, at the end
     for n, embed in enumerate(embeds):
         if embed.source == "link" and not keep_links:
             continue
@@ -106,6 +107,7 @@ def merge(embeds: Iterable[Embed], keep_links: bool = True) -> list[Embed]:
         if have is None or (have.source == "link" and embed.source != "link"):
             merged[key] = embed
             first_seen[key] = n
+            spots[key] = set(embed.positions)
             continue
         if embed.source == "link" and have.source != "link":
             continue  # a link to a post the article embeds anyway
@@ -114,10 +116,14 @@ def merge(embeds: Iterable[Embed], keep_links: bool = True) -> list[Embed]:
             if (embed.post_id is None, _rank(embed)) < (have.post_id is None, _rank(have))
             else (have, embed)
         )
-        positions = tuple(sorted(set(have.positions + embed.positions)))
-        merged[key] = _fill(replace(best, positions=positions), other)
-    ordered = sorted(merged.items(), key=lambda kv: (kv[1].positions[:1] or (0,), first_seen[kv[0]]))
-    return [embed for _key, embed in ordered]
+        merged[key] = _fill(best, other)
+        spots[key].update(embed.positions)
+    ordered = sorted(merged, key=lambda key: (min(spots[key], default=0), first_seen[key]))
+    return [_at(merged[key], tuple(sorted(spots[key]))) for key in ordered]
+
+
+def _at(embed: Embed, positions: tuple[int, ...]) -> Embed:
+    return embed if embed.positions == positions else replace(embed, positions=positions)
 
 
 def _rank(embed: Embed) -> int:

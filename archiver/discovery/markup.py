@@ -52,13 +52,7 @@ def scan(doc: Document, links: bool = False) -> Findings:
     found = Findings()
     quotes: list[Any] = []
     anchors: list[Any] = []
-    texts: list[Any] = []
     for node in doc.index.candidates(doc.root):
-        if isinstance(node, str):
-            texts.append(node)
-            continue
-        if not isinstance(node.tag, str):
-            continue
         embed = _declared(doc, node)
         if embed is None and node.tag in FRAME_TAGS:
             embed = _frame(doc, node)
@@ -85,7 +79,7 @@ def scan(doc: Document, links: bool = False) -> Findings:
         if embed is not None:
             doc.claimed.add(quote)
             found.embeds.append(embed)
-    found.embeds.extend(flattened(doc, texts))
+    found.embeds.extend(flattened(doc, doc.index.signatures(doc.root)))
     if links:
         found.links.extend(plain_links(doc, anchors))
     return found
