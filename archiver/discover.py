@@ -11,8 +11,9 @@ another article, and, when it names none, only if the page itself shows no embed
 
 from __future__ import annotations
 
+import bisect
 import logging
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import replace
 from urllib.parse import urlsplit
 
@@ -161,50 +162,83 @@ def _parse(text: str) -> etree._Element | None:
 def _scan_text(text: str, index: Index, links: bool) -> Findings:
     """Plain text: flattened tweets, and post URLs standing in the text as links."""
     found = Findings()
+    spans: list[tuple[int, int]] = []  # of the flattened tweets found, in order
     twitter = index.by_name.get("twitter")
-    spans: list[tuple[int, int]] = []
     if twitter is not None:
-        for flat in textform.find_flattened(text):
-            urls = [m.group(0) for m in index.any_post_url.finditer(text, flat.start, flat.end + 200)]
-            status = next((u for u in urls if twitter.match(u)), None)
-            if status is None and not flat.media_links:
-                continue
-            spans.append((flat.start, flat.end))
-            post_id = twitter.match(status) if status else None
-            found.embeds.append(
-                Embed(
-                    platform="twitter",
-                    post_id=post_id,
-                    url=clean_url(twitter, status, post_id) if status else flat.media_links[-1],
-                    source="text",
-                    where="text",
-                    author_name=flat.byline.name,
-                    author_handle=flat.byline.handle,
-                    date_text=flat.byline.date,
-                    text=flat.text or None,
-                    media_links=flat.media_links,
-                    raw=text[flat.start : flat.end],
-                    positions=(text.count("\n", 0, flat.start) + 1,),
-                )
-            )
+        found.embeds.extend(_flattened_tweets(text, twitter, spans))
     if links:
-        for m in index.any_post_url.finditer(text):
-            if any(start <= m.start() < end for start, end in spans):
-                continue
-            match = index.match_url(m.group(0))
-            if match is None:
-                continue
-            platform, post_id = match
-            url = m.group(0) if m.group(0).startswith("http") else "https:" + m.group(0)
-            found.links.append(
-                Embed(
-                    platform=platform.name,
-                    post_id=post_id,
-                    url=clean_url(platform, url, post_id),
-                    source="link",
-                    where="text",
-                    raw=m.group(0),
-                    positions=(text.count("\n", 0, m.start()) + 1,),
-                )
-            )
+        found.links.extend(_text_links(text, index, spans))
     return found
+
+
+def _flattened_tweets(text: str, twitter: Platform, spans: list[tuple[int, int]]) -> list[Embed]:
+    """Each flattened tweet that names its post, by a status URL in its signature or after it
+    (before the next one's), else by its media short link; the span of each goes in `spans`."""
+    found = []
+    lines = _Lines(text)
+    flats = textform.find_flattened(text)
+    for n, flat in enumerate(flats):
+        limit = min(flat.end + 200, flats[n + 1].signature if n + 1 < len(flats) else len(text))
+        urls = (m for pattern in twitter.url_res for m in pattern.finditer(text, flat.signature, limit))
+        first = min((m for m in urls if twitter.match(m.group(0))), key=lambda m: m.start(), default=None)
+        if first is None and not flat.media_links:
+            continue
+        spans.append((flat.start, flat.end))
+        post_id = twitter.match(first.group(0)) if first else None
+        embed = Embed(
+            platform="twitter",
+            post_id=post_id,
+            url=clean_url(twitter, first.group(0), post_id) if first else flat.media_links[-1],
+            source="text",
+            where="text",
+            author_name=flat.byline.name,
+            author_handle=flat.byline.handle,
+            date_text=flat.byline.date,
+            text=flat.text or None,
+            media_links=flat.media_links,
+            raw=text[flat.start : flat.end],
+            positions=(lines.at(flat.start),),
+        )
+        found.append(embed)
+    return found
+
+
+def _text_links(text: str, index: Index, spans: list[tuple[int, int]]) -> Iterator[Embed]:
+    """Post URLs in plain text, but those inside a flattened tweet (`spans`)."""
+    starts = [start for start, _end in spans]
+    lines = _Lines(text)
+    for m in index.any_post_url.finditer(text):
+        at = bisect.bisect_right(starts, m.start()) - 1
+        if at >= 0 and m.start() < spans[at][1]:
+            continue
+        match = index.match_url(m.group(0))
+        if match is None:
+            continue
+        platform, post_id = match
+        url = m.group(0) if m.group(0).startswith("http") else "https:" + m.group(0)
+        yield Embed(
+            platform=platform.name,
+            post_id=post_id,
+            url=clean_url(platform, url, post_id),
+            source="link",
+            where="text",
+            raw=m.group(0),
+            positions=(lines.at(m.start()),),
+        )
+
+
+class _Lines:
+    """Line numbers of offsets into one text, counted once when the offsets come in order
+    (counting from the start for each would take time quadratic in the text's size)."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.offset = 0
+        self.line = 1
+
+    def at(self, offset: int) -> int:
+        if offset < self.offset:
+            self.offset, self.line = 0, 1
+        self.line += self.text.count("\n", self.offset, offset)
+        self.offset = offset
+        return self.line

@@ -182,3 +182,30 @@ def test_many_quotes_and_links_take_linear_time():
     assert [e.post_id for e in found] == [str(10 + n) for n in range(8)]
     assert found[0].positions[:3] == (1, 9, 17)  # (libxml2 counts lines up to 65,535 only)
     assert seconds < 20
+
+
+def test_many_flattened_tweets_in_text_take_linear_time():
+    """Line numbers and the links beside flattened tweets were found anew for each tweet."""
+    flat = "Text pic.twitter.com/abcDEF{:04d} — N (@h) May 5, 2014 https://twitter.com/h/status/{}\n"
+    body = "".join(flat.format(n % 10_000, 10 + n) for n in range(30_000)).encode()
+    seconds, found = _timed(body, links=True)
+    assert [e.post_id for e in found] == [str(10 + n) for n in range(30_000)]
+    assert {e.source for e in found} == {"text"} and found[-1].positions == (30_000,)
+    assert seconds < 20
+
+
+def test_each_flattened_tweet_takes_the_status_link_after_its_own_signature():
+    """Not the one ending the line before it, nor the next tweet's when it has none."""
+    text = (
+        "First pic.twitter.com/abcDEF1234 — A (@a) May 5, 2014 https://twitter.com/a/status/111\n"
+        "Second — B (@b) May 6, 2014 https://x.com/b/status/222\n"
+        "Third pic.twitter.com/zzzZZZ9999 — C (@c) May 7, 2014\n"
+        "Fourth — D (@d) May 8, 2014 https://x.com/d/status/444\n"
+    )
+    found = find_embeds(text.encode())
+    assert [(e.post_id, e.author_handle, e.positions) for e in found] == [
+        ("111", "a", (1,)),
+        ("222", "b", (2,)),
+        (None, "c", (3,)),
+        ("444", "d", (4,)),
+    ]

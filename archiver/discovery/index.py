@@ -91,6 +91,19 @@ def _frame_hosts(pattern: str) -> list[str]:
     return [w.lower() for w in re.findall(r"[A-Za-z][A-Za-z0-9-]{4,}", pattern.split("/", 1)[0])]
 
 
+_SCHEME = "(?:https?:)?//"
+
+
+def _alternatives(patterns: list[str]) -> str:
+    """One pattern matching what any of `patterns` matches. Those that start with the optional
+    scheme share it, so that most places in a text are passed over at its first character."""
+    shared = [p[len(_SCHEME) :] for p in patterns if p.startswith(_SCHEME)]
+    others = [p for p in patterns if not p.startswith(_SCHEME)]
+    branches = [f"{_SCHEME}(?:{'|'.join(f'(?:{p})' for p in shared)})"] if shared else []
+    branches += [f"(?:{p})" for p in others]
+    return "|".join(branches) or r"(?!)"
+
+
 @lru_cache(maxsize=8)
 def build(platforms: tuple[Platform, ...]) -> Index:
     by_class: dict[str, list[Platform]] = {}
@@ -104,7 +117,7 @@ def build(platforms: tuple[Platform, ...]) -> Index:
         for name in platform.id_attributes:
             by_attr.setdefault(name.lower(), []).append(platform)
     url_patterns = [_without_groups(p) for platform in platforms for p in platform.url_patterns]
-    any_post_url = re.compile("|".join(f"(?:{p})" for p in url_patterns) or r"(?!)", re.IGNORECASE)
+    any_post_url = re.compile(_alternatives(url_patterns), re.IGNORECASE)
     # Markers of embed markup: class names, tag names, id attributes and iframe hosts.
     frame_words = [w for platform in platforms for p in platform.iframe_patterns for w in _frame_hosts(p)]
     markers = tuple(sorted({*by_class, *by_tag, *by_attr, *frame_words, *(p.name for p in platforms)}))

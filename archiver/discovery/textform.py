@@ -47,6 +47,7 @@ class Flattened:
     text: str
     media_links: tuple[str, ...]
     start: int  # where the post's text starts
+    signature: int  # where "— Name (@handle) date" starts
     end: int  # where the date line ends
 
 
@@ -90,12 +91,14 @@ def short_links(text: str) -> tuple[str, ...]:
 
 
 def find_flattened(text: str) -> list[Flattened]:
-    """Every flattened tweet in plain text: its text runs back to the paragraph's start."""
+    """Every flattened tweet in plain text: its text runs back to the paragraph's start, or to
+    the line after the previous tweet's signature (the rest of that line, a status URL, is its)."""
     found: list[Flattened] = []
     previous_end = 0
     for m in SIGNATURE.finditer(text):
         para = max(text.rfind(gap, previous_end, m.start()) for gap in ("\n\n", "\r\n\r\n"))
-        start = previous_end if para < 0 else para
+        line = text.find("\n", previous_end, m.start()) if previous_end else -1
+        start = para if para >= 0 else line if line >= 0 else previous_end
         body = text[start : m.start()].strip()
         found.append(
             Flattened(
@@ -103,6 +106,7 @@ def find_flattened(text: str) -> list[Flattened]:
                 text=body,
                 media_links=short_links(body),
                 start=start + (len(text[start : m.start()]) - len(text[start : m.start()].lstrip())),
+                signature=m.start(),
                 end=m.end(),
             )
         )

@@ -64,7 +64,7 @@ class Platform:
     fetch_data: FetchData | None = None
     # (url, expected post_id) pairs: every platform's examples are tested against every other.
     examples: tuple[tuple[str, str], ...] = ()
-    _compiled: tuple[re.Pattern[str], ...] = field(default=(), init=False, repr=False, compare=False)
+    url_res: tuple[re.Pattern[str], ...] = field(default=(), init=False, repr=False, compare=False)
     iframe_res: tuple[re.Pattern[str], ...] = field(default=(), init=False, repr=False, compare=False)
     short_link_res: tuple[re.Pattern[str], ...] = field(default=(), init=False, repr=False, compare=False)
 
@@ -72,13 +72,13 @@ class Platform:
         def compile_all(patterns: tuple[str, ...]) -> tuple[re.Pattern[str], ...]:
             return tuple(re.compile(p, re.IGNORECASE) for p in patterns)
 
-        object.__setattr__(self, "_compiled", compile_all(self.url_patterns))
+        object.__setattr__(self, "url_res", compile_all(self.url_patterns))
         object.__setattr__(self, "iframe_res", compile_all(self.iframe_patterns))
         object.__setattr__(self, "short_link_res", compile_all(self.short_links))
 
     def match(self, url: str) -> str | None:
         """The post id if `url` is one of this platform's post URLs, else None."""
-        for pattern in self._compiled:
+        for pattern in self.url_res:
             m = pattern.search(url)
             if m:
                 post_id = m.group("id") if self.make_id is None else self.make_id(m)
