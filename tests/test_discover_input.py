@@ -53,7 +53,11 @@ def test_mislabelled_and_broken_utf8_still_reads():
     page = html_page("iso-8859-1", "Grüße", "Jürgen", "7. März 2024").encode("utf-8")
     [tweet] = find_embeds(page)  # really UTF-8 despite the label
     assert tweet.author_name == "Jürgen"
-    broken = page.replace("Grüße".encode(), "Grüße".encode()[:-1] + b" ")  # a cut multi-byte character
+    # an article of UTF-8 text with a cut multi-byte character (the label lies: UTF-8 wins)
+    article = "<p>Schöne Grüße aus Köln, München und Zürich.</p>" * 5
+    broken = page.replace(b"<body>", f"<body>{article}".encode()).replace(
+        "Grüße".encode(), "Grüß".encode()[:-1] + b"e", 1
+    )
     assert find_embeds(broken)[0].author_name == "Jürgen"
 
 
@@ -209,3 +213,20 @@ def test_each_flattened_tweet_takes_the_status_link_after_its_own_signature():
         (None, "c", (3,)),
         ("444", "d", (4,)),
     ]
+
+
+@pytest.mark.parametrize("label", ["rot13", "hex", "base64", "zlib", "idna", "x-nonsense"])
+def test_a_charset_label_that_is_no_text_encoding_is_passed_over(label: str):
+    """Python knows these names, but as codecs for bytes (or not for decoding with replacement):
+    they escaped as LookupError or UnicodeError."""
+    page = html_page(label, "Grüße", "Jürgen", "7. März 2024").encode("cp1252")
+    [tweet] = find_embeds(page)
+    assert (tweet.author_name, tweet.date_text, tweet.text) == ("Jürgen", "7. März 2024", "Grüße")
+
+
+@pytest.mark.parametrize("label", ["utf-16", "UTF-16LE", "utf-32"])
+def test_a_page_declaring_utf16_without_being_so_is_utf8(label: str):
+    page = html_page(label, "Grüße", "Jürgen", "7. März 2024").encode("utf-8")
+    broken = page.replace("Grüße".encode(), "Grüß".encode()[:-1] + b"e")  # a cut character
+    [tweet] = find_embeds(broken)
+    assert (tweet.author_name, tweet.date_text) == ("Jürgen", "7. März 2024")

@@ -34,13 +34,20 @@ _META_CHARSET = re.compile(
 )
 _XML_ENCODING = re.compile(rb"""^\s*<\?xml[^>]{0,100}?encoding\s*=\s*["']([A-Za-z0-9_.:-]+)""")
 _HEADER_CHARSET = re.compile(r"""charset\s*=\s*["']?([A-Za-z0-9_.:-]+)""", re.IGNORECASE)
-# What browsers really use for the legacy labels (WHATWG Encoding Standard).
+# What browsers really use for the legacy labels (WHATWG Encoding Standard). A page declaring
+# UTF-16 or UTF-32 without being so (it has no BOM and no NUL bytes: see _decode) is UTF-8.
 _ALIASES = {
     "iso8859-1": "cp1252",
     "latin-1": "cp1252",
     "ascii": "cp1252",
     "gb2312": "gb18030",
     "gbk": "gb18030",
+    "utf-16": "utf-8",
+    "utf-16-le": "utf-8",
+    "utf-16-be": "utf-8",
+    "utf-32": "utf-8",
+    "utf-32-le": "utf-8",
+    "utf-32-be": "utf-8",
 }
 _HTML_TAG = re.compile(
     r"<(?:!doctype\s+html|html|head|body|meta|title|div|p|span|a|blockquote|iframe|script|style|article"
@@ -107,10 +114,13 @@ def _decode(data: bytes, content_type: str | None) -> str:
         return data.decode("utf-8")
     except UnicodeDecodeError as exc:
         bad_at = exc.start
-    if declared and declared != "utf-8":
-        return data.decode(declared, "replace")
-    if declared == "utf-8" or _mostly_utf8(data, bad_at):
+    if declared == "utf-8" or _mostly_utf8(data, bad_at):  # a cut character, whatever the label
         return data.decode("utf-8", "replace")
+    if declared:
+        try:
+            return data.decode(declared, "replace")
+        except (LookupError, UnicodeError):  # a codec that is no text encoding (rot13, hex, idna)
+            pass
     return data.decode("cp1252", "replace")
 
 
