@@ -17,10 +17,10 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import replace
 from urllib.parse import urlsplit
 
-from lxml import etree, html
+from lxml import etree
 
 from archiver.discovery import decode, textform
-from archiver.discovery.document import Document, clean_url
+from archiver.discovery.document import Document, clean_url, parse
 from archiver.discovery.index import Index, build
 from archiver.discovery.markup import Findings, scan
 from archiver.models import Embed
@@ -52,8 +52,9 @@ def find_embeds(
     """
     text = decode.to_text(body, content_type, max_bytes)
     index = build(tuple(platforms) if platforms is not None else PLATFORMS)
-    root = _parse(text) if decode.looks_like_html(text) else None
+    root = parse(text) if decode.looks_like_html(text) else None
     if root is None:
+        log.debug("no HTML tree in the input: reading it as text")
         found = _scan_text(text, index, links)
     else:
         own = page_urls(root)
@@ -149,14 +150,6 @@ def _has_path(url: str) -> bool:
         return bool(urlsplit(url).path.strip("/"))
     except ValueError:
         return False
-
-
-def _parse(text: str) -> etree._Element | None:
-    try:
-        return html.document_fromstring(decode.strip_xml_declaration(text))
-    except (etree.ParserError, ValueError) as exc:
-        log.info("not parseable as HTML (%s): reading it as text", exc)
-        return None
 
 
 def _scan_text(text: str, index: Index, links: bool) -> Findings:

@@ -98,6 +98,21 @@ def test_deeply_nested_markup():
     assert isinstance(find_embeds(body.encode()), list)
 
 
+def test_embeds_after_markup_nested_past_256_levels_are_found():
+    """libxml2 stopped reading at 256 levels of nesting, losing the rest of the page."""
+    tweet = TWEET.format(text="t", name="N", date="May 5, 2014")
+    for depth in (300, 1500):
+        body = "<html><body>" + "<div>" * depth + "</div>" * depth + tweet + "</body></html>"
+        assert [e.post_id for e in find_embeds(body.encode())] == ["1234567890123"]
+        unclosed = "<html><body>" + "<div>" * depth + tweet
+        assert [e.post_id for e in find_embeds(unclosed.encode())] == ["1234567890123"]
+
+
+def test_a_lone_surrogate_in_str_input_does_not_end_the_page():
+    tweet = TWEET.format(text="t", name="N", date="May 5, 2014")
+    assert [e.post_id for e in find_embeds("<html><body><p>\ud800</p>" + tweet)] == ["1234567890123"]
+
+
 def test_relative_urls_resolve_against_the_base_or_the_canonical_link():
     frame = '<iframe src="/embed/x"></iframe><blockquote class="instagram-media" cite="/p/BNpLF8LD0GD/">'
     page = f'<html><head><link rel="canonical" href="https://www.instagram.com/news/"></head><body>{frame}</body></html>'

@@ -73,6 +73,7 @@ def to_text(body: bytes | str, content_type: str | None = None, max_bytes: int |
     check_content_type(content_type)
     if isinstance(body, str):
         text = body if max_bytes is None else body[:max_bytes]
+        text = text.encode("utf-8", "replace").decode("utf-8")  # lxml stops at a lone surrogate
     else:
         data = body if max_bytes is None else body[:max_bytes]
         text = _decode(data, content_type)

@@ -12,6 +12,7 @@ from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 
 from lxml import etree, html
 
+from archiver.discovery import decode
 from archiver.discovery.index import Index
 from archiver.models import Embed
 from archiver.platforms.base import Platform
@@ -84,6 +85,21 @@ class Document:
             positions=(self.line(element),),
             **fields,
         )
+
+
+def parse(text: str) -> html.HtmlElement | None:
+    """The tree of an HTML document or fragment, or None when lxml can make none of it.
+
+    huge_tree: past 256 levels of nesting libxml2 otherwise stops reading and the rest of the
+    page is lost; it now stops at 2048, deeper than browsers nest (they flatten past 512).
+    """
+    if not text or text.isspace():
+        return None
+    parser = html.HTMLParser(huge_tree=True)  # one a call: a parser is not shared across threads
+    try:
+        return html.document_fromstring(decode.strip_xml_declaration(text), parser=parser)
+    except (etree.ParserError, ValueError):
+        return None
 
 
 def markup(element: Any) -> str:

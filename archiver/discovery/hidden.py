@@ -18,6 +18,7 @@ from __future__ import annotations
 import base64
 import binascii
 import html
+import itertools
 import json
 import re
 from collections.abc import Callable, Iterator
@@ -25,7 +26,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
-MAX_FRAGMENTS = 200  # per document: a page with thousands of escaped snippets is not an article
+MAX_FRAGMENTS = 200  # per element: one holding thousands of escaped snippets is no article's
 MAX_SCRIPT_CHARS = 5_000_000
 _OTHER_CONTENT = re.compile(
     r"related|recommend|recirc|popular|trending|latest|sidebar|teaser|promo|most_?read|"
@@ -57,11 +58,16 @@ Test = Callable[[str], bool]
 
 
 def fragments(element: Any, hint: Test, is_post_url: Test) -> Iterator[Fragment]:
-    """The hidden markup `element` holds (in its attributes or its raw text) that may embed a post.
+    """The hidden markup `element` holds (in its attributes or its raw text) that may embed a post,
+    MAX_FRAGMENTS at most.
 
     `hint` says whether text may hold embed markup at all; `is_post_url` tells a post's own URL
     (in an oEmbed object) from an article's, when looking for the article a JSON string is in.
     """
+    return itertools.islice(_fragments(element, hint, is_post_url), MAX_FRAGMENTS)
+
+
+def _fragments(element: Any, hint: Test, is_post_url: Test) -> Iterator[Fragment]:
     tag = element.tag if isinstance(element.tag, str) else ""
     for _name, value in element.items():
         decoded = _base64_markup(value)
@@ -127,12 +133,10 @@ def _load_json(text: str) -> Any:
 
 def _walk(data: Any, hint: Test, is_post_url: Test) -> Iterator[tuple[str, tuple[str, ...]]]:
     stack: list[tuple[Any, tuple[str, ...]]] = [(data, ())]
-    found = 0
-    while stack and found < MAX_FRAGMENTS:
+    while stack:
         value, owner = stack.pop()
         if isinstance(value, str):
             if ("<" in value or "&lt;" in value) and hint(value):
-                found += 1
                 yield (value if "<" in value else html.unescape(value)), owner
             elif value.lstrip()[:1] in "{[" and hint(value):  # JSON inside a JSON string
                 inner = _load_json(value)

@@ -22,10 +22,8 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
-from lxml import etree, html
-
 from archiver.discovery import hidden
-from archiver.discovery.document import Document
+from archiver.discovery.document import Document, parse
 from archiver.discovery.elements import make_embed, text_of
 from archiver.discovery.index import FRAME_TAGS
 from archiver.discovery.placeholders import placeholder
@@ -173,7 +171,7 @@ def _scan_hidden(doc: Document, node: Any, found: Findings, links: bool) -> None
         mine = hidden.belongs(fragment.owner, doc.page_urls) if fragment.data else True
         if mine is False:
             continue  # another article's body in the page data
-        root = parse_fragment(fragment.markup)
+        root = parse(fragment.markup[:MAX_FRAGMENT_CHARS])
         if root is None:
             continue
         sub = Document(
@@ -192,13 +190,3 @@ def _scan_hidden(doc: Document, node: Any, found: Findings, links: bool) -> None
             found.embeds.extend(inner.embeds)
             found.links.extend(inner.links)
         found.data.extend(inner.data)
-
-
-def parse_fragment(markup: str) -> Any:
-    markup = markup[:MAX_FRAGMENT_CHARS]
-    if not markup.strip():
-        return None
-    try:
-        return html.document_fromstring(markup)
-    except (etree.ParserError, ValueError):
-        return None
