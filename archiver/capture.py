@@ -25,8 +25,10 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import os
 import re
 import shutil
+import socket
 import tempfile
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
@@ -203,7 +205,8 @@ class Capturer:
     settings); `install_routes` is given every new browser context before use (the offline
     world's `install`, or None for the real network). Media files are spooled under
     `spool_dir` (default: the system temp folder) and live until the Capturer closes: store
-    the captures' artifacts before leaving the `async with`.
+    the captures' artifacts before leaving the `async with`; a spool folder left there by a
+    process that was killed is removed by the next Capturer that uses the same folder.
     """
 
     def __init__(
@@ -230,13 +233,16 @@ class Capturer:
         self._browser: Browser | None = None
 
     async def __aenter__(self) -> Capturer:
+        _hush_a_lost_driver(asyncio.get_running_loop())
         self._pw = await async_playwright().start()
         try:
             self._browser, self.found = await launch(self._pw, self.settings)
         except BaseException:
             await self._pw.stop()
             raise
-        self._spool = Path(tempfile.mkdtemp(prefix="archiver-capture-", dir=self._spool_parent))
+        if self._spool_parent is not None:
+            _remove_dead_spools(self._spool_parent)
+        self._spool = Path(tempfile.mkdtemp(prefix=_spool_prefix(), dir=self._spool_parent))
         return self
 
     async def __aexit__(
@@ -264,11 +270,12 @@ class Capturer:
             return browser
         async with self._restart_lock:
             if self._browser is browser:  # nobody relaunched it meanwhile
-                log.warning("the browser died; launching a new one")
                 with suppress(PlaywrightError):
                     await browser.close()
                 self._browser, self.found = await launch(self._pw, self.settings)
                 self.restarts += 1
+                # Said once it is done: when Ctrl-C is what killed it, the run stops before this.
+                log.warning("the browser died; a new one took over")
         return self._browser
 
     async def browser_pid(self) -> int | None:
@@ -677,6 +684,54 @@ _IMAGES_DONE = (
     "s => { const el = document.querySelector(s);"
     " return !!el && [...el.querySelectorAll('img')].every(i => i.complete); }"
 )
+
+
+def _spool_prefix() -> str:
+    """A spool folder is named after its machine and process: a later run can tell it is dead."""
+    return f"{_spool_machine()}{os.getpid()}-"
+
+
+def _spool_machine() -> str:
+    return "archiver-capture-" + re.sub(r"[^\w.-]", "_", socket.gethostname()) + "-"
+
+
+def _remove_dead_spools(folder: Path) -> None:
+    """Spool folders in `folder` whose process (on this machine) is gone: killed runs' leftovers."""
+    machine = _spool_machine()
+    for spool in folder.glob(machine + "*"):
+        pid, sep, _ = spool.name[len(machine) :].partition("-")
+        if sep and pid.isdigit() and not _alive(int(pid)):
+            shutil.rmtree(spool, ignore_errors=True)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # someone else's process
+        return True
+    return True
+
+
+def _hush_a_lost_driver(loop: asyncio.AbstractEventLoop) -> None:
+    """Keep Playwright's "Connection closed while reading from the driver" off the terminal.
+
+    Ctrl-C reaches Playwright's driver process too, and it quits at once; Playwright then sets
+    that error on a future nobody awaits, and asyncio prints it with a traceback when the
+    future is collected, after our one-line exit. Every other unhandled error is shown as before.
+    """
+    previous = loop.get_exception_handler()
+
+    def handler(loop: asyncio.AbstractEventLoop, context: dict[str, Any]) -> None:
+        if "Connection closed while reading from the driver" in str(context.get("exception", "")):
+            log.debug("the Playwright driver has gone: %s", context.get("exception"))
+        elif previous is not None:
+            previous(loop, context)
+        else:
+            loop.default_exception_handler(context)
+
+    loop.set_exception_handler(handler)
 
 
 async def _settled(task: asyncio.Future[_Data]) -> _Data:

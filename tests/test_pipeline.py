@@ -8,7 +8,13 @@ from __future__ import annotations
 import asyncio
 import itertools
 import json
-from dataclasses import replace
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import pytest
@@ -202,3 +208,74 @@ def test_an_unresolved_tweet_resolved_by_a_later_run_keeps_its_row(
         assert post["resolved_from"] == "unresolved:pic.twitter.com/ukSCQjXCXD"
         assert store.db["posts"].count == 2
         assert len(store.posts_for_article(second.article_row)) == 2
+
+
+@dataclass
+class Running:
+    """`archiver archive --offline` in its own process group, as a terminal runs it."""
+
+    proc: subprocess.Popen[str]
+    stderr: list[str]
+    reader: threading.Thread
+
+    @classmethod
+    def start(cls, home: Path, source: str, browser_path: str) -> Running:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "archiver", "archive", "--offline", "--home", str(home), source],
+            env={**os.environ, "ARCHIVER_BROWSER": browser_path, "ARCHIVER_HOST_DELAY": "0"},
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            text=True,
+            start_new_session=True,
+            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),  # as a shell leaves it
+        )
+        lines: list[str] = []
+        reader = threading.Thread(target=lambda: lines.extend(proc.stderr or ()), daemon=True)
+        reader.start()
+        return cls(proc, lines, reader)
+
+    def wait_for_a_capture(self) -> None:
+        deadline = time.monotonic() + 60
+        while not any(line.startswith("youtube ") for line in self.stderr):
+            assert time.monotonic() < deadline and self.proc.poll() is None, self.stderr
+            time.sleep(0.1)
+
+    def end(self) -> int:
+        code = self.proc.wait(30)
+        self.reader.join(10)
+        return code
+
+
+def test_a_run_killed_or_interrupted_leaves_nothing_half_written(
+    tmp_path: Path, home: Path, browser_path: str
+) -> None:
+    page = "".join(f'<iframe src="https://www.youtube.com/embed/Video{n:06d}"></iframe>' for n in range(40))
+    source = write(tmp_path, "many.html", f"<html><head><title>Many</title></head><body>{page}</body></html>")
+
+    killed = Running.start(home, source, browser_path)
+    killed.wait_for_a_capture()
+    killed.proc.kill()  # SIGKILL: no clean-up at all; its media spool folder stays behind
+    killed.end()
+    assert list(home.glob("archiver-capture-*"))
+    with Store.open(home) as store:
+        # A kill between a blob and its row can leave an orphan or a temp file, as storage says.
+        left = store.verify()
+
+    interrupted = Running.start(home, source, browser_path)
+    interrupted.wait_for_a_capture()
+    os.killpg(interrupted.proc.pid, signal.SIGINT)  # Ctrl-C: the browser and its driver get it too
+    assert interrupted.end() != 0
+    said = [
+        line.strip()
+        for line in interrupted.stderr
+        if not line.startswith(("archiving ", "found ", "youtube "))
+    ]
+    assert [line for line in said if line] == ["Aborted!"], interrupted.stderr
+
+    assert not list(home.glob("archiver-capture-*"))  # its own, and the killed run's
+    with Store.open(home) as store:
+        statuses = {row["status"] for row in store.db["captures"].rows}
+        assert statuses and "running" not in statuses
+        now = store.verify()
+        assert not (now.corrupt or now.missing or now.strays), now.problems()
+        assert set(now.orphaned) <= set(left.orphaned) and set(now.temp_files) <= set(left.temp_files)
