@@ -19,6 +19,8 @@ from urllib.parse import urlsplit
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
+# What the records are written as, and what the warcinfo record says they are.
+WARC_VERSION = "1.0"
 # Headers whose value describes bytes on the wire, not the body we keep.
 _WIRE_HEADERS = ("content-encoding", "transfer-encoding", "content-length")
 
@@ -67,8 +69,8 @@ def _request_line(exchange: Exchange) -> str:
 def write_warc(exchanges: Iterable[Exchange], *, software: str, info: dict[str, str] | None = None) -> bytes:
     """A complete uncompressed WARC file: a warcinfo record, then request/response pairs."""
     out = io.BytesIO()
-    writer = WARCWriter(out, gzip=False)
-    fields = {"software": software, "format": "WARC File Format 1.1", **(info or {})}
+    writer = WARCWriter(out, gzip=False, warc_version=WARC_VERSION)
+    fields = {"software": software, "format": f"WARC File Format {WARC_VERSION}", **(info or {})}
     writer.write_record(writer.create_warcinfo_record("capture.warc", fields))
     for exchange in exchanges:
         date = _iso(exchange.date)

@@ -74,6 +74,9 @@ def test_round_trip_through_archive_iterator() -> None:
     assert [r.rec_type for r in records] == ["warcinfo"] + ["response", "request"] * 4
     info = bodies[0].decode()
     assert "software: embed-archiver test" in info and "post: twitter/1" in info
+    # The warcinfo says the version the records are written in.
+    assert "format: WARC File Format 1.0" in info
+    assert {r.rec_headers.protocol for r in records} == {"WARC/1.0"}
 
     responses = [r for r in records if r.rec_type == "response"]
     requests = [r for r in records if r.rec_type == "request"]
