@@ -6,6 +6,7 @@ import httpx
 import pytest
 from platforms_support import fetch, fixture, found, status
 
+from archiver.discover import find_embeds
 from archiver.errors import PostGone
 from archiver.platforms import bluesky
 
@@ -170,7 +171,6 @@ def test_rate_limit_and_server_errors_are_not_statuses(code):
 
 
 def test_detect_documented_markup():
-    find_embeds = pytest.importorskip("archiver.discover").find_embeds
     page = (
         "<article><p>Intro</p>"
         + BLOCKQUOTE
@@ -185,6 +185,5 @@ def test_detect_documented_markup():
 
 
 def test_a_blockquote_found_by_its_at_uri_gets_an_https_post_url():
-    find_embeds = pytest.importorskip("archiver.discover").find_embeds
     [embed] = find_embeds(("<article>" + BLOCKQUOTE + "</article>").encode())
     assert embed.url == f"https://bsky.app/profile/{DID}/post/3k7qmjev5lr2s"

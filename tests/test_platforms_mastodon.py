@@ -6,6 +6,7 @@ import httpx
 import pytest
 from platforms_support import fetch, fixture, found, status
 
+from archiver.discover import find_embeds
 from archiver.errors import PostGone
 from archiver.platforms import mastodon
 
@@ -160,7 +161,6 @@ def test_login_walls_and_rate_limits_are_not_statuses(code):
 
 
 def test_detect_embed_code_on_any_instance():
-    find_embeds = pytest.importorskip("archiver.discover").find_embeds
     page = f"<article><p>One.</p>{BLOCKQUOTE}<p>Two.</p>{IFRAME}</article>"
     embeds = find_embeds(page.encode())
     assert found(embeds, "mastodon") == [
@@ -176,14 +176,12 @@ def test_detect_embed_code_on_any_instance():
 
 
 def test_known_instance_blockquote_is_one_item_with_the_post_url():
-    find_embeds = pytest.importorskip("archiver.discover").find_embeds
     page = BLOCKQUOTE.replace("social.example.org", "mastodon.social")
     (embed,) = find_embeds(page.encode())
     assert (embed.source, embed.url) == ("blockquote", "https://mastodon.social/@editor/113507250183436142")
 
 
 def test_embed_on_a_known_instance_needs_no_more_evidence():
-    find_embeds = pytest.importorskip("archiver.discover").find_embeds
     page = b'<iframe src="https://fosstodon.org/@linux/112063219463431427/embed" width="400"></iframe>'
     (embed,) = find_embeds(page)
     assert (embed.post_id, embed.author_handle) == (
@@ -193,7 +191,6 @@ def test_embed_on_a_known_instance_needs_no_more_evidence():
 
 
 def test_detect_iframe_by_its_embed_script_and_blockquote_by_its_link():
-    find_embeds = pytest.importorskip("archiver.discover").find_embeds
     page = (
         '<div><iframe src="https://toots.example.net/@desk/112233445566778899/embed" width="400"></iframe>'
         '<script async src="https://toots.example.net/embed.js"></script>'
@@ -207,7 +204,6 @@ def test_detect_iframe_by_its_embed_script_and_blockquote_by_its_link():
 
 
 def test_not_embeds():
-    find_embeds = pytest.importorskip("archiver.discover").find_embeds
     page = (
         # An /embed iframe with nothing else that says Mastodon, a profile link, a /@user/123 link.
         '<iframe src="https://video.example.com/@channel/123456/embed"></iframe>'
@@ -235,7 +231,6 @@ def test_an_instance_on_this_machine_is_reached_over_http():
 
 
 def test_detect_embed_code_of_an_instance_on_this_machine():
-    find_embeds = pytest.importorskip("archiver.discover").find_embeds
     page = (
         BLOCKQUOTE.replace("https://social.example.org", "http://127.0.0.1:3000")
         + '<iframe src="http://localhost:8080/@nova/7/embed" class="mastodon-embed"></iframe>'

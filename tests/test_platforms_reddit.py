@@ -9,6 +9,7 @@ import httpx
 import pytest
 from platforms_support import fetch, fixture, fixture_json, found, status
 
+from archiver.discover import find_embeds
 from archiver.errors import PostGone
 from archiver.platforms import reddit
 
@@ -189,7 +190,6 @@ def test_rate_limit_is_not_a_status(code):
 
 
 def test_detect_documented_markup():
-    find_embeds = pytest.importorskip("archiver.discover").find_embeds
     page = (
         "<p>One.</p>" + fixture_json("reddit/oembed-7pfpeq.json")["html"] + "<p>Two.</p>"
         '<iframe src="https://embed.reddit.com/r/gaming/comments/1tki2q5/valorants_new_vanguard_update/?embed=true'
@@ -207,7 +207,6 @@ def test_detect_documented_markup():
 
 
 def test_what_the_embed_carries():
-    find_embeds = pytest.importorskip("archiver.discover").find_embeds
     (embed,) = find_embeds(fixture_json("reddit/oembed-7pfpeq.json")["html"].encode())
     assert embed.author_handle == "dennisrieves" and embed.text == POST["title"]
     assert embed.url.startswith("https://www.reddit.com/r/investing/comments/7pfpeq")
@@ -215,7 +214,6 @@ def test_what_the_embed_carries():
 
 
 def test_older_card_markup_and_not_embeds():
-    find_embeds = pytest.importorskip("archiver.discover").find_embeds
     card = fixture_json("reddit/oembed-7pfpeq-card.json")["html"]
     assert found(find_embeds(card.encode()), "reddit") == [("7pfpeq", "blockquote")]
     page = (

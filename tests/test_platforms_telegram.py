@@ -6,6 +6,7 @@ import httpx
 import pytest
 from platforms_support import fetch, fixture, found, status
 
+from archiver.discover import find_embeds
 from archiver.errors import CaptureError, PostGone
 from archiver.platforms import telegram
 
@@ -146,7 +147,6 @@ def test_rate_limit_is_not_a_status(code):
 
 
 def test_detect_widget_script_and_its_iframe():
-    find_embeds = pytest.importorskip("archiver.discover").find_embeds
     page = (
         '<p>One.</p><script async src="https://telegram.org/js/telegram-widget.js?22" '
         'data-telegram-post="durov/43" data-width="100%"></script>'
@@ -160,7 +160,6 @@ def test_detect_widget_script_and_its_iframe():
 
 
 def test_channel_links_share_buttons_and_discussions_are_not_embeds():
-    find_embeds = pytest.importorskip("archiver.discover").find_embeds
     page = (
         '<a href="https://t.me/s/Minuto30">Telegram</a>'
         '<a href="https://t.me/share/url?url=https%3A%2F%2Fexample.com%2Fa">Share</a>'

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import pytest
 from platforms_support import found
 
+from archiver.discover import find_embeds
 from archiver.platforms import linkedin, threads
 
 # Threads' embed code as its "Embed" menu writes it (styles shortened).
@@ -47,7 +47,6 @@ def test_linkedin_ids():
 
 
 def test_detect_threads_blockquote_and_iframe():
-    find_embeds = pytest.importorskip("archiver.discover").find_embeds
     page = (
         f"<p>One.</p>{THREADS_BLOCKQUOTE}<p>Two.</p>"
         '<iframe src="https://www.threads.com/@nasa/post/DAbCdEfGhIj/embed/" width="540"></iframe>'
@@ -60,7 +59,6 @@ def test_detect_threads_blockquote_and_iframe():
 
 
 def test_detect_linkedin_iframe_not_share_buttons():
-    find_embeds = pytest.importorskip("archiver.discover").find_embeds
     page = (
         f"<p>One.</p>{LINKEDIN_IFRAME}"
         '<a href="https://www.linkedin.com/shareArticle?mini=true&amp;url=https%3A%2F%2Fexample.com">Share</a>'

@@ -6,6 +6,7 @@ import httpx
 import pytest
 from platforms_support import fetch, fixture, fixture_json, found, status
 
+from archiver.discover import find_embeds
 from archiver.errors import PostGone
 from archiver.platforms import tiktok
 
@@ -79,7 +80,6 @@ def test_network_error_is_not_a_status():
 
 
 def test_detect_documented_markup():
-    find_embeds = pytest.importorskip("archiver.discover").find_embeds
     page = (
         "<html><body><p>Intro.</p>"
         + fixture_json(OEMBED)["html"]
@@ -96,6 +96,5 @@ def test_detect_documented_markup():
 
 
 def test_profile_link_is_not_an_embed():
-    find_embeds = pytest.importorskip("archiver.discover").find_embeds
     page = b'<p>See <a href="https://www.tiktok.com/@a3noticias?lang=es">our TikTok</a>.</p>'
     assert found(find_embeds(page, links=True), "tiktok") == []
