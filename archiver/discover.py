@@ -68,11 +68,6 @@ def find_embeds(
     return merge([*embeds, *found.links], keep_links=links)
 
 
-def page_url(root: etree._Element) -> str | None:
-    """The page's own URL as it declares it: canonical link, og:url, or <base href>."""
-    return next(iter(page_urls(root)), None)
-
-
 def page_urls(root: etree._Element) -> tuple[str, ...]:
     """The page's own URLs as it declares them: canonical link, og:url, <base href>."""
     urls: list[str] = []

@@ -57,13 +57,9 @@ _HTML_TAG = re.compile(
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
 
 
-def content_mime(content_type: str | None) -> str:
-    return (content_type or "").split(";")[0].strip().lower()
-
-
 def check_content_type(content_type: str | None) -> None:
     """Raise InputError for a declared type that is no article (an image, a PDF, JSON...)."""
-    mime = content_mime(content_type)
+    mime = (content_type or "").split(";")[0].strip().lower()
     if mime and mime not in READABLE_TYPES and not mime.startswith("text/"):
         raise InputError(f"not an article: content type {mime}")
 

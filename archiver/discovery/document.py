@@ -24,6 +24,8 @@ _HIDING_TAGS = ("template", "noscript", "textarea")
 
 @dataclass
 class Document:
+    """One parsed tree being scanned, with what its embeds need to know about where it stands."""
+
     root: html.HtmlElement
     index: Index
     base_url: str | None = None
@@ -34,11 +36,13 @@ class Document:
     page_urls: tuple[str, ...] = ()  # the article's own URLs (canonical, og:url), to tell its data
 
     def line(self, element: Any) -> int:
+        """The element's line in the page (for hidden markup, the line of what held it)."""
         if self.host_line is not None:
             return self.host_line
         return int(getattr(element, "sourceline", None) or 0)
 
     def absolute(self, url: str) -> str:
+        """`url` made absolute against the page's base URL (https for a scheme-relative one)."""
         url = url.strip()
         if url.startswith("//"):
             return "https:" + url
@@ -50,6 +54,7 @@ class Document:
         return url
 
     def where_of(self, element: Any) -> str:
+        """Where the element was hidden: the document's hidden place, or the one around it."""
         if self.where != "dom":
             return self.where
         for ancestor in element.iterancestors(*_HIDING_TAGS):
@@ -103,6 +108,7 @@ def parse(text: str) -> html.HtmlElement | None:
 
 
 def markup(element: Any) -> str:
+    """The element's own HTML (not its tail), at most RAW_LIMIT characters."""
     try:
         text = etree.tostring(element, encoding="unicode", with_tail=False, method="html")
     except (TypeError, ValueError):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 from typing import Any
 
@@ -76,6 +77,7 @@ def text_of(element: Any, skip: set[Any] | None = None) -> str:
 
 
 def inside(element: Any, claimed: set[Any]) -> bool:
+    """Is the element inside one of the `claimed` elements (an embed found already)?"""
     return any(ancestor in claimed for ancestor in element.iterancestors())
 
 
@@ -83,7 +85,7 @@ def names_platform(element: Any, platform: Platform, parents: int = 2) -> bool:
     """Do the classes/ids of the element or its parents name the platform ("js-tweet")?"""
     words = {platform.name}
     words.update(w for c in platform.embed_classes for w in re.split(r"[-_]", c) if len(w) >= 4)
-    for node in (element, *list(element.iterancestors())[:parents]):
+    for node in (element, *itertools.islice(element.iterancestors(), parents)):
         names = f"{node.get('class') or ''} {node.get('id') or ''}".lower()
         if any(word in names for word in words):
             return True

@@ -47,6 +47,8 @@ _ESCAPED_TAG = re.compile(r"<|\\u003c|\\x3c|&lt;", re.IGNORECASE)
 
 @dataclass(frozen=True)
 class Fragment:
+    """Markup found hidden inside an element, to be parsed and scanned as a document of its own."""
+
     markup: str
     where: str  # attribute | textarea | noscript | template | script
     host: Any  # the element that held it (its line is the fragment's position)

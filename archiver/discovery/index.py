@@ -21,6 +21,8 @@ FRAME_TAGS = ("iframe", "embed", "object", "amp-iframe", "frame")
 
 @dataclass(frozen=True)
 class Index:
+    """What discovery looks up: the platforms by their markup, and the patterns of them all."""
+
     platforms: tuple[Platform, ...]
     by_class: dict[str, tuple[Platform, ...]]
     by_tag: dict[str, tuple[Platform, ...]]
@@ -47,6 +49,7 @@ class Index:
         return None
 
     def is_post_url(self, url: str) -> bool:
+        """Is `url` a post of some platform?"""
         return self.match_url(url) is not None
 
     def match_frame(self, src: str) -> tuple[Platform, str, str | None] | None:
@@ -106,6 +109,7 @@ def _alternatives(patterns: list[str]) -> str:
 
 @lru_cache(maxsize=8)
 def build(platforms: tuple[Platform, ...]) -> Index:
+    """The Index of `platforms` (cached: the registry is built once per process)."""
     by_class: dict[str, list[Platform]] = {}
     by_tag: dict[str, list[Platform]] = {}
     by_attr: dict[str, list[Platform]] = {}
@@ -121,14 +125,29 @@ def build(platforms: tuple[Platform, ...]) -> Index:
     # Markers of embed markup: class names, tag names, id attributes and iframe hosts.
     frame_words = [w for platform in platforms for p in platform.iframe_patterns for w in _frame_hosts(p)]
     markers = tuple(sorted({*by_class, *by_tag, *by_attr, *frame_words, *(p.name for p in platforms)}))
+    return Index(
+        platforms=platforms,
+        by_class={k: tuple(v) for k, v in by_class.items()},
+        by_tag={k: tuple(v) for k, v in by_tag.items()},
+        by_id_attribute={k: tuple(v) for k, v in by_attr.items()},
+        by_name={p.name: p for p in platforms},
+        any_post_url=any_post_url,
+        markers=markers,
+        candidates=etree.XPath(_candidates(list(by_class), list(by_tag), list(by_attr))),
+        signatures=etree.XPath("/descendant::text()[contains(., '(@')]"),
+    )
 
+
+def _candidates(classes: list[str], tags: list[str], id_attributes: list[str]) -> str:
+    """The XPath of every element discovery looks at: the platforms' declared markup, and all
+    that may be a placeholder or hold hidden markup."""
     # A script worth reading holds embed markup: a blockquote, an iframe, or an id attribute.
-    script_words = ["blockquote", "iframe", *(a for a in by_attr if "'" not in a)]
-    class_words = [*by_class, "embed", "Embed"]
+    script_words = ["blockquote", "iframe", *(a for a in id_attributes if "'" not in a)]
+    class_words = [*classes, "embed", "Embed"]
     tests = [  # each says of one element whether discovery looks at it
         "@class[" + " or ".join(f"contains(., {_xpath_literal(c)})" for c in class_words) + "]",
-        *(f"self::{tag}" for tag in (*by_tag, *FRAME_TAGS) if re.fullmatch(r"[a-z][a-z0-9-]*", tag)),
-        *("@" + a for a in by_attr if re.fullmatch(r"[a-z][a-z0-9_-]*", a)),
+        *(f"self::{tag}" for tag in (*tags, *FRAME_TAGS) if re.fullmatch(r"[a-z][a-z0-9-]*", tag)),
+        *("@" + a for a in id_attributes if re.fullmatch(r"[a-z][a-z0-9_-]*", a)),
         "self::blockquote",
         "self::textarea",
         "self::template",
@@ -145,15 +164,4 @@ def build(platforms: tuple[Platform, ...]) -> Index:
     ]
     # One step from the document with one predicate, never a union or a `//x[...]` path: libxml2
     # merges the node sets of those in time quadratic in their size (80,000 quotes took 90 s).
-    candidates = "/descendant::*[" + " or ".join(f"({test})" for test in tests) + "]"
-    return Index(
-        platforms=platforms,
-        by_class={k: tuple(v) for k, v in by_class.items()},
-        by_tag={k: tuple(v) for k, v in by_tag.items()},
-        by_id_attribute={k: tuple(v) for k, v in by_attr.items()},
-        by_name={p.name: p for p in platforms},
-        any_post_url=any_post_url,
-        markers=markers,
-        candidates=etree.XPath(candidates),
-        signatures=etree.XPath("/descendant::text()[contains(., '(@')]"),
-    )
+    return "/descendant::*[" + " or ".join(f"({test})" for test in tests) + "]"

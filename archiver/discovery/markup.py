@@ -41,12 +41,15 @@ _BUTTONS = re.compile(r"like|share|follow|send|subscribe|comment|button|page\.ph
 
 @dataclass
 class Findings:
+    """What a scan found, kept apart by how far it can be trusted to be the article's."""
+
     embeds: list[Embed] = field(default_factory=list)
     data: list[Embed] = field(default_factory=list)  # found only inside page data (JSON)
     links: list[Embed] = field(default_factory=list)
 
 
 def scan(doc: Document, links: bool = False) -> Findings:
+    """Every embed in `doc` and the hidden markup it holds, as the module docstring tells."""
     found = Findings()
     quotes: list[Any] = []
     anchors: list[Any] = []

@@ -9,6 +9,7 @@ from archiver.models import Embed
 
 
 def to_json(embeds: Sequence[Embed]) -> str:
+    """A JSON array, one object an embed, with every field of Embed."""
     return json.dumps([e.to_dict() for e in embeds], ensure_ascii=False, indent=2)
 
 

@@ -27,6 +27,7 @@ _TYPE_WORDS = ("type", "provider", "platform", "service", "network", "embed", "s
 
 
 def placeholder(doc: Document, element: Any) -> Embed | None:
+    """The embed `element` stands for, when it is one of the placeholders above."""
     tag = element.tag
     if tag in _NOT_PLACEHOLDERS:
         return None

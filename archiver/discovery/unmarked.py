@@ -107,6 +107,7 @@ def flattened(doc: Document, texts: list[Any]) -> list[Embed]:
 
 
 def plain_links(doc: Document, anchors: list[Any]) -> list[Embed]:
+    """Links to posts, outside the embeds found, as source="link" with the link's text."""
     found = []
     for anchor in anchors:
         href = anchor.get("href") or ""

@@ -35,6 +35,7 @@ PLATFORMS: tuple[Platform, ...] = (
 
 
 def get(name: str) -> Platform:
+    """The platform named `name`; KeyError when none is."""
     for platform in PLATFORMS:
         if platform.name == name:
             return platform

@@ -38,6 +38,8 @@ Detector = Callable[[Any], Iterable["Embed"]]
 
 @dataclass(frozen=True)
 class Platform:
+    """One platform's declaration, as the module docstring tells; see twitter.py for a full one."""
+
     name: str
     url_patterns: tuple[str, ...]
     canonical_url: Callable[[str], str]
