@@ -18,6 +18,9 @@ settings.per_host at once per host and settings.host_delay between starts; our o
 request settings.fetch_timeout, the whole capture settings.capture_timeout. A transient
 failure (the browser died, the connection dropped, a 5xx from the data endpoint) is retried
 once after a short backoff; a dead browser is relaunched first. Timeouts are not retried.
+
+What is done with a loaded page (waiting for the post, the snapshots, an article's full-page
+shot) is in snapshot.py; the recording of the traffic for the WARC in recorder.py.
 """
 
 from __future__ import annotations
@@ -25,11 +28,8 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-import os
 import re
 import shutil
-import socket
-import tempfile
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
 from contextlib import asynccontextmanager, suppress
@@ -37,7 +37,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 from types import TracebackType
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 import httpx
@@ -48,14 +48,15 @@ from playwright.async_api import async_playwright
 from archiver import __version__, platforms
 from archiver.browser import FoundBrowser, context_options, launch
 from archiver.errors import ArchiverError, CaptureError, PostGone
-from archiver.media import MediaTooLarge, download
+from archiver.media import MediaTooLarge, download, spool_folder
 from archiver.models import Artifact, PostData, content_hash
 from archiver.politeness import HostLimiter
-from archiver.warc import Exchange, write_warc
+from archiver.recorder import Recorder
+from archiver.snapshot import article_screenshot, post_snapshots, wait_rendered
+from archiver.warc import write_warc
 
 if TYPE_CHECKING:
-    from playwright.async_api import Browser, BrowserContext, Page, Playwright
-    from playwright.async_api import Response as PlaywrightResponse
+    from playwright.async_api import Browser, BrowserContext, Playwright
 
     from archiver.platforms.base import Platform
     from archiver.settings import Settings
@@ -72,8 +73,9 @@ _TRANSIENT_NET = re.compile(
     r"ERR_(CONNECTION_(RESET|CLOSED|ABORTED|REFUSED|TIMED_OUT)|NETWORK_CHANGED|EMPTY_RESPONSE|"
     r"INTERNET_DISCONNECTED|TIMED_OUT|HTTP2_\w+|SSL_PROTOCOL_ERROR)"
 )
-# Never kept in the WARC: our credentials (a --storage-state login) are not the post's.
-_SECRET_REQUEST_HEADERS = ("cookie", "authorization")
+
+
+_Recorder = Recorder  # its name here before recorder.py (tests/test_wacz.py imports it so)
 
 
 def _now() -> str:
@@ -146,58 +148,6 @@ class _Retry(Exception):
     """A transient failure of the view: worth one more try."""
 
 
-class _Recorder:
-    """Keeps every HTTP response a browser context receives, to write them as a WARC."""
-
-    def __init__(self) -> None:
-        self.responses: list[tuple[PlaywrightResponse, datetime]] = []
-
-    def on_response(self, response: PlaywrightResponse) -> None:
-        if response.url.startswith(("http://", "https://")):
-            self.responses.append((response, datetime.now(timezone.utc)))
-
-    async def exchanges(self, timeout: float, keep_set_cookie: bool) -> list[Exchange]:
-        async def one(response: PlaywrightResponse, when: datetime) -> Exchange | None:
-            try:
-                request = response.request
-                request_headers = await request.headers_array()
-                response_headers = await response.headers_array()
-                try:
-                    body = await response.body()
-                except PlaywrightError:  # redirects and aborted loads have no body
-                    body = b""
-            except PlaywrightError as exc:
-                log.debug("WARC: cannot read %s: %s", response.url, exc)
-                return None
-            return Exchange(
-                url=response.url,
-                method=request.method,
-                status=response.status,
-                reason=response.status_text,
-                body=body,
-                request_headers=[
-                    (h["name"], h["value"])
-                    for h in request_headers
-                    if h["name"].lower() not in _SECRET_REQUEST_HEADERS
-                ],
-                response_headers=[
-                    (h["name"], h["value"])
-                    for h in response_headers
-                    if keep_set_cookie or h["name"].lower() != "set-cookie"
-                ],
-                request_body=request.post_data_buffer or b"",
-                date=when,
-            )
-
-        tasks = [asyncio.ensure_future(one(r, when)) for r, when in self.responses]
-        if not tasks:
-            return []
-        done, pending = await asyncio.wait(tasks, timeout=timeout)
-        for task in pending:
-            task.cancel()
-        return [e for t in tasks if t in done and (e := t.result()) is not None]
-
-
 class Capturer:
     """One browser and a bounded pool of captures. Use as an async context manager.
 
@@ -240,9 +190,7 @@ class Capturer:
         except BaseException:
             await self._pw.stop()
             raise
-        if self._spool_parent is not None:
-            _remove_dead_spools(self._spool_parent)
-        self._spool = Path(tempfile.mkdtemp(prefix=_spool_prefix(), dir=self._spool_parent))
+        self._spool = spool_folder(self._spool_parent)
         return self
 
     async def __aexit__(
@@ -505,7 +453,7 @@ class Capturer:
         step = "opening a browser context"
         try:
             async with self._context(platform.name) as context:
-                recorder = _Recorder()
+                recorder = Recorder()
                 context.on("response", recorder.on_response)
                 page = await context.new_page()
                 step = "loading the view"
@@ -514,10 +462,15 @@ class Capturer:
                     response = await page.goto(url, wait_until="domcontentloaded")
                 view.http_status = response.status if response is not None else None
                 step = "waiting for it to render"
-                view.rendered = await self._wait_rendered(page, platform.render_selector)
+                timeout = self.settings.page_timeout
+                view.rendered = await wait_rendered(page, platform.render_selector, timeout)
                 view.timings["render"] = round(time.monotonic() - started, 3)
                 step = "taking its screenshot"
-                await self._snapshots(context, page, platform, url, view)
+                selector = platform.render_selector if view.rendered else None
+                kept = await post_snapshots(context, page, selector, url, timeout)
+                view.artifacts += kept.artifacts
+                view.full_page = kept.full_page or (view.rendered and selector is None)
+                view.timings.update(kept.timings)
                 step = "writing the WARC"
                 started = time.monotonic()
                 exchanges = await recorder.exchanges(
@@ -539,73 +492,6 @@ class Capturer:
             view.error = f"{step}: {_first_line(exc)}"
             view.artifacts.clear()
         return view
-
-    async def _settle(self, page: Page, state: Literal["load", "networkidle"] = "networkidle") -> None:
-        """Wait a little (at most 10 s) for the page to reach `state`; it may never."""
-        with suppress(PlaywrightTimeout):
-            await page.wait_for_load_state(state, timeout=self._settle_ms)
-
-    @property
-    def _settle_ms(self) -> float:
-        return min(self.settings.page_timeout, 10.0) * 1000
-
-    async def _wait_rendered(self, page: Page, selector: str | None) -> bool:
-        """Until the post is there (its selector, then images and the load event), or the network
-        has gone idle without it. Capped by page_timeout; True when the selector was found."""
-        if selector is None:
-            with suppress(PlaywrightTimeout):
-                await page.wait_for_load_state("networkidle")
-            return True
-        appeared = asyncio.ensure_future(page.wait_for_selector(selector, state="visible"))
-        idle = asyncio.ensure_future(page.wait_for_load_state("networkidle"))
-        try:
-            await asyncio.wait({appeared, idle}, return_when=asyncio.FIRST_COMPLETED)
-            found = appeared.done() and appeared.exception() is None
-            if not found and idle.done() and idle.exception() is None:
-                # Idle and still no post. The network can idle while the page's scripts wait
-                # for a busy CPU: let it finish loading (its scripts have run by then), then give
-                # a script that rendered late one more second.
-                await self._settle(page, "load")
-                with suppress(PlaywrightTimeout):
-                    await page.wait_for_selector(selector, state="visible", timeout=1000)
-                    found = True
-        finally:
-            for task in (appeared, idle):
-                task.cancel()
-            await asyncio.gather(appeared, idle, return_exceptions=True)
-        if found:
-            await self._settle(page, "load")
-            with suppress(PlaywrightTimeout):
-                await page.wait_for_function(_IMAGES_DONE, arg=selector, timeout=self._settle_ms)
-        return found
-
-    async def _snapshots(
-        self, context: BrowserContext, page: Page, platform: Platform, url: str, view: _View
-    ) -> None:
-        started = time.monotonic()
-        png: bytes | None = None
-        if view.rendered and platform.render_selector:
-            with suppress(PlaywrightError):
-                png = await page.locator(platform.render_selector).first.screenshot(animations="disabled")
-        if png is None:
-            view.full_page = view.rendered
-            png = await page.screenshot(full_page=True, animations="disabled")
-        view.artifacts.append(Artifact("screenshot", png, "image/png", source_url=url))
-        view.timings["screenshot"] = round(time.monotonic() - started, 3)
-        started = time.monotonic()
-        dom = await page.content()
-        view.artifacts.append(Artifact("dom", dom.encode(), "text/html; charset=utf-8", source_url=url))
-        session = await context.new_cdp_session(page)
-        try:
-            snapshot = await asyncio.wait_for(
-                session.send("Page.captureSnapshot", {"format": "mhtml"}), self.settings.page_timeout
-            )
-        except asyncio.TimeoutError:
-            raise PlaywrightTimeout("MHTML snapshot") from None
-        view.artifacts.append(
-            Artifact("mhtml", snapshot["data"].encode(), "multipart/related", source_url=url)
-        )
-        view.timings["dom"] = round(time.monotonic() - started, 3)
 
     # The article itself.
 
@@ -652,66 +538,8 @@ class Capturer:
                     await page.route(lambda u: u.split("#", 1)[0] == target, serve)
                 async with self._hosts.slot(urlsplit(url).hostname or ""):
                     await page.goto(url, wait_until="domcontentloaded")
-            # An image or script that never comes costs this wait, not the screenshot; and the
-            # network will not idle while it hangs, so there is no waiting for that either.
-            try:
-                await page.wait_for_load_state("load")
-                loaded = True
-            except PlaywrightTimeout:
-                loaded = False
-            if loaded:
-                await self._settle(page)
-            # Scroll through once so lazy images load; then make the viewport as tall as the page,
-            # because Chromium leaves embed iframes outside the viewport blank in a full-page shot.
-            with suppress(PlaywrightTimeout):
-                await page.evaluate(_SCROLL_THROUGH)
-            if loaded:
-                await self._settle(page)
-            width = (page.viewport_size or {"width": 1280})["width"]
-            height = int(await page.evaluate("document.documentElement.scrollHeight"))
-            # A screenshot's pixels are held in memory, 4 bytes each: a longer page is cut at
-            # _MAX_SHOT, shot as one viewport (a full-page shot would lay out all of it first).
-            whole = height <= _MAX_SHOT
-            viewport = max(1, min(height, _MAX_VIEWPORT)) if whole else _MAX_SHOT
-            await page.set_viewport_size({"width": width, "height": viewport})
-            await page.evaluate(_NEXT_FRAME)
-            png = await page.screenshot(full_page=whole, animations="disabled")
+            png = await article_screenshot(page, self.settings.page_timeout)
         return Artifact("screenshot", png, "image/png", source_url=url)
-
-
-# True once every image inside the post element has loaded (or failed).
-_IMAGES_DONE = (
-    "s => { const el = document.querySelector(s);"
-    " return !!el && [...el.querySelectorAll('img')].every(i => i.complete); }"
-)
-
-
-def _spool_prefix() -> str:
-    """A spool folder is named after its machine and process: a later run can tell it is dead."""
-    return f"{_spool_machine()}{os.getpid()}-"
-
-
-def _spool_machine() -> str:
-    return "archiver-capture-" + re.sub(r"[^\w.-]", "_", socket.gethostname()) + "-"
-
-
-def _remove_dead_spools(folder: Path) -> None:
-    """Spool folders in `folder` whose process (on this machine) is gone: killed runs' leftovers."""
-    machine = _spool_machine()
-    for spool in folder.glob(machine + "*"):
-        pid, sep, _ = spool.name[len(machine) :].partition("-")
-        if sep and pid.isdigit() and not _alive(int(pid)):
-            shutil.rmtree(spool, ignore_errors=True)
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:  # someone else's process
-        return True
-    return True
 
 
 def _hush_a_lost_driver(loop: asyncio.AbstractEventLoop) -> None:
@@ -761,18 +589,3 @@ def _describe(exc: BaseException) -> str:
         return f"HTTP {exc.response.status_code} from {exc.request.url.host}"
     text = str(exc).strip()
     return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
-
-
-# Scroll down a viewport at a time (at most 40 steps), letting each frame paint, then back to the top.
-_SCROLL_THROUGH = """async () => {
-  const frame = () => new Promise(r => requestAnimationFrame(() => setTimeout(r, 50)));
-  for (let i = 0; i < 40 && window.scrollY + innerHeight < document.documentElement.scrollHeight; i++) {
-    window.scrollBy(0, innerHeight);
-    await frame();
-  }
-  window.scrollTo(0, 0);
-  await frame();
-}"""
-_NEXT_FRAME = "() => new Promise(r => requestAnimationFrame(() => setTimeout(r, 100)))"
-_MAX_VIEWPORT = 16384  # Chromium's largest texture, for a page shot whole
-_MAX_SHOT = 32768  # pixels down an article's screenshot at most (1280 wide: 160 MB)

@@ -1,9 +1,13 @@
-"""Downloading a post's media: streamed to a file, hashed on the way, stopped at a size cap."""
+"""Downloading a post's media: streamed to a file, hashed on the way, stopped at a size cap;
+into a spool folder of the run's own (spool_folder)."""
 
 from __future__ import annotations
 
 import hashlib
 import os
+import re
+import shutil
+import socket
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -62,3 +66,25 @@ async def download(client: httpx.AsyncClient, url: str, max_bytes: int, folder: 
         path.unlink(missing_ok=True)
         raise
     return Download(url, final_url, path, mime, size, digest.hexdigest())
+
+
+def spool_folder(parent: Path | None = None) -> Path:
+    """A new folder for this process's downloads under `parent` (else the system temp folder),
+    named after this machine and process; the caller removes it when done. Spool folders in
+    `parent` that processes since killed left behind are removed first."""
+    machine = "archiver-capture-" + re.sub(r"[^\w.-]", "_", socket.gethostname()) + "-"
+    for left in parent.glob(machine + "*") if parent is not None else ():
+        pid, sep, _ = left.name[len(machine) :].partition("-")
+        if sep and pid.isdigit() and not _alive(int(pid)):
+            shutil.rmtree(left, ignore_errors=True)
+    return Path(tempfile.mkdtemp(prefix=f"{machine}{os.getpid()}-", dir=parent))
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # someone else's process
+        return True
+    return True

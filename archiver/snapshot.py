@@ -1,0 +1,151 @@
+"""What a capture does with one loaded browser page: wait until the post has rendered, then
+keep it (a PNG of the post element, the rendered DOM, an MHTML snapshot); or shoot a whole
+article. Every wait is capped: by `page_timeout` seconds (the page's default timeout, or given
+here), the small settling waits by at most 10 s.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from contextlib import suppress
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Literal
+
+from playwright.async_api import Error as PlaywrightError
+from playwright.async_api import TimeoutError as PlaywrightTimeout
+
+from archiver.models import Artifact
+
+if TYPE_CHECKING:
+    from playwright.async_api import BrowserContext, Page
+
+# True once every image inside the post element has loaded (or failed).
+_IMAGES_DONE = (
+    "s => { const el = document.querySelector(s);"
+    " return !!el && [...el.querySelectorAll('img')].every(i => i.complete); }"
+)
+# Scroll down a viewport at a time (at most 40 steps), letting each frame paint, then back to the top.
+_SCROLL_THROUGH = """async () => {
+  const frame = () => new Promise(r => requestAnimationFrame(() => setTimeout(r, 50)));
+  for (let i = 0; i < 40 && window.scrollY + innerHeight < document.documentElement.scrollHeight; i++) {
+    window.scrollBy(0, innerHeight);
+    await frame();
+  }
+  window.scrollTo(0, 0);
+  await frame();
+}"""
+_NEXT_FRAME = "() => new Promise(r => requestAnimationFrame(() => setTimeout(r, 100)))"
+_MAX_VIEWPORT = 16384  # Chromium's largest texture, for a page shot whole
+_MAX_SHOT = 32768  # pixels down an article's screenshot at most (1280 wide: 160 MB)
+
+
+@dataclass
+class Snapshots:
+    """A post's page, kept: screenshot, dom and mhtml artifacts, and how long each took."""
+
+    artifacts: list[Artifact] = field(default_factory=list)
+    full_page: bool = False  # the post element could not be shot: the whole page was
+    timings: dict[str, float] = field(default_factory=dict)
+
+
+def _settle_ms(page_timeout: float) -> float:
+    return min(page_timeout, 10.0) * 1000
+
+
+async def settle(
+    page: Page, page_timeout: float, state: Literal["load", "networkidle"] = "networkidle"
+) -> None:
+    """Wait a little (at most 10 s) for the page to reach `state`; it may never."""
+    with suppress(PlaywrightTimeout):
+        await page.wait_for_load_state(state, timeout=_settle_ms(page_timeout))
+
+
+async def wait_rendered(page: Page, selector: str | None, page_timeout: float) -> bool:
+    """Until the post is there (its selector, then images and the load event), or the network
+    has gone idle without it. Capped by the page's default timeout; True when the selector was
+    found (or there is none to look for)."""
+    if selector is None:
+        with suppress(PlaywrightTimeout):
+            await page.wait_for_load_state("networkidle")
+        return True
+    appeared = asyncio.ensure_future(page.wait_for_selector(selector, state="visible"))
+    idle = asyncio.ensure_future(page.wait_for_load_state("networkidle"))
+    try:
+        await asyncio.wait({appeared, idle}, return_when=asyncio.FIRST_COMPLETED)
+        found = appeared.done() and appeared.exception() is None
+        if not found and idle.done() and idle.exception() is None:
+            # Idle and still no post. The network can idle while the page's scripts wait
+            # for a busy CPU: let it finish loading (its scripts have run by then), then give
+            # a script that rendered late one more second.
+            await settle(page, page_timeout, "load")
+            with suppress(PlaywrightTimeout):
+                await page.wait_for_selector(selector, state="visible", timeout=1000)
+                found = True
+    finally:
+        for task in (appeared, idle):
+            task.cancel()
+        await asyncio.gather(appeared, idle, return_exceptions=True)
+    if found:
+        await settle(page, page_timeout, "load")
+        with suppress(PlaywrightTimeout):
+            await page.wait_for_function(_IMAGES_DONE, arg=selector, timeout=_settle_ms(page_timeout))
+    return found
+
+
+async def post_snapshots(
+    context: BrowserContext, page: Page, selector: str | None, url: str, page_timeout: float
+) -> Snapshots:
+    """The post element's PNG (the whole page's without a `selector`, or when the element will
+    not be shot), the rendered DOM and an MHTML snapshot (Page.captureSnapshot over CDP)."""
+    kept = Snapshots()
+    started = time.monotonic()
+    png: bytes | None = None
+    if selector is not None:
+        with suppress(PlaywrightError):
+            png = await page.locator(selector).first.screenshot(animations="disabled")
+        kept.full_page = png is None
+    if png is None:
+        png = await page.screenshot(full_page=True, animations="disabled")
+    kept.artifacts.append(Artifact("screenshot", png, "image/png", source_url=url))
+    kept.timings["screenshot"] = round(time.monotonic() - started, 3)
+    started = time.monotonic()
+    dom = await page.content()
+    kept.artifacts.append(Artifact("dom", dom.encode(), "text/html; charset=utf-8", source_url=url))
+    session = await context.new_cdp_session(page)
+    try:
+        snapshot = await asyncio.wait_for(
+            session.send("Page.captureSnapshot", {"format": "mhtml"}), page_timeout
+        )
+    except asyncio.TimeoutError:
+        raise PlaywrightTimeout("MHTML snapshot") from None
+    kept.artifacts.append(Artifact("mhtml", snapshot["data"].encode(), "multipart/related", source_url=url))
+    kept.timings["dom"] = round(time.monotonic() - started, 3)
+    return kept
+
+
+async def article_screenshot(page: Page, page_timeout: float) -> bytes:
+    """A full-page PNG of an article whose document has loaded (its subresources may not have)."""
+    # An image or script that never comes costs this wait, not the screenshot; and the
+    # network will not idle while it hangs, so there is no waiting for that either.
+    try:
+        await page.wait_for_load_state("load")
+        loaded = True
+    except PlaywrightTimeout:
+        loaded = False
+    if loaded:
+        await settle(page, page_timeout)
+    # Scroll through once so lazy images load; then make the viewport as tall as the page,
+    # because Chromium leaves embed iframes outside the viewport blank in a full-page shot.
+    await page.evaluate(_SCROLL_THROUGH)
+    if loaded:
+        await settle(page, page_timeout)
+    width = (page.viewport_size or {"width": 1280})["width"]
+    height = int(await page.evaluate("document.documentElement.scrollHeight"))
+    # A screenshot's pixels are held in memory, 4 bytes each: a longer page is cut at
+    # _MAX_SHOT, shot as one viewport (a full-page shot would lay out all of it first).
+    whole = height <= _MAX_SHOT
+    viewport = max(1, min(height, _MAX_VIEWPORT)) if whole else _MAX_SHOT
+    await page.set_viewport_size({"width": width, "height": viewport})
+    await page.evaluate(_NEXT_FRAME)
+    return await page.screenshot(full_page=whole, animations="disabled")
