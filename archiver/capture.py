@@ -469,7 +469,7 @@ class Capturer:
                 selector = platform.render_selector if view.rendered else None
                 kept = await post_snapshots(context, page, selector, url, timeout)
                 view.artifacts += kept.artifacts
-                view.full_page = kept.full_page or (view.rendered and selector is None)
+                view.full_page = kept.full_page
                 view.timings.update(kept.timings)
                 step = "writing the WARC"
                 started = time.monotonic()

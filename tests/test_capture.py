@@ -356,6 +356,7 @@ def test_other_platforms_render_their_embed_views(batch: Batch) -> None:
     assert "www.youtube.com/embed/dQw4w9WgXcQ" in data_of(youtube.artifact("dom")).decode()
     telegram = batch.results["telegram/123"]  # no render selector: network idle decides
     assert telegram.rendered and telegram.status == "live"
+    assert telegram.outcome == "complete" and telegram.missing == []  # no element it failed to find
     assert any("t.me/durov/123" in uri for uri, *_ in warc_records(telegram.artifact("warc").data))  # type: ignore[union-attr]
 
 
