@@ -196,13 +196,15 @@ class Capturer:
     async def __aexit__(
         self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
     ) -> None:
-        if self._browser is not None:
-            with suppress(PlaywrightError):
-                await self._browser.close()
-        if self._pw is not None:
-            await self._pw.stop()
-        if self._spool is not None:
-            shutil.rmtree(self._spool, ignore_errors=True)
+        try:
+            if self._browser is not None:
+                with suppress(PlaywrightError, asyncio.TimeoutError):
+                    await asyncio.wait_for(self._browser.close(), self.settings.page_timeout)
+            if self._pw is not None:
+                await self._pw.stop()
+        finally:  # a second Ctrl-C, say, must not leave the media behind
+            if self._spool is not None:
+                shutil.rmtree(self._spool, ignore_errors=True)
 
     # The browser.
 
@@ -247,8 +249,8 @@ class Capturer:
                 await self.install_routes(context)
             yield context
         finally:
-            with suppress(PlaywrightError):
-                await context.close()
+            with suppress(PlaywrightError, asyncio.TimeoutError):
+                await asyncio.wait_for(context.close(), self.settings.page_timeout)
 
     def _is_transient(self, exc: BaseException) -> bool:
         if isinstance(exc, PlaywrightTimeout):
