@@ -24,16 +24,18 @@ from __future__ import annotations
 import re
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     import httpx
 
+    from archiver.discovery.document import Document
     from archiver.models import Embed, PostData
 
 FetchData = Callable[["httpx.AsyncClient", str], Awaitable["PostData"]]
-# A custom detector: given the discovery document (see discover.py), yields embeds.
-Detector = Callable[[Any], Iterable["Embed"]]
+# A custom detector: given one parsed document (the page, or markup hidden in it), yields the
+# embeds it finds, made with doc.embed(...), and adds the elements they are to doc.claimed.
+Detector = Callable[["Document"], Iterable["Embed"]]
 
 
 @dataclass(frozen=True)
