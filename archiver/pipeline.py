@@ -175,17 +175,17 @@ async def archive_article(
     # 1. The article, as served: its HTML is a blob before anything else happens.
     try:
         article = await asyncio.to_thread(fetch.read_source, source, client_factory, settings)
-    except InputError as exc:
+        embeds = find_embeds(
+            article.body,
+            article.final_url if _is_web(article) else None,
+            content_type=article.content_type if _is_web(article) else None,
+            max_bytes=settings.max_article_bytes,
+        )
+    except InputError as exc:  # unreachable, or nothing an article is made of (empty, binary)
         result.error = str(exc)
         if source.startswith(("http://", "https://")):
             store.record_article(source, status="failed", error=str(exc), http_status=_status_of(exc))
         return result
-    embeds = find_embeds(
-        article.body,
-        article.final_url if _is_web(article) else None,
-        content_type=article.content_type if _is_web(article) else None,
-        max_bytes=settings.max_article_bytes,
-    )
     result.url = _article_url(article, source)
     result.title = article.title
     result.article_row = store.record_article(

@@ -174,13 +174,16 @@ def test_flattened_tweets_are_resolved_through_their_short_links(
 
 
 def test_cli_unreachable_article_is_one_line_exit_1_and_keeps_what_was_stored(
-    home: Path, browser_path: str
+    tmp_path: Path, home: Path, browser_path: str
 ) -> None:
     runner = CliRunner()
     args = ["archive", "--offline", "--home", str(home), "--browser", browser_path, "-q"]
-    first = runner.invoke(cli, [*args, str(DEMO), "--json"])
-    assert first.exit_code == 0, first.output
-    assert len(json.loads(first.stdout)["articles"][0]["posts"]) == 2
+    empty = write(tmp_path, "empty.html", "")  # no article at all: said, and the next one is done
+    first = runner.invoke(cli, [*args, empty, str(DEMO), "--json"])
+    assert first.exit_code == 3, first.output
+    nothing, demo = json.loads(first.stdout)["articles"]
+    assert nothing["error"] == "empty input: nothing to read"
+    assert len(demo["posts"]) == 2 and demo["error"] is None
 
     gone = runner.invoke(cli, [*args, "https://unreachable.example/story"])
     assert gone.exit_code == 1
