@@ -16,6 +16,7 @@ MODULES = (
     "youtube",
     "facebook",
     "vimeo",
+    "dailymotion",
     "tiktok",
     "bluesky",
     "mastodon",
