@@ -116,10 +116,10 @@ def merge(embeds: Iterable[Embed], keep_links: bool = True) -> list[Embed]:
         merged[key] = _fill(best, other)
         spots[key].update(embed.positions)
     ordered = sorted(merged, key=lambda key: (min(spots[key], default=0), first_seen[key]))
-    return [_at(merged[key], tuple(sorted(spots[key]))) for key in ordered]
+    return [_with_positions(merged[key], tuple(sorted(spots[key]))) for key in ordered]
 
 
-def _at(embed: Embed, positions: tuple[int, ...]) -> Embed:
+def _with_positions(embed: Embed, positions: tuple[int, ...]) -> Embed:
     return embed if embed.positions == positions else replace(embed, positions=positions)
 
 

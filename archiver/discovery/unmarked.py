@@ -57,52 +57,63 @@ def flattened(doc: Document, texts: list[Any]) -> list[Embed]:
     found: list[Embed] = []
     seen: set[Any] = set()
     for node in texts:
-        parent = node.getparent()
-        if parent is None:
-            continue
-        if node.is_tail:
-            parent = parent.getparent()
-        block = parent
-        while block is not None and block.tag not in _BLOCK_TAGS:
-            block = block.getparent()
+        block = _block_of(node)
         if block is None or block in seen or block in doc.claimed or inside(block, doc.claimed):
             continue
         seen.add(block)
-        text = text_of(block, skip=doc.claimed)
-        matches = list(textform.SIGNATURE.finditer(text))
-        if not matches:
-            continue
-        anchors = [a for a in block.iter("a") if twitter.match(a.get("href") or "")]
-        statuses = [(a.get("href"), text_of(a).strip()) for a in anchors]
-        previous = 0
-        for m in matches:
-            body = text[previous : m.start()].strip()
-            previous = m.end()
-            href = next((h for h, label in statuses if label and label in m.group("date")), None)
-            if href is None and len(matches) == 1 and statuses:
-                href = statuses[-1][0]
-            media = textform.short_links(body)
-            if not media and len(matches) == 1:  # a link whose text is not the short link itself
-                hrefs = " ".join(a.get("href") or "" for a in block.iter("a"))
-                media = textform.short_links(hrefs)
-            post_id = twitter.match(href) if href else None
-            if post_id is None and not media:
-                continue  # nothing that names the post
-            line = textform.byline(m.group(0))
-            found.append(
-                doc.embed(
-                    twitter,
-                    post_id,
-                    "text",
-                    block,
-                    url=href or media[-1],
-                    author_name=line.name if line else None,
-                    author_handle=m.group("handle"),
-                    date_text=" ".join(m.group("date").split()),
-                    text=body or None,
-                    media_links=media,
-                )
+        found.extend(_flattened_in_block(doc, twitter, block))
+    return found
+
+
+def _block_of(node: Any) -> Any:
+    """The block (paragraph, quote, list item...) a text node stands in, or None."""
+    parent = node.getparent()
+    if parent is not None and node.is_tail:
+        parent = parent.getparent()
+    while parent is not None and parent.tag not in _BLOCK_TAGS:
+        parent = parent.getparent()
+    return parent
+
+
+def _flattened_in_block(doc: Document, twitter: Platform, block: Any) -> list[Embed]:
+    """The flattened tweets in one block's text, each named by its status link (the link on its
+    date, or the block's only one) or else its media short link."""
+    text = text_of(block, skip=doc.claimed)
+    matches = list(textform.SIGNATURE.finditer(text))
+    if not matches:
+        return []
+    anchors = [a for a in block.iter("a") if twitter.match(a.get("href") or "")]
+    statuses = [(a.get("href"), text_of(a).strip()) for a in anchors]
+    found = []
+    previous = 0
+    for m in matches:
+        body = text[previous : m.start()].strip()
+        previous = m.end()
+        href = next((h for h, label in statuses if label and label in m.group("date")), None)
+        if href is None and len(matches) == 1 and statuses:
+            href = statuses[-1][0]
+        media = textform.short_links(body)
+        if not media and len(matches) == 1:  # a link whose text is not the short link itself
+            hrefs = " ".join(a.get("href") or "" for a in block.iter("a"))
+            media = textform.short_links(hrefs)
+        post_id = twitter.match(href) if href else None
+        if post_id is None and not media:
+            continue  # nothing that names the post
+        line = textform.byline(m.group(0))
+        found.append(
+            doc.embed(
+                twitter,
+                post_id,
+                "text",
+                block,
+                url=href or media[-1],
+                author_name=line.name if line else None,
+                author_handle=m.group("handle"),
+                date_text=" ".join(m.group("date").split()),
+                text=body or None,
+                media_links=media,
             )
+        )
     return found
 
 
