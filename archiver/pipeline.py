@@ -25,7 +25,7 @@ import lxml.html
 from lxml import etree
 
 from archiver import __version__, fetch, platforms
-from archiver.capture import Capturer, PostCapture, RouteInstaller
+from archiver.capture import FAILED_STATUSES, Capturer, PostCapture, RouteInstaller
 from archiver.discover import find_embeds, page_urls
 from archiver.errors import ArchiverError, CaptureError, InputError
 from archiver.models import Article, Artifact, Embed
@@ -36,9 +36,6 @@ if TYPE_CHECKING:
     from archiver.settings import Settings
 
 log = logging.getLogger(__name__)
-
-GONE = ("deleted", "suspended", "protected", "unavailable")
-
 
 @dataclass(frozen=True)
 class Network:
@@ -80,7 +77,7 @@ class PostResult:
 
     @property
     def failed(self) -> bool:
-        return self.status in ("failed", "timeout")
+        return self.status in FAILED_STATUSES
 
 
 @dataclass

@@ -86,10 +86,6 @@ class Settings:
         states = parse_storage_states(self.storage_state)
         return states.get(platform or "", states.get(""))
 
-    def effective_proxy(self, env: Mapping[str, str] | None = None) -> str | None:
-        """The proxy to use: ours, else the standard HTTPS_PROXY/ALL_PROXY/HTTP_PROXY."""
-        return self.proxy_origin(env)[0]
-
 
 _FIELDS = {f.name: f for f in fields(Settings)}
 _DEFAULTS = Settings()

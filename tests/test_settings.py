@@ -118,7 +118,6 @@ def test_proxy_falls_back_to_standard_variables() -> None:
     assert settings.proxy_origin(both) == ("http://proxy.example:3128", "HTTPS_PROXY")
     ours = Settings(proxy="socks5h://127.0.0.1:9050")
     assert ours.proxy_origin(both) == ("socks5h://127.0.0.1:9050", "setting")
-    assert ours.effective_proxy(both) == "socks5h://127.0.0.1:9050"
 
 
 # Through the command line: one line on stderr, a non-zero exit, no traceback.
