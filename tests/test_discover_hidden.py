@@ -198,3 +198,11 @@ def test_page_data_naming_this_page_counts_even_beside_the_dom():
         ("1455512589295816707", "blockquote", "dom"),
         ("777", "blockquote", "script"),
     ]
+
+
+def test_base64_embed_code_on_an_element_that_says_nothing_else():
+    """A consent blocker's content attribute (as Borlabs Cookie writes it): no "embed" in any name.
+    Only elements looked at for another reason had their base64 attributes decoded."""
+    encoded = base64.b64encode(INSTAGRAM.encode()).decode()
+    body = f'<div class="_brlbs-content-blocker"><div data-borlabs-cookie-content="{encoded}"></div></div>'
+    assert where(find_embeds(page(body))) == [("B63DdKjgavx", "blockquote", "attribute")]

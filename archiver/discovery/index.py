@@ -155,8 +155,9 @@ def _candidates(classes: list[str], tags: list[str], id_attributes: list[str]) -
         "self::script[" + " or ".join(f"contains(., {_xpath_literal(w)})" for w in script_words) + "]",
         "self::script[starts-with(normalize-space(substring(., 1, 100)), 'P')]",  # base64 of "<..."
         "self::a[@href]",
-        # markup in an attribute; JSON props (data-attrs='{"url": ...}'); a URL named like an embed's
-        "@*[contains(., '<') or starts-with(., '{')"
+        # markup in an attribute, escaped or base64 ("<b", "<i"... encode as PG, PH); JSON props
+        # (data-attrs='{"url": ...}'); a URL in an attribute named like an embed's
+        "@*[contains(., '<') or starts-with(., 'PG') or starts-with(., 'PH') or starts-with(., '{')"
         " or contains(name(), 'embed') or contains(name(), 'permalink') or name() = 'url']",
         # lazy loaders keep the iframe URL on a placeholder: data-src, data-lazy-src, data-iframe-src
         "not(self::img or self::iframe or self::script or self::source)"
