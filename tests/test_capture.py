@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import io
 import itertools
 import json
@@ -108,10 +109,7 @@ def test_download_streams_to_a_file_and_hashes(tmp_path: Path) -> None:
     )
     assert got.path.read_bytes() == b"x" * 600
     assert got.size == 600 and got.mime == "image/jpeg"
-    assert (
-        got.sha256 == "2c0c1a4ac0a55ea48c2d8fc7e3cb7fc6d6dc8e2f9a0a6e37e93a2fcba5b8e2f5"
-        or len(got.sha256) == 64
-    )
+    assert got.sha256 == hashlib.sha256(b"x" * 600).hexdigest()
 
 
 def test_download_over_the_cap_keeps_nothing(tmp_path: Path) -> None:
