@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import hashlib
 import io
@@ -9,6 +10,7 @@ from datetime import datetime, timezone
 
 from warcio.archiveiterator import ArchiveIterator
 
+from archiver.recorder import Recorder
 from archiver.warc import Exchange, stored_headers, write_warc
 
 IMAGE = bytes(range(256)) * 4
@@ -118,3 +120,54 @@ def test_round_trip_through_archive_iterator() -> None:
 def test_stored_headers_keep_a_true_length_quietly() -> None:
     assert stored_headers([("Content-Length", "3"), ("x", "y")], 3) == [("x", "y"), ("Content-Length", "3")]
     assert stored_headers([(":status", "200")], 0) == [("Content-Length", "0")]
+
+
+# The recorder, over stand-ins for Playwright's Request and Response.
+
+
+class FakeRequest:
+    method = "GET"
+    post_data_buffer = None
+
+    async def headers_array(self) -> list[dict[str, str]]:
+        return [
+            {"name": "Cookie", "value": "auth_token=secret"},
+            {"name": "Authorization", "value": "Bearer secret"},
+            {"name": "Accept", "value": "*/*"},
+        ]
+
+
+class FakeResponse:
+    status, status_text = 200, "OK"
+
+    def __init__(self, url: str, body: bytes, stalls: bool = False) -> None:
+        self.url, self._body, self._stalls = url, body, stalls
+        self.request = FakeRequest()
+
+    async def headers_array(self) -> list[dict[str, str]]:
+        return [{"name": "Set-Cookie", "value": "ct0=secret"}, {"name": "Content-Type", "value": "text/html"}]
+
+    async def body(self) -> bytes:
+        if self._stalls:  # a stream that never ends
+            await asyncio.sleep(60)
+        return self._body
+
+
+def test_the_recorder_keeps_our_credentials_and_unfinished_bodies_out() -> None:
+    recorder = Recorder()
+    for response in (
+        FakeResponse("https://platform.twitter.com/embed", b"<html>"),
+        FakeResponse("https://video.twimg.com/live.m3u8", b"", stalls=True),
+        FakeResponse("data:image/png;base64,AAAA", b""),
+    ):
+        recorder.on_response(response)  # type: ignore[arg-type]
+
+    logged_in = asyncio.run(recorder.exchanges(0.2, keep_set_cookie=False))
+    assert [e.url for e in logged_in] == ["https://platform.twitter.com/embed"]
+    assert logged_in[0].request_headers == [("Accept", "*/*")]
+    assert logged_in[0].response_headers == [("Content-Type", "text/html")]
+    assert b"secret" not in write_warc(logged_in, software="test")
+
+    anonymous = asyncio.run(recorder.exchanges(0.2, keep_set_cookie=True))
+    assert ("Set-Cookie", "ct0=secret") in anonymous[0].response_headers  # the site's own, kept
+    assert anonymous[0].request_headers == [("Accept", "*/*")]
