@@ -76,12 +76,15 @@ async def wait_rendered(page: Page, selector: str | None, page_timeout: float) -
         found = appeared.done() and appeared.exception() is None
         if not found and idle.done() and idle.exception() is None:
             # Idle and still no post. The network can idle while the page's scripts wait
-            # for a busy CPU: let it finish loading (its scripts have run by then), then give
-            # a script that rendered late one more second.
+            # for a busy CPU: let it finish loading (its scripts have run by then), look once
+            # (on a starved CPU, waiting for the selector can miss a post that is there: it
+            # polls on animation frames), then give a script that rendered late one more second.
             await settle(page, page_timeout, "load")
-            with suppress(PlaywrightTimeout):
-                await page.wait_for_selector(selector, state="visible", timeout=1000)
-                found = True
+            found = await _visible(page, selector)
+            if not found:
+                with suppress(PlaywrightTimeout):
+                    await page.wait_for_selector(selector, state="visible", timeout=1000)
+                    found = True
     finally:
         for task in (appeared, idle):
             task.cancel()
@@ -91,6 +94,14 @@ async def wait_rendered(page: Page, selector: str | None, page_timeout: float) -
         with suppress(PlaywrightTimeout):
             await page.wait_for_function(_IMAGES_DONE, arg=selector, timeout=_settle_ms(page_timeout))
     return found
+
+
+async def _visible(page: Page, selector: str) -> bool:
+    """Whether the post is there and visible now: one look, no waiting."""
+    try:
+        return await page.locator(selector).first.is_visible()
+    except PlaywrightError:
+        return False
 
 
 async def post_snapshots(
