@@ -317,10 +317,10 @@ class Capturer:
         result.http_status = view.http_status
         if data is not None:
             result.timings["data"] = round(data.seconds, 3)
-            await self._keep_data(data, result)
+            self._keep_data(data, result)
         self._judge(platform, view, data, result)
 
-    async def _keep_data(self, data: _Data, result: PostCapture) -> None:
+    def _keep_data(self, data: _Data, result: PostCapture) -> None:
         if data.gone is not None:
             result.http_status = data.gone.http_status or result.http_status
             return
