@@ -159,6 +159,7 @@ def test_every_embed_site_serves_a_page_and_its_images(client: httpx.Client) -> 
         "reddit": "https://embed.reddit.com/r/worldnews/comments/1emx3ab/title/",
         "vimeo": "https://player.vimeo.com/video/76979871",
         "linkedin": "https://www.linkedin.com/embed/feed/update/urn:li:share:7012345678901234567",
+        "dailymotion": "https://geo.dailymotion.com/player.html?video=x84sh87",
     }
     assert set(examples) == {site.platform for site in SITES}
     for platform, url in examples.items():

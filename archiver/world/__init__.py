@@ -28,7 +28,7 @@ What it serves, over https, on the real hosts:
   pic.twitter.com (redirects from the fixtures' own short links), publish.twitter.com oEmbed,
   twitter.com/x.com status pages;
 - a small script-rendered embed view for Instagram, YouTube, TikTok, Facebook, Telegram,
-  Bluesky, Mastodon, Threads, Reddit, Vimeo and LinkedIn, and their image hosts (see embeds.py),
+  Bluesky, Mastodon, Threads, Reddit, Vimeo, LinkedIn and Dailymotion, and their image hosts (see embeds.py),
   each rendering the element its platform module's render_selector waits for;
 - every data endpoint a platform's `fetch_data` asks, answering for ANY post id with a fixture
   shaped on the real answer, the post's id, URL and author written in (see data.py), so that

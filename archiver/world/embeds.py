@@ -106,6 +106,14 @@ SITES = (
     ),
     EmbedSite("vimeo", "Vimeo", ("player.vimeo.com",), r"/video/\d+", "i.vimeocdn.com", "player"),
     EmbedSite(
+        "dailymotion",
+        "Dailymotion",
+        ("geo.dailymotion.com",),
+        r"/player(?:/[\w-]+)?\.html",
+        "s1.dmcdn.net",
+        extra=_VIDEO,
+    ),
+    EmbedSite(
         "linkedin",
         "LinkedIn",
         ("www.linkedin.com",),
