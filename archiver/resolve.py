@@ -32,7 +32,7 @@ LINK_SECONDS = 15.0  # for one short link, all hops together
 TOTAL_SECONDS = 60.0  # for all the links of one article
 _PEEK_BYTES = 64 * 1024  # of a 200 answer, to find a <meta refresh> or a script redirect
 _REFRESH = re.compile(
-    r"""<meta[^>]+http-equiv=["']?refresh["']?[^>]*content=["'][^"']*?url=([^"'>\s]+)"""
+    r"""<meta[^>]{0,300}?http-equiv=["']?refresh["']?[^>]{0,300}?content=["'][^"']{0,100}?url=([^"'>\s]+)"""
     r"""|location\.(?:replace|assign)\(\s*["']([^"']+)["']|location\.href\s*=\s*["']([^"']+)["']""",
     re.IGNORECASE,
 )

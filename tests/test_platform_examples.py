@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 import pytest
 
 from archiver.platforms import PLATFORMS, match_url
@@ -41,3 +43,31 @@ def test_iframe_patterns_name_the_post_and_short_links_are_no_posts(platform: Pl
         assert {"id", "url"} & set(pattern.groupindex), pattern.pattern
     for pattern in platform.short_link_res:  # resolve.py would chase a post URL it matched
         assert [url for _other, url, _id in EXAMPLES if pattern.match(url)] == [], pattern.pattern
+
+
+# Embed frames whose URL names the post in its query string (examples hold post URLs).
+FRAMES = {
+    "twitter": ("https://platform.twitter.com/embed/Tweet.html?dnt=false&amp;id=20",),
+    "facebook": (
+        "https://www.facebook.com/plugins/post.php?width=500&href=https%3A%2F%2Fwww.facebook.com%2F1%2Fposts%2F23456",
+        "https://www.facebook.com/video/embed?autoplay=0&video_id=10153231379946729",
+    ),
+    "vimeo": ("http://vimeo.com/moogaloop.swf?server=vimeo.com&clip_id=51492729",),
+    "telegram": ("https://t.me/durov/43?single&embed=1",),
+}
+
+
+@pytest.mark.parametrize("platform", PLATFORMS, ids=[p.name for p in PLATFORMS])
+def test_patterns_stay_fast_on_text_that_repeats_a_post_urls_start(platform: Platform):
+    """A pattern with an unbounded run before a literal ("…/posts/[^\\s]*?-activity-") takes time
+    quadratic in such text: 0.9 MB of repeated LinkedIn /posts/ URLs took 14 minutes."""
+    patterns = (*platform.url_res, *platform.iframe_res, *platform.short_link_res)
+    urls = [url for url, _post_id in platform.examples] + list(FRAMES.get(platform.name, ()))
+    assert all(any(p.search(url) for p in patterns) for url in urls)
+    for url in urls:
+        for cut in (len(url) // 3, len(url) * 2 // 3, len(url) - 1):
+            text = url[:cut] * (120_000 // cut)
+            for pattern in patterns:
+                start = time.perf_counter()
+                pattern.search(text)
+                assert time.perf_counter() - start < 1, (pattern.pattern, url[:cut])

@@ -32,6 +32,17 @@ if TYPE_CHECKING:
     from archiver.discovery.document import Document
     from archiver.models import Embed, PostData
 
+# How far into a query string a parameter is looked for (see query_to).
+QUERY_REACH = 500
+
+
+def query_to(name: str) -> str:
+    """A regex for a query string from its "?" to the parameter `name` (a regex) and its "=",
+    wherever the parameter stands (after `&` or `&amp;`). The run before it is bounded: an
+    unbounded one takes time quadratic in text that repeats the URL's start."""
+    return rf"\?(?:[^\"'#\s<>]{{0,{QUERY_REACH}}}?&(?:amp;)?)?(?:{name})="
+
+
 FetchData = Callable[["httpx.AsyncClient", str], Awaitable["PostData"]]
 # A custom detector: given one parsed document (the page, or markup hidden in it), yields the
 # embeds it finds, made with doc.embed(...), and adds the elements they are to doc.claimed.

@@ -13,7 +13,7 @@ import re
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from archiver.platforms.base import Platform
+from archiver.platforms.base import Platform, query_to
 
 if TYPE_CHECKING:
     from archiver.discovery.document import Document
@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 
 _ID = r"(?P<id>x[a-z0-9]{4,14})(?![a-z0-9])"
 # The geo player, with a player id (as Dailymotion Studio writes it) or without.
-_GEO = r"geo\.dailymotion\.com/player(?:/[\w-]+)?\.html\?(?:[^\"'#\s<>]*?&(?:amp;)?)?video="
+_GEO = r"geo\.dailymotion\.com/player(?:/[\w-]+)?\.html" + query_to("video")
 _SCRIPT = re.compile(r"\s*(?:https?:)?//geo\.dailymotion\.com/player/[\w-]+\.js", re.IGNORECASE)
 
 

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from urllib.parse import quote
 
-from archiver.platforms.base import Platform
+from archiver.platforms.base import Platform, query_to
 
 _HOST = r"(?:https?:)?//(?:www\.|m\.|web\.|mbasic\.|business\.|graph\.)?facebook\.com"
 # Post ids are numeric, or the newer opaque "pfbid..." form.
 _ID = r"(?P<id>pfbid[A-Za-z0-9]{10,}|\d{5,25})"
-_Q = r"\?(?:[^\"'#\s<>]*?&(?:amp;)?)?"
 
 
 def canonical_url(post_id: str) -> str:
@@ -25,16 +24,18 @@ PLATFORM = Platform(
     url_patterns=(
         _HOST + r"/[\w.-]+/(?:posts|videos|photos(?:/[\w.-]+)?)/(?:[\w.-]+/)?" + _ID,
         _HOST + r"/groups/[\w.-]+/(?:permalink|posts)/" + _ID,
-        _HOST + r"/(?:photo|permalink|story|video)\.php" + _Q + r"(?:fbid|story_fbid|v)=" + _ID,
-        _HOST + r"/(?:watch/?" + _Q + r"v=|reel/)" + _ID,
+        _HOST + r"/(?:photo|permalink|story|video)\.php" + query_to("fbid|story_fbid|v") + _ID,
+        _HOST + r"/(?:watch/?" + query_to("v") + r"|reel/)" + _ID,
     ),
     canonical_url=canonical_url,
     embed_classes=("fb-post", "fb-video"),
     embed_tags=("amp-facebook",),
     url_attributes=("data-href", "cite"),
     iframe_patterns=(
-        r"facebook\.com/plugins/(?:post|video|comment_embed)\.php\?(?:[^\"']*?&(?:amp;)?)?href=(?P<url>[^&\"'\s]+)",
-        r"facebook\.com/video/embed\?(?:[^\"']*?&(?:amp;)?)?video_id=(?P<id>\d{5,25})",  # the old video embed
+        r"facebook\.com/plugins/(?:post|video|comment_embed)\.php"
+        + query_to("href")
+        + r"(?P<url>[^&\"'\s]+)",
+        r"facebook\.com/video/embed" + query_to("video_id") + r"(?P<id>\d{5,25})",  # the old video embed
     ),
     short_links=(r"(?:https?:)?//(?:fb\.watch/\w+|(?:www\.)?facebook\.com/share/[pvr]/\w+)",),
     url_query=("fbid", "story_fbid", "id", "v"),

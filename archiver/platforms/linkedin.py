@@ -36,7 +36,7 @@ PLATFORM = Platform(
         # The URN itself, wherever it stands: /feed/update/URN, /embed/feed/update/URN, a bare URN.
         r"(?<![\w:%])" + _URN,
         # /posts/AUTHOR_SLUG-activity-N-XXXX: the slug ends with the URN's kind and number.
-        _HOST + r"/posts/[^\s\"'<>?#]*?-(?P<kind>activity|ugcPost|share)-(?P<num>\d{6,25})(?![\d])",
+        _HOST + r"/posts/[^\s\"'<>?#]{0,300}?-(?P<kind>activity|ugcPost|share)-(?P<num>\d{6,25})(?![\d])",
     ),
     canonical_url=canonical_url,
     make_id=make_id,

@@ -16,7 +16,7 @@ from bs4 import BeautifulSoup, Tag
 from archiver.errors import CaptureError, PostGone
 from archiver.models import PostData
 from archiver.platforms import oembed
-from archiver.platforms.base import Platform
+from archiver.platforms.base import Platform, query_to
 
 _HOST = r"(?:https?:)?//(?:www\.)?(?:t|telegram)\.(?:me|dog)"
 # Usernames: 4-32 characters, a letter first. t.me/s/ is the channel's web preview of the same post.
@@ -132,7 +132,7 @@ PLATFORM = Platform(
     make_id=make_id,
     id_attributes=("data-telegram-post",),
     iframe_patterns=(
-        r"(?:t|telegram)\.(?:me|dog)/(?:s/)?(?P<id>[A-Za-z][A-Za-z0-9_]{3,31}/\d{1,10})\?(?:[^\"'\s<>]*&)?embed=",
+        r"(?:t|telegram)\.(?:me|dog)/(?:s/)?(?P<id>[A-Za-z][A-Za-z0-9_]{3,31}/\d{1,10})" + query_to("embed"),
     ),
     embed_url=embed_url,
     render_selector=".tgme_widget_message",

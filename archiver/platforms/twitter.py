@@ -10,7 +10,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from archiver.errors import CaptureError, PostGone
 from archiver.models import PostData
-from archiver.platforms.base import Platform
+from archiver.platforms.base import Platform, query_to
 
 if TYPE_CHECKING:
     import httpx
@@ -305,8 +305,8 @@ PLATFORM = Platform(
     # Rendered widgets keep the id on the iframe (even with no src, or a saved local copy).
     id_attributes=("data-tweet-id", "data-tweetid"),
     iframe_patterns=(
-        r"platform\.(?:twitter|x)\.com/embed/(?:Tweet|index)\.html\?(?:[^\"']*?&(?:amp;)?)?id=(?P<id>\d{2,20})",
-        r"twitframe\.com/show\?(?:[^\"']*?&(?:amp;)?)?url=(?P<url>[^&\"'\s]+)",
+        r"platform\.(?:twitter|x)\.com/embed/(?:Tweet|index)\.html" + query_to("id") + r"(?P<id>\d{2,20})",
+        r"twitframe\.com/show" + query_to("url") + r"(?P<url>[^&\"'\s]+)",
         r"(?:twitter|x)\.com/i/videos/(?:tweet/)?(?P<id>\d{2,20})",  # the video player's own embed
     ),
     short_links=(r"(?:https?:)?//(?:pic\.(?:twitter|x)\.com|t\.co)/[A-Za-z0-9]{4,}",),

@@ -6,7 +6,7 @@ import httpx
 
 from archiver.models import PostData
 from archiver.platforms import oembed
-from archiver.platforms.base import Platform
+from archiver.platforms.base import Platform, query_to
 
 _ID = r"(?P<id>\d{5,12})(?![\w-])"
 
@@ -40,7 +40,7 @@ PLATFORM = Platform(
     url_attributes=("data-videoid", "data-href"),
     iframe_patterns=(
         r"player\.vimeo\.com/video/" + _ID,
-        r"vimeo\.com/moogaloop\.swf\?(?:[^\"']*?&(?:amp;)?)?clip_id=" + _ID,  # the old Flash embed
+        r"vimeo\.com/moogaloop\.swf" + query_to("clip_id") + _ID,  # the old Flash embed
     ),
     embed_url=embed_url,
     render_selector=".vp-video-wrapper, .player",

@@ -6,7 +6,7 @@ import httpx
 
 from archiver.models import PostData
 from archiver.platforms import oembed
-from archiver.platforms.base import Platform
+from archiver.platforms.base import Platform, query_to
 
 _HOST = r"(?:https?:)?//(?:www\.|m\.|music\.)?youtube(?:-nocookie)?\.com"
 _VIDEO = r"(?P<id>[A-Za-z0-9_-]{11})(?![A-Za-z0-9_-])"
@@ -48,10 +48,10 @@ async def fetch_data(client: httpx.AsyncClient, post_id: str) -> PostData:
 PLATFORM = Platform(
     name="youtube",
     url_patterns=(
-        _HOST + r"/watch/?\?(?:[^\"'#\s<>]*?&(?:amp;)?)?v=" + _VIDEO,
+        _HOST + r"/watch/?" + query_to("v") + _VIDEO,
         _HOST + r"/(?:embed|v|e|shorts|live)/" + _NOT_AN_ID + _VIDEO,
         r"(?:https?:)?//(?:www\.)?youtu\.be/" + _VIDEO,
-        _HOST + r"/(?:playlist|embed/videoseries|embed/?)\?(?:[^\"'#\s<>]*?&(?:amp;)?)?list=" + _PLAYLIST,
+        _HOST + r"/(?:playlist|embed/videoseries|embed/?)" + query_to("list") + _PLAYLIST,
     ),
     canonical_url=canonical_url,
     embed_classes=("youtube-player", "youtube-embed"),
@@ -69,7 +69,7 @@ PLATFORM = Platform(
     ),
     iframe_patterns=(
         r"youtube(?:-nocookie)?\.com/(?:embed|v)/" + _NOT_AN_ID + _VIDEO,
-        r"youtube(?:-nocookie)?\.com/embed/(?:videoseries)?\?(?:[^\"']*?&(?:amp;)?)?list=" + _PLAYLIST,
+        r"youtube(?:-nocookie)?\.com/embed/(?:videoseries)?" + query_to("list") + _PLAYLIST,
     ),
     url_query=("v", "list"),
     embed_url=embed_url,
