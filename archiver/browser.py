@@ -128,6 +128,10 @@ def launch_options(settings: Settings, found: FoundBrowser, as_root: bool | None
         # Playwright turns the sandbox off unless asked; only root must go without it.
         "chromium_sandbox": not as_root,
         "timeout": settings.page_timeout * 1000,
+        # Ctrl-C reaches Playwright's driver too (it shares our process group), and by default
+        # it then kills the browser and quits at once, under our feet. Without that, we close
+        # the browser ourselves as the run unwinds; a driver whose parent is gone still ends it.
+        "handle_sigint": False,
     }
     proxy = playwright_proxy(settings)
     if proxy:

@@ -183,7 +183,6 @@ class Capturer:
         self._browser: Browser | None = None
 
     async def __aenter__(self) -> Capturer:
-        _hush_a_lost_driver(asyncio.get_running_loop())
         self._pw = await async_playwright().start()
         try:
             self._browser, self.found = await launch(self._pw, self.settings)
@@ -542,26 +541,6 @@ class Capturer:
                     await page.goto(url, wait_until="domcontentloaded")
             png = await article_screenshot(page, self.settings.page_timeout)
         return Artifact("screenshot", png, "image/png", source_url=url)
-
-
-def _hush_a_lost_driver(loop: asyncio.AbstractEventLoop) -> None:
-    """Keep Playwright's "Connection closed while reading from the driver" off the terminal.
-
-    Ctrl-C reaches Playwright's driver process too, and it quits at once; Playwright then sets
-    that error on a future nobody awaits, and asyncio prints it with a traceback when the
-    future is collected, after our one-line exit. Every other unhandled error is shown as before.
-    """
-    previous = loop.get_exception_handler()
-
-    def handler(loop: asyncio.AbstractEventLoop, context: dict[str, Any]) -> None:
-        if "Connection closed while reading from the driver" in str(context.get("exception", "")):
-            log.debug("the Playwright driver has gone: %s", context.get("exception"))
-        elif previous is not None:
-            previous(loop, context)
-        else:
-            loop.default_exception_handler(context)
-
-    loop.set_exception_handler(handler)
 
 
 async def _settled(task: asyncio.Future[_Data]) -> _Data:
