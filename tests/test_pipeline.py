@@ -6,10 +6,12 @@ Each test archives a small article into a fresh home and checks what the store h
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import itertools
 import json
 import os
 import signal
+import socket
 import subprocess
 import sys
 import threading
@@ -17,12 +19,15 @@ import time
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+import httpx
 import pytest
 from click.testing import CliRunner
 
 from archiver import platforms
+from archiver.capture import Capturer
 from archiver.cli import cli
-from archiver.pipeline import ArticleResult, Network, archive_sources
+from archiver.fetch import make_client
+from archiver.pipeline import ArticleResult, Network, _Quiet, archive_article, archive_sources
 from archiver.settings import Settings
 from archiver.world import OfflineWorld
 from storage import Store
@@ -112,7 +117,7 @@ def test_a_hanging_embed_view_times_out_and_the_others_are_done(
 ) -> None:
     world = OfflineWorld(hang_seconds=30)
     world.hang(platforms.get("instagram").view_url("C-Xy12abcD"))
-    settings = Settings(home=home, browser=browser_path, page_timeout=3, capture_timeout=6, host_delay=0)
+    settings = Settings(home=home, browser=browser_path, page_timeout=3, capture_timeout=30, host_delay=0)
     [result] = run([write(tmp_path, "four.html", MULTI)], settings, world)
 
     by_platform = {p.platform: p for p in result.posts}
@@ -282,3 +287,25 @@ def test_a_run_killed_or_interrupted_leaves_nothing_half_written(
         now = store.verify()
         assert not (now.corrupt or now.missing or now.strays), now.problems()
         assert set(now.orphaned) <= set(left.orphaned) and set(now.temp_files) <= set(left.temp_files)
+
+
+def test_a_run_stopped_during_a_fetch_ends_at_once(home: Path, store: Store) -> None:
+    settings = Settings(home=home, fetch_timeout=20)
+    with socket.socket() as server:  # takes the connection, never answers
+        server.bind(("127.0.0.1", 0))
+        server.listen()
+        url = f"http://127.0.0.1:{server.getsockname()[1]}/story"
+
+        async def stopped() -> None:
+            capturer = Capturer(settings, httpx.AsyncClient())  # never reached
+            run = asyncio.ensure_future(
+                archive_article(url, settings, store, capturer, lambda: make_client(settings), _Quiet())
+            )
+            await asyncio.sleep(0.5)
+            run.cancel()  # what Ctrl-C does to the run
+            with contextlib.suppress(asyncio.CancelledError):
+                await run
+
+        started = time.monotonic()
+        asyncio.run(stopped())  # returns once nothing it waits for is left
+        assert time.monotonic() - started < 5  # not the fetch's 20 s
