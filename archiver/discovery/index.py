@@ -99,10 +99,11 @@ _SCHEME = "(?:https?:)?//"
 
 def _alternatives(patterns: list[str]) -> str:
     """One pattern matching what any of `patterns` matches. Those that start with the optional
-    scheme share it, so that most places in a text are passed over at its first character."""
+    scheme share it (and the host's first character after it), so that most places in a text
+    are passed over at their first character or two."""
     shared = [p[len(_SCHEME) :] for p in patterns if p.startswith(_SCHEME)]
     others = [p for p in patterns if not p.startswith(_SCHEME)]
-    branches = [f"{_SCHEME}(?:{'|'.join(f'(?:{p})' for p in shared)})"] if shared else []
+    branches = [f"{_SCHEME}(?=[\\w\\[])(?:{'|'.join(f'(?:{p})' for p in shared)})"] if shared else []
     branches += [f"(?:{p})" for p in others]
     return "|".join(branches) or r"(?!)"
 
