@@ -57,7 +57,9 @@ def settings_options(func: F) -> F:
 def _echo(line: str, err: bool = False) -> None:
     """Print a line holding text from a page, a platform or someone's folder: a control
     character (an escape sequence hidden in a post to drive the terminal) prints as "?"."""
-    click.echo("".join(c if c.isprintable() else "?" for c in line), err=err)
+    from archiver.console import printable
+
+    click.echo(printable(line), err=err)
 
 
 offline_option = click.option(

@@ -11,6 +11,7 @@ from types import TracebackType
 from typing import Any, TextIO
 
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
@@ -63,51 +64,66 @@ class ProgressReporter:
 
     def article_started(self, source: str) -> None:
         if self._progress is not None:
-            self._task = self._progress.add_task(f"fetching {source}", total=None)
+            self._task = self._progress.add_task(f"fetching {safe(source)}", total=None)
         else:
-            self._line(f"archiving {source}")
+            self._line(f"archiving {printable(source)}")
 
     def posts_found(self, source: str, count: int) -> None:
         if self._progress is not None:
             self._progress.update(self._task, description=f"capturing {count} post(s)", total=count)
         else:
-            self._line(f"found {count} post(s) in {source}")
+            self._line(f"found {count} post(s) in {printable(source)}")
 
     def post_done(self, result: PostResult) -> None:
         if self._progress is not None:
             self._progress.advance(self._task)
         else:
             error = f": {result.error}" if result.error and result.failed else ""
-            self._line(f"{result.platform} {result.post_id or result.url} {result.status}{error}")
+            self._line(printable(f"{result.platform} {result.post_id or result.url} {result.status}{error}"))
+
+
+def printable(text: str) -> str:
+    """Text from a page or a platform, its control characters (a hidden escape sequence that
+    would drive the terminal) shown as "?"."""
+    return "".join(c if c.isprintable() else "?" for c in text)
+
+
+def safe(text: str) -> str:
+    """`printable` text that rich prints as it is: "[/bold]" in a title is no markup."""
+    return escape(printable(text))
 
 
 def print_summary(results: list[ArticleResult], home: Path, console: Console | None = None) -> None:
     console = console or Console(soft_wrap=True)  # long URLs and paths stay on one line
     for article in results:
         if article.error is not None:
-            console.print(f"[bold red]not archived[/] {article.source}: {article.error}")
+            console.print(f"[bold red]not archived[/] {safe(article.source)}: {safe(article.error)}")
             continue
-        table = Table(title=article.title or article.url, title_justify="left")
+        table = Table(title=safe(article.title or article.url or article.source), title_justify="left")
         for column in ("post", "platform", "status", "artifacts", "time"):
             table.add_column(column, justify="right" if column in ("artifacts", "time") else "left")
         for post in article.posts:
             style = STATUS_STYLE.get(post.status, "")
             status = f"[{style}]{post.status}[/]" if style else post.status
             table.add_row(
-                post.post_id or post.url, post.platform, status, str(post.artifacts), f"{post.seconds:.1f}s"
+                safe(post.post_id or post.url),
+                post.platform,
+                status,
+                str(post.artifacts),
+                f"{post.seconds:.1f}s",
             )
         console.print(table)
         if not article.posts:
             console.print("no embedded posts found")
         if article.screenshot_error:
-            console.print(f"[yellow]article screenshot failed:[/] {article.screenshot_error}")
+            console.print(f"[yellow]article screenshot failed:[/] {safe(article.screenshot_error)}")
         for post in article.posts:
             if post.error and post.status not in ("live",):
-                console.print(f"  {post.platform} {post.post_id or post.url}: {post.error}")
+                console.print(f"  {post.platform} {safe(post.post_id or post.url)}: {safe(post.error)}")
         if article.report:
-            console.print(f"report: {article.report}", soft_wrap=True, highlight=False)
+            console.print(f"report: {safe(article.report)}", soft_wrap=True, highlight=False)
     console.print(
-        f"archive: {home.resolve()} (database archive.db, files under blobs/)",
+        f"archive: {safe(str(home.resolve()))} (database archive.db, files under blobs/)",
         soft_wrap=True,
         highlight=False,
     )
