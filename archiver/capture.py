@@ -75,9 +75,6 @@ _TRANSIENT_NET = re.compile(
 )
 
 
-_Recorder = Recorder  # its name here before recorder.py (tests/test_wacz.py imports it so)
-
-
 def _now() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="milliseconds")
 

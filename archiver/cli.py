@@ -108,13 +108,17 @@ DATE = _Parsed("date or age", _date, "2025-03-01 or 7d")
 
 
 class ArchiverGroup(click.Group):
-    """Turns our errors (and the store's) into one line on stderr and exit 1; bugs keep their traceback."""
+    """Turns our errors (and the store's) into one line on stderr and exit 1; bugs keep their
+    traceback. Ctrl-C says so in one line and exits 130, as shells expect."""
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
         except (ArchiverError, StoreError) as exc:
             raise click.ClickException(str(exc)) from exc
+        except (KeyboardInterrupt, click.Abort):
+            click.echo("interrupted", err=True)
+            ctx.exit(130)
 
 
 @click.group(cls=ArchiverGroup)

@@ -38,6 +38,7 @@ from types import TracebackType
 from typing import Any, Protocol
 
 from archiver import fetch, history, notify, pipeline, recheck, watch
+from archiver.blocking import in_thread
 from archiver.capture import Capturer
 from archiver.errors import ArchiverError, CaptureError
 from archiver.lock import RunLock
@@ -291,7 +292,7 @@ class _Run:
         if not self.options.notify_command:
             return
         for event in events:
-            problem = await asyncio.to_thread(
+            problem = await asyncio.to_thread(  # waited for: an event is not dropped halfway
                 notify.notify, self.options.notify_command, event, timeout=self.options.notify_timeout
             )
             if problem:
@@ -318,7 +319,7 @@ class _Run:
     async def _look_at_feed(self, client: Any, feed: Mapping[str, Any]) -> None:
         self.report.feeds += 1
         try:
-            look = await asyncio.to_thread(watch.read_feed, client, feed, self.settings)
+            look = await in_thread(watch.read_feed, client, feed, self.settings)
         except ArchiverError as exc:
             self.store.record_watch_look(feed["id"], status="failed", error=str(exc))
             self.error(f"feed {feed['url']}: {exc}")
@@ -352,7 +353,7 @@ class _Run:
     async def _look_at_article(self, client: Any, article: Mapping[str, Any]) -> None:
         url = article["url"]
         try:
-            fetched = await asyncio.to_thread(fetch.fetch_article, client, url, self.settings)
+            fetched = await in_thread(fetch.fetch_article, client, url, self.settings)
             fingerprint = watch.embeds_fingerprint(fetched, self.settings)
         except ArchiverError as exc:
             self.store.record_watch_look(article["id"], status="failed", error=str(exc))

@@ -12,22 +12,21 @@ by default, the offline world for tests and the demo.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import functools
 import hashlib
 import logging
-import threading
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Protocol, TypeVar
+from typing import TYPE_CHECKING, Protocol
 
 import httpx
 import lxml.html
 from lxml import etree
 
 from archiver import __version__, fetch, platforms
+from archiver.blocking import in_thread
 from archiver.capture import FAILED_STATUSES, Capturer, PostCapture, RouteInstaller
 from archiver.discover import find_embeds, page_urls
 from archiver.errors import ArchiverError, CaptureError, InputError
@@ -39,7 +38,6 @@ if TYPE_CHECKING:
     from archiver.settings import Settings
 
 log = logging.getLogger(__name__)
-T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -176,7 +174,7 @@ async def archive_article(
 
     # 1. The article, as served: its HTML is a blob before anything else happens.
     try:
-        article = await _in_thread(fetch.read_source, source, client_factory, settings)
+        article = await in_thread(fetch.read_source, source, client_factory, settings)
         embeds = find_embeds(
             article.body,
             article.final_url if _is_web(article) else None,
@@ -201,7 +199,7 @@ async def archive_article(
     # 2. Its posts: short links followed to reach the ones that only kept a pic.twitter.com link.
     if (_is_web(article) if resolve is None else resolve) and any(e.post_id is None for e in embeds):
         with client_factory() as client:
-            embeds = await _in_thread(
+            embeds = await in_thread(
                 functools.partial(resolve_embeds, embeds, client, link_seconds=settings.fetch_timeout)
             )
     reporter.posts_found(source, len(embeds))
@@ -339,33 +337,6 @@ async def _screenshot_article(
             capture_id, outcome, error=error, missing=missing, artifacts=artifacts, timings=timings
         )
     return error
-
-
-async def _in_thread(func: Callable[..., T], *args: Any) -> T:
-    """`func(*args)` on a thread of its own, as asyncio.to_thread but for one thing: the thread
-    is a daemon, so that a run stopped meanwhile (Ctrl-C) exits at once instead of waiting for
-    the blocking call to finish (a fetch can take fetch_timeout)."""
-    loop = asyncio.get_running_loop()
-    outcome: asyncio.Future[T] = loop.create_future()
-
-    def settle(result: T | None, error: BaseException | None) -> None:
-        if outcome.cancelled():
-            return
-        if error is not None:
-            outcome.set_exception(error)
-        else:
-            outcome.set_result(result)  # type: ignore[arg-type]
-
-    def run() -> None:
-        try:
-            result, error = func(*args), None
-        except BaseException as exc:  # handed over to the awaiting task as it is
-            result, error = None, exc
-        with contextlib.suppress(RuntimeError):  # the loop is closed: no one is waiting
-            loop.call_soon_threadsafe(settle, result, error)
-
-    threading.Thread(target=run, name=f"archiver-{getattr(func, '__name__', 'call')}", daemon=True).start()
-    return await outcome
 
 
 def _is_web(article: Article) -> bool:

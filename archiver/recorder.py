@@ -25,7 +25,8 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-SECRET_REQUEST_HEADERS = ("cookie", "authorization")
+# Our own credentials: the login cookies, and what repeats them (X sends its csrf cookie back as a header).
+SECRET_REQUEST_HEADERS = ("cookie", "authorization", "proxy-authorization", "x-csrf-token")
 
 
 class Recorder:

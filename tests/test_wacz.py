@@ -196,7 +196,7 @@ def test_a_gzip_response_is_stored_decoded_with_its_digest(browser_path: str, lo
     from playwright.async_api import async_playwright
 
     from archiver import browser
-    from archiver.capture import _Recorder
+    from archiver.recorder import Recorder
     from archiver.settings import Settings
     from archiver.warc import write_warc
 
@@ -210,7 +210,7 @@ def test_a_gzip_response_is_stored_decoded_with_its_digest(browser_path: str, lo
             chromium, _ = await browser.launch(pw, settings)
             try:
                 context = await chromium.new_context()
-                recorder = _Recorder()
+                recorder = Recorder()
                 context.on("response", recorder.on_response)
                 page = await context.new_page()
                 await page.goto(page_url, wait_until="load")

@@ -133,6 +133,7 @@ class FakeRequest:
         return [
             {"name": "Cookie", "value": "auth_token=secret"},
             {"name": "Authorization", "value": "Bearer secret"},
+            {"name": "x-csrf-token", "value": "secret"},
             {"name": "Accept", "value": "*/*"},
         ]
 
