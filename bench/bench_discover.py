@@ -4,6 +4,9 @@ Usage: python bench/bench_discover.py [CORPUS_DIR] [--rounds N]
 
 Each side runs over every page, `rounds` times; the best round counts (the least disturbed by
 other work on the machine). The ratio is discovery / parse: the aim is 1.5 or less.
+
+Then the adversarial pages (tests/test_discover_input.py checks what they find): each one's
+discovery time against a bare parse of the same bytes, so a return of quadratic time shows.
 """
 
 from __future__ import annotations
@@ -33,6 +36,27 @@ def best_round(pages: list[bytes], work: Callable[[bytes], object], rounds: int)
     return best
 
 
+def adversarial_pages() -> dict[str, bytes]:
+    """Pages built to make a careless scanner quadratic (shapes of tests/test_discover_input.py)."""
+    quote = '<blockquote><a href="https://twitter.com/a/status/{}">x</a></blockquote>\n'
+    flat = "Text pic.twitter.com/abcDEF{:04d} — N (@h) May 5, 2014 https://twitter.com/h/status/{}\n"
+    long_quote = (
+        '<blockquote class="twitter-tweet"><p>{}</p>'
+        '<a href="https://twitter.com/n/status/{}">May 5</a></blockquote>'
+    )
+    return {
+        "80,000 quotes linking 8 posts": (
+            "<html><body>" + "".join(quote.format(10 + n % 8) for n in range(80_000))
+        ).encode(),
+        "30,000 flattened tweets (text)": "".join(
+            flat.format(n % 10_000, 10 + n) for n in range(30_000)
+        ).encode(),
+        "150 quotes of 40,000 characters": (
+            "<html><body>" + "\n".join(long_quote.format("word " * 8000, 100 + n) for n in range(150))
+        ).encode(),
+    }
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -53,6 +77,11 @@ def main() -> int:
     print(f"bs4+lxml parse {parse * 1000:8.1f} ms")
     print(f"find_embeds    {discover * 1000:8.1f} ms")
     print(f"ratio          {discover / parse:8.2f}x  (aim: 1.5x or less)")
+    print("adversarial pages: find_embeds / bs4+lxml parse of the same bytes")
+    for name, body in adversarial_pages().items():
+        parse = best_round([body], lambda body: BeautifulSoup(body, "lxml"), 1)
+        discover = best_round([body], find_embeds, 1)
+        print(f"  {name:34s} {discover:6.2f} s / {parse:6.2f} s = {discover / parse:5.2f}x")
     return 0
 
 

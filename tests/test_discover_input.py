@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import codecs
-import time
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -186,10 +185,10 @@ def test_an_embed_survives_garbage_before_it(garbage: bytes, embed: str):
     assert found
 
 
-def _timed(body: bytes, **options: object) -> tuple[float, list[Embed]]:
-    start = time.perf_counter()
-    found = find_embeds(body, **options)  # type: ignore[arg-type]
-    return time.perf_counter() - start, found
+def _found(body: bytes, **options: object) -> list[Embed]:
+    """What an adversarial page gives; how long it takes is measured in make bench
+    (bench/bench_discover.py), not here."""
+    return find_embeds(body, **options)  # type: ignore[arg-type]
 
 
 def test_many_quotes_and_links_take_linear_time():
@@ -197,20 +196,18 @@ def test_many_quotes_and_links_take_linear_time():
     and the merge took time quadratic in their number (minutes); now a few seconds."""
     quote = '<blockquote><a href="https://twitter.com/a/status/{}">x</a></blockquote>\n'
     body = ("<html><body>" + "".join(quote.format(10 + n % 8) for n in range(80_000))).encode()
-    seconds, found = _timed(body)
+    found = _found(body)
     assert [e.post_id for e in found] == [str(10 + n) for n in range(8)]
     assert found[0].positions[:3] == (1, 9, 17)  # (libxml2 counts lines up to 65,535 only)
-    assert seconds < 20
 
 
 def test_many_flattened_tweets_in_text_take_linear_time():
     """Line numbers and the links beside flattened tweets were found anew for each tweet."""
     flat = "Text pic.twitter.com/abcDEF{:04d} — N (@h) May 5, 2014 https://twitter.com/h/status/{}\n"
     body = "".join(flat.format(n % 10_000, 10 + n) for n in range(30_000)).encode()
-    seconds, found = _timed(body, links=True)
+    found = _found(body, links=True)
     assert [e.post_id for e in found] == [str(10 + n) for n in range(30_000)]
     assert {e.source for e in found} == {"text"} and found[-1].positions == (30_000,)
-    assert seconds < 20
 
 
 def test_each_flattened_tweet_takes_the_status_link_after_its_own_signature():
@@ -255,9 +252,8 @@ def test_long_embed_texts_are_read_for_their_byline_in_linear_time():
         '<a href="https://twitter.com/n/status/{}">May 5</a></blockquote>'
     )
     body = "<html><body>" + "\n".join(quote.format("word " * 8000, 100 + n) for n in range(150))
-    seconds, found = _timed(body.encode())
+    found = _found(body.encode())
     assert len(found) == 150 and found[0].author_handle is None
     long_caption = "word " * 8000 + "— Some One (@someone) May 5, 2014"
     [tweet] = find_embeds(quote.format(long_caption, 100).encode())
     assert (tweet.author_name, tweet.author_handle, tweet.date_text) == ("Some One", "someone", "May 5, 2014")
-    assert seconds < 3

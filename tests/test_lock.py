@@ -6,7 +6,6 @@ import os
 import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 from archiver.lock import LOCK_NAME, RunLock
@@ -48,9 +47,7 @@ def test_the_lock_is_held_across_processes_and_freed_when_its_holder_is_killed(h
         assert lock.holder().startswith(f"pid {process.pid} ")
         process.send_signal(signal.SIGKILL)
         process.wait(timeout=10)
-        started = time.monotonic()
-        assert lock.acquire()  # a stale lock: taken over at once
-        assert time.monotonic() - started < 1
+        assert lock.acquire()  # a stale lock: taken over (acquire never waits)
         assert lock.holder().startswith(f"pid {os.getpid()} ")
         lock.release()
     finally:

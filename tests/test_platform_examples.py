@@ -70,4 +70,6 @@ def test_patterns_stay_fast_on_text_that_repeats_a_post_urls_start(platform: Pla
             for pattern in patterns:
                 start = time.perf_counter()
                 pattern.search(text)
-                assert time.perf_counter() - start < 1, (pattern.pattern, url[:cut])
+                # a hang guard, not a speed target: linear takes milliseconds, the quadratic
+                # patterns this catches took minutes (speed is measured in make bench)
+                assert time.perf_counter() - start < 5, (pattern.pattern, url[:cut])
