@@ -8,6 +8,8 @@ from pathlib import Path
 import pytest
 from loopback import LocalSite, LoopbackProxy
 
+from archiver.settings import Settings
+from archiver.world import OfflineWorld
 from storage import Store
 
 PROXY_VARIABLES = ("HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy", "ALL_PROXY", "all_proxy")
@@ -36,6 +38,18 @@ def store(home: Path) -> Iterator[Store]:
     """The archive in `home`, open."""
     with Store.open(home) as opened:
         yield opened
+
+
+@pytest.fixture
+def world() -> OfflineWorld:
+    """The offline world, its hanging URLs cut after 2 s."""
+    return OfflineWorld(hang_seconds=2)
+
+
+@pytest.fixture
+def settings(home: Path) -> Settings:
+    """Settings for `home` with no politeness delay and short HTTP timeouts."""
+    return Settings(home=home, host_delay=0.0, fetch_timeout=2.0)
 
 
 @pytest.fixture

@@ -31,16 +31,6 @@ NEXTA = "1821209936655409728"
 NOW = datetime(2025, 3, 1, 12, 0, tzinfo=timezone.utc)
 
 
-@pytest.fixture
-def world() -> OfflineWorld:
-    return OfflineWorld(hang_seconds=2)
-
-
-@pytest.fixture
-def settings(home: Path) -> Settings:
-    return Settings(home=home, host_delay=0.0, fetch_timeout=2.0)
-
-
 class FakeCapture:
     """Stands for the pipeline's full capture: keeps the data it was given as a new capture."""
 

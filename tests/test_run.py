@@ -120,16 +120,6 @@ class Lines:
         self.errors.append(line)
 
 
-@pytest.fixture
-def world() -> OfflineWorld:
-    return OfflineWorld(hang_seconds=2)
-
-
-@pytest.fixture
-def settings(home: Path) -> Settings:
-    return Settings(home=home, host_delay=0.0, fetch_timeout=2.0)
-
-
 class Runner:
     """Runs scheduled_run through the world with FakeArchiving; `archived` lists what it archived."""
 

@@ -45,11 +45,6 @@ PAGE = """<!DOCTYPE html><html><head><title>A story</title>
 
 
 @pytest.fixture
-def world() -> OfflineWorld:
-    return OfflineWorld(hang_seconds=2)
-
-
-@pytest.fixture
 def settings(home: Path) -> Settings:
     return Settings(home=home, fetch_timeout=2.0)
 
