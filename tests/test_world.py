@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import http.server
 import json
 import re
@@ -10,8 +11,9 @@ import struct
 import threading
 import time
 import zlib
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import httpx
 import pytest
@@ -23,6 +25,9 @@ from archiver.platforms.twitter import data_url
 from archiver.world import OfflineWorld, Request, Response, World
 from archiver.world.data import GONE
 from archiver.world.embeds import SITES
+
+if TYPE_CHECKING:
+    from playwright.async_api import Page
 
 SHAPES = Path(__file__).resolve().parents[2] / "shared" / "shapes"
 AGGREGATE = "1821185274147889728"
@@ -336,49 +341,54 @@ def test_loopback_passes_through_to_the_real_network(client: httpx.Client) -> No
         server.server_close()
 
 
-@pytest.mark.browser
-def test_browser_renders_the_embed_view_through_the_world() -> None:
-    from playwright.async_api import Error as PlaywrightError
+@contextlib.asynccontextmanager
+async def world_page(world: OfflineWorld) -> AsyncIterator[Page]:
+    """A page of a real Chromium whose every request the world answers."""
     from playwright.async_api import async_playwright
 
     from archiver.browser import context_options, launch
     from archiver.settings import Settings
 
+    settings = Settings()
+    async with async_playwright() as pw:
+        browser, _ = await launch(pw, settings)
+        try:
+            context = await browser.new_context(**context_options(settings))
+            await world.install(context)
+            yield await context.new_page()
+        finally:
+            await browser.close()
+
+
+@pytest.mark.browser
+def test_browser_renders_the_embed_view_through_the_world() -> None:
+    from playwright.async_api import Error as PlaywrightError
+
     world = OfflineWorld(hang_seconds=5)
     world.twitter.tombstone(NEXTA)
-    settings = Settings()
 
     async def run() -> dict[str, object]:
-        async with async_playwright() as pw:
-            browser, _ = await launch(pw, settings)
+        async with world_page(world) as page:
+            await page.goto(f"https://platform.twitter.com/embed/Tweet.html?id={AGGREGATE}")
+            await page.wait_for_selector("article img[alt^='Ukrainian soldiers']")
+            await page.wait_for_load_state("networkidle")
+            loaded = await page.eval_on_selector_all("article img", "imgs => imgs.map(i => i.naturalWidth)")
+            text = await page.inner_text("article")
+            await page.goto(f"https://platform.twitter.com/embed/Tweet.html?id={NEXTA}")
+            tomb = await (await page.wait_for_selector(".tombstone")).inner_text()
+            started = time.monotonic()
             try:
-                context = await browser.new_context(**context_options(settings))
-                await world.install(context)
-                page = await context.new_page()
-                await page.goto(f"https://platform.twitter.com/embed/Tweet.html?id={AGGREGATE}")
-                await page.wait_for_selector("article img[alt^='Ukrainian soldiers']")
-                await page.wait_for_load_state("networkidle")
-                loaded = await page.eval_on_selector_all(
-                    "article img", "imgs => imgs.map(i => i.naturalWidth)"
-                )
-                text = await page.inner_text("article")
-                await page.goto(f"https://platform.twitter.com/embed/Tweet.html?id={NEXTA}")
-                tomb = await (await page.wait_for_selector(".tombstone")).inner_text()
-                started = time.monotonic()
-                try:
-                    await page.goto("https://unknown.example/")
-                    error = ""
-                except PlaywrightError as exc:
-                    error = str(exc)
-                return {
-                    "loaded": loaded,
-                    "text": text,
-                    "tomb": tomb,
-                    "error": error,
-                    "took": time.monotonic() - started,
-                }
-            finally:
-                await browser.close()
+                await page.goto("https://unknown.example/")
+                error = ""
+            except PlaywrightError as exc:
+                error = str(exc)
+            return {
+                "loaded": loaded,
+                "text": text,
+                "tomb": tomb,
+                "error": error,
+                "took": time.monotonic() - started,
+            }
 
     result = asyncio.run(run())
     assert result["loaded"] == [96, 640, 640]  # avatar and both photos decoded
@@ -392,38 +402,26 @@ def test_browser_renders_the_embed_view_through_the_world() -> None:
 
 @pytest.mark.browser
 def test_every_platforms_view_renders_its_render_selector() -> None:
-    from playwright.async_api import async_playwright
-
-    from archiver.browser import context_options, launch
     from archiver.platforms import PLATFORMS
-    from archiver.settings import Settings
 
     world = OfflineWorld(hang_seconds=5)
-    settings = Settings()
 
     async def run() -> dict[str, tuple[int | None, bool]]:
         seen: dict[str, tuple[int | None, bool]] = {}
-        async with async_playwright() as pw:
-            browser, _ = await launch(pw, settings)
-            try:
-                context = await browser.new_context(**context_options(settings))
-                await world.install(context)
-                page = await context.new_page()
-                for platform in PLATFORMS:
-                    if not platform.examples:
-                        continue
-                    # Twitter's view renders only the tweets the world has; the others render any post.
-                    post_id = AGGREGATE if platform.name == "twitter" else platform.examples[0][1]
-                    response = await page.goto(platform.view_url(post_id))
-                    rendered = True
-                    if platform.render_selector:
-                        found = await page.wait_for_selector(
-                            platform.render_selector, state="visible", timeout=5000
-                        )
-                        rendered = found is not None
-                    seen[platform.name] = (response.status if response else None, rendered)
-            finally:
-                await browser.close()
+        async with world_page(world) as page:
+            for platform in PLATFORMS:
+                if not platform.examples:
+                    continue
+                # Twitter's view renders only the tweets the world has; the others render any post.
+                post_id = AGGREGATE if platform.name == "twitter" else platform.examples[0][1]
+                response = await page.goto(platform.view_url(post_id))
+                rendered = True
+                if platform.render_selector:
+                    found = await page.wait_for_selector(
+                        platform.render_selector, state="visible", timeout=5000
+                    )
+                    rendered = found is not None
+                seen[platform.name] = (response.status if response else None, rendered)
         return seen
 
     seen = asyncio.run(run())
