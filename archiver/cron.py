@@ -444,7 +444,7 @@ class _Run:
             self.store,
             self.settings,
             due,
-            transport=self.network.transport,  # type: ignore[arg-type]
+            transport=self.network.transport,
             capture=self.worker.capture,
             deadline=self.deadline,
             on_event=lambda e: self.event(e.to_dict(), e.line()),
@@ -489,7 +489,7 @@ async def recheck_now(
                 store,
                 settings,
                 posts,
-                transport=network.transport,  # type: ignore[arg-type]
+                transport=network.transport,
                 capture=archiving.capture,
                 on_event=lambda e: output.change(e.line()),
             )

@@ -8,14 +8,8 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-# Where an embed was found in the article.
-SOURCES = ("blockquote", "iframe", "widget", "text", "link")
-
 # A post's status, as the platform tells it (never guessed: a network error is "unknown").
 POST_STATUSES = ("live", "deleted", "suspended", "protected", "unavailable", "unresolved", "unknown")
-
-# The kinds of file a capture keeps.
-ARTIFACT_KINDS = ("screenshot", "dom", "mhtml", "media", "metadata", "raw", "warc", "html")
 
 
 @dataclass(frozen=True)
@@ -42,7 +36,7 @@ class Embed:
     platform: str
     post_id: str | None
     url: str
-    source: str
+    source: str  # blockquote | iframe | widget | text | link
     where: str = "dom"  # dom | attribute | textarea | noscript | template | script | text
     author_name: str | None = None
     author_handle: str | None = None
@@ -72,7 +66,7 @@ class Artifact:
     (a large media download); Store.finish_capture takes either.
     """
 
-    kind: str
+    kind: str  # screenshot | dom | mhtml | warc | metadata | raw | media | html
     data: bytes | Path
     mime: str
     source_url: str | None = None

@@ -42,10 +42,11 @@ log = logging.getLogger(__name__)
 
 @dataclass(frozen=True)
 class Network:
-    """The I/O the pipeline does: an httpx transport (None: the real network, through the
-    settings' proxy) and a route installer for every browser context (None: the real web)."""
+    """The I/O the pipeline does: one httpx transport serving the sync and the async client alike
+    (a MockTransport, such as the offline world's; None: the real network, through the settings'
+    proxy) and a route installer for every browser context (None: the real web)."""
 
-    transport: httpx.AsyncBaseTransport | httpx.BaseTransport | None = None
+    transport: httpx.MockTransport | None = None
     install_routes: RouteInstaller | None = None
 
     @classmethod
@@ -57,10 +58,10 @@ class Network:
         return cls(world.transport(), world.install)
 
     def client(self, settings: Settings) -> httpx.Client:
-        return fetch.make_client(settings, transport=self.transport)  # type: ignore[arg-type]
+        return fetch.make_client(settings, transport=self.transport)
 
     def async_client(self, settings: Settings) -> httpx.AsyncClient:
-        return fetch.make_async_client(settings, transport=self.transport)  # type: ignore[arg-type]
+        return fetch.make_async_client(settings, transport=self.transport)
 
 
 @dataclass
@@ -228,8 +229,8 @@ def _record_embed(store: Store, article_row: int, embed: Embed) -> tuple[int, st
     A post with no id yet is keyed by its short link (or its text) and kept as unresolved; once
     a later run resolves that link, the unresolved row becomes the real post, history and all.
     """
-    short_link = next(iter(embed.media_links), None)
     if embed.post_id is None:
+        short_link = next(iter(embed.media_links), None)
         key = unresolved_post_id(short_link=short_link, text=embed.text, raw=embed.raw)
     else:
         key = embed.post_id
