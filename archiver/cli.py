@@ -69,7 +69,7 @@ offline_option = click.option(
 
 def _network(offline: bool) -> Any:
     """The network the pipeline talks to: the real one, or the bundled offline world."""
-    from archiver import pipeline
+    from archiver.flows import archive as pipeline
 
     return pipeline.Network.offline() if offline else pipeline.Network()
 
@@ -92,13 +92,13 @@ class _Parsed(click.ParamType):
 
 
 def _age(text: str) -> Any:
-    from archiver.cron import parse_age
+    from archiver.flows.run import parse_age
 
     return parse_age(text)
 
 
 def _date(text: str) -> Any:
-    from archiver.cron import parse_since
+    from archiver.flows.run import parse_since
 
     return parse_since(text)
 
@@ -148,7 +148,7 @@ def doctor(settings: Settings, find: bool) -> None:
 
     Usage: archiver doctor [--browser PATH] [--proxy URL]
     """
-    from archiver import doctor as checks
+    from archiver.flows import doctor as checks
 
     if find:
         click.echo(checks.locate_browser(settings).path)
@@ -206,9 +206,9 @@ def discover(
     Usage: archiver discover https://example.com/news/story --json
     """
     from archiver import fetch
-    from archiver.discover import find_embeds
     from archiver.discovery import output
-    from archiver.resolve import resolve_embeds
+    from archiver.discovery.find import find_embeds
+    from archiver.discovery.resolve import resolve_embeds
 
     article = fetch.read_source(source, lambda: fetch.make_client(settings), settings)
     fetched = article.url.startswith(("http://", "https://"))
@@ -267,8 +267,9 @@ def archive(
     """
     import asyncio
 
-    from archiver import console, pipeline
-    from archiver.report import add_reports
+    from archiver import console
+    from archiver.flows import archive as pipeline
+    from archiver.outputs.report import add_reports
     from storage import Store
 
     listed = (
@@ -328,7 +329,7 @@ def watch_add(settings: Settings, urls: tuple[str, ...], kind: str | None, offli
 
     Usage: archiver watch add https://example.com/news/feed.xml
     """
-    from archiver import watch as watching
+    from archiver.flows import watch as watching
     from storage import Store
 
     with Store.open(settings.home) as store, _network(offline).client(settings) as client:
@@ -347,7 +348,7 @@ def watch_list(settings: Settings) -> None:
 
     Usage: archiver watch list
     """
-    from archiver.history import watch_lines
+    from archiver.flows.history import watch_lines
     from storage import Store
 
     with Store.open(settings.home, create=False) as store:
@@ -363,7 +364,7 @@ def watch_remove(settings: Settings, urls: tuple[str, ...]) -> None:
 
     Usage: archiver watch remove https://example.com/news/feed.xml
     """
-    from archiver.watch import remove_watch
+    from archiver.flows.watch import remove_watch
     from storage import Store
 
     with Store.open(settings.home, create=False) as store:
@@ -401,7 +402,7 @@ def run(
     """
     import asyncio
 
-    from archiver import cron
+    from archiver.flows import run as cron
 
     output = _Lines(quiet)
     options = cron.RunOptions(max_minutes, limit, dry_run, notify_command)
@@ -437,7 +438,7 @@ def recheck(
     """
     import asyncio
 
-    from archiver import cron
+    from archiver.flows import run as cron
     from storage import Store
 
     if sum((bool(posts), every, older_than is not None)) > 1:
@@ -456,7 +457,7 @@ def status(settings: Settings) -> None:
 
     Usage: archiver status
     """
-    from archiver.history import status_lines
+    from archiver.flows.history import status_lines
     from storage import Store
 
     with Store.open(settings.home, create=False) as store:
@@ -483,7 +484,7 @@ def list_posts(settings: Settings, wanted: str | None, since: datetime | None, a
     """
     import json
 
-    from archiver import history
+    from archiver.flows import history
     from storage import Store
 
     with Store.open(settings.home, create=False) as store:
@@ -507,7 +508,7 @@ def show(settings: Settings, post: str, as_json: bool) -> None:
     """
     import json
 
-    from archiver import history
+    from archiver.flows import history
     from storage import Store
 
     with Store.open(settings.home, create=False) as store:
@@ -543,7 +544,8 @@ def _stamper(settings: Settings, tsa: str | None, tsa_ca: Path | None) -> Callab
         if tsa_ca is not None:
             raise click.UsageError("--tsa-ca goes with --tsa URL")
         return None
-    from archiver import fetch, timestamp
+    from archiver import fetch
+    from archiver.outputs import timestamp
 
     return timestamp.stamper(tsa, lambda: fetch.make_client(settings), tsa_ca)
 
@@ -585,8 +587,8 @@ def export(
 
     Usage: archiver export https://example.com/news/story --wacz story.wacz
     """
-    from archiver import export as exporting
-    from archiver.wacz import write_wacz
+    from archiver.outputs import export as exporting
+    from archiver.outputs.wacz import write_wacz
     from storage import Store
 
     if sum((wacz is not None, as_json, as_csv)) != 1:
@@ -631,7 +633,7 @@ def report(
 
     Usage: archiver report https://example.com/news/story -o story-report
     """
-    from archiver.report import write_article_report
+    from archiver.outputs.report import write_article_report
     from storage import Store
 
     stamp = _stamper(settings, tsa, tsa_ca)
@@ -649,8 +651,8 @@ def check_report(folder: Path, tsa_ca: Path | None) -> None:
 
     Usage: archiver check-report archive/reports/1 --tsa-ca tsa-ca.pem
     """
-    from archiver.report import check_report as check_folder
-    from archiver.timestamp import token_checker
+    from archiver.outputs.report import check_report as check_folder
+    from archiver.outputs.timestamp import token_checker
 
     found = check_folder(folder, token_checker(tsa_ca))
     for line in found.problems:

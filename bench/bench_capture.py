@@ -42,8 +42,8 @@ from loopback_instance import Instance, serve
 from playwright.async_api import async_playwright
 from proctree import TreeMemory
 
-from archiver.browser import context_options, launch
-from archiver.pipeline import ArticleResult, Network, PostResult, archive_sources
+from archiver.capture.browser import context_options, launch
+from archiver.flows.archive import ArticleResult, Network, PostResult, archive_sources
 from archiver.settings import Settings, load_settings
 from storage import Store
 
@@ -226,7 +226,7 @@ def report(runs: dict[tuple[str, int], Run], site: Instance, delay: float) -> No
     posts = len(site.post_ids)
     print(f"{posts} Mastodon posts on a loopback instance, embedded in one article;")
     print(f"every response {delay * 1000:.0f} ms late. Browser: {runs['bare loop', 1].timed.browser},")
-    print("launched by archiver.browser.launch on both sides.")
+    print("launched by archiver.capture.browser.launch on both sides.")
     print()
     line = "{:10} {:>4} {:>7} {:>8} {:>11} {:>7} {:>8} {:>9} {:>9} {:>6}"
     print(line.format("", "conc", "s/post", "total s", "CPU s/post", "python", "browser", *MEMORY_HEAD))

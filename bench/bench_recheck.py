@@ -38,11 +38,11 @@ from typing import Any
 
 import httpx
 
+from archiver.flows.recheck import recheck_posts
 from archiver.models import content_hash
 from archiver.platforms import twitter
-from archiver.recheck import recheck_posts
 from archiver.settings import Settings
-from archiver.world.twitter import FIXTURES
+from offline_world.twitter import FIXTURES
 from storage import Store
 
 FIRST_ID = 1_821_185_274_147_880_000

@@ -34,7 +34,7 @@ from functools import cache
 from multiprocessing.connection import Connection
 from typing import Any
 
-from archiver.world import files
+from offline_world import files
 
 USER = "newsdesk"
 FIRST_ID = 113_507_250_183_436_100

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
-from archiver.warc import Exchange, write_warc
+from archiver.capture.warc import Exchange, write_warc
 from storage import Store
 
 ARTICLE_URL = "https://news.example/world/2024/08/07/kursk-advance"

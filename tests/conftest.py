@@ -9,7 +9,7 @@ import pytest
 from loopback import LocalSite, LoopbackProxy
 
 from archiver.settings import Settings
-from archiver.world import OfflineWorld
+from offline_world import OfflineWorld
 from storage import Store
 
 PROXY_VARIABLES = ("HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy", "ALL_PROXY", "all_proxy")
@@ -69,8 +69,8 @@ def loopback_proxy() -> Iterator[LoopbackProxy]:
 @pytest.fixture(scope="session")
 def browser_path() -> str:
     """The Chromium browser-marked tests drive, found as `archiver doctor` finds it; else skip."""
-    from archiver.doctor import locate_browser
     from archiver.errors import BrowserNotFound
+    from archiver.flows.doctor import locate_browser
     from archiver.settings import Settings
 
     try:

@@ -13,7 +13,7 @@ import httpx
 from archiver.models import Embed, PostData
 from archiver.platforms.base import Platform
 
-FIXTURES = Path(__file__).resolve().parents[1] / "archiver" / "world" / "fixtures"
+FIXTURES = Path(__file__).resolve().parents[1] / "offline_world" / "fixtures"
 
 Handler = Callable[[httpx.Request], httpx.Response]
 

@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from archiver.browser import (
+from archiver.capture.browser import (
     CLOSED_NETWORK_FLAGS,
     HOW_TO_GET_ONE,
     FoundBrowser,

@@ -19,16 +19,16 @@ import httpx
 import pytest
 from warcio.archiveiterator import ArchiveIterator
 
-from archiver.capture import Capturer, PostCapture
+from archiver.capture.capturer import Capturer, PostCapture
+from archiver.capture.media import MediaTooLarge, download
+from archiver.capture.politeness import HostLimiter
 from archiver.errors import CaptureError
-from archiver.media import MediaTooLarge, download
 from archiver.models import Artifact, PostData, content_hash
 from archiver.platforms import twitter
 from archiver.platforms.base import Platform
 from archiver.platforms.twitter import data_url
-from archiver.politeness import HostLimiter
 from archiver.settings import Settings
-from archiver.world import OfflineWorld, Request, Response
+from offline_world import OfflineWorld, Request, Response
 
 AGGREGATE = "1821185274147889728"  # two photos
 NEXTA = "1821209936655409728"  # a video

@@ -10,7 +10,7 @@ from types import ModuleType
 
 import pytest
 
-from archiver.discover import find_embeds
+from archiver.discovery.find import find_embeds
 
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"
 pytestmark = pytest.mark.skipif(not (CORPUS / "labels.json").is_file(), reason="../shared/corpus is not here")

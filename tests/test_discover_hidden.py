@@ -6,7 +6,7 @@ import base64
 import html
 import json
 
-from archiver.discover import find_embeds
+from archiver.discovery.find import find_embeds
 from archiver.models import Embed
 
 INSTAGRAM = (

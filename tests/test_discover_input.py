@@ -8,7 +8,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from archiver.discover import find_embeds
+from archiver.discovery.find import find_embeds
 from archiver.errors import InputError
 from archiver.models import Embed
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from archiver.discover import find_embeds, merge
+from archiver.discovery.find import find_embeds, merge
 from archiver.models import Embed
 
 

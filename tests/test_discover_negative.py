@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from archiver.discover import find_embeds
+from archiver.discovery.find import find_embeds
 
 
 def page(body: str, head: str = "") -> bytes:

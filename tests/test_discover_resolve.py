@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import httpx
 
+from archiver.discovery.resolve import resolve_embeds, resolve_url
 from archiver.models import Embed
-from archiver.resolve import resolve_embeds, resolve_url
 
 STATUS = "https://twitter.com/AggregateOsint/status/1821183329484083200/photo/1"
 

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from archiver.discover import find_embeds
 from archiver.discovery import textform
+from archiver.discovery.find import find_embeds
 
 SEED = Path(__file__).resolve().parents[2] / "shared" / "seed-article.txt"
 

@@ -8,8 +8,8 @@ import pytest
 from click.testing import CliRunner
 
 from archiver.cli import cli
-from archiver.doctor import decode_png
 from archiver.errors import BrowserError
+from archiver.flows.doctor import decode_png
 
 
 def _png(width: int, rows: list[bytes], color: int = 2) -> bytes:

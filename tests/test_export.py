@@ -12,7 +12,7 @@ from archive_support import ARTICLE_URL, HOSTILE, make_archive
 from click.testing import CliRunner
 
 from archiver.cli import cli
-from archiver.export import CSV_COLUMNS, artifact_filename
+from archiver.outputs.export import CSV_COLUMNS, artifact_filename
 from storage import Store
 
 

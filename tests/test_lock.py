@@ -8,12 +8,12 @@ import subprocess
 import sys
 from pathlib import Path
 
-from archiver.lock import LOCK_NAME, RunLock
+from archiver.flows.lock import LOCK_NAME, RunLock
 
 HOLD = """
 import sys, time
 from pathlib import Path
-from archiver.lock import RunLock
+from archiver.flows.lock import RunLock
 lock = RunLock(Path(sys.argv[1]))
 assert lock.acquire()
 print("held", flush=True)

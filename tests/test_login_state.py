@@ -10,9 +10,9 @@ from pathlib import Path
 import httpx
 import pytest
 
-from archiver.capture import Capturer
+from archiver.capture.capturer import Capturer
 from archiver.settings import Settings
-from archiver.world import OfflineWorld
+from offline_world import OfflineWorld
 
 pytestmark = pytest.mark.browser
 

@@ -24,12 +24,12 @@ import pytest
 from click.testing import CliRunner
 
 from archiver import platforms
-from archiver.capture import Capturer
+from archiver.capture.capturer import Capturer
 from archiver.cli import cli
 from archiver.fetch import make_client
-from archiver.pipeline import ArticleResult, Network, _Quiet, archive_article, archive_sources
+from archiver.flows.archive import ArticleResult, Network, _Quiet, archive_article, archive_sources
 from archiver.settings import Settings
-from archiver.world import OfflineWorld
+from offline_world import OfflineWorld
 from storage import Store
 
 pytestmark = pytest.mark.browser

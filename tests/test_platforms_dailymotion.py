@@ -8,7 +8,7 @@ import html
 import pytest
 from platforms_support import found
 
-from archiver.discover import find_embeds
+from archiver.discovery.find import find_embeds
 from archiver.platforms import dailymotion
 
 # Dailymotion's embed code as its developer documentation writes it ({Player ID} filled in).

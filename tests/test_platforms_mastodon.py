@@ -6,7 +6,7 @@ import httpx
 import pytest
 from platforms_support import fetch, fixture, found, status
 
-from archiver.discover import find_embeds
+from archiver.discovery.find import find_embeds
 from archiver.errors import PostGone
 from archiver.platforms import mastodon
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from platforms_support import found
 
-from archiver.discover import find_embeds
+from archiver.discovery.find import find_embeds
 from archiver.platforms import linkedin, threads
 
 # Threads' embed code as its "Embed" menu writes it (styles shortened).

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from loopback import LocalSite, LoopbackProxy
 
-from archiver.browser import context_options, launch
+from archiver.capture.browser import context_options, launch
 from archiver.errors import FetchError
 from archiver.fetch import fetch_article, make_async_client, make_client
 from archiver.settings import Settings

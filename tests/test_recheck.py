@@ -18,12 +18,12 @@ import httpx
 import pytest
 from click.testing import CliRunner
 
-from archiver import recheck
 from archiver.cli import cli
+from archiver.flows import recheck
 from archiver.models import PostData, content_hash
 from archiver.platforms import twitter
 from archiver.settings import Settings
-from archiver.world import OfflineWorld, Response
+from offline_world import OfflineWorld, Response
 from storage import Store
 
 AGGREGATE = "1821185274147889728"

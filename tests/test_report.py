@@ -21,9 +21,9 @@ from tsa_support import OPENSSL, LoopbackTSA
 
 from archiver.cli import cli
 from archiver.errors import InputError
-from archiver.manifest import check_manifest, parse_manifest
-from archiver.report import CSP, check_report, report_dir, write_report
-from archiver.timestamp import TimestampError, load_certificates
+from archiver.outputs.manifest import check_manifest, parse_manifest
+from archiver.outputs.report import CSP, check_report, report_dir, write_report
+from archiver.outputs.timestamp import TimestampError, load_certificates
 from storage import Store
 
 DEMO = Path(__file__).parents[1] / "archiver" / "demo" / "article.html"
@@ -187,7 +187,7 @@ async def open_report(browser_path: str, index: Path) -> dict[str, Any]:
     """Open the report from disk; what a reader's browser did with it."""
     from playwright.async_api import async_playwright
 
-    from archiver import browser
+    from archiver.capture import browser
     from archiver.settings import Settings
 
     seen: dict[str, Any] = {"console": [], "errors": [], "dialogs": [], "requests": []}
@@ -251,7 +251,7 @@ def test_archive_prints_the_report_of_the_demo_and_it_renders(
 
 
 def test_manifest_format_and_its_guards(tmp_path: Path) -> None:
-    from archiver.manifest import manifest_text
+    from archiver.outputs.manifest import manifest_text
 
     (tmp_path / "files").mkdir()
     (tmp_path / "files" / "a.png").write_bytes(b"png")
@@ -343,7 +343,7 @@ def test_a_timestamped_report_verifies_with_openssl_and_check_report(
 def test_a_token_from_another_authority_or_none_at_all_is_refused(
     home: Path, tmp_path: Path, tsa: LoopbackTSA
 ) -> None:
-    from archiver.timestamp import TimestampError, stamp, verify
+    from archiver.outputs.timestamp import TimestampError, stamp, verify
 
     data = b"0" * 64 + b"  index.html\n"
     with httpx.Client() as client:

@@ -26,17 +26,18 @@ import pytest
 from click.testing import CliRunner
 from test_recheck import FakeCapture, held_post
 
-from archiver import cron, watch
 from archiver.cli import cli
-from archiver.discover import find_embeds
+from archiver.discovery.find import find_embeds
 from archiver.fetch import fetch_article, make_client
-from archiver.lock import RunLock
+from archiver.flows import run as cron
+from archiver.flows import watch
+from archiver.flows.archive import ArticleResult, Network, PostResult
+from archiver.flows.lock import RunLock
+from archiver.flows.notify import notify
 from archiver.models import PostData
-from archiver.notify import notify
-from archiver.pipeline import ArticleResult, Network, PostResult
 from archiver.platforms import twitter
 from archiver.settings import Settings
-from archiver.world import OfflineWorld, Response, World
+from offline_world import OfflineWorld, Response, World
 from storage import Store
 
 AGGREGATE = "1821185274147889728"
@@ -347,10 +348,10 @@ import asyncio, sys, time
 from pathlib import Path
 sys.path.insert(0, {tests!r})
 from test_run import FakeArchiving, Lines, page, rss, FEED
-from archiver import cron
-from archiver.pipeline import Network
+from archiver.flows import run as cron
+from archiver.flows.archive import Network
 from archiver.settings import Settings
-from archiver.world import OfflineWorld
+from offline_world import OfflineWorld
 
 home, ready = Path(sys.argv[1]), Path(sys.argv[2])
 world = OfflineWorld()

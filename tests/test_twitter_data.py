@@ -17,7 +17,7 @@ from archiver.platforms import twitter
 from archiver.platforms.twitter import _js_radix_string, fetch_data, normalize, syndication_token
 
 SHAPES = Path(__file__).resolve().parents[2] / "shared" / "shapes"
-FIXTURES = Path(twitter.__file__).resolve().parents[1] / "world" / "fixtures" / "twitter"
+FIXTURES = Path(__file__).resolve().parents[1] / "offline_world" / "fixtures" / "twitter"
 
 
 def load_fixture(tweet_id: str) -> dict[str, Any]:

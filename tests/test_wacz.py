@@ -21,8 +21,8 @@ from click.testing import CliRunner
 from warcio.archiveiterator import ArchiveIterator
 
 from archiver.cli import cli
-from archiver.export import gather
-from archiver.wacz import surt, write_wacz
+from archiver.outputs.export import gather
+from archiver.outputs.wacz import surt, write_wacz
 from storage import Store
 
 
@@ -195,10 +195,10 @@ PAGE = b"<!doctype html><html><body><p>compressed page</p><img src='/pixel.png'>
 def test_a_gzip_response_is_stored_decoded_with_its_digest(browser_path: str, local_site: Any) -> None:
     from playwright.async_api import async_playwright
 
-    from archiver import browser
-    from archiver.recorder import Recorder
+    from archiver.capture import browser
+    from archiver.capture.recorder import Recorder
+    from archiver.capture.warc import write_warc
     from archiver.settings import Settings
-    from archiver.warc import write_warc
 
     pixel = bytes(range(256)) * 8
     page_url = local_site.add("/page", gzip.compress(PAGE), headers={"Content-Encoding": "gzip"})
@@ -243,7 +243,7 @@ def test_a_wacz_with_timestamped_manifests_still_validates(
 ) -> None:
     from tsa_support import OPENSSL, LoopbackTSA
 
-    from archiver.timestamp import load_certificates, verify
+    from archiver.outputs.timestamp import load_certificates, verify
 
     if OPENSSL is None:
         pytest.skip("no openssl to run the test TSA")

@@ -10,8 +10,8 @@ from datetime import datetime, timezone
 
 from warcio.archiveiterator import ArchiveIterator
 
-from archiver.recorder import Recorder
-from archiver.warc import Exchange, stored_headers, write_warc
+from archiver.capture.recorder import Recorder
+from archiver.capture.warc import Exchange, stored_headers, write_warc
 
 IMAGE = bytes(range(256)) * 4
 JSON = b'{"id_str": "1"}'

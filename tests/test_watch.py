@@ -8,12 +8,12 @@ from pathlib import Path
 import httpx
 import pytest
 
-from archiver import watch
 from archiver.errors import InputError
 from archiver.fetch import make_client
+from archiver.flows import watch
 from archiver.models import Article
 from archiver.settings import Settings
-from archiver.world import OfflineWorld, Request, Response
+from offline_world import OfflineWorld, Request, Response
 from storage import Store
 
 FEED = "https://news.example/feed"

@@ -22,9 +22,9 @@ from archiver import platforms
 from archiver.errors import PostGone
 from archiver.models import PostData
 from archiver.platforms.twitter import data_url
-from archiver.world import OfflineWorld, Request, Response, World
-from archiver.world.data import GONE
-from archiver.world.embeds import SITES
+from offline_world import OfflineWorld, Request, Response, World
+from offline_world.data import GONE
+from offline_world.embeds import SITES
 
 if TYPE_CHECKING:
     from playwright.async_api import Page
@@ -346,7 +346,7 @@ async def world_page(world: OfflineWorld) -> AsyncIterator[Page]:
     """A page of a real Chromium whose every request the world answers."""
     from playwright.async_api import async_playwright
 
-    from archiver.browser import context_options, launch
+    from archiver.capture.browser import context_options, launch
     from archiver.settings import Settings
 
     settings = Settings()

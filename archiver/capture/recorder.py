@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 
 from playwright.async_api import Error as PlaywrightError
 
-from archiver.warc import Exchange
+from archiver.capture.warc import Exchange
 
 if TYPE_CHECKING:
     from playwright.async_api import Response

@@ -15,7 +15,7 @@ from urllib.parse import parse_qsl, urlsplit
 
 import httpx
 
-from archiver.politeness import is_loopback
+from archiver.capture.politeness import is_loopback
 
 if TYPE_CHECKING:
     from playwright.async_api import BrowserContext, Route

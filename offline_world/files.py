@@ -11,7 +11,7 @@ from pathlib import Path
 
 @cache
 def fixture(name: str) -> bytes:
-    """A file shipped under archiver/world/fixtures/."""
+    """A file shipped under offline_world/fixtures/."""
     return (Path(__file__).parent / "fixtures" / name).read_bytes()
 
 

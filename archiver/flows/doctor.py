@@ -7,7 +7,7 @@ import struct
 import zlib
 from dataclasses import dataclass
 
-from archiver.browser import FoundBrowser, find_browser, first_line, launch
+from archiver.capture.browser import FoundBrowser, find_browser, first_line, launch
 from archiver.errors import BrowserError
 from archiver.settings import Settings
 

@@ -27,11 +27,11 @@ from lxml import etree
 
 from archiver import __version__, fetch, platforms
 from archiver.blocking import in_thread
-from archiver.capture import FAILED_STATUSES, Capturer, PostCapture, RouteInstaller
-from archiver.discover import find_embeds, page_urls
+from archiver.capture.capturer import FAILED_STATUSES, Capturer, PostCapture, RouteInstaller
+from archiver.discovery.find import find_embeds, page_urls
+from archiver.discovery.resolve import resolve_embeds
 from archiver.errors import ArchiverError, CaptureError, InputError
 from archiver.models import Article, Artifact, Embed
-from archiver.resolve import resolve_embeds
 from storage import Store, now, unresolved_post_id
 
 if TYPE_CHECKING:
@@ -52,7 +52,7 @@ class Network:
     @classmethod
     def offline(cls) -> Network:
         """The bundled offline world: fixture answers for the platforms' real hostnames."""
-        from archiver.world import OfflineWorld
+        from offline_world import OfflineWorld
 
         world = OfflineWorld()
         return cls(world.transport(), world.install)

@@ -9,8 +9,8 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from archiver.platforms.twitter import syndication_token
-from archiver.world import files
-from archiver.world.core import Handler, Request, Response, World
+from offline_world import files
+from offline_world.core import Handler, Request, Response, World
 
 FIXTURES = Path(__file__).parent / "fixtures" / "twitter"
 DELETED = "This Post was deleted by the Post author. Learn more"

@@ -71,11 +71,11 @@ Per test, the table can be changed:
 
 from __future__ import annotations
 
-from archiver.politeness import is_loopback
-from archiver.world import embeds
-from archiver.world.core import DISCONNECTED, HANG, Request, Response, World, WorldTransport
-from archiver.world.data import DataWorld
-from archiver.world.twitter import TwitterWorld
+from archiver.capture.politeness import is_loopback
+from offline_world import embeds
+from offline_world.core import DISCONNECTED, HANG, Request, Response, World, WorldTransport
+from offline_world.data import DataWorld
+from offline_world.twitter import TwitterWorld
 
 
 class OfflineWorld(World):

@@ -11,8 +11,9 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime, timezone
 from typing import Any
 
-from archiver import platforms, recheck, watch
+from archiver import platforms
 from archiver.errors import InputError
+from archiver.flows import recheck, watch
 from storage import Store
 
 

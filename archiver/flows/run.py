@@ -37,13 +37,15 @@ from datetime import datetime, timedelta, timezone
 from types import TracebackType
 from typing import Any, Protocol
 
-from archiver import fetch, history, notify, pipeline, recheck, watch
+from archiver import fetch
 from archiver.blocking import in_thread
-from archiver.capture import Capturer
+from archiver.capture.capturer import Capturer
 from archiver.errors import ArchiverError, CaptureError
-from archiver.lock import RunLock
+from archiver.flows import archive as pipeline
+from archiver.flows import history, notify, recheck, watch
+from archiver.flows.archive import ArticleResult, Network, PostResult
+from archiver.flows.lock import RunLock
 from archiver.models import Embed, PostData
-from archiver.pipeline import ArticleResult, Network, PostResult
 from archiver.settings import Settings
 from storage import Store, StoreError
 

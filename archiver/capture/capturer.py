@@ -46,14 +46,14 @@ from playwright.async_api import TimeoutError as PlaywrightTimeout
 from playwright.async_api import async_playwright
 
 from archiver import __version__, platforms
-from archiver.browser import FoundBrowser, context_options, launch
+from archiver.capture.browser import FoundBrowser, context_options, launch
+from archiver.capture.media import MediaTooLarge, download, spool_folder
+from archiver.capture.politeness import HostLimiter
+from archiver.capture.recorder import Recorder
+from archiver.capture.snapshot import article_screenshot, post_snapshots, wait_rendered
+from archiver.capture.warc import write_warc
 from archiver.errors import ArchiverError, CaptureError, PostGone
-from archiver.media import MediaTooLarge, download, spool_folder
 from archiver.models import Artifact, PostData, content_hash
-from archiver.politeness import HostLimiter
-from archiver.recorder import Recorder
-from archiver.snapshot import article_screenshot, post_snapshots, wait_rendered
-from archiver.warc import write_warc
 
 if TYPE_CHECKING:
     from playwright.async_api import Browser, BrowserContext, Playwright

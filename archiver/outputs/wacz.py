@@ -38,8 +38,8 @@ from warcio.warcwriter import WARCWriter
 
 from archiver import __version__
 from archiver.errors import ArchiverError
-from archiver.export import ArticleBundle, PostBundle, artifact_filename
-from archiver.manifest import manifest_text
+from archiver.outputs.export import ArticleBundle, PostBundle, artifact_filename
+from archiver.outputs.manifest import manifest_text
 
 WACZ_VERSION = "1.1.1"
 SOFTWARE = f"embed-archiver {__version__}"

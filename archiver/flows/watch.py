@@ -28,7 +28,7 @@ import httpx
 import lxml.html
 from lxml import etree
 
-from archiver.discover import find_embeds
+from archiver.discovery.find import find_embeds
 from archiver.errors import FetchError, InputError
 from archiver.fetch import check_url
 from archiver.models import Article

@@ -32,8 +32,8 @@ from typing import Any
 
 from archiver import platforms
 from archiver.platforms import mastodon
-from archiver.world import files
-from archiver.world.core import Request, Response, World
+from offline_world import files
+from offline_world.core import Request, Response, World
 
 # How each platform says that a post is gone, in the statuses its fetch_data reads back.
 GONE: dict[str, dict[str, str]] = {

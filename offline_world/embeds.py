@@ -18,8 +18,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from archiver.platforms import mastodon
-from archiver.world import files
-from archiver.world.core import Request, Response, World
+from offline_world import files
+from offline_world.core import Request, Response, World
 
 # (platform, view URL) -> {"status": ..., "text": ...} of the post, or None when not known.
 Describe = Callable[[str, str], "dict[str, str | None] | None"]

@@ -32,13 +32,13 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 
 from archiver import __version__
 from archiver.errors import ArchiverError, InputError, StoreError
-from archiver.export import ArticleBundle, PostBundle, artifact_filename, gather, select_articles
-from archiver.history import short_time
-from archiver.manifest import MANIFEST_NAME, check_manifest, manifest_text, parse_manifest
+from archiver.flows.history import short_time
+from archiver.outputs.export import ArticleBundle, PostBundle, artifact_filename, gather, select_articles
+from archiver.outputs.manifest import MANIFEST_NAME, check_manifest, manifest_text, parse_manifest
 from storage import Store
 
 if TYPE_CHECKING:
-    from archiver.pipeline import ArticleResult
+    from archiver.flows.archive import ArticleResult
 
 log = logging.getLogger(__name__)
 
@@ -50,7 +50,7 @@ TOKEN_NAME = MANIFEST_NAME + ".tsr"  # an RFC 3161 timestamp of hashes.txt, when
 _MADE = (INDEX, CSS_NAME, MANIFEST_NAME, TOKEN_NAME)
 # What a report folder holds (with the temp files a write killed midway may leave).
 OURS = {*_MADE, *(f".{name}.tmp" for name in _MADE), FILES_DIR}
-# Given a manifest's bytes, a timestamp token of them (archiver.timestamp.stamp, bound to a TSA).
+# Given a manifest's bytes, a timestamp token of them (archiver.outputs.timestamp.stamp, bound to a TSA).
 Stamper = Callable[[bytes], bytes]
 # The page may load its own style sheet, images and media, and nothing else; no script runs.
 CSP = (
@@ -226,7 +226,7 @@ def build_view(store: Store, bundle: ArticleBundle) -> ReportView:
 
 def _environment() -> Environment:
     env = Environment(
-        loader=PackageLoader("archiver", "templates"),
+        loader=PackageLoader("archiver.outputs", "templates"),
         autoescape=select_autoescape(default=True, default_for_string=True),
         trim_blocks=True,
         lstrip_blocks=True,
@@ -310,7 +310,7 @@ def write_report(store: Store, article_id: int, out: Path, stamp: Stamper | None
     for link in [*(f for card in view.posts for f in card.files), view.screenshot, view.html]:
         if link is not None:
             wanted[link.href] = link.sha256
-    css = resources.files("archiver").joinpath("templates", CSS_NAME).read_bytes()
+    css = resources.files("archiver.outputs").joinpath("templates", CSS_NAME).read_bytes()
     page = _environment().get_template("report.html.j2").render(view=view).encode("utf-8")
     listed = [
         *((sha, href) for href, sha in wanted.items()),

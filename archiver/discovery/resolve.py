@@ -18,8 +18,8 @@ from urllib.parse import urljoin
 
 import httpx
 
-from archiver.discover import merge
 from archiver.discovery.document import clean_url
+from archiver.discovery.find import merge
 from archiver.discovery.index import Index, build
 from archiver.models import Embed
 from archiver.platforms import PLATFORMS

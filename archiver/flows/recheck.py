@@ -42,10 +42,10 @@ from typing import Any
 import httpx
 
 from archiver import platforms
+from archiver.capture.politeness import HostLimiter
 from archiver.errors import ArchiverError, PostGone
 from archiver.fetch import make_async_client
 from archiver.models import PostData, content_hash
-from archiver.politeness import HostLimiter
 from archiver.settings import Settings
 from storage import Store
 

@@ -1,0 +1,1 @@
+"""What leaves the archive: the HTML report, WACZ, JSON/CSV export, hash manifests, timestamps."""
