@@ -20,7 +20,7 @@ from urllib.parse import urlsplit
 import certifi
 import httpx
 
-from archiver.discovery.decode import to_text
+from archiver.decode import to_text
 from archiver.errors import FetchError, InputError, SettingsError
 from archiver.models import Article
 from archiver.settings import Settings

@@ -12,7 +12,7 @@ from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 
 from lxml import etree, html
 
-from archiver.discovery import decode
+from archiver import decode
 from archiver.discovery.index import Index
 from archiver.models import Embed
 from archiver.platforms.base import Platform

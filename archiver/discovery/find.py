@@ -19,7 +19,8 @@ from urllib.parse import urlsplit
 
 from lxml import etree
 
-from archiver.discovery import decode, textform
+from archiver import decode
+from archiver.discovery import textform
 from archiver.discovery.document import Document, clean_url, parse
 from archiver.discovery.index import Index, build
 from archiver.discovery.markup import Findings, scan
