@@ -9,14 +9,18 @@ from collections.abc import Callable
 from dataclasses import fields
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Any, TextIO, TypeVar
+from typing import TYPE_CHECKING, Any, TextIO, TypeVar
 
 import click
 
 from archiver import __version__
+from archiver.dates import parse_age, parse_since
 from archiver.errors import ArchiverError, StoreError
 from archiver.models import POST_STATUSES
 from archiver.settings import Settings, load_settings
+
+if TYPE_CHECKING:
+    from archiver.flows.kit import Network
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -67,11 +71,16 @@ offline_option = click.option(
 )
 
 
-def _network(offline: bool) -> Any:
-    """The network the pipeline talks to: the real one, or the bundled offline world."""
-    from archiver.flows import archive as pipeline
+def _network(offline: bool) -> Network:
+    """The network the flows talk to: the real one, or the bundled offline world (the demo's:
+    fixture answers for the platforms' real hostnames). The one place the world is plugged in."""
+    from archiver.flows.kit import Network
 
-    return pipeline.Network.offline() if offline else pipeline.Network()
+    if not offline:
+        return Network()
+    from offline_world import OfflineWorld
+
+    return OfflineWorld().network()
 
 
 class _Parsed(click.ParamType):
@@ -91,20 +100,8 @@ class _Parsed(click.ParamType):
             self.fail(f"{value!r} is no {self.name} (say {self.example})", param, ctx)
 
 
-def _age(text: str) -> Any:
-    from archiver.flows.run import parse_age
-
-    return parse_age(text)
-
-
-def _date(text: str) -> Any:
-    from archiver.flows.run import parse_since
-
-    return parse_since(text)
-
-
-AGE = _Parsed("age", _age, "7d, 12h or 2w")
-DATE = _Parsed("date or age", _date, "2025-03-01 or 7d")
+AGE = _Parsed("age", parse_age, "7d, 12h or 2w")
+DATE = _Parsed("date or age", parse_since, "2025-03-01 or 7d")
 
 
 class ArchiverGroup(click.Group):
@@ -198,30 +195,27 @@ def verify(settings: Settings) -> None:
     default=None,
     help="Follow t.co/pic.twitter.com/vm.tiktok.com short links to their posts [on for URLs]",
 )
+@offline_option
 def discover(
-    settings: Settings, source: str, base_url: str | None, as_json: bool, links: bool, resolve: bool | None
+    settings: Settings,
+    source: str,
+    base_url: str | None,
+    as_json: bool,
+    links: bool,
+    resolve: bool | None,
+    offline: bool,
 ) -> None:
     """List the posts an article embeds: SOURCE is a URL, an HTML or text file, or - for stdin.
 
     Usage: archiver discover https://example.com/news/story --json
     """
-    from archiver import fetch
     from archiver.discovery import output
-    from archiver.discovery.find import find_embeds
-    from archiver.discovery.resolve import resolve_embeds
+    from archiver.flows.archive import discover_article
+    from archiver.flows.kit import Kit
 
-    article = fetch.read_source(source, lambda: fetch.make_client(settings), settings)
-    fetched = article.url.startswith(("http://", "https://"))
-    embeds = find_embeds(
-        article.body,
-        base_url or (article.final_url if fetched else None),
-        links=links,
-        content_type=article.content_type if fetched else None,
-        max_bytes=settings.max_article_bytes,
-    )
-    if (fetched if resolve is None else resolve) and any(e.post_id is None for e in embeds):
-        with fetch.make_client(settings) as client:
-            embeds = resolve_embeds(embeds, client, link_seconds=settings.fetch_timeout)
+    kit = Kit(settings, _network(offline))
+    found = discover_article(source, settings, kit.client, base_url=base_url, links=links, resolve=resolve)
+    embeds = found.embeds
     if as_json:
         click.echo(output.to_json(embeds))
     else:
@@ -268,7 +262,8 @@ def archive(
     import asyncio
 
     from archiver import console
-    from archiver.flows import archive as pipeline
+    from archiver.flows.archive import archive_sources
+    from archiver.flows.results import exit_code
     from archiver.outputs.report import add_reports
     from storage import Store
 
@@ -280,7 +275,7 @@ def archive(
         raise click.UsageError("give at least one SOURCE (a URL, a file, or -), or --from-file")
     with Store.open(settings.home) as store, console.ProgressReporter(quiet=quiet or as_json) as reporter:
         results = asyncio.run(
-            pipeline.archive_sources(
+            archive_sources(
                 todo, settings, store, network=_network(offline), reporter=reporter, resolve=resolve
             )
         )
@@ -289,8 +284,7 @@ def archive(
         click.echo(console.results_json(results, settings.home))
     else:
         console.print_summary(results, settings.home)
-    code = pipeline.exit_code(results)
-    sys.exit(code)
+    sys.exit(exit_code(results))
 
 
 # --- The scheduled job: watch, run, recheck, status, list, show ------------------------------
@@ -330,9 +324,10 @@ def watch_add(settings: Settings, urls: tuple[str, ...], kind: str | None, offli
     Usage: archiver watch add https://example.com/news/feed.xml
     """
     from archiver.flows import watch as watching
+    from archiver.flows.kit import Kit
     from storage import Store
 
-    with Store.open(settings.home) as store, _network(offline).client(settings) as client:
+    with Store.open(settings.home) as store, Kit(settings, _network(offline)).client() as client:
         for url in urls:
             added = watching.add_watch(store, client, url, settings, kind=kind)
             what = f"{added.kind} {url}" + (f" ({added.title})" if added.title else "")

@@ -15,7 +15,7 @@ from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from archiver.flows.archive import ArticleResult, PostResult
+from archiver.flows.results import ArticleResult, PostResult
 
 STATUS_STYLE = {
     "live": "green",

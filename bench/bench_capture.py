@@ -43,7 +43,9 @@ from playwright.async_api import async_playwright
 from proctree import TreeMemory
 
 from archiver.capture.browser import context_options, launch
-from archiver.flows.archive import ArticleResult, Network, PostResult, archive_sources
+from archiver.flows.archive import archive_sources
+from archiver.flows.kit import Network
+from archiver.flows.results import ArticleResult, PostResult
 from archiver.settings import Settings, load_settings
 from storage import Store
 

@@ -72,6 +72,7 @@ Per test, the table can be changed:
 from __future__ import annotations
 
 from archiver.capture.politeness import is_loopback
+from archiver.flows.kit import Network
 from offline_world import embeds
 from offline_world.core import DISCONNECTED, HANG, Request, Response, World, WorldTransport
 from offline_world.data import DataWorld
@@ -80,6 +81,10 @@ from offline_world.twitter import TwitterWorld
 
 class OfflineWorld(World):
     """The world with every platform's fixtures installed."""
+
+    def network(self) -> Network:
+        """The world as the flows' Network: both HTTP clients and the browser talk to it."""
+        return Network(self.transport(), self.install)
 
     def __init__(self, *, hang_seconds: float = 60.0) -> None:
         super().__init__(hang_seconds=hang_seconds)

@@ -6,7 +6,7 @@ from pathlib import Path
 from rich.console import Console
 
 from archiver.console import print_summary
-from archiver.flows.archive import ArticleResult, PostResult
+from archiver.flows.results import ArticleResult, PostResult
 
 
 def test_hostile_titles_and_errors_print_as_text(tmp_path: Path) -> None:

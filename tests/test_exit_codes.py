@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from archiver.flows.archive import ArticleResult, PostResult, exit_code
+from archiver.flows.results import ArticleResult, PostResult, exit_code
 
 
 def article(*statuses: str, error: str | None = None) -> ArticleResult:

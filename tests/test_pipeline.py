@@ -19,15 +19,14 @@ import time
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-import httpx
 import pytest
 from click.testing import CliRunner
 
 from archiver import platforms
-from archiver.capture.capturer import Capturer
 from archiver.cli import cli
-from archiver.fetch import make_client
-from archiver.flows.archive import ArticleResult, Network, _Quiet, archive_article, archive_sources
+from archiver.flows.archive import archive_article, archive_sources
+from archiver.flows.kit import Kit
+from archiver.flows.results import ArticleResult
 from archiver.settings import Settings
 from offline_world import OfflineWorld
 from storage import Store
@@ -59,7 +58,7 @@ def settings_for(home: Path, browser_path: str) -> Settings:
 
 def run(sources: list[str], settings: Settings, world: OfflineWorld) -> list[ArticleResult]:
     with Store.open(settings.home) as store:
-        network = Network(world.transport(), world.install)
+        network = world.network()
         return asyncio.run(archive_sources(sources, settings, store, network=network))
 
 
@@ -159,7 +158,7 @@ def archive_text(
     path: str, home: Path, browser_path: str, world: OfflineWorld, resolve: bool
 ) -> ArticleResult:
     with Store.open(home) as store:
-        network = Network(world.transport(), world.install)
+        network = world.network()
         settings = settings_for(home, browser_path)
         [result] = asyncio.run(archive_sources([path], settings, store, network=network, resolve=resolve))
     return result
@@ -297,10 +296,7 @@ def test_a_run_stopped_during_a_fetch_ends_at_once(home: Path, store: Store) -> 
         url = f"http://127.0.0.1:{server.getsockname()[1]}/story"
 
         async def stopped() -> None:
-            capturer = Capturer(settings, httpx.AsyncClient())  # never reached
-            run = asyncio.ensure_future(
-                archive_article(url, settings, store, capturer, lambda: make_client(settings), _Quiet())
-            )
+            run = asyncio.ensure_future(archive_article(url, Kit(settings), store))
             await asyncio.sleep(0.5)
             run.cancel()  # what Ctrl-C does to the run
             with contextlib.suppress(asyncio.CancelledError):

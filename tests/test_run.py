@@ -26,14 +26,15 @@ import pytest
 from click.testing import CliRunner
 from test_recheck import FakeCapture, held_post
 
+from archiver import dates
 from archiver.cli import cli
 from archiver.discovery.find import find_embeds
 from archiver.fetch import fetch_article, make_client
 from archiver.flows import run as cron
 from archiver.flows import watch
-from archiver.flows.archive import ArticleResult, Network, PostResult
 from archiver.flows.lock import RunLock
 from archiver.flows.notify import notify
+from archiver.flows.results import ArticleResult, PostResult
 from archiver.models import PostData
 from archiver.platforms import twitter
 from archiver.settings import Settings
@@ -131,7 +132,7 @@ class Runner:
 
     def __call__(self, **options: Any) -> tuple[cron.RunReport, Lines]:
         lines = Lines()
-        network = Network(self.world.transport(), self.world.install)
+        network = self.world.network()
 
         def archiving(store: Store) -> FakeArchiving:
             return FakeArchiving(store, self.world, self.settings, self.archived)
@@ -349,7 +350,6 @@ from pathlib import Path
 sys.path.insert(0, {tests!r})
 from test_run import FakeArchiving, Lines, page, rss, FEED
 from archiver.flows import run as cron
-from archiver.flows.archive import Network
 from archiver.settings import Settings
 from offline_world import OfflineWorld
 
@@ -370,7 +370,7 @@ class Stuck(FakeArchiving):
         return await super().archive(url)
 
 report = asyncio.run(cron.scheduled_run(
-    settings, cron.RunOptions(), Network(world.transport(), world.install), Lines(),
+    settings, cron.RunOptions(), world.network(), Lines(),
     lambda store: Stuck(store, world, settings, []),
 ))
 print(report.outcome)
@@ -519,18 +519,18 @@ def test_hostile_text_cannot_drive_the_terminal(store: Store, home: Path) -> Non
 
 def test_ages_and_dates() -> None:
     now = datetime(2025, 3, 8, tzinfo=timezone.utc)
-    assert cron.parse_age("7d") == timedelta(days=7)
-    assert cron.parse_age("12h") == timedelta(hours=12)
-    assert cron.parse_age("2w") == timedelta(days=14)
-    assert cron.parse_age("3") == timedelta(days=3)
-    assert cron.parse_since("7d", now) == datetime(2025, 3, 1, tzinfo=timezone.utc)
-    assert cron.parse_since("2025-03-01", now) == datetime(2025, 3, 1, tzinfo=timezone.utc)
+    assert dates.parse_age("7d") == timedelta(days=7)
+    assert dates.parse_age("12h") == timedelta(hours=12)
+    assert dates.parse_age("2w") == timedelta(days=14)
+    assert dates.parse_age("3") == timedelta(days=3)
+    assert dates.parse_since("7d", now) == datetime(2025, 3, 1, tzinfo=timezone.utc)
+    assert dates.parse_since("2025-03-01", now) == datetime(2025, 3, 1, tzinfo=timezone.utc)
     for bad in ("soon", "-3d", "nan", "inf", "1e400"):
         with pytest.raises(ValueError):
-            cron.parse_age(bad)
+            dates.parse_age(bad)
     for bad in ("yesterday-ish", "999999d", "2025-13-01"):
         with pytest.raises(ValueError):
-            cron.parse_since(bad, now)
+            dates.parse_since(bad, now)
 
 
 @pytest.mark.parametrize(
@@ -560,7 +560,7 @@ def test_runs_through_the_real_pipeline_in_chromium(
     settings = Settings(
         home=home, browser=browser_path, page_timeout=8, capture_timeout=20, host_delay=0, fetch_timeout=5
     )
-    network = Network(world.transport(), world.install)
+    network = world.network()
     world.add("https://news.example/a1", page("One", AGGREGATE))
     world.add("https://news.example/a2", page("Two", NEXTA, AGGREGATE))
     first_a2 = page("Two", NEXTA, AGGREGATE).body

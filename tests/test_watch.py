@@ -8,10 +8,11 @@ from pathlib import Path
 import httpx
 import pytest
 
+from archiver.discovery.find import find_embeds
 from archiver.errors import InputError
 from archiver.fetch import make_client
 from archiver.flows import watch
-from archiver.models import Article
+from archiver.models import Embed
 from archiver.settings import Settings
 from offline_world import OfflineWorld, Request, Response
 from storage import Store
@@ -154,18 +155,16 @@ def test_entries_stay_pending_until_archived_and_are_never_listed_twice(store: S
     assert not store.remove_watch(FEED)
 
 
-def test_an_articles_fingerprint_changes_with_its_embeds_not_its_words(settings: Settings) -> None:
-    def page(words: str, *tweets: str) -> Article:
+def test_an_articles_fingerprint_changes_with_its_embeds_not_its_words() -> None:
+    def page(words: str, *tweets: str) -> list[Embed]:
         quotes = "".join(
             f'<blockquote class="twitter-tweet"><a href="https://twitter.com/x/status/{t}">t</a></blockquote>'
             for t in tweets
         )
         body = f"<html><body><p>{words}</p>{quotes}</body></html>".encode()
-        return Article("https://news.example/s", "https://news.example/s", body, "text/html")
+        return find_embeds(body, "https://news.example/s", content_type="text/html")
 
-    two = watch.embeds_fingerprint(page("Hello", "1821185274147889728", "1821209936655409728"), settings)
-    reworded = watch.embeds_fingerprint(
-        page("Updated", "1821185274147889728", "1821209936655409728"), settings
-    )
-    one = watch.embeds_fingerprint(page("Hello", "1821185274147889728"), settings)
+    two = watch.embeds_fingerprint(page("Hello", "1821185274147889728", "1821209936655409728"))
+    reworded = watch.embeds_fingerprint(page("Updated", "1821185274147889728", "1821209936655409728"))
+    one = watch.embeds_fingerprint(page("Hello", "1821185274147889728"))
     assert two == reworded != one

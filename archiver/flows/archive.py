@@ -1,12 +1,15 @@
-"""The top-level flow of `archiver archive`, readable top to bottom in `archive_article`.
+"""`archiver archive` and `archiver discover`, each readable top to bottom in one function.
 
-    fetch the article -> keep its HTML -> discover its posts -> record them
-    -> screenshot the article and capture every post concurrently -> store each as it lands
+    discover_article:  read the source -> find its embeds -> follow short links of id-less ones
+    archive_article:   discover_article -> keep the article's HTML -> record its posts
+                       -> screenshot the article and capture every post concurrently
+                       -> store each as it lands
+    capture_post:      one held post captured and stored (also what a re-check that saw a
+                       change calls)
 
 Each stage's failure is recorded where it belongs: an article that cannot be read ends its own
 run (and keeps what an earlier run stored); a post whose capture fails is a failed capture row,
-and the other posts go on. The network the flow talks to is injected (`Network`): the real one
-by default, the offline world for tests and the demo.
+and the other posts go on. The I/O (HTTP clients, the browser) comes from the kit (kit.py).
 """
 
 from __future__ import annotations
@@ -14,12 +17,11 @@ from __future__ import annotations
 import asyncio
 import functools
 import hashlib
-import logging
 import time
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Protocol
+from typing import Any
 
 import httpx
 import lxml.html
@@ -27,108 +29,71 @@ from lxml import etree
 
 from archiver import __version__, fetch, platforms
 from archiver.blocking import in_thread
-from archiver.capture.capturer import FAILED_STATUSES, Capturer, PostCapture, RouteInstaller
+from archiver.capture.capturer import Capturer, PostCapture
 from archiver.discovery.find import find_embeds, page_urls
 from archiver.discovery.resolve import resolve_embeds
 from archiver.errors import ArchiverError, CaptureError, InputError
+from archiver.flows.kit import Kit, Network
+from archiver.flows.results import ArticleResult, LogReporter, PostResult, Reporter
 from archiver.models import Article, Artifact, Embed
+from archiver.settings import Settings
 from storage import Store, now, unresolved_post_id
-
-if TYPE_CHECKING:
-    from archiver.settings import Settings
-
-log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
-class Network:
-    """The I/O the pipeline does: one httpx transport serving the sync and the async client alike
-    (a MockTransport, such as the offline world's; None: the real network, through the settings'
-    proxy) and a route installer for every browser context (None: the real web)."""
+class Discovered:
+    """An article as read, and the posts it embeds."""
 
-    transport: httpx.MockTransport | None = None
-    install_routes: RouteInstaller | None = None
+    article: Article
+    embeds: list[Embed]
 
-    @classmethod
-    def offline(cls) -> Network:
-        """The bundled offline world: fixture answers for the platforms' real hostnames."""
-        from offline_world import OfflineWorld
-
-        world = OfflineWorld()
-        return cls(world.transport(), world.install)
-
-    def client(self, settings: Settings) -> httpx.Client:
-        return fetch.make_client(settings, transport=self.transport)
-
-    def async_client(self, settings: Settings) -> httpx.AsyncClient:
-        return fetch.make_async_client(settings, transport=self.transport)
+    @property
+    def from_web(self) -> bool:
+        """Fetched from an http(s) URL (not a file or standard input)."""
+        return _is_web(self.article)
 
 
-@dataclass
-class PostResult:
-    """One post of an article, after this run."""
+@dataclass(frozen=True)
+class HeldPost:
+    """A post the archive holds: its row and its status so far, and what capture needs."""
 
     platform: str
-    post_id: str | None
+    post_id: str | None  # None: not known yet (a flattened tweet whose short link did not resolve)
     url: str
-    status: str  # live / deleted / ... / unresolved, or failed / timeout when the capture failed
-    artifacts: int = 0
-    seconds: float = 0.0
-    error: str | None = None
-    missing: list[str] = field(default_factory=list)
-    post_row: int | None = None
-    capture_id: int | None = None
+    row: int
+    status: str
 
-    @property
-    def failed(self) -> bool:
-        return self.status in FAILED_STATUSES
+    @classmethod
+    def of(cls, post: Mapping[str, Any]) -> HeldPost:
+        """From a row of the posts table."""
+        return cls(post["platform"], post["post_id"], post["url"], int(post["id"]), post["status"])
 
 
-@dataclass
-class ArticleResult:
-    source: str
-    url: str | None = None
-    title: str | None = None
-    article_row: int | None = None
-    error: str | None = None  # the article could not be read at all
-    screenshot_error: str | None = None
-    posts: list[PostResult] = field(default_factory=list)
-    seconds: float = 0.0
-    report: str | None = None  # the HTML report's index.html, once written
-
-    @property
-    def exit_code(self) -> int:
-        """0 all done or recorded as gone, 3 some post failed on our side, 1 nothing could be done."""
-        if self.error is not None:
-            return 1
-        return 3 if any(p.failed for p in self.posts) or self.screenshot_error else 0
-
-
-def exit_code(results: Sequence[ArticleResult]) -> int:
-    """The run's exit code: 1 when no article could be read, 3 when anything failed, else 0."""
-    codes = [r.exit_code for r in results]
-    if codes and all(c == 1 for c in codes):
-        return 1
-    return 3 if any(c != 0 for c in codes) else 0
-
-
-class Reporter(Protocol):
-    """What the pipeline tells its caller as it goes (the CLI draws a progress bar from it)."""
-
-    def article_started(self, source: str) -> None: ...
-    def posts_found(self, source: str, count: int) -> None: ...
-    def post_done(self, result: PostResult) -> None: ...
-
-
-class _Quiet:
-    def article_started(self, source: str) -> None:
-        pass
-
-    def posts_found(self, source: str, count: int) -> None:
-        pass
-
-    def post_done(self, result: PostResult) -> None:
-        pass
+def discover_article(
+    source: str,
+    settings: Settings,
+    client_factory: Callable[[], httpx.Client],
+    *,
+    base_url: str | None = None,
+    links: bool = False,
+    resolve: bool | None = None,
+) -> Discovered:
+    """Read SOURCE (a URL, a file, "-"), find the posts it embeds, and follow the short links of
+    those with no id yet (`resolve`; by default for URLs only). InputError when it cannot be read
+    or is no article. Blocking: async callers run it in a thread."""
+    article = fetch.read_source(source, client_factory, settings)
+    web = _is_web(article)
+    embeds = find_embeds(
+        article.body,
+        base_url or (article.final_url if web else None),
+        links=links,
+        content_type=article.content_type if web else None,
+        max_bytes=settings.max_article_bytes,
+    )
+    if (web if resolve is None else resolve) and any(e.post_id is None for e in embeds):
+        with client_factory() as client:
+            embeds = resolve_embeds(embeds, client, link_seconds=settings.fetch_timeout)
+    return Discovered(article, embeds)
 
 
 async def archive_sources(
@@ -140,91 +105,74 @@ async def archive_sources(
     reporter: Reporter | None = None,
     resolve: bool | None = None,
 ) -> list[ArticleResult]:
-    """Archive each source (URL, file, "-") with one browser and one HTTP client for them all."""
-    network = network or Network()
-    reporter = reporter or _Quiet()
-    async with (
-        network.async_client(settings) as client,
-        Capturer(
-            settings, client, install_routes=network.install_routes, spool_dir=settings.home
-        ) as capturer,
-    ):
+    """Archive each source (URL, file, "-") with one kit (one browser) for them all."""
+    reporter = reporter or LogReporter()
+    async with Kit(settings, network) as kit:
         results = []
         for source in sources:
             reporter.article_started(source)
-            results.append(
-                await archive_article(
-                    source, settings, store, capturer, lambda: network.client(settings), reporter, resolve
-                )
-            )
+            results.append(await archive_article(source, kit, store, reporter, resolve))
         return results
 
 
 async def archive_article(
     source: str,
-    settings: Settings,
+    kit: Kit,
     store: Store,
-    capturer: Capturer,
-    client_factory: Callable[[], httpx.Client],
-    reporter: Reporter,
+    reporter: Reporter | None = None,
     resolve: bool | None = None,
 ) -> ArticleResult:
     """Fetch, discover, capture and store one article. Never raises for the article's sake."""
     started = time.monotonic()
     result = ArticleResult(source)
+    reporter = reporter or LogReporter()
 
-    # 1. The article, as served: its HTML is a blob before anything else happens.
+    # 1. The article and its posts (short links followed to reach the ones that only kept a
+    #    pic.twitter.com link). What cannot be read is this article's one-line error.
     try:
-        article = await in_thread(fetch.read_source, source, client_factory, settings)
-        embeds = find_embeds(
-            article.body,
-            article.final_url if _is_web(article) else None,
-            content_type=article.content_type if _is_web(article) else None,
-            max_bytes=settings.max_article_bytes,
+        found = await in_thread(
+            functools.partial(discover_article, source, kit.settings, kit.client, resolve=resolve)
         )
     except InputError as exc:  # unreachable, or nothing an article is made of (empty, binary)
         result.error = str(exc)
         if source.startswith(("http://", "https://")):
             store.record_article(source, status="failed", error=str(exc), http_status=_status_of(exc))
         return result
+    article = found.article
+
+    # 2. Its HTML is a blob before any capture starts; then its posts are recorded.
     result.url = _article_url(article, source)
     result.title = article.title
     result.article_row = store.record_article(
         result.url,
-        final_url=article.final_url if _is_web(article) else result.url,
+        final_url=article.final_url if found.from_web else result.url,
         title=article.title,
         html=article.body,
-        http_status=article.status if _is_web(article) else None,
+        http_status=article.status if found.from_web else None,
     )
-
-    # 2. Its posts: short links followed to reach the ones that only kept a pic.twitter.com link.
-    if (_is_web(article) if resolve is None else resolve) and any(e.post_id is None for e in embeds):
-        with client_factory() as client:
-            embeds = await in_thread(
-                functools.partial(resolve_embeds, embeds, client, link_seconds=settings.fetch_timeout)
-            )
-    reporter.posts_found(source, len(embeds))
-    rows = [_record_embed(store, result.article_row, embed) for embed in embeds]
-    store.mark_removed_embeds(result.article_row, [row for row, _ in rows])
+    reporter.posts_found(source, len(found.embeds))
+    held = [_record_embed(store, result.article_row, embed) for embed in found.embeds]
+    store.mark_removed_embeds(result.article_row, [post.row for post in held])
 
     # 3. Capture the article itself and every post at once; each is stored as soon as it is done.
-    async def one(embed: Embed, post_row: int, status: str) -> PostResult:
-        post = await capture_post(store, capturer, embed, post_row, status)
-        reporter.post_done(post)
-        return post
+    capturer = await kit.capturer()
+
+    async def one(post: HeldPost) -> PostResult:
+        done = await capture_post(store, capturer, post)
+        reporter.post_done(done)
+        return done
 
     shot = asyncio.ensure_future(
         _screenshot_article(store, capturer, result.article_row, result.url, article)
     )
-    posts = (one(embed, row, status) for (row, status), embed in zip(rows, embeds, strict=True))
-    result.posts = list(await asyncio.gather(*posts))
+    result.posts = list(await asyncio.gather(*(one(post) for post in held)))
     result.screenshot_error = await shot
     result.seconds = round(time.monotonic() - started, 3)
     return result
 
 
-def _record_embed(store: Store, article_row: int, embed: Embed) -> tuple[int, str]:
-    """The post's row (made once, ever) and this article's embed of it; the post's known status.
+def _record_embed(store: Store, article_row: int, embed: Embed) -> HeldPost:
+    """The post's row (made once, ever) and this article's embed of it, as a held post.
 
     A post with no id yet is keyed by its short link (or its text) and kept as unresolved; once
     a later run resolves that link, the unresolved row becomes the real post, history and all.
@@ -252,22 +200,21 @@ def _record_embed(store: Store, article_row: int, embed: Embed) -> tuple[int, st
         date_text=embed.date_text, text=embed.text, media_links=embed.media_links,
     )  # fmt: skip
     post = store.get_post(post_row)
-    return post_row, (post or {}).get("status", "unknown")
+    status = post["status"] if post is not None else "unknown"
+    return HeldPost(embed.platform, embed.post_id, embed.url, post_row, status)
 
 
-async def capture_post(
-    store: Store, capturer: Capturer, embed: Embed, post_row: int, status: str
-) -> PostResult:
-    """Capture one held post (row `post_row`, its status so far) and store the capture.
-    Used for an article's posts and by re-checks that saw a post change."""
-    result = PostResult(embed.platform, embed.post_id, embed.url, status, post_row=post_row)
-    if embed.post_id is None:
+async def capture_post(store: Store, capturer: Capturer, post: HeldPost) -> PostResult:
+    """Capture one held post and store the capture. Used for an article's posts and by
+    re-checks that saw a post change."""
+    result = PostResult(post.platform, post.post_id, post.url, post.status, post_row=post.row)
+    if post.post_id is None:
         # Nothing to render: the article's own copy (the embed's markup and text) is what we keep.
         result.status = "unresolved"
         result.error = "no post id: its short link did not resolve (kept the text the article quoted)"
         return result
-    captured = await capturer.capture_post(embed.platform, embed.post_id)
-    capture_id = _store_capture(store, post_row, captured)
+    captured = await capturer.capture_post(post.platform, post.post_id)
+    capture_id = _store_capture(store, post.row, captured)
     result.status = captured.status
     result.artifacts = len(captured.artifacts)
     result.seconds = captured.duration

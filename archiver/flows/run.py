@@ -26,26 +26,26 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import logging
 import os
 import signal
 import time
 from collections.abc import Callable, Mapping, Sequence
-from contextlib import AsyncExitStack
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
-from types import TracebackType
 from typing import Any, Protocol
 
-from archiver import fetch
+import httpx
+
 from archiver.blocking import in_thread
-from archiver.capture.capturer import Capturer
 from archiver.errors import ArchiverError, CaptureError
-from archiver.flows import archive as pipeline
 from archiver.flows import history, notify, recheck, watch
-from archiver.flows.archive import ArticleResult, Network, PostResult
+from archiver.flows.archive import HeldPost, archive_article, capture_post, discover_article
+from archiver.flows.kit import Kit, Network
 from archiver.flows.lock import RunLock
-from archiver.models import Embed, PostData
+from archiver.flows.results import ArticleResult, LogReporter
+from archiver.models import PostData
 from archiver.settings import Settings
 from storage import Store, StoreError
 
@@ -119,59 +119,20 @@ class RunReport:
         )
 
 
-class _Quiet:
-    def article_started(self, source: str) -> None:
-        pass
+class KitArchiving:
+    """The real thing: archive_article and capture_post over the run's kit (its browser is
+    launched the first time something needs it)."""
 
-    def posts_found(self, source: str, count: int) -> None:
-        log.info("%s: %d post(s)", source, count)
-
-    def post_done(self, result: PostResult) -> None:
-        log.info("%s %s: %s", result.platform, result.post_id, result.status)
-
-
-class PipelineArchiving:
-    """The real thing: pipeline.archive_article, and a capture of one post, over one browser
-    that is launched the first time it is needed."""
-
-    def __init__(self, settings: Settings, store: Store, network: Network) -> None:
-        self.settings = settings
+    def __init__(self, kit: Kit, store: Store) -> None:
+        self.kit = kit
         self.store = store
-        self.network = network
-        self._stack = AsyncExitStack()
-        self._capturer: Capturer | None = None
-
-    async def __aenter__(self) -> PipelineArchiving:
-        return self
-
-    async def __aexit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
-    ) -> None:
-        await self._stack.aclose()
-
-    async def capturer(self) -> Capturer:
-        if self._capturer is None:
-            client = await self._stack.enter_async_context(self.network.async_client(self.settings))
-            self._capturer = await self._stack.enter_async_context(
-                Capturer(
-                    self.settings,
-                    client,
-                    install_routes=self.network.install_routes,
-                    spool_dir=self.settings.home,
-                )
-            )
-        return self._capturer
 
     async def archive(self, url: str) -> ArticleResult:
-        capturer = await self.capturer()
-        return await pipeline.archive_article(
-            url, self.settings, self.store, capturer, lambda: self.network.client(self.settings), _Quiet()
-        )
+        return await archive_article(url, self.kit, self.store, LogReporter())
 
     async def capture(self, post: Mapping[str, Any], data: PostData) -> None:
-        capturer = await self.capturer()
-        embed = Embed(post["platform"], post["post_id"], post["url"], source="link")
-        result = await pipeline.capture_post(self.store, capturer, embed, int(post["id"]), post["status"])
+        capturer = await self.kit.capturer()
+        result = await capture_post(self.store, capturer, HeldPost.of(post))
         if result.failed:
             raise CaptureError(result.error or result.status)
 
@@ -228,13 +189,10 @@ async def _locked_run(
     with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
         if task is not None:
             loop.add_signal_handler(signal.SIGTERM, task.cancel)
-    run = _Run(settings, options, network, output, store, report, deadline)
     try:
-        async with contextlib.AsyncExitStack() as stack:
-            worker = archiving(store) if archiving is not None else None
-            if worker is None:
-                worker = await stack.enter_async_context(PipelineArchiving(settings, store, network))
-            run.worker = worker
+        async with Kit(settings, network) as kit:
+            worker = archiving(store) if archiving is not None else KitArchiving(kit, store)
+            run = _Run(kit, options, output, store, report, deadline, worker)
             await run.sources()
             await run.rechecks(started)
     except asyncio.CancelledError:
@@ -260,14 +218,13 @@ async def _locked_run(
 
 @dataclass
 class _Run:
-    settings: Settings
+    kit: Kit
     options: RunOptions
-    network: Network
     output: Output
     store: Store
     report: RunReport
     deadline: float | None
-    worker: Archiving | None = None
+    worker: Archiving
     _pending_events: list[dict[str, Any]] = field(default_factory=list)
     _archived: set[str] = field(default_factory=set)  # urls archived by this run
 
@@ -303,7 +260,7 @@ class _Run:
     # Sources.
 
     async def sources(self) -> None:
-        with self.network.client(self.settings) as client:
+        with self.kit.client() as client:
             for feed in self.store.list_watches("feed"):
                 await self._look_at_feed(client, feed)
             for entry in watch.entries_to_archive(self.store)[0]:
@@ -315,13 +272,13 @@ class _Run:
                 if self.past_deadline() or self.limit_reached():
                     self.report.left += 1
                     continue
-                await self._look_at_article(client, article)
+                await self._look_at_article(article)
         await self.send_events()
 
-    async def _look_at_feed(self, client: Any, feed: Mapping[str, Any]) -> None:
+    async def _look_at_feed(self, client: httpx.Client, feed: Mapping[str, Any]) -> None:
         self.report.feeds += 1
         try:
-            look = await in_thread(watch.read_feed, client, feed, self.settings)
+            look = await in_thread(watch.read_feed, client, feed, self.kit.settings)
         except ArchiverError as exc:
             self.store.record_watch_look(feed["id"], status="failed", error=str(exc))
             self.error(f"feed {feed['url']}: {exc}")
@@ -352,11 +309,13 @@ class _Run:
         else:
             self.store.entry_archived(entry["id"])
 
-    async def _look_at_article(self, client: Any, article: Mapping[str, Any]) -> None:
+    async def _look_at_article(self, article: Mapping[str, Any]) -> None:
         url = article["url"]
         try:
-            fetched = await in_thread(fetch.fetch_article, client, url, self.settings)
-            fingerprint = watch.embeds_fingerprint(fetched, self.settings)
+            found = await in_thread(
+                functools.partial(discover_article, url, self.kit.settings, self.kit.client, resolve=False)
+            )
+            fingerprint = watch.embeds_fingerprint(found.embeds)
         except ArchiverError as exc:
             self.store.record_watch_look(article["id"], status="failed", error=str(exc))
             self.error(f"article {url}: {exc}")
@@ -380,7 +339,6 @@ class _Run:
 
     async def _archive(self, url: str) -> ArticleResult | None:
         """Archive one article, telling which embeds it gained or dropped since the last time."""
-        assert self.worker is not None
         known = self.store.get_article(url)
         before = self._embedded(known["id"]) if known else {}
         self.output.info(f"archiving {url}")
@@ -441,12 +399,11 @@ class _Run:
             self.report.recheck = recheck.RecheckReport(deferred=max(beyond, 0))
             return
         self.output.info(f"re-checking {len(due)} post(s)")
-        assert self.worker is not None
         report = await recheck.recheck_posts(
             self.store,
-            self.settings,
+            self.kit.settings,
             due,
-            transport=self.network.transport,
+            transport=self.kit.network.transport,
             capture=self.worker.capture,
             deadline=self.deadline,
             on_event=lambda e: self.event(e.to_dict(), e.line()),
@@ -486,13 +443,13 @@ async def recheck_now(
     if not lock.acquire():
         raise ArchiverError(f"a run is in progress ({lock.holder()}): try again once it ends")
     try:
-        async with PipelineArchiving(settings, store, network) as archiving:
+        async with Kit(settings, network) as kit:
             report = await recheck.recheck_posts(
                 store,
                 settings,
                 posts,
-                transport=network.transport,
-                capture=archiving.capture,
+                transport=kit.network.transport,
+                capture=KitArchiving(kit, store).capture,
                 on_event=lambda e: output.change(e.line()),
             )
     finally:
@@ -527,31 +484,3 @@ def _dry_run(store: Store, options: RunOptions, output: Output) -> RunReport:
         output.info(f"due: {post['platform']} {post['post_id']} ({post['status']}, due since {since})")
     report.left = len(pending) + len(checkable)
     return report
-
-
-def parse_age(text: str) -> timedelta:
-    """ "7d", "12h", "30m", "2w" (or a bare number of days) as a timedelta; ValueError otherwise
-    (a negative age, or one too long for a date: 1e400d)."""
-    text = text.strip().lower()
-    units = {"w": 7 * 86400, "d": 86400, "h": 3600, "m": 60, "s": 1}
-    number, unit = (text[:-1], text[-1]) if text[-1:] in units else (text, "d")
-    value = float(number)
-    if not value >= 0:  # NaN too
-        raise ValueError(text)
-    try:
-        return timedelta(seconds=value * units[unit])
-    except OverflowError:
-        raise ValueError(text) from None
-
-
-def parse_since(text: str, now: datetime | None = None) -> datetime:
-    """A --since value: an ISO date or time ("2025-03-01", "2025-03-01T12:00"), or an age ("7d");
-    ValueError otherwise."""
-    try:
-        when = datetime.fromisoformat(text.strip())
-    except ValueError:
-        try:
-            return (now or datetime.now(timezone.utc)) - parse_age(text)
-        except OverflowError:  # before the year 1
-            raise ValueError(text) from None
-    return when if when.tzinfo else when.replace(tzinfo=timezone.utc)

@@ -3,7 +3,7 @@
     added = add_watch(store, client, url, settings)         # kind told by the content (feedparser)
     remove_watch(store, "https://news.example/feed.xml")     # or its id
     look = read_feed(client, store.get_watch(id), settings)  # conditional GET, entries oldest first
-    key = embeds_fingerprint(article, settings)              # what an article embeds, as one hash
+    key = embeds_fingerprint(embeds)                         # what an article embeds, as one hash
 
 A URL is a feed when feedparser reads it as one (RSS, Atom, JSON Feed), whatever its server calls
 its content type; anything else is an article. A feed is fetched with the ETag / Last-Modified
@@ -17,7 +17,7 @@ from __future__ import annotations
 import calendar
 import hashlib
 import logging
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any
@@ -28,12 +28,11 @@ import httpx
 import lxml.html
 from lxml import etree
 
-from archiver.discovery.find import find_embeds
 from archiver.errors import FetchError, InputError
 from archiver.fetch import check_url
-from archiver.models import Article
+from archiver.models import Embed
 from archiver.settings import Settings
-from storage import Store
+from storage import EntryRow, Store, WatchRow
 
 log = logging.getLogger(__name__)
 
@@ -141,7 +140,7 @@ def add_watch(
     return Added(watch, url, kind, new, title, feeds)
 
 
-def remove_watch(store: Store, ref: str) -> dict[str, Any]:
+def remove_watch(store: Store, ref: str) -> WatchRow:
     """Stop watching `ref` (a watched URL or a watch id); the watch it was. InputError when none.
     What was archived from it stays."""
     key: int | str = int(ref) if ref.isdigit() else ref
@@ -151,7 +150,7 @@ def remove_watch(store: Store, ref: str) -> dict[str, Any]:
     return watch
 
 
-def entries_to_archive(store: Store) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+def entries_to_archive(store: Store) -> tuple[list[EntryRow], list[EntryRow]]:
     """The feed entries not archived yet: (those a run still tries, those given up on after
     MAX_ENTRY_ATTEMPTS failures), each oldest first."""
     pending = store.pending_entries()
@@ -209,13 +208,8 @@ def _published(entry: Any) -> str | None:
     return datetime.fromtimestamp(calendar.timegm(when), timezone.utc).isoformat()
 
 
-def embeds_fingerprint(article: Article, settings: Settings) -> str:
-    """SHA-256 of the sorted posts `article` embeds (discovery's keys): equal while it embeds the same."""
-    embeds = find_embeds(
-        article.body,
-        article.final_url,
-        content_type=article.content_type,
-        max_bytes=settings.max_article_bytes,
-    )
+def embeds_fingerprint(embeds: Iterable[Embed]) -> str:
+    """SHA-256 of the sorted posts an article embeds (discovery's keys): equal while it embeds
+    the same. Posts it only links to do not count."""
     keys = sorted({f"{e.platform}:{e.post_id or e.url}" for e in embeds if e.source != "link"})
     return hashlib.sha256("\n".join(keys).encode()).hexdigest()

@@ -22,7 +22,7 @@ import hashlib
 import logging
 import os
 import shutil
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -35,10 +35,10 @@ from archiver.errors import ArchiverError, InputError, StoreError
 from archiver.flows.history import short_time
 from archiver.outputs.export import ArticleBundle, PostBundle, artifact_filename, gather, select_articles
 from archiver.outputs.manifest import MANIFEST_NAME, check_manifest, manifest_text, parse_manifest
-from storage import Store
+from storage import ArticleRow, EmbeddedPostRow, Store, TimelineEvent
 
 if TYPE_CHECKING:
-    from archiver.flows.archive import ArticleResult
+    from archiver.flows.results import ArticleResult
 
 log = logging.getLogger(__name__)
 
@@ -101,7 +101,7 @@ class HistoryRow:
 
 @dataclass
 class PostCard:
-    post: dict[str, Any]
+    post: EmbeddedPostRow
     href: str | None  # the post on its platform, when it is an http(s) URL
     badge: str
     status_since: str
@@ -118,7 +118,7 @@ class PostCard:
 
 @dataclass
 class ReportView:
-    article: dict[str, Any]
+    article: ArticleRow
     href: str | None
     archived: str
     first_fetched: str
@@ -136,7 +136,7 @@ def safe_href(url: Any) -> str | None:
     return None
 
 
-def _link(artifact: dict[str, Any], platform: str = "") -> FileLink:
+def _link(artifact: Mapping[str, Any], platform: str = "") -> FileLink:
     name = artifact_filename(artifact["sha256"], artifact["kind"], artifact["mime"])
     ext = name[len(artifact["sha256"]) :]
     return FileLink(
@@ -151,7 +151,7 @@ def _link(artifact: dict[str, Any], platform: str = "") -> FileLink:
     )
 
 
-def _event_line(event: dict[str, Any]) -> str:
+def _event_line(event: TimelineEvent) -> str:
     kind = event["event"]
     if kind == "first_seen":
         return "first seen"
@@ -187,7 +187,6 @@ def _card(store: Store, post: PostBundle) -> PostCard:
         for e in store.timeline(row["id"])
     ]
     status = row["status"]
-    embed = post.embed or {}
     return PostCard(
         post=row,
         href=safe_href(row["url"]),
@@ -198,7 +197,7 @@ def _card(store: Store, post: PostBundle) -> PostCard:
         media=media,
         files=files,
         history=list(reversed(history)),
-        quoted=embed.get("text") if latest is None else None,
+        quoted=post.embed["text"] if post.embed and latest is None else None,
         removed_at=short_time(row.get("removed_at")) if row.get("removed_at") else None,
         posted=short_time(row["posted_at"]) if row["posted_at"] else None,
         captures=len(post.captures),

@@ -1,0 +1,86 @@
+"""What a flow hands back: one PostResult per post, one ArticleResult per article, the exit code.
+
+Exit codes of `archiver archive` (the README lists them too): 0 every post captured or recorded
+as gone; 3 something failed on our side or the network's; 1 nothing could be done (no article
+could be read).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from archiver.capture.capturer import FAILED_STATUSES
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class PostResult:
+    """One post of an article, after this run."""
+
+    platform: str
+    post_id: str | None
+    url: str
+    status: str  # live / deleted / ... / unresolved, or failed / timeout when the capture failed
+    artifacts: int = 0
+    seconds: float = 0.0
+    error: str | None = None
+    missing: list[str] = field(default_factory=list)
+    post_row: int | None = None
+    capture_id: int | None = None
+
+    @property
+    def failed(self) -> bool:
+        return self.status in FAILED_STATUSES
+
+
+@dataclass
+class ArticleResult:
+    source: str
+    url: str | None = None
+    title: str | None = None
+    article_row: int | None = None
+    error: str | None = None  # the article could not be read at all
+    screenshot_error: str | None = None
+    posts: list[PostResult] = field(default_factory=list)
+    seconds: float = 0.0
+    report: str | None = None  # the HTML report's index.html, once written
+
+    @property
+    def exit_code(self) -> int:
+        """0 all done or recorded as gone, 3 some post failed on our side, 1 nothing could be done."""
+        if self.error is not None:
+            return 1
+        return 3 if any(p.failed for p in self.posts) or self.screenshot_error else 0
+
+
+def exit_code(results: Sequence[ArticleResult]) -> int:
+    """The run's exit code: 1 when no article could be read, 3 when anything failed, else 0."""
+    codes = [r.exit_code for r in results]
+    if codes and all(c == 1 for c in codes):
+        return 1
+    return 3 if any(c != 0 for c in codes) else 0
+
+
+class Reporter(Protocol):
+    """What a flow tells its caller as it goes (the CLI draws a progress bar from it)."""
+
+    def article_started(self, source: str) -> None: ...
+    def posts_found(self, source: str, count: int) -> None: ...
+    def post_done(self, result: PostResult) -> None: ...
+
+
+class LogReporter:
+    """The reporter of a flow nobody watches (the scheduled run, tests): progress goes to the log."""
+
+    def article_started(self, source: str) -> None:
+        log.info("archiving %s", source)
+
+    def posts_found(self, source: str, count: int) -> None:
+        log.info("%s: %d post(s)", source, count)
+
+    def post_done(self, result: PostResult) -> None:
+        log.info("%s %s: %s", result.platform, result.post_id, result.status)
