@@ -1,7 +1,8 @@
 """The discovery document: one parsed tree (the page, or markup found hidden inside it).
 
-Platform `detectors` receive a Document and build their Embeds with `doc.embed(...)`, which
-fills in where the markup was, its position in the page and its raw markup.
+Platform `detectors` receive a Document (as the `Page` that platforms/base.py describes) and
+build their Embeds with `doc.embed(...)`, which fills in where the markup was, its position in
+the page and its raw markup.
 """
 
 from __future__ import annotations
@@ -34,6 +35,14 @@ class Document:
     depth: int = 0  # how many hidden places deep this document is
     claimed: set[Any] = field(default_factory=set)  # elements that already are an embed
     page_urls: tuple[str, ...] = ()  # the article's own URLs (canonical, og:url), to tell its data
+
+    def claim(self, element: Any) -> None:
+        """Mark `element` as an embed found: later rules leave it, and what it holds, alone."""
+        self.claimed.add(element)
+
+    def is_claimed(self, element: Any) -> bool:
+        """Is `element` an embed found already?"""
+        return element in self.claimed
 
     def line(self, element: Any) -> int:
         """The element's line in the page (for hidden markup, the line of what held it)."""

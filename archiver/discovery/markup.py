@@ -60,7 +60,7 @@ def scan(doc: Document, links: bool = False) -> Findings:
         if embed is None:
             embed = placeholder(doc, node)
         if embed is not None:
-            doc.claimed.add(node)
+            doc.claim(node)
             found.embeds.append(embed)
         elif node.tag == "blockquote":
             quotes.append(node)
@@ -78,7 +78,7 @@ def scan(doc: Document, links: bool = False) -> Findings:
     for quote in quotes:
         embed = unclassed_quote(doc, quote, held)
         if embed is not None:
-            doc.claimed.add(quote)
+            doc.claim(quote)
             found.embeds.append(embed)
     found.embeds.extend(flattened(doc, doc.index.signatures(doc.root)))
     if links:

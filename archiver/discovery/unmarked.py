@@ -58,7 +58,7 @@ def flattened(doc: Document, texts: list[Any]) -> list[Embed]:
     seen: set[Any] = set()
     for node in texts:
         block = _block_of(node)
-        if block is None or block in seen or block in doc.claimed or inside(block, doc.claimed):
+        if block is None or block in seen or doc.is_claimed(block) or inside(block, doc.claimed):
             continue
         seen.add(block)
         found.extend(_flattened_in_block(doc, twitter, block))

@@ -9,7 +9,7 @@ Each module in this package builds one `Platform` value named PLATFORM and the r
   tag names of custom elements such as `amp-twitter`) with the attributes that carry the post
   URL or id, attributes distinctive enough to mark an embed on any element
   (`data-telegram-post`), the iframe URLs its embed code writes, and the short links that
-  redirect to its posts (discover.py runs these declarations over the article and its hidden
+  redirect to its posts (discovery runs these declarations over the article and its hidden
   places; anything they cannot say goes in a `detectors` function);
 - its own embed view (`embed_url`), which capture renders in the browser, and the CSS selector
   that is there once the embed has really rendered;
@@ -24,12 +24,12 @@ from __future__ import annotations
 import re
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, Protocol
 
 if TYPE_CHECKING:
     import httpx
+    from lxml import html
 
-    from archiver.discovery.document import Document
     from archiver.models import Embed, PostData
 
 # How far into a query string a parameter is looked for (see query_to).
@@ -43,10 +43,43 @@ def query_to(name: str) -> str:
     return rf"\?(?:[^\"'#\s<>]{{0,{QUERY_REACH}}}?&(?:amp;)?)?(?:{name})="
 
 
+class Page(Protocol):
+    """What a detector is given: one parsed tree, the page or markup hidden in it (discovery's
+    Document is one). A detector reads `root`, builds each embed it finds with `embed`, and
+    claims the element it is, so that no later rule reports that element again."""
+
+    @property
+    def root(self) -> html.HtmlElement: ...
+
+    def absolute(self, url: str) -> str:
+        """`url` made absolute against the page's base URL."""
+        ...
+
+    def embed(
+        self,
+        platform: Platform,
+        post_id: str | None,
+        source: str,
+        element: Any,
+        url: str | None = None,
+        **fields: Any,
+    ) -> Embed:
+        """An Embed of `platform` found at `element`; `url` is the post URL as found, if any."""
+        ...
+
+    def claim(self, element: Any) -> None:
+        """Mark `element` as an embed found: later rules leave it, and what it holds, alone."""
+        ...
+
+    def is_claimed(self, element: Any) -> bool:
+        """Is `element` an embed found already?"""
+        ...
+
+
 FetchData = Callable[["httpx.AsyncClient", str], Awaitable["PostData"]]
-# A custom detector: given one parsed document (the page, or markup hidden in it), yields the
-# embeds it finds, made with doc.embed(...), and adds the elements they are to doc.claimed.
-Detector = Callable[["Document"], Iterable["Embed"]]
+# A custom detector: given one parsed tree (a Page), yields the embeds it finds, made with
+# page.embed(...), and claims the element of each with page.claim(...).
+Detector = Callable[[Page], Iterable["Embed"]]
 
 
 @dataclass(frozen=True)

@@ -13,10 +13,9 @@ import re
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from archiver.platforms.base import Platform, query_to
+from archiver.platforms.base import Page, Platform, query_to
 
 if TYPE_CHECKING:
-    from archiver.discovery.document import Document
     from archiver.models import Embed
 
 _ID = r"(?P<id>x[a-z0-9]{4,14})(?![a-z0-9])"
@@ -33,14 +32,14 @@ def embed_url(post_id: str) -> str:
     return f"https://geo.dailymotion.com/player.html?video={post_id}"
 
 
-def detect(doc: Document) -> Iterator[Embed]:
+def detect(doc: Page) -> Iterator[Embed]:
     """The Player Embed Script: the player is drawn where the script stands."""
     for script in doc.root.iter("script"):
-        if script in doc.claimed or not _SCRIPT.match(script.get("src") or ""):
+        if doc.is_claimed(script) or not _SCRIPT.match(script.get("src") or ""):
             continue
         post_id = PLATFORM.post_id(script.get("data-video") or "")
         if post_id:
-            doc.claimed.add(script)
+            doc.claim(script)
             yield doc.embed(PLATFORM, post_id, "widget", script)
 
 

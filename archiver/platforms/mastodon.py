@@ -21,7 +21,7 @@ import httpx
 from archiver.errors import CaptureError, PostGone
 from archiver.models import Embed, PostData
 from archiver.platforms import oembed
-from archiver.platforms.base import Platform
+from archiver.platforms.base import Page, Platform
 
 # Large general instances and those newsrooms embed from; any other host is recognised by its markup.
 KNOWN_INSTANCES = (
@@ -195,14 +195,14 @@ def _host(url: str | None) -> str:
         return ""
 
 
-def _embed(doc: Any, m: re.Match[str], source: str, element: Any) -> Embed:
+def _embed(doc: Page, m: re.Match[str], source: str, element: Any) -> Embed:
     user, host = m.group("user"), m.group("host").lower()
     post_id = make_id(m)
     handle = user if "@" in user else f"{user}@{host}"
     return doc.embed(PLATFORM, post_id, source, element, url=canonical_url(post_id), author_handle=handle)
 
 
-def detect(doc: Any) -> Iterator[Embed]:
+def detect(doc: Page) -> Iterator[Embed]:
     """Mastodon embeds on any instance, from markup that proves them.
 
     An /@user/ID/embed iframe counts when it has the class mastodon-embed, when the page loads
@@ -226,7 +226,7 @@ def detect(doc: Any) -> Iterator[Embed]:
                 m = _POST_LINK.match(doc.absolute(anchor.get("href") or ""))
                 if m:
                     break
-        elif element in doc.claimed:
+        elif doc.is_claimed(element):
             continue
         else:
             src = next((element.get(name) for name in _FRAME_SOURCES if element.get(name)), "")
@@ -235,7 +235,7 @@ def detect(doc: Any) -> Iterator[Embed]:
             if m and not ("mastodon-embed" in classes or host in scripts or _INSTANCE.fullmatch(host)):
                 m = None
         if m is not None:
-            doc.claimed.add(element)
+            doc.claim(element)
             yield _embed(doc, m, "blockquote" if element.tag == "blockquote" else "iframe", element)
 
 

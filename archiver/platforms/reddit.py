@@ -18,7 +18,7 @@ import httpx
 from archiver.errors import CaptureError, PostGone
 from archiver.models import Embed, PostData
 from archiver.platforms import oembed
-from archiver.platforms.base import Platform
+from archiver.platforms.base import Page, Platform
 
 # The scheme is optional so that an iframe pattern can hand over a URL from its host on.
 _HOST = (
@@ -199,7 +199,7 @@ EMBED_CLASSES = ("reddit-embed-bq", "reddit-card", "reddit-embed")
 _USER_LINK = re.compile(r"reddit\.com/(?:u|user)/([A-Za-z0-9_-]{2,30})/?(?:[?#]|$)")
 
 
-def detect(doc: Any) -> Iterator[Embed]:
+def detect(doc: Page) -> Iterator[Embed]:
     """Reddit's embed code: the post it shows is its FIRST post link.
 
     A comment's embed links the comment, then the discussion it belongs to, so the generic
@@ -207,7 +207,7 @@ def detect(doc: Any) -> Iterator[Embed]:
     """
     for element in doc.root.iter("blockquote", "div"):
         classes = (element.get("class") or "").lower().split()
-        if element in doc.claimed or not any(name in classes for name in EMBED_CLASSES):
+        if doc.is_claimed(element) or not any(name in classes for name in EMBED_CLASSES):
             continue
         anchors = [(a.get("href") or "", " ".join(a.text_content().split())) for a in element.iter("a")]
         hrefs = [element.get(name) or "" for name in ("cite", "data-href", "data-url")]
@@ -219,7 +219,7 @@ def detect(doc: Any) -> Iterator[Embed]:
             continue
         href, title = found
         author = next((m.group(1) for h, _ in anchors if (m := _USER_LINK.search(h))), None)
-        doc.claimed.add(element)
+        doc.claim(element)
         yield doc.embed(
             PLATFORM,
             PLATFORM.match(href),
