@@ -5,11 +5,9 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import io
-import itertools
 import json
 import os
 import signal
-import time
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -17,6 +15,7 @@ from typing import Any
 
 import httpx
 import pytest
+from clock_support import FakeClock, settle
 from warcio.archiveiterator import ArchiveIterator
 
 from archiver.capture.capturer import Capturer, PostCapture
@@ -62,37 +61,36 @@ TIKTOK = fake_platform("tiktok", "https://www.tiktok.com/embed/v2/{id}")
 
 
 def test_host_limiter_spaces_starts_and_caps_concurrency() -> None:
-    limiter = HostLimiter(per_host=2, delay=0.1)
-    active: list[int] = []
-    starts: list[float] = []
-    peak = 0
+    clock = FakeClock()
+    limiter = HostLimiter(per_host=2, delay=0.1, clock=clock, sleep=clock.sleep)
 
-    async def job(host: str) -> None:
-        nonlocal peak
-        async with limiter.slot(host):
-            starts.append(time.monotonic())
-            active.append(1)
-            peak = max(peak, len(active))
-            await asyncio.sleep(0.15)
-            active.pop()
+    async def run(host: str) -> tuple[list[int], list[tuple[int, float]]]:
+        """Four jobs on `host`, each holding its slot until let go: which started before any was
+        let go, and when (on the clock) each one started."""
+        release = asyncio.Event()
+        starts: list[tuple[int, float]] = []
 
-    async def run() -> float:
-        began = time.monotonic()
-        await asyncio.gather(*(job("pbs.twimg.com") for _ in range(4)))
-        return time.monotonic() - began
+        async def job(n: int) -> None:
+            async with limiter.slot(host):
+                starts.append((n, clock()))
+                await release.wait()
 
-    took = asyncio.run(run())
-    assert peak == 2
-    gaps = [b - a for a, b in itertools.pairwise(starts)]
-    assert min(gaps) >= 0.09
-    assert took >= 0.3
+        jobs = asyncio.gather(*(job(n) for n in range(4)))
+        await settle()
+        first = [n for n, _ in starts]
+        release.set()
+        await jobs
+        return first, starts
 
-    async def loopback() -> float:
-        began = time.monotonic()
-        await asyncio.gather(*(job("127.0.0.1") for _ in range(4)))
-        return time.monotonic() - began
+    first, starts = asyncio.run(run("pbs.twimg.com"))
+    assert first == [0, 1]  # two at once; the others wait for a slot
+    assert [n for n, _ in starts] == [0, 1, 2, 3]
+    assert [at for _, at in starts] == pytest.approx([100.0, 100.1, 100.2, 100.3])  # 0.1 s apart
+    clock.asked.clear()
 
-    assert asyncio.run(loopback()) < 0.25  # our own machine is not rate-limited
+    first, starts = asyncio.run(run("127.0.0.1"))
+    assert first == [0, 1, 2, 3]  # our own machine is not rate-limited:
+    assert clock.asked == [] and {at for _, at in starts} == {clock()}  # no slot, no delay
 
 
 def run_download(handler: Any, tmp_path: Path, cap: int = 1000) -> Any:
@@ -168,7 +166,6 @@ class Batch:
     results: dict[str, PostCapture]
     article: Artifact
     shots: dict[str, Artifact | None]  # more article screenshots, by name (None: it failed)
-    took: float
 
 
 LEGACY_URL = "https://news.example/legacy"
@@ -219,12 +216,6 @@ def batch(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Batch]:
                 (BUGGY, "bUgGyVideo1"),
             ]
 
-            async def timed() -> list[PostCapture]:
-                started = time.monotonic()
-                results = await capturer.capture_posts(posts)
-                stored["took"] = time.monotonic() - started
-                return results
-
             async def shot(name: str, url: str | None, html: str | bytes, content_type: str | None) -> None:
                 try:
                     shots[name] = await capturer.capture_article_screenshot(url, html, content_type)
@@ -233,7 +224,7 @@ def batch(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Batch]:
 
             shots: dict[str, Artifact | None] = {}
             results, *_ = await asyncio.gather(
-                timed(),
+                capturer.capture_posts(posts),
                 # An article whose one image never comes; one far too long to keep whole.
                 shot("hung", "https://news.example/hung", HUNG.encode(), "text/html"),
                 shot("tall", "https://news.example/tall", TALL.encode(), "text/html"),
@@ -255,7 +246,7 @@ def batch(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Batch]:
             stored["shots"] = shots
 
     asyncio.run(run())
-    yield Batch(world, stored["results"], stored["article"], stored["shots"], stored["took"])
+    yield Batch(world, stored["results"], stored["article"], stored["shots"])
 
 
 def warc_records(data: bytes | Path) -> list[tuple[str, str, int, bytes]]:

@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import asyncio
 import ipaddress
-from collections.abc import AsyncIterator
+import time
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 
 
@@ -21,11 +22,23 @@ def is_loopback(host: str) -> bool:
 
 
 class HostLimiter:
-    """At most `per_host` at once per host, and `delay` seconds between starts on one host."""
+    """At most `per_host` at once per host, and `delay` seconds between starts on one host.
 
-    def __init__(self, per_host: int, delay: float) -> None:
+    `clock` and `sleep` are the time the delays are kept in (tests pass a fake pair).
+    """
+
+    def __init__(
+        self,
+        per_host: int,
+        delay: float,
+        *,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], Awaitable[object]] = asyncio.sleep,
+    ) -> None:
         self.per_host = max(1, per_host)
         self.delay = delay
+        self.clock = clock
+        self.sleep = sleep
         self._slots: dict[str, asyncio.Semaphore] = {}
         self._next_start: dict[str, float] = {}
 
@@ -36,8 +49,8 @@ class HostLimiter:
             return
         semaphore = self._slots.setdefault(host, asyncio.Semaphore(self.per_host))
         async with semaphore:
-            loop = asyncio.get_running_loop()
-            start = max(loop.time(), self._next_start.get(host, 0.0))
+            now = self.clock()
+            start = max(now, self._next_start.get(host, 0.0))
             self._next_start[host] = start + self.delay
-            await asyncio.sleep(start - loop.time())
+            await self.sleep(start - now)
             yield
