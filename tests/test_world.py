@@ -71,23 +71,24 @@ def test_tombstone_empty_and_removal_flip_the_answer(world: OfflineWorld, client
 
 
 def test_unknown_hosts_fail_fast_like_a_dead_network(client: httpx.Client) -> None:
-    started = time.monotonic()
+    # At once: a world that waited would end in the client's ReadTimeout, not a ConnectError.
     with pytest.raises(httpx.ConnectError):
         client.get("https://news.example/article")
-    assert time.monotonic() - started < 0.5
 
 
 def test_known_host_unknown_path_is_404(client: httpx.Client) -> None:
     assert client.get("https://platform.twitter.com/nothing-here").status_code == 404
 
 
-def test_hang_waits_for_the_clients_own_timeout(world: OfflineWorld) -> None:
+def test_hang_waits_for_the_clients_own_timeout() -> None:
+    world = OfflineWorld(hang_seconds=60)
     world.hang("https://pbs.twimg.com/media/slow.jpg")
     with httpx.Client(transport=world.transport(), timeout=0.3) as c:
         started = time.monotonic()
         with pytest.raises(httpx.ReadTimeout):
             c.get("https://pbs.twimg.com/media/slow.jpg?name=small")
-        assert 0.25 < time.monotonic() - started < 2
+        # A hang guard, not a speed target: the client's 0.3 s, not the world's 60 s.
+        assert time.monotonic() - started < 30
 
     async def async_get() -> None:
         async with httpx.AsyncClient(transport=world.transport(), timeout=0.3) as ac:
@@ -376,7 +377,6 @@ def test_browser_renders_the_embed_view_through_the_world() -> None:
             text = await page.inner_text("article")
             await page.goto(f"https://platform.twitter.com/embed/Tweet.html?id={NEXTA}")
             tomb = await (await page.wait_for_selector(".tombstone")).inner_text()
-            started = time.monotonic()
             try:
                 await page.goto("https://unknown.example/")
                 error = ""
@@ -387,7 +387,6 @@ def test_browser_renders_the_embed_view_through_the_world() -> None:
                 "text": text,
                 "tomb": tomb,
                 "error": error,
-                "took": time.monotonic() - started,
             }
 
     result = asyncio.run(run())
@@ -395,8 +394,7 @@ def test_browser_renders_the_embed_view_through_the_world() -> None:
     assert "These two pictures shows over a dozen POWs" in str(result["text"])
     assert "@AggregateOsint" in str(result["text"])
     assert "deleted" in str(result["tomb"])
-    assert "ERR_INTERNET_DISCONNECTED" in str(result["error"])
-    assert float(str(result["took"])) < 5
+    assert "ERR_INTERNET_DISCONNECTED" in str(result["error"])  # at once: a hang would time out
     assert world.count("cdn.syndication.twimg.com/tweet-result", client="browser") == 2
 
 
