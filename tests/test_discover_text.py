@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
 
 from archiver.discovery import textform
 from archiver.discovery.find import find_embeds
+from archiver.platforms import twitter
+from archiver.platforms.base import DATE_LINE, Platform, TextForm
 
 SEED = Path(__file__).resolve().parents[2] / "shared" / "seed-article.txt"
 
@@ -100,7 +103,34 @@ def test_attribution_without_a_date_or_link_is_not_a_post():
 
 
 def test_byline_of_an_embed_remnant():
-    line = textform.byline("A post shared by xoxo, Gaga (@ladygaga) on Dec 5, 2016 at 2:14pm PST")
+    forms = (twitter.TEXT_FORM,)
+    line = textform.byline("A post shared by xoxo, Gaga (@ladygaga) on Dec 5, 2016 at 2:14pm PST", forms)
     assert line == textform.Byline("xoxo, Gaga", "ladygaga", "Dec 5, 2016")
-    german = textform.byline("Ein Beitrag geteilt von SKEP (@skep.association) am 23. Okt 2017 um 9:31 PDT")
+    german = textform.byline(
+        "Ein Beitrag geteilt von SKEP (@skep.association) am 23. Okt 2017 um 9:31 PDT", forms
+    )
     assert german is not None and german.handle == "skep.association" and german.date == "23. Okt 2017"
+
+
+def test_a_text_form_is_read_as_its_platform_declares_it():
+    """Discovery knows no text form itself: it reads those the platforms declare."""
+    example = Platform(
+        name="example",
+        url_patterns=(r"https://example\.social/p/(?P<id>\d+)",),
+        canonical_url=lambda post_id: f"https://example.social/p/{post_id}",
+        text_form=TextForm(
+            signature=re.compile(r"~ (?P<name>[^()\n]{1,40}?) \(@(?P<handle>\w+)\) " + DATE_LINE),
+            media_link=re.compile(r"(?:https?://)?img\.example\.social/\w+"),
+        ),
+    )
+    text = "Intro.\n\nA photo img.example.social/abc1 ~ Some One (@someone) 1 May 2023 https://example.social/p/42\n"
+    [post] = find_embeds(text.encode(), platforms=[example])
+    assert (post.platform, post.post_id, post.url, post.source) == (
+        "example",
+        "42",
+        "https://example.social/p/42",
+        "text",
+    )
+    assert (post.author_name, post.author_handle, post.date_text) == ("Some One", "someone", "1 May 2023")
+    assert post.media_links == ("https://img.example.social/abc1",)
+    assert find_embeds(text.encode(), platforms=[twitter.PLATFORM]) == []

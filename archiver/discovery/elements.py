@@ -36,7 +36,7 @@ def make_embed(
     fields: dict[str, Any] = {}
     if tag not in FRAME_TAGS:
         text = text_of(element)
-        line = textform.byline(text)
+        line = textform.byline(text, doc.index.text_forms)
         if line is not None:
             fields.update(author_name=line.name, author_handle=line.handle, date_text=line.date)
         paragraph = next(element.iter("p"), None)
@@ -44,7 +44,7 @@ def make_embed(
         if body.strip():
             fields["text"] = " ".join(body.split())
         hrefs = " ".join(a.get("href") or "" for a in element.iter("a"))
-        fields["media_links"] = textform.short_links(f"{body} {hrefs}")
+        fields["media_links"] = textform.media_links(f"{body} {hrefs}", doc.index.text_forms)
     if url and not platform.match(url) and post_id is not None:
         url = None
     return doc.embed(platform, post_id, source, element, url=url, **fields)

@@ -2,7 +2,8 @@
 
 HTML is parsed once with lxml and scanned by archiver.discovery.markup, which runs every
 registered platform's declarations (and detectors) over the page and its hidden places; plain
-text (a flattened article) is scanned for flattened tweets and post URLs.
+text (a flattened article) is scanned for flattened posts (the platforms' text forms) and post
+URLs.
 
 Page data (JSON in a script) also holds other articles' posts. An HTML string in it counts
 when the object around it names this page (its canonical URL or slug), never when it names
@@ -26,7 +27,7 @@ from archiver.discovery.index import Index, build
 from archiver.discovery.markup import Findings, scan
 from archiver.models import Embed
 from archiver.platforms import PLATFORMS
-from archiver.platforms.base import Platform
+from archiver.platforms.base import Platform, TextForm
 
 log = logging.getLogger(__name__)
 
@@ -149,35 +150,38 @@ def _has_path(url: str) -> bool:
 
 
 def _scan_text(text: str, index: Index, links: bool) -> Findings:
-    """Plain text: flattened tweets, and post URLs standing in the text as links."""
+    """Plain text: flattened posts (of the platforms that declare a text form), and post URLs
+    standing in the text as links."""
     found = Findings()
-    spans: list[tuple[int, int]] = []  # of the flattened tweets found, in order
-    twitter = index.by_name.get("twitter")
-    if twitter is not None:
-        found.embeds.extend(_flattened_tweets(text, twitter, spans))
+    spans: list[tuple[int, int]] = []  # of the flattened posts found
+    for platform in index.platforms:
+        if platform.text_form is not None:
+            found.embeds.extend(_flattened_posts(text, platform, platform.text_form, spans))
     if links:
-        found.links.extend(_text_links(text, index, spans))
+        found.links.extend(_text_links(text, index, sorted(spans)))
     return found
 
 
-def _flattened_tweets(text: str, twitter: Platform, spans: list[tuple[int, int]]) -> list[Embed]:
-    """Each flattened tweet that names its post, by a status URL in its signature or after it
-    (before the next one's), else by its media short link; the span of each goes in `spans`."""
+def _flattened_posts(
+    text: str, platform: Platform, form: TextForm, spans: list[tuple[int, int]]
+) -> list[Embed]:
+    """Each flattened post of `form` that names its post, by a status URL in its signature or
+    after it (before the next one's), else by its media link; the span of each goes in `spans`."""
     found = []
     lines = _Lines(text)
-    flats = textform.find_flattened(text)
+    flats = textform.find_flattened(text, form)
     for n, flat in enumerate(flats):
         limit = min(flat.end + 200, flats[n + 1].signature if n + 1 < len(flats) else len(text))
-        urls = (m for pattern in twitter.url_res for m in pattern.finditer(text, flat.signature, limit))
-        first = min((m for m in urls if twitter.match(m.group(0))), key=lambda m: m.start(), default=None)
+        urls = (m for pattern in platform.url_res for m in pattern.finditer(text, flat.signature, limit))
+        first = min((m for m in urls if platform.match(m.group(0))), key=lambda m: m.start(), default=None)
         if first is None and not flat.media_links:
             continue
         spans.append((flat.start, flat.end))
-        post_id = twitter.match(first.group(0)) if first else None
+        post_id = platform.match(first.group(0)) if first else None
         embed = Embed(
-            platform="twitter",
+            platform=platform.name,
             post_id=post_id,
-            url=clean_url(twitter, first.group(0), post_id) if first else flat.media_links[-1],
+            url=clean_url(platform, first.group(0), post_id) if first else flat.media_links[-1],
             source="text",
             where="text",
             author_name=flat.byline.name,
@@ -193,7 +197,7 @@ def _flattened_tweets(text: str, twitter: Platform, spans: list[tuple[int, int]]
 
 
 def _text_links(text: str, index: Index, spans: list[tuple[int, int]]) -> Iterator[Embed]:
-    """Post URLs in plain text, but those inside a flattened tweet (`spans`)."""
+    """Post URLs in plain text, but those inside a flattened post (`spans`, in order)."""
     starts = [start for start, _end in spans]
     lines = _Lines(text)
     for m in index.any_post_url.finditer(text):

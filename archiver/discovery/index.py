@@ -13,7 +13,7 @@ from urllib.parse import unquote
 
 from lxml import etree
 
-from archiver.platforms.base import Platform
+from archiver.platforms.base import Platform, TextForm
 
 # Elements whose own markup is the embed's (not a place a post can be linked from).
 FRAME_TAGS = ("iframe", "embed", "object", "amp-iframe", "frame")
@@ -28,10 +28,11 @@ class Index:
     by_tag: dict[str, tuple[Platform, ...]]
     by_id_attribute: dict[str, tuple[Platform, ...]]
     by_name: dict[str, Platform]
+    text_forms: tuple[TextForm, ...]  # the platforms' flattened-text forms (see textform.py)
     any_post_url: re.Pattern[str]  # a quick filter: might this string hold some post URL?
     markers: tuple[str, ...]  # lowercase words that embed markup of some platform contains
     candidates: etree.XPath  # every element discovery looks at, in document order
-    signatures: etree.XPath  # text nodes that may hold a flattened post's "(@handle)"
+    signatures: etree.XPath  # text nodes that may hold a byline's "(@handle)"
 
     def hinted(self, text: str) -> bool:
         """Might this markup hold an embed at all? (a cheap test before parsing it)"""
@@ -132,6 +133,7 @@ def build(platforms: tuple[Platform, ...]) -> Index:
         by_tag={k: tuple(v) for k, v in by_tag.items()},
         by_id_attribute={k: tuple(v) for k, v in by_attr.items()},
         by_name={p.name: p for p in platforms},
+        text_forms=tuple(p.text_form for p in platforms if p.text_form is not None),
         any_post_url=any_post_url,
         markers=markers,
         candidates=etree.XPath(_candidates(list(by_class), list(by_tag), list(by_attr))),

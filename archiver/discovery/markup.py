@@ -11,7 +11,7 @@ this order of preference:
 4. a host of hidden markup (hidden.py), which is parsed and scanned the same way.
 
 Then, outside the embeds found so far (unmarked.py): blockquotes that lost their platform's
-class, flattened tweets in text, and plain links.
+class, flattened posts in text (as their platforms' text forms say), and plain links.
 """
 
 from __future__ import annotations

@@ -1,7 +1,8 @@
 """After the walk: posts the page shows without a platform's embed markup, and plain links.
 
 - a blockquote that lost its platform's class but still looks like the embed (unclassed_quote);
-- a flattened tweet in text, "— Name (@handle) date" (flattened, see textform.py);
+- a flattened post in text, "— Name (@handle) date", in the text form its platform declares
+  (flattened, see textform.py);
 - links to posts in running text (plain_links), reported only when asked for.
 
 All of them leave alone what lies inside an embed found already (doc.claimed).
@@ -15,7 +16,7 @@ from archiver.discovery import textform
 from archiver.discovery.document import Document
 from archiver.discovery.elements import inside, make_embed, names_platform, text_of
 from archiver.models import Embed
-from archiver.platforms.base import Platform
+from archiver.platforms.base import Platform, TextForm
 
 _BLOCK_TAGS = frozenset(
     {"p", "blockquote", "div", "li", "td", "th", "dd", "dt", "figure", "figcaption", "section"}
@@ -42,7 +43,7 @@ def unclassed_quote(doc: Document, quote: Any, held: set[Any]) -> Embed | None:
     text = text_of(quote)
     looks_embedded = (
         names_platform(quote, platform)
-        or textform.byline(text) is not None
+        or textform.byline(text, doc.index.text_forms) is not None
         or textform.YEAR.search(text_of(anchor)) is not None
         or text.strip() == text_of(anchor).strip()
     )
@@ -50,9 +51,12 @@ def unclassed_quote(doc: Document, quote: Any, held: set[Any]) -> Embed | None:
 
 
 def flattened(doc: Document, texts: list[Any]) -> list[Embed]:
-    """Flattened tweets ("— Name (@handle) date") in text outside the embeds found so far."""
-    twitter = doc.index.by_name.get("twitter")
-    if twitter is None:
+    """Flattened posts ("— Name (@handle) date", the text forms platforms declare) in text
+    outside the embeds found so far."""
+    written = [
+        (platform, form) for platform in doc.index.platforms if (form := platform.text_form) is not None
+    ]
+    if not written:
         return []
     found: list[Embed] = []
     seen: set[Any] = set()
@@ -61,7 +65,8 @@ def flattened(doc: Document, texts: list[Any]) -> list[Embed]:
         if block is None or block in seen or doc.is_claimed(block) or inside(block, doc.claimed):
             continue
         seen.add(block)
-        found.extend(_flattened_in_block(doc, twitter, block))
+        for platform, form in written:
+            found.extend(_flattened_in_block(doc, platform, form, block))
     return found
 
 
@@ -75,14 +80,14 @@ def _block_of(node: Any) -> Any:
     return parent
 
 
-def _flattened_in_block(doc: Document, twitter: Platform, block: Any) -> list[Embed]:
-    """The flattened tweets in one block's text, each named by its status link (the link on its
-    date, or the block's only one) or else its media short link."""
+def _flattened_in_block(doc: Document, platform: Platform, form: TextForm, block: Any) -> list[Embed]:
+    """The flattened posts in one block's text, each named by its status link (the link on its
+    date, or the block's only one) or else its media link."""
     text = text_of(block, skip=doc.claimed)
-    matches = list(textform.SIGNATURE.finditer(text))
+    matches = list(form.signature.finditer(text))
     if not matches:
         return []
-    anchors = [a for a in block.iter("a") if twitter.match(a.get("href") or "")]
+    anchors = [a for a in block.iter("a") if platform.match(a.get("href") or "")]
     statuses = [(a.get("href"), text_of(a).strip()) for a in anchors]
     found = []
     previous = 0
@@ -92,24 +97,24 @@ def _flattened_in_block(doc: Document, twitter: Platform, block: Any) -> list[Em
         href = next((h for h, label in statuses if label and label in m.group("date")), None)
         if href is None and len(matches) == 1 and statuses:
             href = statuses[-1][0]
-        media = textform.short_links(body)
-        if not media and len(matches) == 1:  # a link whose text is not the short link itself
+        media = textform.media_links(body, (form,))
+        if not media and len(matches) == 1:  # a link whose text is not the media link itself
             hrefs = " ".join(a.get("href") or "" for a in block.iter("a"))
-            media = textform.short_links(hrefs)
-        post_id = twitter.match(href) if href else None
+            media = textform.media_links(hrefs, (form,))
+        post_id = platform.match(href) if href else None
         if post_id is None and not media:
             continue  # nothing that names the post
-        line = textform.byline(m.group(0))
+        line = textform.signed(m)
         found.append(
             doc.embed(
-                twitter,
+                platform,
                 post_id,
                 "text",
                 block,
                 url=href or media[-1],
-                author_name=line.name if line else None,
-                author_handle=m.group("handle"),
-                date_text=" ".join(m.group("date").split()),
+                author_name=line.name,
+                author_handle=line.handle,
+                date_text=line.date,
                 text=body or None,
                 media_links=media,
             )

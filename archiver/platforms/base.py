@@ -11,6 +11,8 @@ Each module in this package builds one `Platform` value named PLATFORM and the r
   (`data-telegram-post`), the iframe URLs its embed code writes, and the short links that
   redirect to its posts (discovery runs these declarations over the article and its hidden
   places; anything they cannot say goes in a `detectors` function);
+- how its embed reads once flattened to text (`text_form`: see TextForm), when it leaves
+  something recognisable;
 - its own embed view (`embed_url`), which capture renders in the browser, and the CSS selector
   that is there once the embed has really rendered;
 - optionally, how to fetch its structured data over HTTP (`fetch_data`), raising PostGone
@@ -41,6 +43,27 @@ def query_to(name: str) -> str:
     wherever the parameter stands (after `&` or `&amp;`). The run before it is bounded: an
     unbounded one takes time quadratic in text that repeats the URL's start."""
     return rf"\?(?:[^\"'#\s<>]{{0,{QUERY_REACH}}}?&(?:amp;)?)?(?:{name})="
+
+
+# The date line of an embed's byline, in the language the embed was made in ("August 7, 2024",
+# "25. September 2018", "16 мая 2018 г.", "2019年1月26日"): not a list of month names but
+# anything short that ends with a year (YEAR_TEXT), or is a CJK date.
+YEAR_TEXT = r"(?:\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日|(?:19|20)\d{2}(?:\s*г\.?|\s*년)?)"
+DATE_LINE = r"(?P<date>[^\n\r—–()@]{0,40}?" + YEAR_TEXT + r")"
+
+
+@dataclass(frozen=True)
+class TextForm:
+    """How a platform's embed reads once its markup is flattened to text (copied as text, or a
+    blockquote that lost its class): the post's text, its media links, then a signature naming
+    the author as "(@handle)" and the date. Discovery finds the posts so written in plain text
+    and in an article's paragraphs, and reads the byline of any embed with the signatures."""
+
+    # The signature, with the groups `name`, `handle` and `date` (see DATE_LINE).
+    signature: re.Pattern[str]
+    # A link to the post's media, standing for the post when no status URL is at hand; in
+    # text its scheme may be missing.
+    media_link: re.Pattern[str]
 
 
 class Page(Protocol):
@@ -103,6 +126,7 @@ class Platform:
     # Query parameters that are part of a post URL (YouTube's v, list); others are tracking noise.
     url_query: tuple[str, ...] = ()
     detectors: tuple[Detector, ...] = ()  # anything the declarations above cannot say
+    text_form: TextForm | None = None  # what its embed leaves once flattened to text
     # Builds the id from a url_patterns match when it is no single `id` group (Bluesky's
     # handle/rkey, a Reddit thread/comment); None rejects the match. Default: the `id` group.
     make_id: Callable[[re.Match[str]], str | None] | None = None

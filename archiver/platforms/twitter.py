@@ -10,12 +10,14 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from archiver.errors import CaptureError, PostGone
 from archiver.models import PostData
-from archiver.platforms.base import Platform, query_to
+from archiver.platforms.base import DATE_LINE, Platform, TextForm, query_to
 
 if TYPE_CHECKING:
     import httpx
 
 _HOST = r"(?:https?:)?//(?:www\.|mobile\.|m\.)?(?:twitter|x)\.com"
+# A media short link (pic.twitter.com/ukSCQjXCXD), or a t.co link, without its scheme.
+_SHORT = r"(?:pic\.(?:twitter|x)\.com|t\.co)/[A-Za-z0-9]{4,}"
 
 
 def canonical_url(post_id: str) -> str:
@@ -295,6 +297,21 @@ def normalize(answer: dict[str, Any], raw: bytes | None = None, post_id: str | N
     )
 
 
+# A tweet's blockquote, stripped of its class (or copied as text), reads
+#
+#   Ukraine has captured ... pic.twitter.com/ukSCQjXCXD — OSINT Aggregator (@AggregateOsint) August 7, 2024
+#
+# that is: the tweet's text, its media short links, then the signature: a dash, the author's
+# name, "(@handle)" and the date line.
+TEXT_FORM = TextForm(
+    signature=re.compile(
+        r"(?:[—–―]|(?<!\S)--?(?=\s))[ \t\u00a0]*(?P<name>[^\n\r—–()@]{1,80}?)[ \t\u00a0]*"
+        r"\(@(?P<handle>[A-Za-z0-9_]{1,15})\)[ \t\u00a0]*" + DATE_LINE
+    ),
+    media_link=re.compile(r"(?:https?://)?" + _SHORT),
+)
+
+
 PLATFORM = Platform(
     name="twitter",
     url_patterns=(_HOST + r"/(?:#!/)?(?:[A-Za-z0-9_]{1,20}|i/web|i)/status(?:es)?/(?P<id>\d{2,20})",),
@@ -309,7 +326,8 @@ PLATFORM = Platform(
         r"twitframe\.com/show" + query_to("url") + r"(?P<url>[^&\"'\s]+)",
         r"(?:twitter|x)\.com/i/videos/(?:tweet/)?(?P<id>\d{2,20})",  # the video player's own embed
     ),
-    short_links=(r"(?:https?:)?//(?:pic\.(?:twitter|x)\.com|t\.co)/[A-Za-z0-9]{4,}",),
+    short_links=(r"(?:https?:)?//" + _SHORT,),
+    text_form=TEXT_FORM,
     embed_url=embed_url,
     render_selector="article",
     fetch_data=fetch_data,
