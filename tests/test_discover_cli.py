@@ -8,10 +8,11 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 from loopback import LocalSite
+from shared_support import SHARED, needs_shared
 
 from archiver.cli import cli
 
-SEED = Path(__file__).resolve().parents[2] / "shared" / "seed-article.txt"
+SEED = SHARED / "seed-article.txt"
 TWEET = (
     '<blockquote class="twitter-tweet"><p>Hi</p>&mdash; Someone (@someone) '
     '<a href="https://twitter.com/someone/status/1234567890123?ref_src=twsrc%5Etfw">'
@@ -25,7 +26,7 @@ def run(*args: str, stdin: bytes | None = None) -> tuple[int, str, str]:
     return result.exit_code, result.stdout, result.stderr
 
 
-@pytest.mark.skipif(not SEED.is_file(), reason="../shared/seed-article.txt is not here")
+@needs_shared("seed-article.txt")
 def test_seed_article_json():
     code, out, _ = run(str(SEED), "--json")
     assert code == 0

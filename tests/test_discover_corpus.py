@@ -5,15 +5,14 @@ from __future__ import annotations
 import csv
 import importlib.util
 import json
-from pathlib import Path
 from types import ModuleType
 
-import pytest
+from shared_support import SHARED, needs_shared
 
 from archiver.discovery.find import find_embeds
 
-CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"
-pytestmark = pytest.mark.skipif(not (CORPUS / "labels.json").is_file(), reason="../shared/corpus is not here")
+CORPUS = SHARED / "corpus"
+pytestmark = needs_shared("corpus")
 
 
 def scorer() -> ModuleType:

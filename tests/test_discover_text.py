@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
+from shared_support import SHARED, needs_shared
 
 from archiver.discovery import textform
 from archiver.discovery.find import find_embeds
 from archiver.platforms import twitter
 from archiver.platforms.base import DATE_LINE, Platform, TextForm
 
-SEED = Path(__file__).resolve().parents[2] / "shared" / "seed-article.txt"
+SEED = SHARED / "seed-article.txt"
 
 FLAT = (
     "Ukraine has captured more Russian soldiers along the Kursk front. pic.twitter.com/ukSCQjXCXD "
@@ -35,7 +35,7 @@ def test_plain_text_flattened_tweet():
     assert tweet.positions == (3,)
 
 
-@pytest.mark.skipif(not SEED.is_file(), reason="../shared/seed-article.txt is not here")
+@needs_shared("seed-article.txt")
 def test_seed_article_lists_both_tweets():
     found = find_embeds(SEED.read_bytes())
     assert [(e.platform, e.post_id, e.source, e.author_handle, e.date_text) for e in found] == [

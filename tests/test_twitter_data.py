@@ -11,12 +11,12 @@ from typing import Any
 
 import httpx
 import pytest
+from shared_support import shared_path
 
 from archiver.errors import CaptureError, PostGone
 from archiver.platforms import twitter
 from archiver.platforms.twitter import _js_radix_string, fetch_data, normalize, syndication_token
 
-SHAPES = Path(__file__).resolve().parents[2] / "shared" / "shapes"
 FIXTURES = Path(__file__).resolve().parents[1] / "offline_world" / "fixtures" / "twitter"
 
 
@@ -65,9 +65,7 @@ def check_shape_tweet(data: Any) -> None:
 
 
 def test_normalize_real_shape() -> None:
-    path = SHAPES / "twitter_syndication_tweet-result.json"
-    if not path.is_file():
-        pytest.skip("shared shapes not present")
+    path = shared_path("shapes/twitter_syndication_tweet-result.json")
     raw = path.read_bytes()
     data = normalize(json.loads(raw), raw=raw)
     check_shape_tweet(data)
@@ -129,10 +127,8 @@ def test_normalize_unwraps_visibility_results() -> None:
 
 
 def tombstones() -> list[dict[str, Any]]:
-    path = SHAPES / "twitter_syndication_tombstone_TEST-AUTHORED.json"
-    if path.is_file():
-        return list(json.loads(path.read_text(encoding="utf-8")))
-    return [{"__typename": "TweetTombstone", "tombstone": {"text": {"text": "This Post was deleted"}}}]
+    path = shared_path("shapes/twitter_syndication_tombstone_TEST-AUTHORED.json")
+    return list(json.loads(path.read_text(encoding="utf-8")))
 
 
 def tomb(text: str) -> dict[str, Any]:
