@@ -8,8 +8,8 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-# A post's status, as the platform tells it (never guessed: a network error is "unknown").
-POST_STATUSES = ("live", "deleted", "suspended", "protected", "unavailable", "unresolved", "unknown")
+# A post's status, as the platform tells it: the store's list, re-exported (spelled once, there).
+from storage.statuses import POST_STATUSES as POST_STATUSES
 
 
 @dataclass(frozen=True)

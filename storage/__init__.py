@@ -1,36 +1,102 @@
 """The archive store: SQLite (through sqlite-utils) for what we know, SHA-256-named blobs for
 what we kept. Imports nothing from archiver/: it takes and returns plain values.
 
-    db.py           Store: the class to import; articles, posts, embeds, checks, a post's timeline
-    captures.py     CaptureMixin: captures and their artifacts (part of Store)
-    schedule.py     ScheduleMixin: watches, runs, what a scheduled run asks about posts (part of Store)
-    verify.py       VerifyMixin: Store.verify() and its VerifyReport, MissingBlob
-    core.py         StoreCore: opening the archive, transactions, row helpers, times, error mapping
+    store.py        Store: the class to import; a facade that holds the parts below and names
+                    their methods (store.upsert_post is Posts.upsert_post), one line each
+    articles.py     Articles: the articles we fetched
+    posts.py        Posts: the posts we know of, their status; unresolved_post_id
+    embeds.py       Embeds: which article embeds which post
+    checks.py       Checks: a post's liveness history; CheckResult
+    captures.py     Captures: captures and their artifacts
+    schedule.py     Watches (and feed entries), Runs: what scheduled runs keep
+    queries.py      Queries: the reads that join tables or aggregate; a post's timeline
+    verify.py       verify() and its VerifyReport, MissingBlob
+    core.py         StoreCore: the open database, transactions, reading rows, times, errors
+    rows.py         the rows' types (TypedDicts): PostRow, CaptureRow, …
+    statuses.py     the stored vocabularies, each once: POST_STATUSES, CAPTURE_STATUSES, …
     migrations.py   the schema
     blobs.py        BlobStore: content-addressed files, atomic writes
     errors.py       StoreError, BlobTooLarge
+
+Where the SQL is. Each table is read and written by one part only (articles.py, posts.py,
+embeds.py, checks.py; captures.py has captures and artifacts; schedule.py watches,
+watch_entries and runs), and a part's SQL names no other table: a write that touches another
+table asks that table's part (a check sets its post's status through Posts). A read that
+joins tables or aggregates (count, min, group by, a window) is a named method in queries.py,
+and only there. Nothing outside storage/ writes SQL.
+
+How it is written. A new row we built is inserted through sqlite-utils' table API
+(`db.table(name).insert(row)`, which names the columns for us); every other statement is SQL
+written out: the reads, so that each says its rows and their order; the upserts, which keep
+what a row had (`INSERT … ON CONFLICT … DO UPDATE … coalesce(…) RETURNING id`, beyond the
+table API); and the updates and deletes, which select their rows by a condition.
 """
 
 from __future__ import annotations
 
 from storage.blobs import BlobStore, BlobWriter, is_sha256
-from storage.captures import CAPTURE_STATUSES
+from storage.checks import CheckResult
 from storage.core import now
-from storage.db import POST_STATUSES, CheckResult, Store, unresolved_post_id
 from storage.errors import BlobTooLarge, StoreError
+from storage.posts import unresolved_post_id
+from storage.rows import (
+    ArticleRow,
+    ArtifactFileRow,
+    ArtifactRow,
+    CaptureRow,
+    ChangedPostRow,
+    CheckRow,
+    EmbeddedPostRow,
+    EmbeddingArticleRow,
+    EmbedRow,
+    EntryRow,
+    PostRow,
+    RunRow,
+    TimelineEvent,
+    WatchRow,
+)
+from storage.statuses import (
+    ARTICLE_STATUSES,
+    CAPTURE_STATUSES,
+    CHECK_OUTCOMES,
+    POST_STATUSES,
+    RUN_OUTCOMES,
+    WATCH_KINDS,
+    WATCH_LOOK_STATUSES,
+)
+from storage.store import Store
 from storage.verify import MissingBlob, VerifyReport
 
 __all__ = [
+    "ARTICLE_STATUSES",
     "CAPTURE_STATUSES",
+    "CHECK_OUTCOMES",
     "POST_STATUSES",
+    "RUN_OUTCOMES",
+    "WATCH_KINDS",
+    "WATCH_LOOK_STATUSES",
+    "ArticleRow",
+    "ArtifactFileRow",
+    "ArtifactRow",
     "BlobStore",
     "BlobTooLarge",
     "BlobWriter",
+    "CaptureRow",
+    "ChangedPostRow",
     "CheckResult",
+    "CheckRow",
+    "EmbedRow",
+    "EmbeddedPostRow",
+    "EmbeddingArticleRow",
+    "EntryRow",
     "MissingBlob",
+    "PostRow",
+    "RunRow",
     "Store",
     "StoreError",
+    "TimelineEvent",
     "VerifyReport",
+    "WatchRow",
     "is_sha256",
     "now",
     "unresolved_post_id",

@@ -4,8 +4,8 @@
     store.finish_capture(capture, "complete", artifacts=[("screenshot", png, "image/png", None)])
     store.artifacts_for_capture(capture)                                 # rows, each with its blob's path
 
-An artifact's data is written as a blob before the rows that name it (see storage.db). A
-capture that did not fail also sets its post's last_captured and content hash.
+An artifact's data is written as a blob before the rows that name it (see storage.store). A
+capture that did not fail also sets its post's last_captured and content hash (through Posts).
 """
 
 from __future__ import annotations
@@ -14,14 +14,15 @@ import json
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Protocol
 
 from sqlite_utils import Database
 
 from storage.blobs import is_sha256
 from storage.core import StoreCore, Timestamp, _ts
-
-CAPTURE_STATUSES = ("running", "complete", "partial", "failed")
+from storage.posts import Posts
+from storage.rows import ArtifactFileRow, CaptureRow
+from storage.statuses import CAPTURE_STATUSES, require
 
 
 class ArtifactLike(Protocol):
@@ -41,8 +42,12 @@ class ArtifactLike(Protocol):
 ArtifactTuple = tuple[str, bytes | Path | str, str, str | None]
 
 
-class CaptureMixin(StoreCore):
-    """The Store's captures, their artifacts, and the post's content hash they (and checks) set."""
+class Captures:
+    """The captures and artifacts tables."""
+
+    def __init__(self, core: StoreCore, posts: Posts) -> None:
+        self._core = core
+        self._posts = posts
 
     def start_capture(
         self, *, post: int | None = None, article: int | None = None, tool_version: str, at: Timestamp = None
@@ -50,9 +55,9 @@ class CaptureMixin(StoreCore):
         """A new capture attempt (status "running") of a post, or of an article when post is None."""
         if post is None and article is None:
             raise ValueError("a capture is of a post or of an article")
-        with self._write() as db:
+        with self._core.write() as db:
             row = {"post": post, "article": article, "status": "running", "started": _ts(at)}
-            return self._insert(db, "captures", {**row, "tool_version": tool_version})
+            return self._core.insert(db, "captures", {**row, "tool_version": tool_version})
 
     def finish_capture(
         self,
@@ -65,21 +70,20 @@ class CaptureMixin(StoreCore):
         artifacts: Iterable[ArtifactLike | ArtifactTuple] = (),
         timings: dict[str, float] | None = None,
         at: Timestamp = None,
-    ) -> list[dict[str, Any]]:
+    ) -> list[ArtifactFileRow]:
         """Close a capture: store its artifacts' blobs, then (one transaction) their rows and the
         capture's outcome. Returns the artifact rows. A post capture that did not fail also
         updates the post's last_captured and, with a content hash, its content_hash.
         """
-        if status not in CAPTURE_STATUSES or status == "running":
-            raise ValueError(f"a finished capture's status is complete, partial or failed, not {status!r}")
+        require(status, CAPTURE_STATUSES[1:], "a finished capture's status")
         row = self.get_capture(capture)
         if row is None:
             raise KeyError(f"no capture with id {capture}")
         stored = [self._put_artifact(artifact) for artifact in artifacts]
         t = _ts(at)
-        with self._write() as db:
+        with self._core.write() as db:
             for kind, sha, mime, source_url in stored:
-                self._insert(
+                self._core.insert(
                     db,
                     "artifacts",
                     {
@@ -87,26 +91,28 @@ class CaptureMixin(StoreCore):
                         "kind": kind,
                         "sha256": sha,
                         "mime": mime,
-                        "size": self.blobs.size(sha),
+                        "size": self._core.blobs.size(sha),
                         "source_url": source_url,
                     },
                 )
-            db.table("captures").update(
-                capture,
-                {
-                    "status": status,
-                    "finished": t,
-                    "duration": _seconds_between(row["started"], t),
-                    "error": error,
-                    "content_hash": content_hash,
-                    "missing": json.dumps(list(missing)),
-                    "timings": json.dumps(timings) if timings is not None else None,
-                },
+            db.execute(
+                "UPDATE captures SET status = ?, finished = ?, duration = ?, error = ?, content_hash = ?,"
+                " missing = ?, timings = ? WHERE id = ?",
+                [
+                    status,
+                    t,
+                    _seconds_between(row["started"], t),
+                    error,
+                    content_hash,
+                    json.dumps(list(missing)),
+                    json.dumps(timings) if timings is not None else None,
+                    capture,
+                ],
             )
             if row["post"] is not None and status != "failed":
-                db.execute("UPDATE posts SET last_captured = ? WHERE id = ?", [t, row["post"]])
+                self._posts.mark_captured(db, row["post"], t)
                 if content_hash is not None:
-                    self._set_content_hash(db, row["post"], content_hash, t)
+                    self._posts.set_content_hash(db, row["post"], content_hash, t)
         return self.artifacts_for_capture(capture)
 
     def _put_artifact(self, artifact: ArtifactLike | ArtifactTuple) -> tuple[str, str, str, str | None]:
@@ -115,11 +121,11 @@ class CaptureMixin(StoreCore):
         else:
             kind, data, mime, source_url = artifact.kind, artifact.data, artifact.mime, artifact.source_url
         if isinstance(data, bytes):
-            sha = self.blobs.put(data)
+            sha = self._core.blobs.put(data)
         elif isinstance(data, Path):
-            sha = self.blobs.put_file(data)
+            sha = self._core.blobs.put_file(data)
         elif is_sha256(data):
-            if not self.blobs.exists(data):
+            if not self._core.blobs.exists(data):
                 raise ValueError(f"artifact {kind!r} names blob {data}, which is not in the store")
             sha = data
         else:
@@ -128,41 +134,40 @@ class CaptureMixin(StoreCore):
 
     def close_unfinished_captures(self, error: str = "interrupted", *, at: Timestamp = None) -> int:
         """Mark captures still "running" (their run was killed) as failed; returns how many."""
-        with self._write() as db:
+        with self._core.write() as db:
             cursor = db.execute(
                 "UPDATE captures SET status = 'failed', error = ?, finished = ? WHERE status = 'running'",
                 [error, _ts(at)],
             )
             return int(cursor.rowcount)
 
-    def get_capture(self, capture: int) -> dict[str, Any] | None:
-        return self._row("SELECT * FROM captures WHERE id = ?", [capture])
+    def get_capture(self, capture: int) -> CaptureRow | None:
+        return self._core.row(CaptureRow, "SELECT * FROM captures WHERE id = ?", [capture])
 
-    def captures_for_post(self, post: int) -> list[dict[str, Any]]:
-        return self._rows("SELECT * FROM captures WHERE post = ? ORDER BY started, id", [post])
+    def captures_for_post(self, post: int) -> list[CaptureRow]:
+        sql = "SELECT * FROM captures WHERE post = ? ORDER BY started, id"
+        return self._core.rows(CaptureRow, sql, [post])
 
-    def captures_for_article(self, article: int) -> list[dict[str, Any]]:
+    def captures_for_article(self, article: int) -> list[CaptureRow]:
         """The article's own captures (not those of the posts it embeds)."""
-        return self._rows(
-            "SELECT * FROM captures WHERE article = ? AND post IS NULL ORDER BY started, id", [article]
+        return self._core.rows(
+            CaptureRow,
+            "SELECT * FROM captures WHERE article = ? AND post IS NULL ORDER BY started, id",
+            [article],
         )
 
-    def artifacts_for_capture(self, capture: int) -> list[dict[str, Any]]:
+    def artifacts_for_capture(self, capture: int) -> list[ArtifactFileRow]:
         """The capture's artifacts, each with the `path` of its blob."""
-        rows = self._rows("SELECT * FROM artifacts WHERE capture = ? ORDER BY id", [capture])
+        rows = self._core.rows(
+            ArtifactFileRow, "SELECT * FROM artifacts WHERE capture = ? ORDER BY id", [capture]
+        )
         for row in rows:
-            row["path"] = str(self.blobs.path(row["sha256"])) if is_sha256(row["sha256"]) else None
+            sha = row["sha256"]
+            row["path"] = str(self._core.blobs.path(sha)) if is_sha256(sha) else None
         return rows
 
-    def _set_content_hash(self, db: Database, post: int, content_hash: str, t: str) -> bool:
-        """Store the post's latest content hash; True when it replaced a different one."""
-        (old,) = db.execute("SELECT content_hash FROM posts WHERE id = ?", [post]).fetchone()
-        if old == content_hash:
-            return False
-        db.execute(
-            "UPDATE posts SET content_hash = ?, content_since = ? WHERE id = ?", [content_hash, t, post]
-        )
-        return old is not None
+    def move_post(self, db: Database, post: int, into: int) -> None:
+        db.execute("UPDATE captures SET post = ? WHERE post = ?", [into, post])
 
 
 def _seconds_between(start: str, end: str) -> float | None:

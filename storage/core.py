@@ -1,11 +1,11 @@
-"""The Store's footing: opening the archive, transactions, reading rows, times and errors.
+"""What every part of the Store stands on: the open database, transactions, reading rows,
+times and errors.
 
-StoreCore knows no table. It holds the open database, the blob store and the lock; it opens
-an archive home (archive.db and blobs/, migrations applied), groups writes into transactions
-and turns trouble with the database file into a one-line StoreError. Every part of the Store
-(storage.db, storage.captures, storage.schedule, storage.verify) derives from it, so each sees
-these helpers. The underscored names here (`_ts`, the methods) are private to the storage
-package, shared by its modules.
+StoreCore knows no table. It holds the open database, the blob store and the lock; it applies
+the migrations, groups writes into transactions and turns trouble with the database file into
+a one-line StoreError. The Store makes one and hands it to each of its parts (storage.posts,
+storage.captures, …). The underscored `_ts` is private to the storage package, shared by its
+modules.
 
 Times are ISO 8601 UTC text; a `Timestamp` argument (datetime or such text) defaults to now.
 """
@@ -19,8 +19,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
-from types import TracebackType
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from sqlite_utils import Database
 
@@ -34,7 +33,7 @@ BLOBS_DIR = "blobs"
 Timestamp = datetime | str | None
 _JSON_COLUMNS = ("missing", "timings", "positions", "media_links", "counts")
 
-_S = TypeVar("_S", bound="StoreCore")
+R = TypeVar("R")
 
 
 def now() -> str:
@@ -71,6 +70,27 @@ def _store_error(exc: sqlite3.Error, path: object) -> StoreError | None:
     return None
 
 
+def connect(home: Path, *, create: bool, timeout: float) -> tuple[Database, BlobStore]:
+    """The database and blob store of the archive in `home` (created when `create` is true).
+
+    Raises StoreError (one line) when the home cannot be made or used, or the database file
+    cannot be opened.
+    """
+    path = home / DB_NAME
+    if not create and not path.is_file():
+        raise StoreError(f"no archive at {home} (no {DB_NAME})")
+    try:
+        home.mkdir(parents=True, exist_ok=True)
+        (home / BLOBS_DIR).mkdir(exist_ok=True)
+    except OSError as exc:
+        raise StoreError(f"cannot use archive home {home}: {exc.strerror or exc}") from None
+    try:
+        db = Database(sqlite3.connect(path, timeout=timeout, check_same_thread=False))
+    except sqlite3.Error as exc:
+        raise _store_error(exc, path) or StoreError(f"archive database {path}: {exc}") from None
+    return db, BlobStore(home / BLOBS_DIR)
+
+
 class StoreCore:
     """The archive's open database (sqlite-utils) and blob store, and the helpers every part uses."""
 
@@ -78,7 +98,6 @@ class StoreCore:
         """Use an open Database (e.g. Database(memory=True) in tests); applies the migrations."""
         self.db = db
         self.blobs = blobs
-        self.home = home
         self._lock = threading.RLock()
         self._where = home / DB_NAME if home is not None else "(in memory)" if db.memory else "(given)"
         try:
@@ -98,52 +117,10 @@ class StoreCore:
             db.close()
             raise error from None
 
-    @classmethod
-    def open(cls: type[_S], home: Path, *, create: bool = True, timeout: float = 30.0) -> _S:
-        """Open the archive in `home`: archive.db and blobs/, created when `create` is true.
-
-        Raises StoreError (one line) when the home cannot be made or used, the database file
-        is not one, or another process holds it locked for longer than `timeout` seconds.
-        """
-        home = Path(home)
-        path = home / DB_NAME
-        if not create and not path.is_file():
-            raise StoreError(f"no archive at {home} (no {DB_NAME})")
-        try:
-            home.mkdir(parents=True, exist_ok=True)
-            (home / BLOBS_DIR).mkdir(exist_ok=True)
-        except OSError as exc:
-            raise StoreError(f"cannot use archive home {home}: {exc.strerror or exc}") from None
-        try:
-            db = Database(sqlite3.connect(path, timeout=timeout, check_same_thread=False))
-        except sqlite3.Error as exc:
-            raise _store_error(exc, path) or StoreError(f"archive database {path}: {exc}") from None
-        return cls(db, BlobStore(home / BLOBS_DIR), home=home)
-
-    def close(self) -> None:
-        self.db.close()
-
-    def __enter__(self: _S) -> _S:
-        return self
-
-    def __exit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
-    ) -> None:
-        self.close()
-
     @contextmanager
-    def transaction(self) -> Iterator[None]:
-        """Group several writes into one transaction (many checks at once; all or nothing).
-
-        The methods' own transactions nest inside it. Blobs are still written at once, before
-        their rows: a rolled-back transaction can leave orphaned blobs, never missing ones.
-        """
-        with self._write():
-            yield
-
-    @contextmanager
-    def _write(self) -> Iterator[Database]:
-        """One transaction; trouble with the database file itself becomes a StoreError."""
+    def write(self) -> Iterator[Database]:
+        """One transaction (nested ones join it); trouble with the database file itself becomes a
+        StoreError."""
         with self._lock:
             try:
                 with self.db.atomic():
@@ -154,24 +131,27 @@ class StoreCore:
                     raise
                 raise error from None
 
-    def _rows(self, sql: str, params: Sequence[Any] = ()) -> list[dict[str, Any]]:
+    def rows(self, row_type: type[R], sql: str, params: Sequence[Any] = ()) -> list[R]:
+        """The rows `sql` selects, JSON columns decoded, as what `row_type` says they are."""
         rows = [dict(row) for row in self.db.query(sql, params)]
         for row in rows:
             for column in _JSON_COLUMNS:
                 if isinstance(row.get(column), str):
                     row[column] = json.loads(row[column])
-        return rows
+        return cast("list[R]", rows)  # the one place a row becomes its type
 
-    def _row(self, sql: str, params: Sequence[Any] = ()) -> dict[str, Any] | None:
-        rows = self._rows(sql, params)
+    def row(self, row_type: type[R], sql: str, params: Sequence[Any] = ()) -> R | None:
+        rows = self.rows(row_type, sql, params)
         return rows[0] if rows else None
 
-    def _returning_id(self, db: Database, sql: str, params: Sequence[Any]) -> int:
-        rows = db.execute(sql, params).fetchall()
-        return int(rows[0][0])
-
-    def _insert(self, db: Database, table: str, row: dict[str, Any]) -> int:
+    def insert(self, db: Database, table: str, row: dict[str, Any]) -> int:
+        """Insert a new row through the table API; its id."""
         rowid = db.table(table).insert(row).last_rowid
         if rowid is None:
             raise RuntimeError(f"insert into {table} returned no rowid")
         return rowid
+
+    def returning_id(self, db: Database, sql: str, params: Sequence[Any]) -> int:
+        """Run an `INSERT … RETURNING id` statement; the id."""
+        rows = db.execute(sql, params).fetchall()
+        return int(rows[0][0])

@@ -1,21 +1,22 @@
 """Verification: is what the archive names there, and is it what it was?
 
-    report = store.verify()       # VerifyMixin, part of Store
+    report = store.verify()       # verify(blobs, references), given the rows naming blobs
     report.ok, report.summary(), report.problems()
 
 verify() re-hashes every blob and checks references both ways: every row naming a blob
-(storage.migrations.BLOB_COLUMNS) finds it, every blob is named by some row, and the blob
-directory holds no temp files left by an interrupted write and nothing else stray.
+(storage.migrations.BLOB_COLUMNS, read by storage.queries) finds it, every blob is named by
+some row, and the blob directory holds no temp files left by an interrupted write and nothing
+else stray.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
-from storage.blobs import is_sha256
-from storage.core import StoreCore
-from storage.migrations import BLOB_COLUMNS
+from storage.blobs import BlobStore, is_sha256
 
 
 @dataclass(frozen=True)
@@ -68,31 +69,27 @@ class VerifyReport:
         return f"{checked}: " + ", ".join(f"{n} {what}" for n, what in counts if n)
 
 
-class VerifyMixin(StoreCore):
-    """Store.verify: the archive checked against itself."""
+def verify(blobs: BlobStore, references: Iterable[tuple[str, int, str, Any]]) -> VerifyReport:
+    """Re-hash every blob and check references both ways (see VerifyReport); `references` are
+    the rows naming a blob: (table, row id, column, the value it holds).
 
-    def verify(self) -> VerifyReport:
-        """Re-hash every blob and check references both ways (see VerifyReport).
-
-        Run it when no capture is in progress: a blob written just before its row would be
-        reported as orphaned.
-        """
-        report = VerifyReport()
-        referenced: set[str] = set()
-        for table, column in BLOB_COLUMNS:
-            for row in self.db.query(f"SELECT id, {column} AS sha FROM {table} WHERE {column} IS NOT NULL"):
-                report.references += 1
-                sha = row["sha"]
-                if is_sha256(sha) and self.blobs.exists(sha):
-                    referenced.add(sha)
-                else:
-                    report.missing.append(MissingBlob(table, row["id"], column, str(sha)))
-        for sha in self.blobs:
-            report.blobs += 1
-            if not self.blobs.verify(sha):
-                report.corrupt.append(sha)
-            if sha not in referenced:
-                report.orphaned.append(sha)
-        report.temp_files = self.blobs.temp_files()
-        report.strays = self.blobs.strays()
-        return report
+    Run it when no capture is in progress: a blob written just before its row would be
+    reported as orphaned.
+    """
+    report = VerifyReport()
+    referenced: set[str] = set()
+    for table, row_id, column, sha in references:
+        report.references += 1
+        if is_sha256(sha) and blobs.exists(sha):
+            referenced.add(sha)
+        else:
+            report.missing.append(MissingBlob(table, row_id, column, str(sha)))
+    for sha in blobs:
+        report.blobs += 1
+        if not blobs.verify(sha):
+            report.corrupt.append(sha)
+        if sha not in referenced:
+            report.orphaned.append(sha)
+    report.temp_files = blobs.temp_files()
+    report.strays = blobs.strays()
+    return report

@@ -3,16 +3,29 @@
 from __future__ import annotations
 
 import hashlib
+import inspect
 import os
 import sqlite3
+import typing
+from collections.abc import Callable, Sequence
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import Any, TypeVar
 
 import pytest
 from sqlite_utils import Database
 
-from storage import BlobStore, Store, StoreError, unresolved_post_id
+import archiver.models
+from storage import BlobStore, Store, StoreError, rows, statuses, unresolved_post_id
+from storage.articles import Articles
+from storage.captures import Captures
+from storage.checks import Checks
+from storage.embeds import Embeds
+from storage.posts import Posts
+from storage.queries import Queries
+from storage.schedule import Runs, Watches
 
+R = TypeVar("R")
 TWEET = ("twitter", "1874097816571961839", "https://x.com/someone/status/1874097816571961839")
 
 
@@ -23,6 +36,12 @@ def store(tmp_path: Path) -> Store:
 
 def sha(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
+
+
+def got(row: R | None) -> R:
+    """The row a getter found (these tests ask only for rows that are there)."""
+    assert row is not None
+    return row
 
 
 def test_open_creates_the_home_the_database_and_the_blob_folder(tmp_path: Path) -> None:
@@ -92,7 +111,7 @@ def test_upsert_post_never_duplicates_and_never_blanks(store: Store) -> None:
 def test_upsert_status_applies_to_new_posts_only(store: Store) -> None:
     post = store.upsert_post(*TWEET, status="live")
     store.upsert_post(*TWEET, status="deleted")
-    assert store.get_post(post)["status"] == "live"  # type: ignore[index]
+    assert got(store.get_post(post))["status"] == "live"
     with pytest.raises(ValueError):
         store.upsert_post("twitter", "2", "u", status="gone-ish")
 
@@ -107,7 +126,7 @@ def test_unresolved_posts_get_a_stable_synthetic_key(store: Store) -> None:
     with pytest.raises(ValueError):
         unresolved_post_id()
     post = store.upsert_post("twitter", key, "https://pic.twitter.com/AbC123")
-    assert store.get_post(post)["status"] == "unresolved"  # type: ignore[index]
+    assert got(store.get_post(post))["status"] == "unresolved"
     assert store.upsert_post("twitter", key, "https://pic.twitter.com/AbC123") == post
 
 
@@ -134,7 +153,7 @@ def test_resolving_renames_or_merges_the_unresolved_post(store: Store) -> None:
     capture = store.start_capture(post=other, tool_version="t")
     assert store.resolve_post(other, "222", "https://x.com/b/status/222") == known
     assert store.get_post(other) is None
-    assert store.get_capture(capture)["post"] == known  # type: ignore[index]
+    assert got(store.get_capture(capture))["post"] == known
     assert [p["id"] for p in store.posts_for_article(article)] == [lone, known]
     with pytest.raises(ValueError):
         store.resolve_post(known, "333", "u")
@@ -185,7 +204,7 @@ def test_capture_round_trip_with_artifacts(store: Store, tmp_path: Path) -> None
     warc.write_bytes(b"WARC/1.1 records")
     start = datetime(2025, 1, 2, 3, 4, 5, tzinfo=timezone.utc)
     capture = store.start_capture(post=post, tool_version="0.1.0", at=start)
-    assert store.get_capture(capture)["status"] == "running"  # type: ignore[index]
+    assert got(store.get_capture(capture))["status"] == "running"
     artifacts = store.finish_capture(
         capture,
         "partial",
@@ -206,7 +225,7 @@ def test_capture_round_trip_with_artifacts(store: Store, tmp_path: Path) -> None
         ("media", sha(b"mp4bytes"), 8),
         ("warc", sha(b"WARC/1.1 records"), 16),
     ]
-    assert all(Path(a["path"]).read_bytes() for a in artifacts)
+    assert all(Path(str(a["path"])).read_bytes() for a in artifacts)
     (row,) = store.captures_for_post(post)
     assert (row["status"], row["duration"], row["missing"], row["timings"]) == (
         "partial",
@@ -238,7 +257,7 @@ def test_an_artifact_naming_an_absent_blob_is_refused(store: Store) -> None:
     with pytest.raises(ValueError, match="not in the store"):
         store.finish_capture(capture, "complete", artifacts=[("media", sha(b"nope"), "image/jpeg", None)])
     assert store.artifacts_for_capture(capture) == []
-    assert store.get_capture(capture)["status"] == "running"  # type: ignore[index]
+    assert got(store.get_capture(capture))["status"] == "running"
 
 
 def test_a_crash_while_writing_a_blob_leaves_no_row_and_no_half_file(
@@ -266,8 +285,8 @@ def test_unfinished_captures_of_a_killed_run_are_closed(store: Store) -> None:
     store.finish_capture(done, "complete")
     killed = store.start_capture(post=post, tool_version="t")
     assert store.close_unfinished_captures() == 1
-    assert store.get_capture(killed)["status"] == "failed"  # type: ignore[index]
-    assert store.get_capture(done)["status"] == "complete"  # type: ignore[index]
+    assert got(store.get_capture(killed))["status"] == "failed"
+    assert got(store.get_capture(done))["status"] == "complete"
 
 
 def test_checks_record_status_changes_and_unknown_keeps_the_status(store: Store) -> None:
@@ -402,7 +421,7 @@ def test_a_transaction_groups_writes_all_or_nothing(store: Store) -> None:
         store.upsert_post("twitter", "2", "u")
         raise RuntimeError("run killed")
     assert len(store.checks_for_post(post)) == 2
-    assert store.get_post(post)["status"] == "deleted"  # type: ignore[index]
+    assert got(store.get_post(post))["status"] == "deleted"
     assert store.find_post("twitter", "2") is None
 
 
@@ -413,3 +432,136 @@ def test_another_programs_database_is_a_store_error(home: Path) -> None:
     other.close()
     with pytest.raises(StoreError, match=r"cannot be set up: table .posts. already exists"):
         Store.open(home)
+
+
+# The store's surface: its parts, its rows' types, its vocabularies
+
+
+def test_the_store_names_every_method_of_its_parts(store: Store) -> None:
+    """A part's public method is the Store's, under the same name; the writes a part offers the
+    other parts (inside their transaction: they take `db`) are not."""
+    for part in (Articles, Posts, Embeds, Checks, Captures, Watches, Runs, Queries):
+        for name, method in vars(part).items():
+            if name.startswith("_") or not callable(method):
+                continue
+            if "db" in inspect.signature(method).parameters:
+                assert not hasattr(store, name), f"{part.__name__}.{name} is for the other parts"
+            else:
+                assert getattr(store, name).__func__ is method, f"Store.{name} is not {part.__name__}.{name}"
+
+
+# The Python types a column of each SQL type comes back as (TEXT: JSON columns too, decoded).
+_SQL_TYPES: dict[str, set[type]] = {"INTEGER": {int}, "REAL": {float}, "TEXT": {str, list, dict}}
+
+
+def test_each_row_type_has_its_tables_columns(store: Store) -> None:
+    """One key per column; `| None` exactly where the column may be NULL (no NOT NULL, no default)."""
+    assert set(rows.TABLE_ROWS) == set(store.db.table_names()) - {"_sqlite_migrations"}
+    for table, row_type in rows.TABLE_ROWS.items():
+        columns = {column.name: column for column in store.db.table(table).columns}
+        hints = typing.get_type_hints(row_type)
+        assert set(hints) == set(columns), table
+        for name, column in columns.items():
+            may_be_null = not (column.notnull or column.is_pk or column.default_value is not None)
+            kinds = [typing.get_origin(t) or t for t in typing.get_args(hints[name]) or [hints[name]]]
+            assert (type(None) in kinds) == may_be_null, f"{table}.{name}: {hints[name]}"
+            assert set(kinds) - {type(None)} <= _SQL_TYPES[column.type], f"{table}.{name}: {hints[name]}"
+
+
+def test_each_method_returns_the_keys_its_row_type_names(store: Store) -> None:
+    article = store.record_article("https://news.example/a", final_url="https://news.example/b", html=b"<p/>")
+    post = store.upsert_post(*TWEET)
+    store.record_embed(article, post, source="blockquote", positions=[0])
+    capture = store.start_capture(post=post, tool_version="t")
+    store.finish_capture(capture, "complete", artifacts=[("screenshot", b"png", "image/png", None)])
+    store.record_check(post, method="m", outcome="live", content_hash="h1")
+    store.record_check(post, method="m", outcome="deleted", content_hash="h2")
+    watch, _ = store.add_watch("https://news.example/feed", "feed")
+    store.record_entries(watch, [("https://news.example/a", "A", None)])
+    run = store.start_run()
+    expected: list[tuple[Any, Sequence[Any]]] = [
+        (rows.ArticleRow, [store.get_article(article), store.find_article("https://news.example/b")]),
+        (rows.ArticleRow, store.list_articles()),
+        (rows.PostRow, [store.get_post(post), store.find_post(*TWEET[:2]), *store.posts_due()]),
+        (rows.PostRow, [*store.list_posts(), *store.posts_with_id(TWEET[1])]),
+        (rows.PostRow, store.posts_checked_before("9999")),
+        (rows.EmbedRow, store.embeds_for_article(article)),
+        (rows.CaptureRow, [store.get_capture(capture), *store.captures_for_post(post)]),
+        (rows.ArtifactFileRow, store.artifacts_for_capture(capture)),
+        (rows.CheckRow, store.checks_for_post(post)),
+        (rows.WatchRow, [store.get_watch(watch), *store.list_watches()]),
+        (rows.EntryRow, store.pending_entries()),
+        (rows.RunRow, [store.get_run(run), store.last_run()]),
+        (rows.EmbeddedPostRow, store.posts_for_article(article)),
+        (rows.EmbeddingArticleRow, store.articles_for_post(post)),
+        (rows.ChangedPostRow, store.changed_posts()),
+    ]
+    for row_type, found in expected:
+        assert found, row_type.__name__
+        for row in found:
+            assert row is not None and set(row) == set(typing.get_type_hints(row_type)), row_type.__name__
+    allowed = set(typing.get_type_hints(rows.TimelineEvent))
+    for event in store.timeline(post):
+        assert {"at", "event"} <= set(event) <= allowed
+        for artifact in event.get("artifacts", []):
+            assert set(artifact) == set(typing.get_type_hints(rows.TimelineArtifact))
+
+
+def test_archiver_takes_the_post_statuses_from_the_store() -> None:
+    assert archiver.models.POST_STATUSES is statuses.POST_STATUSES
+    assert statuses.CHECK_OUTCOMES == statuses.POST_STATUSES
+    assert set(statuses.KEPT_CAPTURE_STATUSES) < set(statuses.CAPTURE_STATUSES)
+
+
+def _finish_a_capture(store: Store, status: str) -> object:
+    return store.finish_capture(store.start_capture(post=store.upsert_post(*TWEET), tool_version="t"), status)
+
+
+def _look(store: Store, status: str) -> object:
+    watch, _ = store.add_watch("https://news.example/feed", "feed")
+    return store.record_watch_look(watch, status=status)
+
+
+# (a vocabulary, what the store does with one of its words, the words it refuses besides a stranger)
+VOCABULARIES: list[tuple[Sequence[str], Callable[[Store, str], object], tuple[str, ...]]] = [
+    (statuses.POST_STATUSES, lambda store, word: store.set_post_status(store.upsert_post(*TWEET), word), ()),
+    (statuses.POST_STATUSES, lambda store, word: store.upsert_post("twitter", word, "u", status=word), ()),
+    (statuses.POST_STATUSES, lambda store, word: store.list_posts(status=word), ()),
+    (
+        statuses.CHECK_OUTCOMES,
+        lambda store, word: store.record_check(store.upsert_post(*TWEET), method="m", outcome=word),
+        (),
+    ),
+    (
+        statuses.ARTICLE_STATUSES,
+        lambda store, word: store.record_article("https://a.example", status=word),
+        (),
+    ),
+    (statuses.CAPTURE_STATUSES[1:], _finish_a_capture, ("running",)),
+    (statuses.WATCH_KINDS, lambda store, word: store.add_watch("https://news.example/feed", word), ()),
+    (statuses.WATCH_LOOK_STATUSES, _look, ()),
+    (statuses.RUN_OUTCOMES[1:], lambda store, word: store.finish_run(store.start_run(), word), ("running",)),
+]
+
+
+@pytest.mark.parametrize(("words", "use", "refused"), VOCABULARIES)
+def test_the_store_takes_the_words_of_its_vocabularies_and_no_other(
+    store: Store, words: Sequence[str], use: Callable[[Store, str], object], refused: tuple[str, ...]
+) -> None:
+    for word in words:
+        use(store, word)
+    for word in ("vanished", *refused):
+        with pytest.raises(ValueError, match="must be one of"):
+            use(store, word)
+
+
+def test_what_the_store_writes_itself_is_in_its_vocabularies(store: Store) -> None:
+    post = store.upsert_post(*TWEET)
+    store.start_capture(post=post, tool_version="t")
+    store.close_unfinished_captures()
+    store.start_run()
+    store.close_unfinished_runs()
+    store.upsert_post("twitter", unresolved_post_id("pic.twitter.com/x"), "https://pic.twitter.com/x")
+    assert {row["status"] for row in store.db.table("captures").rows} <= set(statuses.CAPTURE_STATUSES)
+    assert {row["outcome"] for row in store.db.table("runs").rows} <= set(statuses.RUN_OUTCOMES)
+    assert {row["status"] for row in store.db.table("posts").rows} <= set(statuses.POST_STATUSES)

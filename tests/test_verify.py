@@ -29,7 +29,9 @@ def fill(home: Path) -> dict[str, str]:
             ],
         )
         names = {a["kind"]: a["sha256"] for a in artifacts}
-        names["html"] = store.get_article(article)["html_sha256"]  # type: ignore[index]
+        row = store.get_article(article)
+        assert row is not None and row["html_sha256"] is not None
+        names["html"] = row["html_sha256"]
         return names
 
 

@@ -14,10 +14,10 @@ from typing import Any
 from archiver import platforms
 from archiver.errors import InputError
 from archiver.flows import recheck, watch
-from storage import Store
+from storage import PostRow, Store
 
 
-def find_post(store: Store, ref: str) -> dict[str, Any]:
+def find_post(store: Store, ref: str) -> PostRow:
     """The post `ref` names: its URL, "platform:id", the platform's own id, or the archive's row id."""
     ref = ref.strip()
     if "://" in ref:
@@ -65,7 +65,7 @@ def watch_lines(store: Store) -> list[str]:
     return lines or ["nothing watched: add a feed or an article with `archiver watch add URL`"]
 
 
-def list_posts(store: Store, status: str | None, since: datetime | None) -> list[dict[str, Any]]:
+def list_posts(store: Store, status: str | None, since: datetime | None) -> Sequence[PostRow]:
     if status == "changed":
         return store.changed_posts(since)
     return store.list_posts(status=status, since=since)

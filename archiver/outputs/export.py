@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from archiver.errors import InputError
-from storage import Store
+from storage import ArticleRow, ArtifactFileRow, CaptureRow, CheckRow, EmbeddedPostRow, EmbedRow, Store
 
 # Extensions by artifact kind; media (and anything else) goes by its MIME type.
 _KIND_EXTENSIONS = {
@@ -69,13 +69,13 @@ def artifact_filename(sha256: str, kind: str, mime: str | None) -> str:
 class CaptureBundle:
     """One capture and the artifacts it kept (each a row with its blob's `path`)."""
 
-    capture: dict[str, Any]
-    artifacts: list[dict[str, Any]]
+    capture: CaptureRow
+    artifacts: list[ArtifactFileRow]
 
-    def first(self, kind: str) -> dict[str, Any] | None:
+    def first(self, kind: str) -> ArtifactFileRow | None:
         return next((a for a in self.artifacts if a["kind"] == kind), None)
 
-    def of_kind(self, kind: str) -> list[dict[str, Any]]:
+    def of_kind(self, kind: str) -> list[ArtifactFileRow]:
         return [a for a in self.artifacts if a["kind"] == kind]
 
 
@@ -84,10 +84,10 @@ class PostBundle:
     """A post as the archive knows it: its row (with the embed's position, source, removed_at),
     the article's embed of it, its captures oldest first and its checks."""
 
-    post: dict[str, Any]
-    embed: dict[str, Any] | None
+    post: EmbeddedPostRow
+    embed: EmbedRow | None
     captures: list[CaptureBundle]
-    checks: list[dict[str, Any]]
+    checks: list[CheckRow]
 
     @property
     def latest(self) -> CaptureBundle | None:
@@ -104,19 +104,19 @@ class PostBundle:
 
 @dataclass(frozen=True)
 class ArticleBundle:
-    article: dict[str, Any]
+    article: ArticleRow
     captures: list[CaptureBundle]  # the article's own (its screenshots)
     posts: list[PostBundle] = field(default_factory=list)
 
     @property
-    def screenshot(self) -> dict[str, Any] | None:
+    def screenshot(self) -> ArtifactFileRow | None:
         for capture in reversed(self.captures):
             shot = capture.first("screenshot")
             if shot is not None:
                 return shot
         return None
 
-    def artifacts(self) -> Iterator[dict[str, Any]]:
+    def artifacts(self) -> Iterator[ArtifactFileRow]:
         """Every artifact of the article and its posts, each once (by SHA-256)."""
         seen: set[str] = set()
         for capture in [*self.captures, *(c for p in self.posts for c in p.captures)]:
@@ -126,14 +126,13 @@ class ArticleBundle:
                     yield artifact
 
 
-def select_articles(store: Store, refs: Sequence[str], all_articles: bool = False) -> list[dict[str, Any]]:
+def select_articles(store: Store, refs: Sequence[str], all_articles: bool = False) -> list[ArticleRow]:
     """The article rows named by `refs` (each a row id or a URL), or every one with `all_articles`.
 
     InputError (one line) when one is not in the archive, or when nothing is named.
     """
     if all_articles:
-        ids = [int(row[0]) for row in store.db.execute("SELECT id FROM articles ORDER BY id").fetchall()]
-        found = [a for a in map(store.get_article, ids) if a is not None]
+        found = store.list_articles()
         if not found:
             raise InputError(f"no articles in the archive at {store.home}")
         return found
@@ -141,10 +140,8 @@ def select_articles(store: Store, refs: Sequence[str], all_articles: bool = Fals
         raise InputError("name an ARTICLE (its URL or id), or give --all")
     found = []
     for ref in refs:
-        article = store.get_article(int(ref)) if ref.isdigit() else store.get_article(ref)
-        if article is None and not ref.isdigit():  # the URL it redirected to
-            row = store.db.execute("SELECT id FROM articles WHERE final_url = ?", [ref]).fetchone()
-            article = store.get_article(int(row[0])) if row else None
+        # an id, a URL, or the URL it redirected to
+        article = store.get_article(int(ref)) if ref.isdigit() else store.find_article(ref)
         if article is None:
             raise InputError(f"no article {ref!r} in the archive (give its URL or its id)")
         found.append(article)
@@ -156,7 +153,7 @@ def gather_articles(store: Store, refs: Sequence[str], all_articles: bool = Fals
     return [gather(store, row["id"]) for row in select_articles(store, refs, all_articles)]
 
 
-def _capture_bundles(store: Store, captures: Iterable[dict[str, Any]]) -> list[CaptureBundle]:
+def _capture_bundles(store: Store, captures: Iterable[CaptureRow]) -> list[CaptureBundle]:
     return [CaptureBundle(c, store.artifacts_for_capture(c["id"])) for c in captures]
 
 

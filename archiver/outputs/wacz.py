@@ -40,6 +40,7 @@ from archiver import __version__
 from archiver.errors import ArchiverError
 from archiver.outputs.export import ArticleBundle, PostBundle, artifact_filename
 from archiver.outputs.manifest import manifest_text
+from storage import ArtifactRow, PostRow
 
 WACZ_VERSION = "1.1.1"
 SOFTWARE = f"embed-archiver {__version__}"
@@ -180,7 +181,7 @@ def page_text(html: bytes) -> str:
     return " ".join(root.text_content().split())
 
 
-def _post_title(post: dict[str, Any]) -> str:
+def _post_title(post: PostRow) -> str:
     who = post["author_name"] or ""
     if post["author_handle"]:
         who = f"{who} (@{post['author_handle']})".strip()
@@ -228,7 +229,7 @@ class WaczSummary:
     bytes: int
 
 
-def _zip_name(artifact: dict[str, Any]) -> str:
+def _zip_name(artifact: ArtifactRow) -> str:
     folder = "archive" if artifact["kind"] == "warc" else "files"
     return f"{folder}/{artifact_filename(artifact['sha256'], artifact['kind'], artifact['mime'])}"
 
