@@ -1,6 +1,6 @@
 """Re-checking held posts: `recheck_posts` over N held tweets against a bare httpx loop.
 
-Usage: python bench/bench_recheck.py [--posts N] [--concurrency C] [--rounds N]
+Usage: python bench/bench_recheck.py [--posts N] [--concurrency C] [--rounds N] [--polite N] [--delay S]
 
 A fake syndication CDN runs on 127.0.0.1 in its own process (asyncio, HTTP/1.1 keep-alive): it
 answers `/tweet-result?id=ID` with the shipped fixture tweet under that id; 1 in 100 ids is a
@@ -20,6 +20,14 @@ real hostname to the loopback port (the only difference from production). The ra
 recheck / bare: what our parsing, hashing, politeness and bookkeeping cost per request. Both
 wall-clock time and this process's CPU time are reported: on a busy machine the CPU ratio is
 the steadier of the two (the fake CDN's CPU is in its own process and counts for neither).
+
+Then politeness in real time (the unit tests check it on a fake clock): `--polite` checks
+(default 40) on the one CDN host at per_host 1 and host_delay `--delay` (default 0.05 s), whose
+spacing is HostLimiter's (the capturer's too), against a bare loop asking for the same URLs one
+at a time, each start `delay` after the one before. Both ratios are recheck / bare: the whole
+time, and the median time between two starts as the transport saw them (the median: a start the
+event loop sends late, behind a store write say, brings the next one closer without the gate
+being at fault). A median under 0.75 x means the gate let requests through early: exit status 1.
 """
 
 from __future__ import annotations
@@ -27,8 +35,10 @@ from __future__ import annotations
 import argparse
 import asyncio
 import copy
+import itertools
 import json
 import multiprocessing
+import statistics
 import sys
 import tempfile
 import time
@@ -128,6 +138,23 @@ class ToLoopback(httpx.AsyncBaseTransport):
         await self.inner.aclose()
 
 
+class Stamped(ToLoopback):
+    """ToLoopback that notes when each request reaches it: after the per-host gate let it go."""
+
+    def __init__(self, port: int) -> None:
+        super().__init__(port)
+        self.starts: list[float] = []
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        self.starts.append(time.perf_counter())
+        return await super().handle_async_request(request)
+
+    def spacing(self) -> float:
+        """Median seconds between two starts noted since the last call; then forgets them."""
+        starts, self.starts = sorted(self.starts), []
+        return statistics.median(b - a for a, b in itertools.pairwise(starts))
+
+
 # --- The archive ------------------------------------------------------------------------------
 
 
@@ -176,6 +203,20 @@ async def bare_loop(transport: ToLoopback, ids: list[str], concurrency: int) -> 
         return time.perf_counter() - start, time.process_time() - cpu
 
 
+async def bare_polite(transport: ToLoopback, ids: list[str], delay: float) -> float:
+    """The same URLs one at a time, each started `delay` after the one before (or when the one
+    before has answered, if later): what HostLimiter asks of one host at per_host 1."""
+    async with httpx.AsyncClient(transport=transport) as client:
+        first = next_start = time.perf_counter()
+        for tweet_id in ids:
+            now = time.perf_counter()
+            start = max(now, next_start)
+            next_start = start + delay
+            await asyncio.sleep(start - now)
+            (await client.get(twitter.data_url(tweet_id))).read()
+        return time.perf_counter() - first
+
+
 async def recheck_run(settings: Settings, transport: ToLoopback, posts: int) -> tuple[float, float, Any]:
     changed: list[str] = []
 
@@ -201,6 +242,8 @@ def main() -> int:
     parser.add_argument("--posts", type=int, default=10_000, help="held posts (default 10000)")
     parser.add_argument("--concurrency", type=int, default=16, help="requests at once (default 16)")
     parser.add_argument("--rounds", type=int, default=1, help="runs per side; the fastest counts")
+    parser.add_argument("--polite", type=int, default=40, help="checks for the politeness figure (0: none)")
+    parser.add_argument("--delay", type=float, default=0.05, help="host_delay for it (default 0.05 s)")
     args = parser.parse_args()
 
     ports: Any = multiprocessing.get_context("spawn").Queue()
@@ -231,6 +274,19 @@ def main() -> int:
             return bare, ours, report
 
         (bare, bare_cpu), (ours, ours_cpu), report = asyncio.run(run_all())
+
+        async def polite() -> tuple[tuple[float, float], tuple[float, float]]:
+            """(whole time, spacing of starts) of the bare polite loop, then of recheck_posts."""
+            transport = Stamped(port)
+            bare = await bare_polite(transport, ids[: args.polite], args.delay)
+            bare_spacing = transport.spacing()
+            polite_settings = replace(settings, per_host=1, host_delay=args.delay)
+            seconds, _, _ = await recheck_run(polite_settings, transport, args.polite)
+            ours_spacing = transport.spacing()
+            await transport.aclose()
+            return (bare, bare_spacing), (seconds, ours_spacing)
+
+        spacing = asyncio.run(polite()) if args.polite > 1 else None
     finally:
         server.terminate()
         server.join(5)
@@ -247,6 +303,17 @@ def main() -> int:
     if report.checked != n or sum(v for k, v in report.outcomes.items() if k != "live") != expected_gone:
         print("  UNEXPECTED: not every post was checked as the fake CDN answered", file=sys.stderr)
         return 1
+    if spacing is not None:
+        (bare_polite_s, bare_spacing), (ours_polite_s, ours_spacing) = spacing
+        print(
+            f"politeness: {args.polite} checks on one host, per_host 1, host_delay {args.delay} s "
+            f"(against a bare loop waiting the same)"
+        )
+        print(f"  whole time      {ours_polite_s / bare_polite_s:7.2f} x (recheck / bare)")
+        print(f"  between starts  {ours_spacing / bare_spacing:7.2f} x (recheck / bare, median)")
+        if ours_spacing < 0.75 * bare_spacing:
+            print("  UNEXPECTED: the per-host gate let requests through early", file=sys.stderr)
+            return 1
     return 0
 
 
