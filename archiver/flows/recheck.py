@@ -47,7 +47,7 @@ from archiver.errors import ArchiverError, PostGone
 from archiver.fetch import make_async_client
 from archiver.models import PostData, content_hash
 from archiver.settings import Settings
-from storage import Store
+from storage import PostRow, Store
 
 log = logging.getLogger(__name__)
 
@@ -523,7 +523,7 @@ def due_posts(
     now: datetime | None = None,
     older_than: timedelta | None = None,
     limit: int | None = None,
-) -> list[dict[str, Any]]:
+) -> list[PostRow]:
     """The posts a re-check should look at: those due, or (older_than) not checked for that long."""
     now = now or datetime.now(timezone.utc)
     if older_than is not None:

@@ -47,7 +47,7 @@ from archiver.flows.lock import RunLock
 from archiver.flows.results import ArticleResult, LogReporter
 from archiver.models import PostData
 from archiver.settings import Settings
-from storage import Store, StoreError
+from storage import EmbeddedPostRow, PostRow, Store, StoreError
 
 log = logging.getLogger(__name__)
 
@@ -379,7 +379,7 @@ class _Run:
                 self.event(event, f"{url} dropped its embed of {key}")
         return result
 
-    def _embedded(self, article: int) -> dict[str, dict[str, Any]]:
+    def _embedded(self, article: int) -> dict[str, EmbeddedPostRow]:
         return {f"{p['platform']} {p['post_id']}": p for p in self.store.posts_for_article(article)}
 
     # Re-checks.
@@ -418,11 +418,11 @@ class _Run:
 
 def posts_to_recheck(
     store: Store, refs: Sequence[str], *, every: bool = False, older_than: timedelta | None = None
-) -> list[dict[str, Any]]:
+) -> list[PostRow]:
     """What `archiver recheck` looks at: the posts `refs` name (URL, platform:id or id; InputError
     for one not in the archive), every post, those not checked for `older_than`, or those due."""
     if refs:
-        chosen: dict[int, dict[str, Any]] = {}
+        chosen: dict[int, PostRow] = {}
         for ref in refs:
             post = history.find_post(store, ref)
             chosen.setdefault(post["id"], post)
