@@ -1,8 +1,9 @@
-"""Dates and ages as the command line takes them: "7d", "12h", "2025-03-01"."""
+"""Dates and ages as the command line takes them ("7d", "12h", "2025-03-01") and shows them."""
 
 from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
+from typing import Any
 
 
 def parse_age(text: str) -> timedelta:
@@ -31,3 +32,14 @@ def parse_since(text: str, now: datetime | None = None) -> datetime:
         except OverflowError:  # before the year 1
             raise ValueError(text) from None
     return when if when.tzinfo else when.replace(tzinfo=timezone.utc)
+
+
+def short_time(at: Any) -> str:
+    """An ISO time as "2025-03-01 12:00:05" (UTC), or "-"."""
+    if not at:
+        return "-"
+    try:
+        when = datetime.fromisoformat(str(at)).astimezone(timezone.utc)
+    except ValueError:
+        return str(at)
+    return when.strftime("%Y-%m-%d %H:%M:%S")

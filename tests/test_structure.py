@@ -123,3 +123,18 @@ def test_no_room_imports_itself_back(package: str) -> None:
                 _room(t) for t in targets if t.startswith(package) and _room(t) != _room(name)
             )
     assert _cycle(rooms) is None
+
+
+def test_data_flows_one_way_from_the_cli_through_the_flows() -> None:
+    """cli -> flows -> (discovery, platforms, capture, outputs) -> storage: nothing below the
+    flows imports them (or the CLI)."""
+    upward = sorted(
+        (name, t)
+        for name, targets in GRAPH.items()
+        if name.startswith(
+            ("archiver.discovery", "archiver.platforms", "archiver.capture", "archiver.outputs")
+        )
+        for t in targets
+        if t.startswith(("archiver.flows", "archiver.cli", "archiver.console"))
+    )
+    assert upward == []

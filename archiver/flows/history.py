@@ -12,6 +12,7 @@ from datetime import datetime, timezone
 from typing import Any
 
 from archiver import platforms
+from archiver.dates import short_time
 from archiver.errors import InputError
 from archiver.flows import recheck, watch
 from storage import PostRow, Store
@@ -180,17 +181,6 @@ def _event_lines(event: Mapping[str, Any]) -> Sequence[str]:
             )
         return lines
     return [f"{at}  {kind}"]
-
-
-def short_time(at: Any) -> str:
-    """An ISO time as "2025-03-01 12:00:05" (UTC), or "-"."""
-    if not at:
-        return "-"
-    try:
-        when = datetime.fromisoformat(str(at)).astimezone(timezone.utc)
-    except ValueError:
-        return str(at)
-    return when.strftime("%Y-%m-%d %H:%M:%S")
 
 
 def _clip(text: str, width: int) -> str:

@@ -26,19 +26,16 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 
 from archiver import __version__
+from archiver.dates import short_time
 from archiver.errors import ArchiverError, InputError, StoreError
-from archiver.flows.history import short_time
 from archiver.outputs.export import ArticleBundle, PostBundle, artifact_filename, gather, select_articles
 from archiver.outputs.manifest import MANIFEST_NAME, check_manifest, manifest_text, parse_manifest
 from storage import ArticleRow, EmbeddedPostRow, Store, TimelineEvent
-
-if TYPE_CHECKING:
-    from archiver.flows.results import ArticleResult
 
 log = logging.getLogger(__name__)
 
@@ -271,7 +268,14 @@ def report_dir(home: Path, article_id: int) -> Path:
     return home / REPORTS_DIR / str(article_id)
 
 
-def add_reports(store: Store, results: Iterable[ArticleResult], home: Path) -> None:
+class Archived(Protocol):
+    """What add_reports needs of an archived article's result (flows.results.ArticleResult)."""
+
+    article_row: int | None
+    report: str | None
+
+
+def add_reports(store: Store, results: Iterable[Archived], home: Path) -> None:
     """Write the report of each article `archiver archive` archived, in its default folder, and
     name its index.html in the result (`report`). One that cannot be written is logged and
     left None: the archive itself is complete either way."""
