@@ -5,6 +5,8 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+# apt-get waits up to 10 minutes for another apt (unattended upgrades) to release its lock.
+APT_GET := DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600
 
 # The demo: its archive lands in DEMO_HOME; DEMO_ARTICLE is the bundled sample article.
 DEMO_HOME ?= demo-archive
@@ -18,7 +20,7 @@ $(BIN)/python:
 	@$(PYTHON) -m venv $(VENV) || { \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
 	    echo "venv failed: installing Debian's python3-venv"; rm -rf $(VENV); \
-	    apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y python3-venv \
+	    $(APT_GET) update && $(APT_GET) install -y python3-venv \
 	      && $(PYTHON) -m venv $(VENV); \
 	  else \
 	    echo "cannot create $(VENV): install your system's python3-venv package" >&2; exit 1; \
@@ -41,7 +43,7 @@ browser: install
 	  $(BIN)/playwright install chromium \
 	  || if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
 	    echo "playwright could not download one: installing Debian's chromium"; \
-	    apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium; \
+	    $(APT_GET) update && $(APT_GET) install -y chromium; \
 	  fi; \
 	  found=$$($(BIN)/archiver doctor --find) || exit 1; \
 	  echo "browser: $$found"; \
