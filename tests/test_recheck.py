@@ -18,7 +18,6 @@ import pytest
 from click.testing import CliRunner
 from clock_support import FakeClock, settle
 
-from archiver.capture.politeness import HostLimiter
 from archiver.cli import cli
 from archiver.flows import recheck
 from archiver.models import PostData, content_hash
@@ -351,8 +350,7 @@ def test_the_gate_keeps_per_host_limits_and_delays() -> None:
             await sent
             return held
 
-    slow = recheck.HostGate(per_host=1, delay=0.1)
-    slow.limiter = HostLimiter(1, 0.1, clock=clock, sleep=clock.sleep)  # the gate takes no clock itself
+    slow = recheck.HostGate(per_host=1, delay=0.1, clock=clock, sleep=clock.sleep)
 
     async def main() -> list[dict[str, int]]:
         gate = recheck.HostGate(per_host=2, delay=0.0)

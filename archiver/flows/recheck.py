@@ -132,9 +132,19 @@ class HostGate:
     back when the response arrives, or at the end of the check (`scope`) when none did.
     """
 
-    def __init__(self, per_host: int, delay: float, max_wait: float = MAX_WAIT) -> None:
-        self.limiter = HostLimiter(per_host, delay)
+    def __init__(
+        self,
+        per_host: int,
+        delay: float,
+        max_wait: float = MAX_WAIT,
+        *,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], Awaitable[object]] = asyncio.sleep,
+    ) -> None:
+        self.limiter = HostLimiter(per_host, delay, clock=clock, sleep=sleep)
         self.max_wait = max_wait
+        self.clock = clock
+        self.sleep = sleep
         self._closed_until: dict[str, float] = {}
         self._failures: dict[str, int] = {}
 
@@ -158,10 +168,10 @@ class HostGate:
 
     def closed_for(self, host: str) -> float:
         """Seconds until `host` opens again (0 when open)."""
-        return max(self._closed_until.get(host, 0.0) - time.monotonic(), 0.0)
+        return max(self._closed_until.get(host, 0.0) - self.clock(), 0.0)
 
     def close(self, host: str, seconds: float) -> None:
-        until = time.monotonic() + seconds
+        until = self.clock() + seconds
         if until > self._closed_until.get(host, 0.0):
             self._closed_until[host] = until
             log.info("re-check: %s closed for %.0fs", host, seconds)
@@ -179,7 +189,7 @@ class HostGate:
             if wait > self.max_wait:
                 raise HostClosed(host, wait)
             if wait:
-                await asyncio.sleep(wait)
+                await self.sleep(wait)
             slot = self.limiter.slot(host)
             await slot.__aenter__()
             if not self.closed_for(host):  # the host may have closed while we waited for the slot
