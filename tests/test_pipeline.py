@@ -304,4 +304,5 @@ def test_a_run_stopped_during_a_fetch_ends_at_once(home: Path, store: Store) -> 
 
         started = time.monotonic()
         asyncio.run(stopped())  # returns once nothing it waits for is left
-        assert time.monotonic() - started < 5  # not the fetch's 20 s
+        # A hang guard, not a speed target: the fetch would wait out its 20 s timeout.
+        assert time.monotonic() - started < 15
