@@ -71,6 +71,7 @@ Per test, the table can be changed:
 
 from __future__ import annotations
 
+from archiver import platforms
 from archiver.capture.politeness import is_loopback
 from archiver.flows.kit import Network
 from offline_world import embeds
@@ -89,7 +90,7 @@ class OfflineWorld(World):
     def __init__(self, *, hang_seconds: float = 60.0) -> None:
         super().__init__(hang_seconds=hang_seconds)
         self.data = DataWorld()
-        embeds.install(self, self.data.describe)
+        embeds.install(self, platforms.PLATFORMS, self.data.describe)
         self.twitter = TwitterWorld()
         self.twitter.install(self)
         self.data.install(self)  # after the embed views: a data path on a view host wins

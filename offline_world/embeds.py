@@ -1,11 +1,13 @@
 """The other platforms in the offline world: a small embed view per platform, and its image host.
 
-Each view (the URL a platform module's `embed_url`, or else `canonical_url`, gives) renders from
-script, as the real embeds do, one post element carrying the platform's own well-known class
-names (what its render_selector waits for), the post's address, a line of text and one image
-from the platform's media host. It is enough to capture a post of every platform offline. For a
-platform whose data endpoint the world serves (data.py), the view shows the same text as the
-data, and a "not available" box instead of the post when the data says it is gone.
+What each view looks like is its platform module's declaration (`stand_in`, see StandIn in
+archiver/platforms/base.py): the view (the URL the module's `embed_url`, or else
+`canonical_url`, gives) renders from script, as the real embeds do, one post element carrying
+the platform's own well-known class names (what its render_selector waits for), the post's
+address, a line of text and one image from the platform's media host. It is enough to capture a
+post of every platform offline. For a platform whose data endpoint the world serves (data.py),
+the view shows the same text as the data, and a "not available" box instead of the post when
+the data says it is gone.
 """
 
 from __future__ import annotations
@@ -14,113 +16,15 @@ import functools
 import html
 import json
 import zlib
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable
 
-from archiver.platforms import mastodon
+from archiver.platforms.base import Platform, StandIn
 from offline_world import files
 from offline_world.core import Request, Response, World
 
 # (platform, view URL) -> {"status": ..., "text": ...} of the post, or None when not known.
 Describe = Callable[[str, str], "dict[str, str | None] | None"]
 
-_VIDEO = '<video class="player" muted playsinline style="width:100%;height:240px;background:#000"></video>'
-
-
-@dataclass(frozen=True)
-class EmbedSite:
-    platform: str
-    title: str
-    hosts: tuple[str, ...]
-    path: str  # regex the embed view's path fully matches
-    image_host: str
-    classes: str = ""  # the platform's own class names on the rendered post
-    tag: str = "article"  # the rendered post's element (Reddit's is a custom element)
-    extra: str = ""  # markup inside the post that the platform's render_selector looks for
-
-
-SITES = (
-    EmbedSite(
-        "instagram",
-        "Instagram",
-        ("www.instagram.com", "instagram.com"),
-        r"/(?:[\w.]+/)?(?:p|reel|tv)/[\w-]+/embed(?:/captioned)?/?",
-        "scontent.cdninstagram.com",
-        "Embed EmbeddedMedia",
-    ),
-    EmbedSite(
-        "youtube",
-        "YouTube",
-        ("www.youtube.com", "youtube.com", "www.youtube-nocookie.com"),
-        r"/embed/[\w-]+",
-        "i.ytimg.com",
-        "html5-video-player",
-        extra='<div class="ytp-title">Offline video</div>',
-    ),
-    EmbedSite(
-        "tiktok",
-        "TikTok",
-        ("www.tiktok.com",),
-        r"/embed(?:/v2)?/\d+",
-        "p16-sign.tiktokcdn.com",
-        extra=_VIDEO,
-    ),
-    EmbedSite(
-        "facebook",
-        "Facebook",
-        ("www.facebook.com",),
-        r"/plugins/(?:post|video)\.php",
-        "scontent.xx.fbcdn.net",
-    ),
-    EmbedSite(
-        "telegram",
-        "Telegram",
-        ("t.me",),
-        r"/(?:s/)?\w+/\d+",
-        "cdn4.telegram-cdn.org",
-        "tgme_widget_message js-widget_message",
-    ),
-    EmbedSite("bluesky", "Bluesky", ("embed.bsky.app",), r"/embed/.+", "cdn.bsky.app"),
-    EmbedSite(
-        "mastodon",
-        "Mastodon",
-        mastodon.KNOWN_INSTANCES,
-        r"/@\w+/\d+/embed",
-        "files.mastodon.social",
-        "status detailed-status",
-    ),
-    EmbedSite(
-        "threads",
-        "Threads",
-        ("www.threads.net", "www.threads.com"),
-        r"/(?:@[\w.]+/post|t)/[\w-]+/embed/?",
-        "scontent.cdninstagram.com",
-    ),
-    EmbedSite(
-        "reddit",
-        "Reddit",
-        ("embed.reddit.com", "www.reddit.com"),
-        r"/(?:r/\w+/)?comments/.+",
-        "preview.redd.it",
-        tag="shreddit-post",
-    ),
-    EmbedSite("vimeo", "Vimeo", ("player.vimeo.com",), r"/video/\d+", "i.vimeocdn.com", "player"),
-    EmbedSite(
-        "dailymotion",
-        "Dailymotion",
-        ("geo.dailymotion.com",),
-        r"/player(?:/[\w-]+)?\.html",
-        "s1.dmcdn.net",
-        extra=_VIDEO,
-    ),
-    EmbedSite(
-        "linkedin",
-        "LinkedIn",
-        ("www.linkedin.com",),
-        r"/embed/feed/update/[\w:%-]+",
-        "media.licdn.com",
-    ),
-)
 
 _PAGE = """<!DOCTYPE html>
 <html lang="en">
@@ -132,6 +36,7 @@ body {{ margin: 0; padding: 8px; font: 15px/1.4 system-ui, sans-serif; color: #1
 article {{ max-width: 540px; border: 1px solid #dbdbdb; border-radius: 8px; padding: 12px; }}
 article header {{ font-weight: 600; margin-bottom: 8px; }}
 article img {{ width: 100%; border-radius: 4px; display: block; }}
+video {{ width: 100%; height: 240px; background: #000; display: block; }}
 </style>
 </head>
 <body>
@@ -170,11 +75,11 @@ article img {{ width: 100%; border-radius: 4px; display: block; }}
 """
 
 
-def embed_page(site: EmbedSite, describe: Describe | None, request: Request) -> Response:
-    known = describe(site.platform, request.url) if describe is not None else None
+def embed_page(platform: str, site: StandIn, describe: Describe | None, request: Request) -> Response:
+    known = describe(platform, request.url) if describe is not None else None
     image = f"https://{site.image_host}/offline/{zlib.crc32(request.url.encode()):08x}.jpg"
     post = {
-        "platform": site.platform,
+        "platform": platform,
         "title": site.title,
         "classes": site.classes,
         "tag": site.tag,
@@ -195,9 +100,13 @@ def media(request: Request) -> Response:
     return Response.make(files.photo(request.path), "image/jpeg")
 
 
-def install(world: World, describe: Describe | None = None) -> None:
-    """Route every site's embed view and image host; `describe` tells a view its post's state."""
-    for site in SITES:
+def install(world: World, platforms: Iterable[Platform], describe: Describe | None = None) -> None:
+    """Route the embed view and image host of every platform that declares a stand-in;
+    `describe` tells a view its post's state."""
+    for platform in platforms:
+        site = platform.stand_in
+        if site is None:
+            continue
         for host in site.hosts:
-            world.route(host, site.path, functools.partial(embed_page, site, describe))
+            world.route(host, site.path, functools.partial(embed_page, platform.name, site, describe))
         world.route(site.image_host, r"/.+", media)

@@ -16,7 +16,9 @@ Each module in this package builds one `Platform` value named PLATFORM and the r
 - its own embed view (`embed_url`), which capture renders in the browser, and the CSS selector
   that is there once the embed has really rendered;
 - optionally, how to fetch its structured data over HTTP (`fetch_data`), raising PostGone
-  when the platform says the post is gone.
+  when the platform says the post is gone;
+- optionally, what the offline world (the tests' and the demo's stand-in for the platforms'
+  servers) needs to stand in for it (`stand_in`: see StandIn): plain data, read only there.
 
 Only `name`, `url_patterns` and `canonical_url` are required; everything else degrades.
 """
@@ -24,7 +26,7 @@ Only `name`, `url_patterns` and `canonical_url` are required; everything else de
 from __future__ import annotations
 
 import re
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import Awaitable, Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -99,6 +101,51 @@ class Page(Protocol):
         ...
 
 
+@dataclass(frozen=True)
+class StandInAnswer:
+    """One answer of a platform's data endpoint, as the offline world serves it."""
+
+    status: int
+    body: str
+    content_type: str = "application/json"
+
+
+@dataclass(frozen=True)
+class StandInData:
+    """What the platform's data endpoint (the one its fetch_data asks) answers, so that the
+    offline world can serve any post of it: live, edited (a new text) and gone."""
+
+    host: str
+    # Regex the data URL's path fully matches; its group `id` is the post id (or a post URL).
+    path: str
+    # (post id, the post's text) -> the answer for a live post.
+    live: Callable[[str, str], StandInAnswer]
+    # For each status fetch_data can say (a PostGone status), the answer that makes it say so.
+    gone: Mapping[str, StandInAnswer] = field(default_factory=dict, compare=False)
+    # The query parameter that names the post (its id or URL) when the path has no group `id`
+    # (oEmbed's `url`).
+    query: str | None = None
+
+
+@dataclass(frozen=True)
+class StandIn:
+    """How the platform's embed view looks once rendered, for the offline world to draw one for
+    any post: a page on the view's hosts whose script renders one post element (`tag` with
+    `classes`, holding a line of text, an image from `image_host` and `extra`), which is what
+    render_selector finds. Everything has a default; the world derives the same from the
+    declaration for a platform that declares no stand-in at all (then the element is read off
+    render_selector)."""
+
+    title: str = ""  # how the view names the platform; default: its name, capitalized
+    hosts: tuple[str, ...] = ()  # the view's hosts; default: those of embed_url of the examples
+    path: str = r"/.*"  # regex the view's path fully matches
+    image_host: str = ""  # where the post's image is; default: the view's first host
+    classes: str = ""  # the platform's own class names on the rendered post
+    tag: str = "article"  # the rendered post's element (Reddit's is a custom element)
+    extra: str = ""  # markup inside the post that render_selector looks for
+    data: StandInData | None = None  # for a platform with fetch_data: its data endpoint
+
+
 FetchData = Callable[["httpx.AsyncClient", str], Awaitable["PostData"]]
 # A custom detector: given one parsed tree (a Page), yields the embeds it finds, made with
 # page.embed(...), and claims the element of each with page.claim(...).
@@ -136,6 +183,8 @@ class Platform:
     fetch_data: FetchData | None = None
     # (url, expected post_id) pairs: every platform's examples are tested against every other.
     examples: tuple[tuple[str, str], ...] = ()
+    # What the offline world needs to stand in for it (not part of the platform's identity).
+    stand_in: StandIn | None = field(default=None, compare=False)
     url_res: tuple[re.Pattern[str], ...] = field(default=(), init=False, repr=False, compare=False)
     iframe_res: tuple[re.Pattern[str], ...] = field(default=(), init=False, repr=False, compare=False)
     short_link_res: tuple[re.Pattern[str], ...] = field(default=(), init=False, repr=False, compare=False)

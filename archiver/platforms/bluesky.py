@@ -17,7 +17,7 @@ import httpx
 from archiver.errors import CaptureError, PostGone
 from archiver.models import PostData
 from archiver.platforms import oembed
-from archiver.platforms.base import Platform
+from archiver.platforms.base import Platform, StandIn
 
 API = "https://public.api.bsky.app/xrpc/"
 _WHO = r"(?P<who>[^/?#\s\"'<>]+)"
@@ -204,6 +204,9 @@ PLATFORM = Platform(
     ),
     embed_url=embed_url,
     fetch_data=fetch_data,
+    stand_in=StandIn(
+        title="Bluesky", hosts=("embed.bsky.app",), path=r"/embed/.+", image_host="cdn.bsky.app"
+    ),
     examples=(
         (
             "https://bsky.app/profile/did:plc:ic6zqvuw5ulmfpjiwnhsr2ns/post/3k7qmjev5lr2s",

@@ -13,7 +13,7 @@ import re
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from archiver.platforms.base import Page, Platform, query_to
+from archiver.platforms.base import Page, Platform, StandIn, query_to
 
 if TYPE_CHECKING:
     from archiver.models import Embed
@@ -59,6 +59,13 @@ PLATFORM = Platform(
     ),
     detectors=(detect,),
     embed_url=embed_url,
+    stand_in=StandIn(
+        title="Dailymotion",
+        hosts=("geo.dailymotion.com",),
+        path=r"/player(?:/[\w-]+)?\.html",
+        image_host="s1.dmcdn.net",
+        extra="<video></video>",
+    ),
     examples=(
         ("https://www.dailymotion.com/video/x84sh87", "x84sh87"),
         ("https://www.dailymotion.com/video/x2bak9_the-title-of-it_news", "x2bak9"),

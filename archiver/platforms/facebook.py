@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from urllib.parse import quote
 
-from archiver.platforms.base import Platform, query_to
+from archiver.platforms.base import Platform, StandIn, query_to
 
 _HOST = r"(?:https?:)?//(?:www\.|m\.|web\.|mbasic\.|business\.|graph\.)?facebook\.com"
 # Post ids are numeric, or the newer opaque "pfbid..." form.
@@ -41,6 +41,12 @@ PLATFORM = Platform(
     url_query=("fbid", "story_fbid", "id", "v"),
     embed_url=embed_url,
     render_selector="._5pcr, .userContentWrapper, [role=article]",
+    stand_in=StandIn(
+        title="Facebook",
+        hosts=("www.facebook.com",),
+        path=r"/plugins/(?:post|video)\.php",
+        image_host="scontent.xx.fbcdn.net",
+    ),
     examples=(
         (
             "https://www.facebook.com/photo.php?fbid=10207393772231779&set=a.1332832050135&type=3",

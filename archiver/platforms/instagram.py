@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from archiver.platforms.base import Platform
+from archiver.platforms.base import Platform, StandIn
 
 _HOST = r"(?:https?:)?//(?:www\.|m\.)?instagr(?:am\.com|\.am)"
 # Newer permalinks put the account first: instagram.com/<user>/p/<shortcode>/.
@@ -28,6 +28,13 @@ PLATFORM = Platform(
     iframe_patterns=(r"instagram\.com" + _PATH + r"/embed",),
     embed_url=embed_url,
     render_selector=".EmbeddedMedia, .Embed, .EmbedFrame",
+    stand_in=StandIn(
+        title="Instagram",
+        hosts=("www.instagram.com", "instagram.com"),
+        path=r"/(?:[\w.]+/)?(?:p|reel|tv)/[\w-]+/embed(?:/captioned)?/?",
+        image_host="scontent.cdninstagram.com",
+        classes="Embed EmbeddedMedia",
+    ),
     examples=(
         ("https://www.instagram.com/p/BNpLF8LD0GD/", "BNpLF8LD0GD"),
         ("https://instagram.com/p/BIIivW-DEWO/?utm_source=ig_embed", "BIIivW-DEWO"),

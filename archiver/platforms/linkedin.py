@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from archiver.platforms.base import Platform
+from archiver.platforms.base import Platform, StandIn
 
 _COLON = r"(?::|%3A)"
 _URN = rf"urn{_COLON}li{_COLON}(?P<kind>share|ugcPost|activity){_COLON}(?P<num>\d{{6,25}})"
@@ -42,6 +42,12 @@ PLATFORM = Platform(
     make_id=make_id,
     iframe_patterns=(r"linkedin\.com/embed/feed/update/(?P<id>urn(?::|%3A)li(?::|%3A)\w+(?::|%3A)\d+)",),
     embed_url=embed_url,
+    stand_in=StandIn(
+        title="LinkedIn",
+        hosts=("www.linkedin.com",),
+        path=r"/embed/feed/update/[\w:%-]+",
+        image_host="media.licdn.com",
+    ),
     examples=(
         (
             "https://www.linkedin.com/embed/feed/update/urn:li:share:7012345678901234567",

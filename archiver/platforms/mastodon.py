@@ -21,7 +21,7 @@ import httpx
 from archiver.errors import CaptureError, PostGone
 from archiver.models import Embed, PostData
 from archiver.platforms import oembed
-from archiver.platforms.base import Page, Platform
+from archiver.platforms.base import Page, Platform, StandIn
 
 # Large general instances and those newsrooms embed from; any other host is recognised by its markup.
 KNOWN_INSTANCES = (
@@ -252,6 +252,13 @@ PLATFORM = Platform(
     embed_url=embed_url,
     render_selector=".status, .detailed-status",
     fetch_data=fetch_data,
+    stand_in=StandIn(
+        title="Mastodon",
+        hosts=KNOWN_INSTANCES,
+        path=r"/@\w+/\d+/embed",
+        image_host="files.mastodon.social",
+        classes="status detailed-status",
+    ),
     examples=(
         (
             "https://mastodon.social/@Gargron/109318821117356215",

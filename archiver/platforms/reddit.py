@@ -18,7 +18,7 @@ import httpx
 from archiver.errors import CaptureError, PostGone
 from archiver.models import Embed, PostData
 from archiver.platforms import oembed
-from archiver.platforms.base import Page, Platform
+from archiver.platforms.base import Page, Platform, StandIn
 
 # The scheme is optional so that an iframe pattern can hand over a URL from its host on.
 _HOST = (
@@ -244,6 +244,13 @@ PLATFORM = Platform(
     short_links=(r"(?:https?:)?//(?:www\.)?reddit\.com/r/[A-Za-z0-9_]+/s/[A-Za-z0-9]+",),
     render_selector="shreddit-post, shreddit-comment",
     fetch_data=fetch_data,
+    stand_in=StandIn(
+        title="Reddit",
+        hosts=("embed.reddit.com", "www.reddit.com"),
+        path=r"/(?:r/\w+/)?comments/.+",
+        image_host="preview.redd.it",
+        tag="shreddit-post",
+    ),
     examples=(
         (
             "https://www.reddit.com/r/investing/comments/7pfpeq/buffett_on_cyrptocurrencies_i_can_say_almost_with/",

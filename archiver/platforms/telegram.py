@@ -16,7 +16,7 @@ from bs4 import BeautifulSoup, Tag
 from archiver.errors import CaptureError, PostGone
 from archiver.models import PostData
 from archiver.platforms import oembed
-from archiver.platforms.base import Platform, query_to
+from archiver.platforms.base import Platform, StandIn, query_to
 
 _HOST = r"(?:https?:)?//(?:www\.)?(?:t|telegram)\.(?:me|dog)"
 # Usernames: 4-32 characters, a letter first. t.me/s/ is the channel's web preview of the same post.
@@ -137,6 +137,13 @@ PLATFORM = Platform(
     embed_url=embed_url,
     render_selector=".tgme_widget_message",
     fetch_data=fetch_data,
+    stand_in=StandIn(
+        title="Telegram",
+        hosts=("t.me",),
+        path=r"/(?:s/)?\w+/\d+",
+        image_host="cdn4.telegram-cdn.org",
+        classes="tgme_widget_message js-widget_message",
+    ),
     examples=(
         ("https://t.me/durov/43", "durov/43"),
         ("https://t.me/s/topwar_official/70991", "topwar_official/70991"),

@@ -8,7 +8,7 @@ re-checks of Threads posts go through a capture.
 
 from __future__ import annotations
 
-from archiver.platforms.base import Platform
+from archiver.platforms.base import Platform, StandIn
 
 _HOST = r"(?:https?:)?//(?:www\.)?threads\.(?:net|com)"
 _PATH = r"/(?:@[A-Za-z0-9_.]{1,30}/post|t|post)/(?P<id>[A-Za-z0-9_-]{6,20})"
@@ -30,6 +30,12 @@ PLATFORM = Platform(
     url_attributes=("data-text-post-permalink", "cite"),
     iframe_patterns=(r"threads\.(?:net|com)" + _PATH + r"/embed",),
     embed_url=embed_url,
+    stand_in=StandIn(
+        title="Threads",
+        hosts=("www.threads.net", "www.threads.com"),
+        path=r"/(?:@[\w.]+/post|t)/[\w-]+/embed/?",
+        image_host="scontent.cdninstagram.com",
+    ),
     examples=(
         ("https://www.threads.net/@zuck/post/C8Fr0YgS0Bt", "C8Fr0YgS0Bt"),
         ("https://www.threads.com/@nasa/post/DAbCdEfGhIj?xmt=AQGz", "DAbCdEfGhIj"),

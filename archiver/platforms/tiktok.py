@@ -11,7 +11,7 @@ import httpx
 from archiver.errors import PostGone
 from archiver.models import PostData
 from archiver.platforms import oembed
-from archiver.platforms.base import Platform
+from archiver.platforms.base import Platform, StandIn
 
 _HOST = r"(?:https?:)?//(?:www\.|m\.)?tiktok\.com"
 _ID = r"(?P<id>\d{6,25})"
@@ -63,6 +63,13 @@ PLATFORM = Platform(
     embed_url=embed_url,
     render_selector="video",
     fetch_data=fetch_data,
+    stand_in=StandIn(
+        title="TikTok",
+        hosts=("www.tiktok.com",),
+        path=r"/embed(?:/v2)?/\d+",
+        image_host="p16-sign.tiktokcdn.com",
+        extra="<video></video>",
+    ),
     examples=(
         ("https://www.tiktok.com/@a3noticias/video/6806030056956251397", "6806030056956251397"),
         (

@@ -6,7 +6,7 @@ import httpx
 
 from archiver.models import PostData
 from archiver.platforms import oembed
-from archiver.platforms.base import Platform, query_to
+from archiver.platforms.base import Platform, StandIn, query_to
 
 _ID = r"(?P<id>\d{5,12})(?![\w-])"
 
@@ -45,6 +45,13 @@ PLATFORM = Platform(
     embed_url=embed_url,
     render_selector=".vp-video-wrapper, .player",
     fetch_data=fetch_data,
+    stand_in=StandIn(
+        title="Vimeo",
+        hosts=("player.vimeo.com",),
+        path=r"/video/\d+",
+        image_host="i.vimeocdn.com",
+        classes="player",
+    ),
     examples=(
         ("https://vimeo.com/51492729", "51492729"),
         ("http://player.vimeo.com/video/51492729?title=0", "51492729"),

@@ -6,7 +6,7 @@ import httpx
 
 from archiver.models import PostData
 from archiver.platforms import oembed
-from archiver.platforms.base import Platform, query_to
+from archiver.platforms.base import Platform, StandIn, query_to
 
 _HOST = r"(?:https?:)?//(?:www\.|m\.|music\.)?youtube(?:-nocookie)?\.com"
 _VIDEO = r"(?P<id>[A-Za-z0-9_-]{11})(?![A-Za-z0-9_-])"
@@ -75,6 +75,14 @@ PLATFORM = Platform(
     embed_url=embed_url,
     render_selector="video, .ytp-cued-thumbnail-overlay, .ytp-title",
     fetch_data=fetch_data,
+    stand_in=StandIn(
+        title="YouTube",
+        hosts=("www.youtube.com", "youtube.com", "www.youtube-nocookie.com"),
+        path=r"/embed/[\w-]+",
+        image_host="i.ytimg.com",
+        classes="html5-video-player",
+        extra='<div class="ytp-title">Offline video</div>',
+    ),
     examples=(
         ("https://www.youtube.com/watch?v=1j7j2U_BGNo", "1j7j2U_BGNo"),
         ("https://youtu.be/c8aFcHFu8QM?t=42", "c8aFcHFu8QM"),
