@@ -140,7 +140,7 @@ def test_an_account_that_gets_suspended(store: Store, settings: Settings, world:
     report = run(store, settings, world)
     assert [(e.previous, e.status) for e in report.events] == [("live", "suspended")]
     assert store.status_counts() == {"suspended": 1}
-    assert store.get_post(post)["status"] == "suspended"  # type: ignore[index]
+    assert status_of(store, post) == "suspended"
 
 
 def test_a_missing_tweet_and_an_empty_answer_are_what_the_platform_says(
@@ -151,8 +151,8 @@ def test_a_missing_tweet_and_an_empty_answer_are_what_the_platform_says(
     world.twitter.remove(AGGREGATE)
     world.twitter.empty(NEXTA)
     run(store, settings, world)
-    assert store.get_post(gone)["status"] == "deleted"  # type: ignore[index]
-    assert store.get_post(empty)["status"] == "unavailable"  # type: ignore[index]
+    assert status_of(store, gone) == "deleted"
+    assert status_of(store, empty) == "unavailable"
     assert store.checks_for_post(gone)[-1]["http_status"] == 404
 
 
@@ -201,7 +201,7 @@ def test_network_errors_and_5xx_are_unknown_never_deleted(
     report = run(store, settings, world)
     assert report.outcomes == {"unknown": 1}
     assert store.checks_for_post(post)[-1]["http_status"] == 502
-    assert store.get_post(post)["status"] == "live"  # type: ignore[index]
+    assert status_of(store, post) == "live"
 
 
 def test_an_answer_that_breaks_the_reader_is_unknown_and_the_others_go_on(
@@ -214,7 +214,7 @@ def test_an_answer_that_breaks_the_reader_is_unknown_and_the_others_go_on(
     report = run(store, settings, world)
     assert report.outcomes == {"unknown": 1, "live": 1}
     assert "error reading the answer" in store.checks_for_post(broken)[-1]["detail"]
-    assert store.get_post(broken)["status"] == "live"  # type: ignore[index]
+    assert status_of(store, broken) == "live"
     assert store.checks_for_post(fine)[-1]["outcome"] == "live"
 
 
@@ -258,9 +258,9 @@ def test_a_first_look_that_finds_a_post_live_is_no_change_but_one_that_finds_it_
     report = run(store, settings, world, capture=FakeCapture(store), on_event=heard.append)
     assert [(e.post_id, e.previous, e.status) for e in heard] == [(NEXTA, "unknown", "deleted")]
     assert report.events == heard and report.captured == 1
-    assert store.get_post(found_live)["status"] == "live"  # type: ignore[index]
+    assert status_of(store, found_live) == "live"
     assert "status_change" in [e["event"] for e in store.timeline(found_live)]  # the history has it
-    assert store.get_post(found_gone)["status"] == "deleted"  # type: ignore[index]
+    assert status_of(store, found_gone) == "deleted"
 
 
 def test_posts_without_a_data_endpoint_are_skipped_until_the_longest_interval(
@@ -381,3 +381,10 @@ def test_a_429_closes_its_host_and_a_long_wait_is_refused() -> None:
             assert gate.closed_for("other.example") == 0
 
     asyncio.run(main())
+
+
+def status_of(store: Store, post: int) -> str:
+    """The post's status; the post must be there."""
+    row = store.get_post(post)
+    assert row is not None
+    return row["status"]

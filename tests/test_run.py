@@ -174,7 +174,8 @@ def test_a_feed_with_two_new_articles_is_archived_once_not_twice(
     assert runner.archived == ["https://news.example/a3"] and report.entries_new == 1
     runs = [store.get_run(n) for n in (1, 2, 3)]
     assert [r["outcome"] for r in runs if r] == ["complete", "complete", "complete"]
-    assert store.get_watch(FEED)["last_status"] == "ok"  # type: ignore[index]
+    watched = store.get_watch(FEED)
+    assert watched is not None and watched["last_status"] == "ok"
 
 
 def test_an_entry_whose_article_fails_is_retried_by_the_next_run(
@@ -416,7 +417,9 @@ def test_a_run_killed_midway_is_resumed_by_the_next(
         first, second = store.get_run(1), store.get_run(2)
         assert first is not None and second is not None
         assert (first["outcome"], second["outcome"]) == ("interrupted", "complete")
-        stuck = store.captures_for_post(store.find_post("twitter", "1")["id"])  # type: ignore[index]
+        held = store.find_post("twitter", "1")
+        assert held is not None
+        stuck = store.captures_for_post(held["id"])
         assert [(c["status"], c["error"]) for c in stuck] == [("failed", "interrupted: its run was killed")]
         assert store.pending_entries() == []
 
