@@ -15,7 +15,7 @@ from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from archiver.flows.results import ArticleResult, PostResult
+from archiver.flows.results import ArticleResult, PostResult, exit_code
 
 STATUS_STYLE = {
     "live": "green",
@@ -100,16 +100,19 @@ def print_summary(results: list[ArticleResult], home: Path, console: Console | N
             console.print(f"[bold red]not archived[/] {safe(article.source)}: {safe(article.error)}")
             continue
         table = Table(title=safe(article.title or article.url or article.source), title_justify="left")
-        for column in ("post", "platform", "status", "artifacts", "time"):
+        for column in ("post", "platform", "status", "artifacts", "missing", "time"):
             table.add_column(column, justify="right" if column in ("artifacts", "time") else "left")
         for post in article.posts:
             style = STATUS_STYLE.get(post.status, "")
             status = f"[{style}]{post.status}[/]" if style else post.status
+            if post.partial:
+                status += " [yellow](partial)[/]"
             table.add_row(
                 safe(post.post_id or post.url),
                 post.platform,
                 status,
                 str(post.artifacts),
+                str(len(post.missing)) if post.missing else "-",
                 f"{post.seconds:.1f}s",
             )
         console.print(table)
@@ -118,8 +121,13 @@ def print_summary(results: list[ArticleResult], home: Path, console: Console | N
         if article.screenshot_error:
             console.print(f"[yellow]article screenshot failed:[/] {safe(article.screenshot_error)}")
         for post in article.posts:
+            name = f"{post.platform} {safe(post.post_id or post.url)}"
             if post.error and post.status not in ("live",):
-                console.print(f"  {post.platform} {safe(post.post_id or post.url)}: {safe(post.error)}")
+                console.print(f"  {name}: {safe(post.error)}")
+            for what in post.missing:
+                console.print(f"  [yellow]{name} not kept:[/] {safe(what)}")
+        if not article.complete:
+            console.print("[yellow]not everything was kept[/] (exit code 3)")
         if article.report:
             console.print(f"report: {safe(article.report)}", soft_wrap=True, highlight=False)
     console.print(
@@ -130,6 +138,17 @@ def print_summary(results: list[ArticleResult], home: Path, console: Console | N
 
 
 def results_json(results: list[ArticleResult], home: Path) -> str:
+    """The summary as JSON: each article and post as recorded, with `complete` flags (false when
+    anything failed or is `missing`) and the run's exit code."""
+    articles = []
+    for result in results:
+        article = asdict(result)
+        article["complete"] = result.complete
+        for post, row in zip(result.posts, article["posts"], strict=True):
+            row["complete"] = post.complete
+        articles.append(article)
     return json.dumps(
-        {"home": str(home.resolve()), "articles": [asdict(r) for r in results]}, indent=2, ensure_ascii=False
+        {"home": str(home.resolve()), "exit_code": exit_code(results), "articles": articles},
+        indent=2,
+        ensure_ascii=False,
     )

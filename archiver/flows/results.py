@@ -1,8 +1,9 @@
 """What a flow hands back: one PostResult per post, one ArticleResult per article, the exit code.
 
-Exit codes of `archiver archive` (the README lists them too): 0 every post captured or recorded
-as gone; 3 something failed on our side or the network's; 1 nothing could be done (no article
-could be read).
+Exit codes of `archiver archive` (the README lists them too): 0 every post captured in full or
+recorded as gone; 3 not everything was kept: a post failed, or a capture is partial (a media
+file, the data, the post's screenshot missing), or the article's screenshot failed; 1 nothing
+could be done (no article could be read).
 """
 
 from __future__ import annotations
@@ -36,6 +37,16 @@ class PostResult:
     def failed(self) -> bool:
         return self.status in FAILED_STATUSES
 
+    @property
+    def partial(self) -> bool:
+        """Captured, but not all of it: `missing` says what was not kept."""
+        return not self.failed and bool(self.missing)
+
+    @property
+    def complete(self) -> bool:
+        """Everything this post's capture should keep was kept (or the platform said it is gone)."""
+        return not self.failed and not self.missing
+
 
 @dataclass
 class ArticleResult:
@@ -50,11 +61,16 @@ class ArticleResult:
     report: str | None = None  # the HTML report's index.html, once written
 
     @property
+    def complete(self) -> bool:
+        """Read, its screenshot taken, and every post complete."""
+        return self.error is None and not self.screenshot_error and all(p.complete for p in self.posts)
+
+    @property
     def exit_code(self) -> int:
-        """0 all done or recorded as gone, 3 some post failed on our side, 1 nothing could be done."""
+        """0 all kept or recorded as gone, 3 something failed or was not kept, 1 nothing could be done."""
         if self.error is not None:
             return 1
-        return 3 if any(p.failed for p in self.posts) or self.screenshot_error else 0
+        return 0 if self.complete else 3
 
 
 def exit_code(results: Sequence[ArticleResult]) -> int:
