@@ -27,16 +27,23 @@ What it serves, over https, on the real hosts:
 - pbs.twimg.com (JPEG/PNG images), video.twimg.com (small MP4s, HLS playlists), t.co,
   pic.twitter.com (redirects from the fixtures' own short links), publish.twitter.com oEmbed,
   twitter.com/x.com status pages;
-- a small script-rendered embed view for Instagram, YouTube, TikTok, Facebook, Telegram,
-  Bluesky, Mastodon, Threads, Reddit, Vimeo, LinkedIn and Dailymotion, and their image hosts (see embeds.py),
-  each rendering the element its platform module's render_selector waits for;
-- every data endpoint a platform's `fetch_data` asks, answering for ANY post id with a fixture
-  shaped on the real answer, the post's id, URL and author written in (see data.py), so that
-  fetch_data comes back live: oEmbed on www.youtube.com, vimeo.com and www.tiktok.com;
-  Bluesky's public.api.bsky.app getPostThread, resolveHandle and getProfile; Mastodon's
-  /api/v1/statuses/ID and /api/v1/accounts/lookup on every well-known instance (their embed
-  views too); Telegram's t.me/CHANNEL/ID?embed=1 widget (which is also its embed view);
-  Reddit's /comments/THREAD/.json listing (?comment=ID) and its oEmbed.
+- for every other platform, a small script-rendered embed view and its image host (see
+  embeds.py), drawn as the platform module declares it (`stand_in`: see StandIn in
+  archiver/platforms/base.py), or as the world derives it from the module's declaration when it
+  declares none; each renders the element its platform module's render_selector waits for;
+- every data endpoint a platform's `fetch_data` asks, answering for ANY post id (see data.py),
+  so that fetch_data comes back live. The platforms the world emulates closely get a fixture
+  shaped on the real answer, the post's id, URL and author written in: oEmbed on
+  www.youtube.com, vimeo.com and www.tiktok.com; Bluesky's public.api.bsky.app getPostThread,
+  resolveHandle and getProfile; Mastodon's /api/v1/statuses/ID and /api/v1/accounts/lookup on
+  every well-known instance (their embed views too); Telegram's t.me/CHANNEL/ID?embed=1 widget
+  (which is also its embed view); Reddit's /comments/THREAD/.json listing (?comment=ID) and
+  its oEmbed. Any other platform is answered as its module declares (`stand_in.data`: see
+  StandInData).
+
+The platforms are the registry's (`archiver.platforms.PLATFORMS`) as it is when the world is
+made, or those given: `OfflineWorld(platforms=(*PLATFORMS, mine))`. A platform module is all
+the world needs to stand in for a new platform.
 
 Any other host fails at once like a dead network: `httpx.ConnectError` for the HTTP client,
 `route.abort("internetdisconnected")` in the browser. Loopback URLs (127.0.0.1, localhost)
@@ -53,17 +60,18 @@ Per test, the table can be changed:
 - `world.disconnect(url)`: fail like an unreachable host;
 - `world.twitter.tombstone(id, text)`, `.empty(id)`, `.remove(id)`, `.add_tweet(answer)`;
 - `world.data.gone(platform, post_id, status="deleted")`: the platform answers that the post is
-  gone, the way it really says so (`data.GONE` lists, per platform, the statuses it can say and
-  how: a 404 from oEmbed, a 403 "Forbidden" for a private YouTube video, Mastodon's 404 with its
-  account lookup saying suspended, Bluesky's NotFound with getProfile's AccountTakedown,
-  Telegram's widget error box, Reddit's [deleted]/[removed] shell or a private subreddit's 403);
-  "suspended" (and Bluesky's "unavailable", a deactivated account) take the author's whole
-  account, as they do on the platform;
+  gone, the way it really says so (`world.data.statuses(platform)` lists the statuses it can
+  say and how: for a platform emulated closely, `data.GONE`: a 404 from oEmbed, a 403
+  "Forbidden" for a private YouTube video, Mastodon's 404 with its account lookup saying
+  suspended, Bluesky's NotFound with getProfile's AccountTakedown, Telegram's widget error box,
+  Reddit's [deleted]/[removed] shell or a private subreddit's 403; for any other, the answers
+  its module declares); "suspended" (and Bluesky's "unavailable", a deactivated account) take
+  the author's whole account, as they do on the platform;
 - `world.data.edit(platform, post_id, text=...)`: the post now says `text`, marked edited where
   the platform marks edits (Mastodon's edited_at, Reddit's edited, Telegram's "edited");
-- `world.data.live(platform, post_id)`: back to the fixture's answer. `post_id` is the
-  platform's id or any of its post URLs. The embed views follow: they show the edited text, and
-  a "not available" box for a post that is gone. Mastodon's API names a status by its number
+- `world.data.live(platform, post_id)`: back to the fixture's (or declared) live answer.
+  `post_id` is the platform's id or any of its post URLs. The embed views follow: they show the
+  edited text, and a "not available" box for a post that is gone. Mastodon's API names a status by its number
   alone: its author is fixed the first time the world hears of it, as the user in the post id
   given to one of these calls, else (its data asked first) the fixture's account;
 - `world.requests` (every request seen, with which client sent it) and `world.count(...)`.
@@ -71,9 +79,12 @@ Per test, the table can be changed:
 
 from __future__ import annotations
 
-from archiver import platforms
+from collections.abc import Iterable
+
+from archiver import platforms as registry
 from archiver.capture.politeness import is_loopback
 from archiver.flows.kit import Network
+from archiver.platforms.base import Platform
 from offline_world import embeds
 from offline_world.core import DISCONNECTED, HANG, Request, Response, World, WorldTransport
 from offline_world.data import DataWorld
@@ -87,11 +98,13 @@ class OfflineWorld(World):
         """The world as the flows' Network: both HTTP clients and the browser talk to it."""
         return Network(self.transport(), self.install)
 
-    def __init__(self, *, hang_seconds: float = 60.0) -> None:
+    def __init__(self, *, hang_seconds: float = 60.0, platforms: Iterable[Platform] | None = None) -> None:
+        """`platforms`: those the world stands in for; by default the registry's, read now."""
         super().__init__(hang_seconds=hang_seconds)
-        self.data = DataWorld()
-        embeds.install(self, platforms.PLATFORMS, self.data.describe)
+        self.platforms = tuple(registry.PLATFORMS if platforms is None else platforms)
+        self.data = DataWorld(self.platforms)
         self.twitter = TwitterWorld()
+        embeds.install(self, self.platforms, self.data.describe, skip=(TwitterWorld.platform,))
         self.twitter.install(self)
         self.data.install(self)  # after the embed views: a data path on a view host wins
 

@@ -1,14 +1,19 @@
 """The platforms' data endpoints in the offline world: any post id answers, as the platform would.
 
-Each answer is a fixture shaped on the platform's real one (fixtures/<platform>/, SOURCES.tsv
-says where each comes from) with the requested post's identifiers written in: its id, its URL,
-and the author its id names (a Mastodon user, a Bluesky handle, a Telegram channel); the rest
-(title, text, counts, dates) is the fixture's. So `fetch_data` of any post comes back live.
+For the platforms the world emulates closely (GONE lists them), each answer is a fixture shaped
+on the platform's real one (fixtures/<platform>/, SOURCES.tsv says where each comes from) with
+the requested post's identifiers written in: its id, its URL, and the author its id names (a
+Mastodon user, a Bluesky handle, a Telegram channel); the rest (title, text, counts, dates) is
+the fixture's. Any other platform whose module declares its data endpoint (`stand_in.data`, see
+StandInData in archiver/platforms/base.py) is answered from that declaration: its live answer
+for the post's id and text, and its answer for each gone status it declares. So `fetch_data`
+of any post comes back live.
 
 Per test, a post can be changed (`post_id` in the platform's own form, or any of its URLs):
 
 - `gone(platform, post_id, status)`: the platform answers that the post is not there, the way it
-  really says so (see GONE); a status it has no way of saying is a ValueError;
+  really says so (`statuses(platform)`: GONE, or the declared answers); a status it has no way
+  of saying is a ValueError;
 - `edit(platform, post_id, text=...)`: the post now says `text` (and is marked edited where the
   platform marks edits);
 - `live(platform, post_id)`: back to the fixture's live answer.
@@ -24,18 +29,21 @@ import hashlib
 import html
 import json
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from functools import cache, partial
 from typing import Any
+from urllib.parse import unquote
 
-from archiver import platforms
+from archiver import platforms as registry
 from archiver.platforms import mastodon
-from offline_world import files
+from archiver.platforms.base import Platform, StandInData
+from offline_world import embeds, files
 from offline_world.core import Request, Response, World
 
-# How each platform says that a post is gone, in the statuses its fetch_data reads back.
+# How each platform the world emulates closely says that a post is gone, in the statuses its
+# fetch_data reads back.
 GONE: dict[str, dict[str, str]] = {
     "youtube": {"deleted": "oEmbed 404 Not Found", "protected": "oEmbed 403 Forbidden (a private video)"},
     "vimeo": {"deleted": "oEmbed 404 (Vimeo answers a private video alike)"},
@@ -132,7 +140,10 @@ class _Post:
 class DataWorld:
     """Every data endpoint that a platform's fetch_data asks, answering for any post id."""
 
-    def __init__(self) -> None:
+    def __init__(self, platforms: Iterable[Platform] = ()) -> None:
+        # The platforms it stands in for (the registry's, by default, and one a test defines);
+        # its own emulations look theirs up in the registry if they are not among them.
+        self._platforms = {p.name: p for p in platforms}
         self._posts: dict[tuple[str, str], _Post] = {}
         self._authors: dict[str, str] = {}  # Mastodon "HOST/SID" -> its author, fixed once known
         self._accounts: dict[str, str] = {}  # Bluesky DID or Mastodon "HOST/@USER" -> status
@@ -140,11 +151,19 @@ class DataWorld:
 
     # Per-test controls.
 
-    def gone(self, platform: str, post_id: str, status: str = "deleted") -> None:
-        """The platform now answers that the post is `status` (one of GONE[platform])."""
-        ways = GONE.get(platform)
-        if ways is None:
+    def statuses(self, platform: str) -> Mapping[str, str]:
+        """The gone statuses the world can make `platform` say, each with how the platform says
+        it; ValueError when the world serves no data for it."""
+        if platform in GONE:
+            return GONE[platform]
+        data = self._declared(platform)
+        if data is None:
             raise ValueError(f"the offline world serves no data for {platform}")
+        return {status: f"HTTP {answer.status}" for status, answer in data.gone.items()}
+
+    def gone(self, platform: str, post_id: str, status: str = "deleted") -> None:
+        """The platform now answers that the post is `status` (one of statuses(platform))."""
+        ways = self.statuses(platform)
         if status not in ways:
             raise ValueError(
                 f"{platform} has no way of saying a post is {status!r}; it says: {', '.join(ways)}"
@@ -158,27 +177,26 @@ class DataWorld:
         """The post now says `text`, edited at `at` (now by default). For an oEmbed platform the
         text is the title (a description is dropped); for a Reddit thread it is the body (a
         title cannot be edited), so its data reads the title, a blank line, then `text`."""
-        if platform not in GONE:
-            raise ValueError(f"the offline world serves no data for {platform}")
+        self.statuses(platform)  # a ValueError when there is no data to edit
         post = self._posts.setdefault((platform, self._key(platform, post_id)), _Post())
         post.text = text
         post.edited_at = at or datetime.now(timezone.utc)
 
     def live(self, platform: str, post_id: str) -> None:
         """The post (and its author's account) as the fixture has it again: live, unedited."""
-        if platform not in GONE:
-            raise ValueError(f"the offline world serves no data for {platform}")
+        self.statuses(platform)
         key = self._key(platform, post_id)
         self._posts.pop((platform, key), None)
         if platform in ("bluesky", "mastodon"):
             self._accounts.pop(self._account(platform, key), None)
 
-    def describe(self, platform: str, url: str) -> dict[str, str | None] | None:
-        """For an embed view of `url`: the post's status and text, None for a platform without data."""
-        if platform not in GONE:
+    def describe(self, platform: str, value: str) -> dict[str, str | None] | None:
+        """For an embed view of a post (`value`: its id or a post URL): the post's status and
+        text, None for a platform without data."""
+        if platform not in GONE and self._declared(platform) is None:
             return None
         try:
-            key = self._key(platform, url, remember=False)
+            key = self._key(platform, value, remember=False)
         except ValueError:
             return None
         post = self._post(platform, key)
@@ -189,6 +207,20 @@ class DataWorld:
 
     # Identities.
 
+    def _platform(self, name: str) -> Platform:
+        try:
+            return self._platforms.get(name) or registry.get(name)
+        except KeyError:
+            raise ValueError(f"the offline world knows no platform {name!r}") from None
+
+    def _declared(self, name: str) -> StandInData | None:
+        """The data endpoint `name` declares, when the world has no emulation of its own for it."""
+        try:
+            stand_in = self._platform(name).stand_in
+        except ValueError:
+            return None
+        return stand_in.data if stand_in is not None and name not in GONE else None
+
     def _key(self, platform: str, value: str, *, remember: bool = True) -> str:
         """The world's key for a post: its id, with Bluesky's handle resolved to the DID and
         Mastodon's user set aside: its API names a status by HOST and number alone, so the
@@ -196,7 +228,7 @@ class DataWorld:
         (`remember`), else from its first data answer (the fixture's account). A view does not
         count, or the author would depend on which of two concurrent requests came first; nor
         does a later control, or the data would change under a test that asks again."""
-        post_id = platforms.get(platform).post_id(value)
+        post_id = self._platform(platform).post_id(value)
         if post_id is None:
             raise ValueError(f"not a {platform} post: {value!r}")
         if platform == "bluesky":
@@ -244,13 +276,15 @@ class DataWorld:
             return "Toot!"
         if platform == "reddit":
             return str(_filled("reddit", {})[0]["data"]["children"][0]["data"]["title"])
+        if self._declared(platform) is not None:
+            return f"An offline copy of the {embeds.title_of(self._platform(platform))} post {key}"
         return None
 
     # oEmbed: YouTube, Vimeo, TikTok.
 
     def oembed(self, platform: str, answer: Callable[[str, _Post], Response], request: Request) -> Response:
         """An oEmbed endpoint: the post its `url` parameter names, answered by `answer`."""
-        post_id = platforms.get(platform).match(request.query.get("url", ""))
+        post_id = self._platform(platform).match(request.query.get("url", ""))
         if post_id is None:
             return Response.make("Bad Request", "text/html; charset=utf-8", 400)
         return answer(post_id, self._post(platform, post_id))
@@ -460,15 +494,38 @@ class DataWorld:
                 thing["author"] = "[deleted]"
 
     def reddit_oembed(self, request: Request) -> Response:
-        post_id = platforms.get("reddit").match(request.query.get("url", ""))
+        post_id = self._platform("reddit").match(request.query.get("url", ""))
         if post_id is None:
             return Response.json({"message": "Bad Request", "error": 400}, 400)
         if self._post("reddit", post_id).status != "live":
             return Response.json({"message": "Not Found", "error": 404}, 404)
         return Response.json(_filled("reddit-oembed", {_REDDIT_THREAD: post_id.split("/")[0]}))
 
+    # A data endpoint a platform declares (StandInData).
+
+    def declared(self, platform: Platform, data: StandInData, request: Request) -> Response:
+        """The declared answer for the post the request names (the path's group `id`, else the
+        query parameter `data.query`): live with its text, or as the post's gone status says."""
+        named = re.fullmatch(data.path, request.path)
+        value = named["id"] if named and named.groupdict().get("id") else None
+        value = unquote(value) if value else request.query.get(data.query or "", "")
+        post_id = platform.post_id(value) if value else None
+        if post_id is None:
+            return Response.make("Bad Request", "text/plain; charset=utf-8", 400)
+        post = self._post(platform.name, post_id)
+        if post.status == "live":
+            answer = data.live(post_id, post.text or self._default_text(platform.name, post_id) or "")
+        else:
+            answer = data.gone[post.status]
+        return Response.make(answer.body, answer.content_type, answer.status)
+
     def install(self, world: World) -> None:
-        """Route every data endpoint (after the embed views: these routes are asked first)."""
+        """Route every data endpoint: the world's own emulations, and those its other platforms
+        declare (after the embed views: these routes are asked first)."""
+        for platform in self._platforms.values():
+            data = self._declared(platform.name)
+            if data is not None:
+                world.route(data.host, data.path, partial(self.declared, platform, data))
         world.route("www.youtube.com", r"/oembed", partial(self.oembed, "youtube", self.youtube))
         world.route("vimeo.com", r"/api/oembed\.json", partial(self.oembed, "vimeo", self.vimeo))
         world.route("www.tiktok.com", r"/oembed", partial(self.oembed, "tiktok", self.tiktok))

@@ -30,6 +30,8 @@ def _static(body: bytes, mime: str) -> Handler:
 class TwitterWorld:
     """The tweets the world knows, by id: syndication answers (a Tweet, a tombstone, or `{}`)."""
 
+    platform = "twitter"  # emulated here in full: no generic embed view stands in for it
+
     def __init__(self) -> None:
         self.tweets: dict[str, dict[str, Any]] = {}
         self.short_links: dict[str, str] = {}

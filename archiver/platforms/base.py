@@ -132,9 +132,10 @@ class StandIn:
     """How the platform's embed view looks once rendered, for the offline world to draw one for
     any post: a page on the view's hosts whose script renders one post element (`tag` with
     `classes`, holding a line of text, an image from `image_host` and `extra`), which is what
-    render_selector finds. Everything has a default; the world derives the same from the
-    declaration for a platform that declares no stand-in at all (then the element is read off
-    render_selector)."""
+    render_selector finds. Everything has a default, taken from the rest of the declaration:
+    when tag, classes and extra are all left alone, the element is read off render_selector
+    (its first alternative made of a tag and classes). A platform that declares no stand-in
+    gets the defaults; twitter's is the world's own emulation."""
 
     title: str = ""  # how the view names the platform; default: its name, capitalized
     hosts: tuple[str, ...] = ()  # the view's hosts; default: those of embed_url of the examples
