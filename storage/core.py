@@ -12,19 +12,20 @@ Times are ISO 8601 UTC text; a `Timestamp` argument (datetime or such text) defa
 
 from __future__ import annotations
 
+import functools
 import json
 import sqlite3
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any, TypeVar, cast
+from typing import Any, ParamSpec, TypeVar, cast
 
 from sqlite_utils import Database
 
 from storage.blobs import BlobStore
-from storage.errors import StoreError
+from storage.errors import StoreError, database_error
 from storage.migrations import migrations
 
 DB_NAME = "archive.db"
@@ -34,6 +35,7 @@ Timestamp = datetime | str | None
 _JSON_COLUMNS = ("missing", "timings", "positions", "media_links", "counts")
 
 R = TypeVar("R")
+P = ParamSpec("P")
 
 
 def now() -> str:
@@ -48,26 +50,6 @@ def _ts(at: Timestamp) -> str:
             at = at.replace(tzinfo=timezone.utc)
         return at.astimezone(timezone.utc).isoformat(timespec="milliseconds")
     return at
-
-
-# Errors of the environment (not of our SQL) and how to say them.
-_SQLITE_TROUBLE = (
-    ("file is not a database", "is not an SQLite database"),
-    ("database disk image is malformed", "is damaged (malformed database)"),
-    ("database is locked", "is locked by another process"),
-    ("readonly database", "is read-only"),
-    ("unable to open database file", "cannot be opened"),
-    ("disk i/o error", "cannot be read or written (disk I/O error)"),
-    ("database or disk is full", "cannot be written: the disk is full"),
-)
-
-
-def _store_error(exc: sqlite3.Error, path: object) -> StoreError | None:
-    message = str(exc).lower()
-    for needle, said in _SQLITE_TROUBLE:
-        if needle in message:
-            return StoreError(f"archive database {path} {said}")
-    return None
 
 
 def connect(home: Path, *, create: bool, timeout: float) -> tuple[Database, BlobStore]:
@@ -87,7 +69,7 @@ def connect(home: Path, *, create: bool, timeout: float) -> tuple[Database, Blob
     try:
         db = Database(sqlite3.connect(path, timeout=timeout, check_same_thread=False))
     except sqlite3.Error as exc:
-        raise _store_error(exc, path) or StoreError(f"archive database {path}: {exc}") from None
+        raise database_error(exc, path) or StoreError(f"archive database {path}: {exc}") from None
     return db, BlobStore(home / BLOBS_DIR)
 
 
@@ -108,7 +90,7 @@ class StoreCore:
             db.execute("PRAGMA synchronous = NORMAL")
             migrations.apply(db)
         except sqlite3.Error as exc:
-            error = _store_error(exc, self._where)
+            error = database_error(exc, self._where)
             if error is None and isinstance(exc, sqlite3.OperationalError):
                 # e.g. "table posts already exists": some other program's database
                 error = StoreError(f"archive database {self._where} cannot be set up: {exc}")
@@ -126,10 +108,39 @@ class StoreCore:
                 with self.db.atomic():
                     yield self.db
             except sqlite3.Error as exc:
-                error = _store_error(exc, self._where)
+                error = database_error(exc, self._where)
                 if error is None:
                     raise
                 raise error from None
+
+    def guarded(self, method: Callable[P, R]) -> Callable[P, R]:
+        """`method`, saying trouble with the database file (a page damaged, the file locked or
+        read-only) as a one-line StoreError, as writes do: the Store wraps its surface in it,
+        since a damaged page shows only when a read reaches it."""
+
+        @functools.wraps(method)
+        def call(*args: P.args, **kwargs: P.kwargs) -> R:
+            try:
+                return method(*args, **kwargs)
+            except sqlite3.Error as exc:
+                error = database_error(exc, self._where)
+                if error is None:
+                    raise
+                raise error from None
+
+        return call
+
+    def damage(self) -> list[str]:
+        """What SQLite's integrity check finds wrong with the database file, one line each; empty
+        when it is sound."""
+        try:
+            found = [str(row[0]) for row in self.db.execute("PRAGMA integrity_check").fetchall()]
+        except sqlite3.DatabaseError as exc:  # too damaged to be checked at all
+            return [str(exc)]
+        if found == ["ok"]:
+            return []
+        lines = (line.strip() for text in found for line in text.splitlines())
+        return [line for line in lines if line and not line.startswith("*** in database")]
 
     def rows(self, row_type: type[R], sql: str, params: Sequence[Any] = ()) -> list[R]:
         """The rows `sql` selects, JSON columns decoded, as what `row_type` says they are."""

@@ -7,7 +7,7 @@ counts and groups (statuses, what is due, the latest kept capture) is asked here
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 from storage.captures import Captures
@@ -172,11 +172,13 @@ class Queries:
             )
         return sorted(events, key=lambda e: e["at"] or "")
 
-    def blob_references(self) -> Iterator[tuple[str, int, str, Any]]:
+    def blob_references(self) -> list[tuple[str, int, str, Any]]:
         """Every row naming a blob (storage.migrations.BLOB_COLUMNS): (table, row id, column, the
-        value it holds)."""
-        for table, column in BLOB_COLUMNS:
+        value it holds). A list, not a generator: read at once, inside the Store's guard."""
+        return [
+            (table, row["id"], column, row["sha"])
+            for table, column in BLOB_COLUMNS
             for row in self._core.db.query(
                 f"SELECT id, {column} AS sha FROM {table} WHERE {column} IS NOT NULL"
-            ):
-                yield table, row["id"], column, row["sha"]
+            )
+        ]

@@ -15,12 +15,15 @@ Times are ISO 8601 UTC text; a method's `at` (datetime or such text) defaults to
 storage.migrations for the schema and how unresolved posts are keyed.
 
 The Store is a facade: the code of each method is in the part that owns its table, and the
-Store holds the parts and names their methods, one line each. Its own methods are opening and
-closing, transactions, verify, and resolve_post, which moves a post's rows in several parts.
+Store holds the parts and names their methods, one line each, each wrapped so that trouble
+with the database file (a damaged page, a lock, a read-only file) is a one-line StoreError.
+Its own methods are opening and closing, transactions, verify, and resolve_post, which moves
+a post's rows in several parts.
 """
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -112,6 +115,11 @@ class Store:
         self.timeline = queries.timeline
         self.blob_references = queries.blob_references
 
+        # A damaged page shows only when a read reaches it: every method says so in one line.
+        for name, method in list(vars(self).items()):
+            if inspect.ismethod(method):
+                setattr(self, name, core.guarded(method))
+
     @classmethod
     def open(cls, home: Path, *, create: bool = True, timeout: float = 30.0) -> Store:
         """Open the archive in `home`: archive.db and blobs/, created when `create` is true.
@@ -145,12 +153,15 @@ class Store:
             yield
 
     def verify(self) -> VerifyReport:
-        """Re-hash every blob and check references both ways (see storage.verify.VerifyReport).
+        """Run SQLite's integrity check, re-hash every blob and check references both ways (see
+        storage.verify.VerifyReport); the references only when the database is sound.
 
         Run it when no capture is in progress: a blob written just before its row would be
         reported as orphaned.
         """
-        return verify(self.blobs, self._queries.blob_references())
+        damage = self._core.damage()
+        references = None if damage else self.blob_references()
+        return verify(self.blobs, references, damage)
 
     def resolve_post(self, post: int, post_id: str, url: str, *, at: Timestamp = None) -> int:
         """Give an unresolved post its real id; returns the id of the row that now holds it.

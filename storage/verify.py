@@ -3,10 +3,12 @@
     report = store.verify()       # verify(blobs, references), given the rows naming blobs
     report.ok, report.summary(), report.problems()
 
-verify() re-hashes every blob and checks references both ways: every row naming a blob
-(storage.migrations.BLOB_COLUMNS, read by storage.queries) finds it, every blob is named by
-some row, and the blob directory holds no temp files left by an interrupted write and nothing
-else stray.
+Store.verify first runs SQLite's integrity check on archive.db. verify() re-hashes every blob
+and checks references both ways: every row naming a blob (storage.migrations.BLOB_COLUMNS,
+read by storage.queries) finds it, every blob is named by some row, and the blob directory
+holds no temp files left by an interrupted write and nothing else stray. A damaged database
+is reported with the blobs still re-hashed, but not the references: rows it can no longer
+read would make their blobs look orphaned.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from storage.blobs import BlobStore, is_sha256
+from storage.errors import RECOVER_HINT
 
 
 @dataclass(frozen=True)
@@ -32,7 +35,8 @@ class VerifyReport:
     """What Store.verify found: sound when every list is empty."""
 
     blobs: int = 0  # blobs re-hashed
-    references: int = 0  # rows naming a blob
+    references: int | None = 0  # rows naming a blob; None: not checked (archive.db is damaged)
+    damage: list[str] = field(default_factory=list)  # SQLite's integrity check, one line each
     corrupt: list[str] = field(default_factory=list)
     missing: list[MissingBlob] = field(default_factory=list)
     orphaned: list[str] = field(default_factory=list)
@@ -41,11 +45,14 @@ class VerifyReport:
 
     @property
     def ok(self) -> bool:
-        return not (self.corrupt or self.missing or self.orphaned or self.temp_files or self.strays)
+        return not (
+            self.damage or self.corrupt or self.missing or self.orphaned or self.temp_files or self.strays
+        )
 
     def problems(self) -> list[str]:
         """One line per problem."""
-        lines = [f"corrupt: blob {sha} no longer matches its hash" for sha in self.corrupt]
+        lines = [f"damaged: archive.db: {line}" for line in self.damage]
+        lines += [f"corrupt: blob {sha} no longer matches its hash" for sha in self.corrupt]
         lines += [
             f"missing: {m.table} row {m.row_id} names blob {m.sha256} ({m.column}), which is not there"
             for m in self.missing
@@ -56,9 +63,13 @@ class VerifyReport:
         return lines
 
     def summary(self) -> str:
-        checked = f"verified {self.blobs} blob(s) and {self.references} reference(s)"
+        if self.references is None:
+            checked = f"verified {self.blobs} blob(s), not their references"
+        else:
+            checked = f"verified {self.blobs} blob(s) and {self.references} reference(s)"
         if self.ok:
             return f"{checked}: all sound"
+        found = [f"archive.db is damaged ({len(self.damage)} problem(s))"] if self.damage else []
         counts = [
             (len(self.corrupt), "corrupt"),
             (len(self.missing), "missing"),
@@ -66,20 +77,25 @@ class VerifyReport:
             (len(self.temp_files), "temp file(s)"),
             (len(self.strays), "stray file(s)"),
         ]
-        return f"{checked}: " + ", ".join(f"{n} {what}" for n, what in counts if n)
+        found += [f"{n} {what}" for n, what in counts if n]
+        hint = f"; {RECOVER_HINT}" if self.damage else ""
+        return f"{checked}: " + ", ".join(found) + hint
 
 
-def verify(blobs: BlobStore, references: Iterable[tuple[str, int, str, Any]]) -> VerifyReport:
+def verify(
+    blobs: BlobStore, references: Iterable[tuple[str, int, str, Any]] | None, damage: Iterable[str] = ()
+) -> VerifyReport:
     """Re-hash every blob and check references both ways (see VerifyReport); `references` are
-    the rows naming a blob: (table, row id, column, the value it holds).
+    the rows naming a blob: (table, row id, column, the value it holds), or None when the
+    database is too damaged to tell (`damage`: what its integrity check found).
 
     Run it when no capture is in progress: a blob written just before its row would be
     reported as orphaned.
     """
-    report = VerifyReport()
+    rows = None if references is None else list(references)
+    report = VerifyReport(damage=list(damage), references=None if rows is None else len(rows))
     referenced: set[str] = set()
-    for table, row_id, column, sha in references:
-        report.references += 1
+    for table, row_id, column, sha in rows or ():
         if is_sha256(sha) and blobs.exists(sha):
             referenced.add(sha)
         else:
@@ -88,7 +104,7 @@ def verify(blobs: BlobStore, references: Iterable[tuple[str, int, str, Any]]) ->
         report.blobs += 1
         if not blobs.verify(sha):
             report.corrupt.append(sha)
-        if sha not in referenced:
+        if rows is not None and sha not in referenced:
             report.orphaned.append(sha)
     report.temp_files = blobs.temp_files()
     report.strays = blobs.strays()
