@@ -204,8 +204,12 @@ PLATFORM = Platform(
     ),
     embed_url=embed_url,
     fetch_data=fetch_data,
+    # The embed view, and the post page capture renders for a post known by its handle only.
     stand_in=StandIn(
-        title="Bluesky", hosts=("embed.bsky.app",), path=r"/embed/.+", image_host="cdn.bsky.app"
+        title="Bluesky",
+        hosts=("embed.bsky.app", "bsky.app"),
+        path=r"/embed/.+|/profile/[^/]+/post/[\w~.:-]+",
+        image_host="cdn.bsky.app",
     ),
     examples=(
         (
