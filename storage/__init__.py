@@ -11,7 +11,8 @@ what we kept. Imports nothing from archiver/: it takes and returns plain values.
     schedule.py     Watches (and feed entries), Runs: what scheduled runs keep
     queries.py      Queries: the reads that join tables or aggregate; a post's timeline
     verify.py       verify() and its VerifyReport, MissingBlob
-    core.py         StoreCore: the open database, transactions, reading rows, times, errors
+    core.py         connect (read-write or read-only), StoreCore: the open database,
+                    transactions, reading rows, times, errors
     rows.py         the rows' types (TypedDicts): PostRow, CaptureRow, …
     statuses.py     the stored vocabularies, each once: POST_STATUSES, CAPTURE_STATUSES, …
     migrations.py   the schema

@@ -135,11 +135,13 @@ class BlobWriter:
 
 
 class BlobStore:
-    """Files named by their SHA-256 under `root`, fanned out as ab/cd/<sha256>."""
+    """Files named by their SHA-256 under `root`, fanned out as ab/cd/<sha256>; `read_only`
+    refuses every write (an archive on a read-only mount) with a StoreError."""
 
-    def __init__(self, root: Path) -> None:
+    def __init__(self, root: Path, *, read_only: bool = False) -> None:
         self.root = Path(root)
         self.tmp = self.root / "tmp"
+        self.read_only = read_only
 
     def __repr__(self) -> str:
         return f"BlobStore({str(self.root)!r})"
@@ -148,6 +150,8 @@ class BlobStore:
 
     def writer(self, max_bytes: int | None = None) -> BlobWriter:
         """A writer for a blob that arrives in pieces; see BlobWriter."""
+        if self.read_only:
+            raise StoreError(f"the blobs in {self.root} are open read-only: nothing can be written there")
         return BlobWriter(self, max_bytes)
 
     def put(self, data: bytes) -> str:

@@ -1,11 +1,13 @@
-"""What every part of the Store stands on: the open database, transactions, reading rows,
-times and errors.
+"""What every part of the Store stands on: opening the database (read-write, or read-only),
+transactions, reading rows, times and errors.
 
-StoreCore knows no table. It holds the open database, the blob store and the lock; it applies
-the migrations, groups writes into transactions and turns trouble with the database file into
-a one-line StoreError. The Store makes one and hands it to each of its parts (storage.posts,
-storage.captures, …). The underscored `_ts` is private to the storage package, shared by its
-modules.
+connect() opens the archive in a home; a home that is not writable (a read-only mount) is
+opened read-only, writing nothing beside archive.db. StoreCore knows no table. It holds the
+open database, the blob store and the lock; it applies the migrations (or, read-only, checks
+that none is pending), groups writes into transactions (refused when read-only) and turns
+trouble with the database file into a one-line StoreError. The Store makes one and hands it to
+each of its parts (storage.posts, storage.captures, …). The underscored `_ts` is private to
+the storage package, shared by its modules.
 
 Times are ISO 8601 UTC text; a `Timestamp` argument (datetime or such text) defaults to now.
 """
@@ -14,6 +16,7 @@ from __future__ import annotations
 
 import functools
 import json
+import os
 import sqlite3
 import threading
 from collections.abc import Callable, Iterator, Sequence
@@ -52,15 +55,31 @@ def _ts(at: Timestamp) -> str:
     return at
 
 
-def connect(home: Path, *, create: bool, timeout: float) -> tuple[Database, BlobStore]:
-    """The database and blob store of the archive in `home` (created when `create` is true).
+def writable(home: Path) -> bool:
+    """Whether the archive in `home` can be written: archive.db, and the folder beside it (where
+    SQLite keeps its -wal and -shm files). False on a read-only mount, even for root."""
+    path = home / DB_NAME
+    return os.access(home, os.W_OK) and (not path.exists() or os.access(path, os.W_OK))
 
-    Raises StoreError (one line) when the home cannot be made or used, or the database file
-    cannot be opened.
+
+def connect(
+    home: Path, *, create: bool, timeout: float, read_only: bool | None = None
+) -> tuple[Database, BlobStore, bool]:
+    """The database and blob store of the archive in `home`, and whether they are read-only.
+
+    `create` makes the home and archive.db when missing. `read_only` None: read-only when the
+    existing home is not writable (see Store.open). Raises StoreError (one line) when the home
+    cannot be made or used, or the database file cannot be opened.
     """
     path = home / DB_NAME
-    if not create and not path.is_file():
+    if read_only is None:
+        read_only = home.is_dir() and not writable(home)
+        if read_only and create:  # a command that writes, on an evidence copy say
+            raise StoreError(f"the archive at {home} is read-only: nothing can be written to it")
+    if (read_only or not create) and not path.is_file():
         raise StoreError(f"no archive at {home} (no {DB_NAME})")
+    if read_only:
+        return _open_read_only(path, timeout), BlobStore(home / BLOBS_DIR, read_only=True), True
     try:
         home.mkdir(parents=True, exist_ok=True)
         (home / BLOBS_DIR).mkdir(exist_ok=True)
@@ -70,25 +89,61 @@ def connect(home: Path, *, create: bool, timeout: float) -> tuple[Database, Blob
         db = Database(sqlite3.connect(path, timeout=timeout, check_same_thread=False))
     except sqlite3.Error as exc:
         raise database_error(exc, path) or StoreError(f"archive database {path}: {exc}") from None
-    return db, BlobStore(home / BLOBS_DIR)
+    return db, BlobStore(home / BLOBS_DIR), False
+
+
+def _open_read_only(path: Path, timeout: float) -> Database:
+    """archive.db opened so that nothing beside it is written (SQLite's wal.html, "Read-Only
+    Databases"). Without a -wal file (or with an empty one) every commit is in archive.db, and
+    `immutable=1` reads it with no lock and no -shm file (which a read-only folder could not
+    hold). With one, its commits count too: `mode=ro` reads them, through the -shm file beside it
+    (a copy of a home taken while a run wrote to it)."""
+    wal = path.with_name(path.name + "-wal")
+    mode = "mode=ro" if wal.exists() and wal.stat().st_size > 0 else "immutable=1"
+    try:
+        connection = sqlite3.connect(
+            f"{path.absolute().as_uri()}?{mode}", uri=True, timeout=timeout, check_same_thread=False
+        )
+    except sqlite3.Error as exc:
+        raise database_error(exc, path) or StoreError(f"archive database {path}: {exc}") from None
+    try:
+        connection.execute("SELECT count(*) FROM sqlite_master").fetchone()
+    except sqlite3.Error as exc:
+        connection.close()
+        if mode == "mode=ro" and not wal.with_name(path.name + "-shm").exists():
+            raise StoreError(
+                f"archive database {path} has commits in {wal.name} that cannot be read without "
+                f"{path.name}-shm in a read-only folder: copy the archive home somewhere writable"
+            ) from None
+        raise database_error(exc, path) or StoreError(f"archive database {path}: {exc}") from None
+    return Database(connection)
 
 
 class StoreCore:
     """The archive's open database (sqlite-utils) and blob store, and the helpers every part uses."""
 
-    def __init__(self, db: Database, blobs: BlobStore, home: Path | None = None) -> None:
-        """Use an open Database (e.g. Database(memory=True) in tests); applies the migrations."""
+    def __init__(
+        self, db: Database, blobs: BlobStore, home: Path | None = None, *, read_only: bool = False
+    ) -> None:
+        """Use an open Database (e.g. Database(memory=True) in tests); applies the migrations,
+        unless `read_only`: then it writes nothing, and wants them all applied already."""
         self.db = db
         self.blobs = blobs
+        self.read_only = read_only
         self._lock = threading.RLock()
         self._where = home / DB_NAME if home is not None else "(in memory)" if db.memory else "(given)"
+        self._home = home if home is not None else self._where
         try:
             db.execute("PRAGMA foreign_keys = ON")
-            db.enable_wal()
-            # In WAL mode NORMAL loses no committed transaction when the process is killed (only,
-            # at worst, the last ones on power loss) and spares an fsync per commit.
-            db.execute("PRAGMA synchronous = NORMAL")
-            migrations.apply(db)
+            if read_only:
+                pending = [migration.name for migration in migrations.pending(db)]
+            else:
+                db.enable_wal()
+                # In WAL mode NORMAL loses no committed transaction when the process is killed
+                # (only, at worst, the last ones on power loss) and spares an fsync per commit.
+                db.execute("PRAGMA synchronous = NORMAL")
+                migrations.apply(db)
+                pending = []
         except sqlite3.Error as exc:
             error = database_error(exc, self._where)
             if error is None and isinstance(exc, sqlite3.OperationalError):
@@ -98,11 +153,19 @@ class StoreCore:
                 raise
             db.close()
             raise error from None
+        if pending:
+            db.close()
+            raise StoreError(
+                f"the archive at {self._home} is read-only and older than this version (it lacks "
+                f"{', '.join(pending)}): open a writable copy once to bring it up to date"
+            )
 
     @contextmanager
     def write(self) -> Iterator[Database]:
         """One transaction (nested ones join it); trouble with the database file itself becomes a
-        StoreError."""
+        StoreError, and so does any write to an archive open read-only."""
+        if self.read_only:
+            raise StoreError(f"the archive at {self._home} is open read-only: nothing can be written to it")
         with self._lock:
             try:
                 with self.db.atomic():

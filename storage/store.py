@@ -46,10 +46,13 @@ from storage.verify import VerifyReport, verify
 class Store:
     """The archive: its SQLite database (sqlite-utils) and its blob store."""
 
-    def __init__(self, db: Database, blobs: BlobStore, home: Path | None = None) -> None:
-        """Use an open Database (e.g. Database(memory=True) in tests); applies the migrations."""
-        self._core = core = StoreCore(db, blobs, home)
-        self.db, self.blobs, self.home = db, blobs, home
+    def __init__(
+        self, db: Database, blobs: BlobStore, home: Path | None = None, *, read_only: bool = False
+    ) -> None:
+        """Use an open Database (e.g. Database(memory=True) in tests); applies the migrations,
+        unless `read_only` (see open)."""
+        self._core = core = StoreCore(db, blobs, home, read_only=read_only)
+        self.db, self.blobs, self.home, self.read_only = db, blobs, home, read_only
         articles = Articles(core)
         posts = self._posts = Posts(core)
         embeds = self._embeds = Embeds(core)
@@ -121,15 +124,23 @@ class Store:
                 setattr(self, name, core.guarded(method))
 
     @classmethod
-    def open(cls, home: Path, *, create: bool = True, timeout: float = 30.0) -> Store:
+    def open(
+        cls, home: Path, *, create: bool = True, timeout: float = 30.0, read_only: bool | None = None
+    ) -> Store:
         """Open the archive in `home`: archive.db and blobs/, created when `create` is true.
+
+        Read-only (`read_only` true, or by default when the home or its archive.db is not
+        writable: an evidence copy on a read-only mount) it writes nothing at all, not even
+        beside archive.db (no migrations, no -wal or -shm file, no lock); every read works and
+        every write raises StoreError. On a home that is not writable, `create` (the commands
+        that write) raises StoreError at once.
 
         Raises StoreError (one line) when the home cannot be made or used, the database file
         is not one, or another process holds it locked for longer than `timeout` seconds.
         """
         home = Path(home)
-        db, blobs = connect(home, create=create, timeout=timeout)
-        return cls(db, blobs, home=home)
+        db, blobs, read_only = connect(home, create=create, timeout=timeout, read_only=read_only)
+        return cls(db, blobs, home=home, read_only=read_only)
 
     def close(self) -> None:
         self.db.close()

@@ -1,11 +1,18 @@
-"""Faults of the archive home, through the commands people run on it: a damaged archive.db."""
+"""Faults of the archive home, through the commands people run on it: a damaged archive.db, a
+read-only home (an evidence copy on a read-only mount)."""
 
 from __future__ import annotations
 
+import json
+import os
 import random
+import shutil
 import sqlite3
+import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from archive_support import make_archive
@@ -138,3 +145,148 @@ def test_a_bug_in_our_sql_keeps_its_traceback(store: Store) -> None:
     guarded = store._core.guarded(lambda: store.db.execute("SELECT no_such_column FROM posts"))
     with pytest.raises(sqlite3.OperationalError, match="no such column"):
         guarded()
+
+
+# A read-only home: every read command works, nothing is written, a write says so in one line
+
+
+READ_ONLY_READERS = [*READERS, ["report", "1", "-o", "ELSEWHERE"]]
+
+
+def snapshot(home: Path) -> dict[str, tuple[int, int]]:
+    """Every file and folder under `home`, with its size and modification time."""
+    return {str(p.relative_to(home)): (p.stat().st_size, p.stat().st_mtime_ns) for p in home.rglob("*")}
+
+
+def with_elsewhere(elsewhere: Path) -> list[list[str]]:
+    return [[str(elsewhere) if word == "ELSEWHERE" else word for word in c] for c in READ_ONLY_READERS]
+
+
+def outputs(home: Path, elsewhere: Path) -> dict[str, tuple[int, str]]:
+    """Each read command's exit code and output (ELSEWHERE where it names `elsewhere`)."""
+    return {
+        command[0]: (result.exit_code, result.stdout.replace(str(elsewhere), "ELSEWHERE"))
+        for command in with_elsewhere(elsewhere)
+        for result in [run(home, *command)]
+    }
+
+
+def test_a_read_only_store_reads_and_refuses_every_write_in_one_line(home: Path) -> None:
+    make_archive(home)
+    before = snapshot(home)
+    with Store.open(home, read_only=True) as store:
+        assert store.read_only and [p["post_id"] for p in store.list_posts()]
+        assert store.verify().ok
+        for write in (
+            lambda: store.upsert_post("twitter", "9", "https://x.com/a/status/9"),
+            lambda: store.record_article("https://news.example/b", html=b"<p>new</p>"),
+            lambda: store.blobs.put(b"new bytes"),
+            lambda: store.start_run(),
+        ):
+            with pytest.raises(StoreError, match="open read-only: nothing can be written"):
+                write()
+    assert snapshot(home) == before  # no -wal, -shm or lock file, no migration, no temp file
+
+
+def test_a_home_that_is_not_writable_opens_read_only_by_itself(
+    home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Root writes through chmod, so the test says "not writable" the way a read-only mount
+    does: os.access(…, W_OK) is False (the real mount is the next test's)."""
+    make_archive(home)
+    writable = outputs(home, tmp_path / "w")
+    before = snapshot(home)
+    real_access = os.access
+
+    def access(path: Any, mode: int, **kwargs: Any) -> bool:
+        inside = Path(path).absolute().is_relative_to(home.absolute())
+        return False if inside and mode & os.W_OK else real_access(path, mode, **kwargs)
+
+    monkeypatch.setattr(os, "access", access)
+    with Store.open(home, create=False) as store:
+        assert store.read_only
+    assert outputs(home, tmp_path / "r") == writable
+    assert all(code == 0 for code, _ in writable.values())
+    assert snapshot(home) == before
+    for writer in (["archive", "-"], ["watch", "add", "https://news.example/feed"]):
+        result = run(home, *writer)
+        assert (
+            result.exit_code == 1
+            and result.stderr == f"Error: the archive at {home} is read-only: nothing can be written to it\n"
+        )
+
+
+def test_an_archive_older_than_this_version_is_not_migrated_when_read_only(home: Path) -> None:
+    make_archive(home)
+    with sqlite3.connect(home / "archive.db") as db:
+        db.execute("DELETE FROM _sqlite_migrations WHERE name = 'm003_views'")
+    db.close()
+    with pytest.raises(StoreError, match=r"read-only and older than this version \(it lacks m003_views\)"):
+        Store.open(home, read_only=True)
+
+
+# The same on a real read-only mount: a private mount namespace (unshare -m) binds the home
+# read-only over itself and runs the commands there, through CliRunner.
+
+_IN_NAMESPACE = """
+import json, sys
+from click.testing import CliRunner
+from archiver.cli import cli
+results = [CliRunner().invoke(cli, [*c, "--home", sys.argv[1]]) for c in json.loads(sys.argv[2])]
+print(json.dumps([[r.exit_code, r.stdout, r.stderr] for r in results]))
+"""
+_MOUNT = 'mount --bind "$1" "$1" && mount -o remount,bind,ro "$1" && shift && exec "$@"'
+
+
+def on_a_read_only_mount(home: Path, commands: list[list[str]]) -> list[tuple[int, str, str]]:
+    """Run each command on `home` mounted read-only (skips where unshare or mount cannot)."""
+    argv = ["unshare", "-m", "--propagation", "private", "sh", "-c", _MOUNT, "sh", str(home)]
+    if shutil.which("unshare") is None or subprocess.run([*argv, "true"], capture_output=True).returncode:
+        pytest.skip("needs a private mount namespace (unshare -m, as root) to mount a home read-only")
+    done = subprocess.run(
+        [*argv, sys.executable, "-c", _IN_NAMESPACE, str(home), json.dumps(commands)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    return [tuple(r) for r in json.loads(done.stdout)]
+
+
+def test_a_read_only_mount_is_read_by_every_read_command(home: Path, tmp_path: Path) -> None:
+    make_archive(home)
+    before = snapshot(home)
+    commands = with_elsewhere(tmp_path / "out")
+    *results, writing = on_a_read_only_mount(home, [*commands, ["archive", "-"]])
+    said = {command[0]: result for command, result in zip(commands, results, strict=True)}
+    for code, stdout, stderr in said.values():
+        assert code == 0 and stderr == "", (stdout, stderr)
+    assert said["verify"][1].endswith("reference(s): all sound\n")
+    assert "1001" in said["list"][1] and (tmp_path / "out" / "index.html").is_file()
+    assert writing[:2] == (1, "") and "is read-only: nothing can be written" in writing[2]
+    assert snapshot(home) == before
+
+
+def copy_while_writing(home: Path, copy: Path, files: tuple[str, ...]) -> None:
+    """Copy an archive while a connection holds commits in its -wal (as a backup taken during
+    a run would): archive.db alone lacks the post written last."""
+    make_archive(home)
+    with Store.open(home) as store:
+        store.upsert_post("twitter", "777", "https://x.com/a/status/777")
+        shutil.copytree(home / "blobs", copy / "blobs")
+        for name in files:
+            shutil.copy(home / name, copy / name)
+    assert (copy / "archive.db-wal").stat().st_size > 0
+
+
+def test_a_read_only_copy_taken_during_a_write_reads_its_wal(home: Path, tmp_path: Path) -> None:
+    copy_while_writing(home, tmp_path / "copy", ("archive.db", "archive.db-wal", "archive.db-shm"))
+    ((code, stdout, stderr),) = on_a_read_only_mount(tmp_path / "copy", [["list"]])
+    assert code == 0 and "https://x.com/a/status/777" in stdout, stderr
+
+
+def test_a_read_only_copy_with_a_wal_but_no_shm_is_one_line(home: Path, tmp_path: Path) -> None:
+    copy_while_writing(home, tmp_path / "copy", ("archive.db", "archive.db-wal"))
+    ((code, stdout, stderr),) = on_a_read_only_mount(tmp_path / "copy", [["list"]])
+    assert (code, stdout) == (1, "") and stderr.count("\n") == 1
+    assert "has commits in archive.db-wal that cannot be read without archive.db-shm" in stderr
