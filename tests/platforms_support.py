@@ -1,15 +1,19 @@
-"""What the platform tests share: fixture files, and a fetch_data run against a fake transport."""
+"""What the platform tests share: fixture files, a fetch_data run against a fake transport, and
+registering a platform a test defines."""
 
 from __future__ import annotations
 
 import asyncio
 import json
+import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import httpx
+import pytest
 
+from archiver import platforms
 from archiver.models import Embed, PostData
 from archiver.platforms.base import Platform
 
@@ -58,3 +62,18 @@ def status(code: int, body: Any = None, **headers: str) -> Handler:
 def found(embeds: list[Embed], platform: str) -> list[tuple[str | None, str]]:
     """(post_id, source) of the embeds of one platform, in order."""
     return [(e.post_id, e.source) for e in embeds if e.platform == platform]
+
+
+def register(monkeypatch: pytest.MonkeyPatch, *added: Platform) -> tuple[Platform, ...]:
+    """Register `added` after the registry's platforms, for one test: `archiver.platforms.PLATFORMS`
+    and every module that imported the tuple by name (discovery's), so that discovery, capture
+    and an OfflineWorld made afterwards all see them. Returns the registry as it now is."""
+    # Discovery's modules bind the tuple when they are imported: import them first, to patch them.
+    from archiver.discovery import find, resolve  # noqa: F401
+
+    before = platforms.PLATFORMS
+    after = (*before, *added)
+    for module in list(sys.modules.values()):
+        if vars(module).get("PLATFORMS") is before:
+            monkeypatch.setattr(module, "PLATFORMS", after)
+    return after
