@@ -11,6 +11,7 @@ what we kept. Imports nothing from archiver/: it takes and returns plain values.
     schedule.py     Watches (and feed entries), Runs: what scheduled runs keep
     queries.py      Queries: the reads that join tables or aggregate; a post's timeline
     verify.py       verify() and its VerifyReport, MissingBlob
+    leftovers.py    what interrupted work leaves (orphans, temp files, spool folders); repair()
     core.py         connect (read-write or read-only), StoreCore: the open database,
                     transactions, reading rows, times, errors
     rows.py         the rows' types (TypedDicts): PostRow, CaptureRow, …
@@ -39,6 +40,7 @@ from storage.blobs import BlobStore, BlobWriter, is_sha256
 from storage.checks import CheckResult
 from storage.core import now
 from storage.errors import BlobTooLarge, StoreError
+from storage.leftovers import STALE_AFTER, RepairReport
 from storage.posts import unresolved_post_id
 from storage.rows import (
     ArticleRow,
@@ -74,6 +76,7 @@ __all__ = [
     "CHECK_OUTCOMES",
     "POST_STATUSES",
     "RUN_OUTCOMES",
+    "STALE_AFTER",
     "WATCH_KINDS",
     "WATCH_LOOK_STATUSES",
     "ArticleRow",
@@ -92,6 +95,7 @@ __all__ = [
     "EntryRow",
     "MissingBlob",
     "PostRow",
+    "RepairReport",
     "RunRow",
     "Store",
     "StoreError",

@@ -9,12 +9,14 @@ A write goes to a temp file in tmp/, is fsynced, made read-only, renamed into pl
 folder is fsynced: a reader sees the whole blob or nothing. The temp folder sits under the
 same root as the fan-out (one file system, so the rename is atomic) rather than beside the
 final name, because a streamed blob's name, hence its folder, is known only once its last
-byte is hashed. A blob that already exists is not written again. Nothing here overwrites or
-deletes a blob.
+byte is hashed. A blob that already exists is not written again, only touched (its time says
+when a write last wanted it: repair leaves a recent orphan alone). Nothing here overwrites a
+blob; only repair deletes one (discard), an orphan no row names (storage.leftovers).
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import re
@@ -42,6 +44,12 @@ def hash_file(path: Path) -> str:
         while chunk := f.read(CHUNK):
             digest.update(chunk)
     return digest.hexdigest()
+
+
+def _touch(path: Path) -> None:
+    """Set a blob's time to now (best effort: a blob of another owner keeps its time)."""
+    with contextlib.suppress(OSError):
+        os.utime(path)
 
 
 def _fsync_dir(path: Path) -> None:
@@ -103,8 +111,9 @@ class BlobWriter:
             self._file.flush()
             os.fsync(self._file.fileno())
             self._file.close()
-            if final.exists():  # deduplicated: the blob is already there, leave it untouched
+            if final.exists():  # deduplicated: the blob is already there, its bytes left alone
                 self._temp.unlink()
+                _touch(final)
             else:
                 final.parent.mkdir(parents=True, exist_ok=True)
                 os.chmod(self._temp, 0o444)
@@ -150,14 +159,19 @@ class BlobStore:
 
     def writer(self, max_bytes: int | None = None) -> BlobWriter:
         """A writer for a blob that arrives in pieces; see BlobWriter."""
+        self._writable()
+        return BlobWriter(self, max_bytes)
+
+    def _writable(self) -> None:
         if self.read_only:
             raise StoreError(f"the blobs in {self.root} are open read-only: nothing can be written there")
-        return BlobWriter(self, max_bytes)
 
     def put(self, data: bytes) -> str:
         """Store `data` (once) and return its SHA-256."""
+        self._writable()
         sha = hashlib.sha256(data).hexdigest()
         if self.exists(sha):
+            _touch(self.path(sha))
             return sha
         with self.writer() as writer:
             writer.write(data)
@@ -208,6 +222,20 @@ class BlobStore:
                 yield path.name
 
     # Housekeeping
+
+    def discard(self, sha: str) -> int:
+        """Delete a blob, and the fan-out folders it leaves empty; its size. Only for an orphan
+        no row names (storage.leftovers.repair)."""
+        self._writable()
+        path = self.path(sha)
+        size = path.stat().st_size
+        path.unlink()
+        for folder in (path.parent, path.parent.parent):
+            try:
+                folder.rmdir()
+            except OSError:  # not empty
+                break
+        return size
 
     def temp_files(self) -> list[Path]:
         """Temp files an interrupted write left behind."""

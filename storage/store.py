@@ -17,8 +17,8 @@ storage.migrations for the schema and how unresolved posts are keyed.
 The Store is a facade: the code of each method is in the part that owns its table, and the
 Store holds the parts and names their methods, one line each, each wrapped so that trouble
 with the database file (a damaged page, a lock, a read-only file) is a one-line StoreError.
-Its own methods are opening and closing, transactions, verify, and resolve_post, which moves
-a post's rows in several parts.
+Its own methods are opening and closing, transactions, verify and repair, and resolve_post,
+which moves a post's rows in several parts.
 """
 
 from __future__ import annotations
@@ -26,6 +26,7 @@ from __future__ import annotations
 import inspect
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import timedelta
 from pathlib import Path
 from types import TracebackType
 
@@ -37,6 +38,8 @@ from storage.captures import Captures
 from storage.checks import Checks
 from storage.core import StoreCore, Timestamp, _ts, connect
 from storage.embeds import Embeds
+from storage.errors import StoreError
+from storage.leftovers import STALE_AFTER, RepairReport, repair, stale_spools
 from storage.posts import UNRESOLVED_PREFIX, Posts
 from storage.queries import Queries
 from storage.schedule import Runs, Watches
@@ -163,16 +166,28 @@ class Store:
         with self._core.write():
             yield
 
-    def verify(self) -> VerifyReport:
+    def verify(self, older_than: timedelta = STALE_AFTER) -> VerifyReport:
         """Run SQLite's integrity check, re-hash every blob and check references both ways (see
-        storage.verify.VerifyReport); the references only when the database is sound.
+        storage.verify.VerifyReport); the references only when the database is sound. Media
+        spool folders in the home untouched for `older_than`, their process gone, are left
+        over too.
 
         Run it when no capture is in progress: a blob written just before its row would be
         reported as orphaned.
         """
         damage = self._core.damage()
         references = None if damage else self.blob_references()
-        return verify(self.blobs, references, damage)
+        spools = stale_spools(self.home, older_than) if self.home is not None else []
+        return verify(self.blobs, references, damage, spools)
+
+    def repair(self, older_than: timedelta = STALE_AFTER) -> RepairReport:
+        """Remove what interrupted work left, untouched for `older_than`: blob temp files,
+        orphaned blobs (never one a row names; none when archive.db is damaged) and media spool
+        folders (see storage.leftovers). Refused on a read-only archive."""
+        if self.read_only:
+            raise StoreError(f"the archive at {self.home} is open read-only: nothing can be repaired there")
+        references = None if self._core.damage() else self.blob_references
+        return repair(self.blobs, self.home, references, older_than)
 
     def resolve_post(self, post: int, post_id: str, url: str, *, at: Timestamp = None) -> int:
         """Give an unresolved post its real id; returns the id of the row that now holds it.

@@ -6,7 +6,8 @@
 Store.verify first runs SQLite's integrity check on archive.db. verify() re-hashes every blob
 and checks references both ways: every row naming a blob (storage.migrations.BLOB_COLUMNS,
 read by storage.queries) finds it, every blob is named by some row, and the blob directory
-holds no temp files left by an interrupted write and nothing else stray. A damaged database
+holds no temp files left by an interrupted write and nothing else stray; the home holds no
+media spool folder a killed capture left (storage.leftovers). A damaged database
 is reported with the blobs still re-hashed, but not the references: rows it can no longer
 read would make their blobs look orphaned.
 """
@@ -42,12 +43,12 @@ class VerifyReport:
     orphaned: list[str] = field(default_factory=list)
     temp_files: list[Path] = field(default_factory=list)
     strays: list[Path] = field(default_factory=list)
+    spools: list[Path] = field(default_factory=list)  # media spool folders a killed capture left
 
     @property
     def ok(self) -> bool:
-        return not (
-            self.damage or self.corrupt or self.missing or self.orphaned or self.temp_files or self.strays
-        )
+        found = (self.damage, self.corrupt, self.missing, self.orphaned, self.temp_files, self.strays)
+        return not any(found) and not self.spools
 
     def problems(self) -> list[str]:
         """One line per problem."""
@@ -60,6 +61,7 @@ class VerifyReport:
         lines += [f"orphaned: blob {sha} is named by no row" for sha in self.orphaned]
         lines += [f"temp file: {path} is left from an interrupted write" for path in self.temp_files]
         lines += [f"stray file: {path} is not a blob where it belongs" for path in self.strays]
+        lines += [f"spool folder: {path} is left from an interrupted capture" for path in self.spools]
         return lines
 
     def summary(self) -> str:
@@ -76,6 +78,7 @@ class VerifyReport:
             (len(self.orphaned), "orphaned"),
             (len(self.temp_files), "temp file(s)"),
             (len(self.strays), "stray file(s)"),
+            (len(self.spools), "spool folder(s)"),
         ]
         found += [f"{n} {what}" for n, what in counts if n]
         hint = f"; {RECOVER_HINT}" if self.damage else ""
@@ -83,17 +86,23 @@ class VerifyReport:
 
 
 def verify(
-    blobs: BlobStore, references: Iterable[tuple[str, int, str, Any]] | None, damage: Iterable[str] = ()
+    blobs: BlobStore,
+    references: Iterable[tuple[str, int, str, Any]] | None,
+    damage: Iterable[str] = (),
+    spools: Iterable[Path] = (),
 ) -> VerifyReport:
     """Re-hash every blob and check references both ways (see VerifyReport); `references` are
     the rows naming a blob: (table, row id, column, the value it holds), or None when the
-    database is too damaged to tell (`damage`: what its integrity check found).
+    database is too damaged to tell (`damage`: what its integrity check found); `spools` the
+    spool folders left over in the home.
 
     Run it when no capture is in progress: a blob written just before its row would be
     reported as orphaned.
     """
     rows = None if references is None else list(references)
-    report = VerifyReport(damage=list(damage), references=None if rows is None else len(rows))
+    report = VerifyReport(
+        damage=list(damage), references=None if rows is None else len(rows), spools=list(spools)
+    )
     referenced: set[str] = set()
     for table, row_id, column, sha in rows or ():
         if is_sha256(sha) and blobs.exists(sha):

@@ -148,3 +148,35 @@ def test_an_unwritable_root_is_a_store_error(tmp_path: Path) -> None:
     blobs = BlobStore(afile / "blobs")
     with pytest.raises(StoreError, match="cannot write blobs"):
         blobs.put(b"data")
+
+
+def test_a_blob_written_again_is_touched_so_repair_sees_it_as_new(tmp_path: Path) -> None:
+    blobs = BlobStore(tmp_path)
+    digest = blobs.put(b"written twice")
+    os.utime(blobs.path(digest), (0, 0))
+    blobs.put(b"written twice")
+    assert blobs.path(digest).stat().st_mtime > 0
+    os.utime(blobs.path(digest), (0, 0))
+    blobs.put_stream([b"written ", b"twice"])
+    assert blobs.path(digest).stat().st_mtime > 0
+
+
+def test_discard_removes_the_blob_and_the_folders_it_leaves_empty(tmp_path: Path) -> None:
+    blobs = BlobStore(tmp_path)
+    digest, other = blobs.put(b"an orphan"), blobs.put(b"another")
+    assert blobs.discard(digest) == len(b"an orphan")
+    assert not blobs.path(digest).parent.parent.exists() and list(blobs) == [other]
+
+
+def test_a_read_only_blob_store_writes_nothing(tmp_path: Path) -> None:
+    digest = BlobStore(tmp_path).put(b"kept")
+    blobs = BlobStore(tmp_path, read_only=True)
+    for write in (
+        lambda: blobs.put(b"kept"),
+        lambda: blobs.put(b"new"),
+        blobs.writer,
+        lambda: blobs.discard(digest),
+    ):
+        with pytest.raises(StoreError, match="open read-only"):
+            write()
+    assert list(blobs) == [digest] and blobs.temp_files() == []

@@ -1,5 +1,6 @@
 """Faults of the archive home, through the commands people run on it: a damaged archive.db, a
-read-only home (an evidence copy on a read-only mount)."""
+read-only home (an evidence copy on a read-only mount), and what a process killed in the middle
+of a write leaves (orphaned blobs, temp files, media spool folders) and `verify --repair`."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ import shutil
 import sqlite3
 import subprocess
 import sys
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -18,8 +20,9 @@ import pytest
 from archive_support import make_archive
 from click.testing import CliRunner, Result
 
+from archiver.capture.media import spool_folder
 from archiver.cli import cli
-from storage import BlobStore, Store, StoreError
+from storage import BlobStore, Store, StoreError, leftovers
 
 READERS = [["status"], ["list"], ["show", "twitter:1001"], ["export", "--json"], ["verify"]]
 
@@ -290,3 +293,54 @@ def test_a_read_only_copy_with_a_wal_but_no_shm_is_one_line(home: Path, tmp_path
     ((code, stdout, stderr),) = on_a_read_only_mount(tmp_path / "copy", [["list"]])
     assert (code, stdout) == (1, "") and stderr.count("\n") == 1
     assert "has commits in archive.db-wal that cannot be read without archive.db-shm" in stderr
+
+
+# What a kill leaves, and verify --repair
+
+
+def leave_alone(*paths: Path, hours: float = 2) -> None:
+    """Set the time of each path, and of anything in it, `hours` back."""
+    then = time.time() - hours * 3600
+    for path in paths:
+        for each in [path, *(path.rglob("*") if path.is_dir() else [])]:
+            os.utime(each, (then, then), follow_symlinks=False)
+
+
+def test_repair_never_removes_a_blob_a_row_names(home: Path) -> None:
+    with Store.open(home) as store:
+        named = store.record_article("https://news.example/a", html=b"<p>named by its article</p>")
+        article = store.get_article(named)
+        assert article is not None and article["html_sha256"] is not None
+        referenced, orphan = article["html_sha256"], store.blobs.put(b"named by no row")
+        leave_alone(store.blobs.path(referenced), store.blobs.path(orphan))
+        repaired = store.repair()
+        assert repaired.removed == [f"removed: orphaned blob {orphan} (15 bytes)"]
+        assert store.blobs.exists(referenced) and store.blobs.verify(referenced)
+        assert not store.blobs.exists(orphan) and store.verify().ok
+
+
+def test_a_row_written_while_repairing_keeps_its_blob(tmp_path: Path) -> None:
+    """The rows are read again just before removing: a capture that stored its row meanwhile
+    (its blob was an old orphan, written again) keeps it."""
+    blobs = BlobStore(tmp_path / "blobs")
+    sha = blobs.put(b"an old orphan, now wanted")
+    leave_alone(blobs.path(sha))
+    reads = iter([[], [("artifacts", 1, "sha256", sha)]])
+    repaired = leftovers.repair(blobs, None, lambda: next(reads))
+    assert repaired.kept == [f"kept: blob {sha}: a row names it now"] and blobs.exists(sha)
+
+
+def test_the_spool_folders_storage_knows_are_the_ones_capture_makes(home: Path) -> None:
+    made = spool_folder(home)
+    assert leftovers.spool_folders(home) == [made] and leftovers.owner_alive(made)
+    leave_alone(made)
+    assert leftovers.stale_spools(home) == []  # its process (this one) runs
+
+
+def test_repair_refuses_a_read_only_home(home: Path) -> None:
+    make_archive(home)
+    with (
+        Store.open(home, read_only=True) as store,
+        pytest.raises(StoreError, match="nothing can be repaired"),
+    ):
+        store.repair()
