@@ -6,9 +6,12 @@
     │   └── BrowserNotFound     no Chromium to drive, and how to get one
     ├── InputError              a source that cannot be read as an article
     │   └── FetchError          the network or the server said no (DNS, 404, timeout, too big)
-    └── CaptureError            a post could not be captured, for a reason on our side or the network's
-        └── PostGone            the platform says the post is gone (deleted, suspended, protected...):
-                                a *result* to record, not a bug
+    ├── CaptureError            a post could not be captured, for a reason on our side or the network's
+    │   └── PostGone            the platform says the post is gone (deleted, suspended, protected...):
+    │                           a *result* to record, not a bug
+    └── OutputError             a report or export could not be written (no half-written one is left)
+        ├── BlobMissing         a blob it needs is not in the archive: names the SHA-256 and whose it is
+        └── BlobCorrupt         a blob's bytes no longer match its SHA-256: never copied out silently
 
     StoreError                  the archive home, database or blobs are unusable: storage's own
                                 (storage imports nothing from archiver), re-exported here and
@@ -59,3 +62,30 @@ class PostGone(CaptureError):
         super().__init__(message)
         self.status = status
         self.http_status = http_status
+
+
+class OutputError(ArchiverError):
+    pass
+
+
+class BlobMissing(OutputError):
+    """A blob an output needs is not in the archive. `what` says whose it is ("the screenshot of
+    post 2 (twitter) in article 1, capture 5")."""
+
+    def __init__(self, sha256: str, what: str, why: str = "is missing from the archive") -> None:
+        super().__init__(f"{what}: blob {sha256} {why}; `archiver verify` checks every blob")
+        self.sha256 = sha256
+        self.what = what
+
+
+class BlobCorrupt(OutputError):
+    """A blob's bytes no longer hash to its name: the archive's copy is damaged."""
+
+    def __init__(self, sha256: str, what: str, actual: str) -> None:
+        super().__init__(
+            f"{what}: blob {sha256} is damaged (its bytes hash to {actual[:16]}…) and was not "
+            "copied out; `archiver verify` checks every blob"
+        )
+        self.sha256 = sha256
+        self.what = what
+        self.actual = actual

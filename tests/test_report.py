@@ -145,13 +145,20 @@ def test_a_report_file_changed_in_place_is_put_back_and_the_manifest_names_the_b
 
 def test_a_folder_that_cannot_be_written_is_a_one_line_error(home: Path, tmp_path: Path) -> None:
     make_archive(home)
-    blocked = tmp_path / "report"
-    (blocked / "files").mkdir(parents=True)
-    (blocked / "files" / "a-folder").mkdir()  # not ours to remove
-    for out in (blocked, Path("/proc/no-report-here")):
+    (tmp_path / "a-file").write_text("not a folder")
+    for out in (tmp_path / "a-file" / "report", Path("/proc/no-report-here")):
         result = CliRunner().invoke(cli, ["report", "--home", str(home), "1", "-o", str(out)])
         assert result.exit_code == 1 and "Traceback" not in result.output, result.output
         assert result.output.startswith(f"Error: cannot write the report in {out}: ")
+    # A report rewritten replaces its whole folder: one with anything of someone else's in it,
+    # under files/ too, is refused and left as it was.
+    blocked = tmp_path / "report"
+    (blocked / "files").mkdir(parents=True)
+    (blocked / "files" / "a-folder").mkdir()  # not ours to remove
+    result = CliRunner().invoke(cli, ["report", "--home", str(home), "1", "-o", str(blocked)])
+    assert result.exit_code == 1 and "holds other files (files/a-folder, ...)" in result.output
+    assert [p.name for p in blocked.rglob("*")] == ["files", "a-folder"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a-file", "archive", "report"]  # no temp left
 
 
 def test_an_svg_is_never_shown_or_linked_as_a_picture(home: Path, tmp_path: Path) -> None:

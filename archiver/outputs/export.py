@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from archiver.errors import InputError
+from archiver.outputs.blobs import Blob
 from storage import ArticleRow, ArtifactFileRow, CaptureRow, CheckRow, EmbeddedPostRow, EmbedRow, Store
 
 # Extensions by artifact kind; media (and anything else) goes by its MIME type.
@@ -124,6 +125,28 @@ class ArticleBundle:
                 if artifact["sha256"] not in seen:
                     seen.add(artifact["sha256"])
                     yield artifact
+
+    def blobs(self) -> dict[str, Blob]:
+        """Every blob of the article (its HTML, its and its posts' artifacts) by SHA-256, each
+        with whose it is, for the error that names one missing or damaged."""
+        article = self.article
+        found: dict[str, Blob] = {}
+        if sha := article["html_sha256"]:
+            found[sha] = Blob(sha, f"the HTML of article {article['id']}")
+        for capture in self.captures:
+            for artifact in capture.artifacts:
+                what = f"the {artifact['kind']} of article {article['id']}, capture {capture.capture['id']}"
+                found.setdefault(artifact["sha256"], Blob(artifact["sha256"], what))
+        for post in self.posts:
+            row = post.post
+            for capture in post.captures:
+                for artifact in capture.artifacts:
+                    what = (
+                        f"the {artifact['kind']} of post {row['id']} ({row['platform']}) in article "
+                        f"{article['id']}, capture {capture.capture['id']}"
+                    )
+                    found.setdefault(artifact["sha256"], Blob(artifact["sha256"], what))
+        return found
 
 
 def select_articles(store: Store, refs: Sequence[str], all_articles: bool = False) -> list[ArticleRow]:

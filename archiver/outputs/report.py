@@ -14,6 +14,10 @@ Everything an archived page or a platform said is hostile text: the template esc
 Policy that allows no script at all and loads images, media and the style sheet only from the
 folder. The captured DOM and article HTML are kept as `.html.txt` and linked as downloads, the
 MHTML as a download: nothing of an archived page runs in the report.
+
+The folder is made beside its place under a temporary name and put in place when complete
+(outputs/atomic.py); every blob is hashed as it goes in (outputs/blobs.py). A missing or
+damaged blob, a TSA that says no or a full disk leaves an earlier report as it was.
 """
 
 from __future__ import annotations
@@ -21,7 +25,6 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
-import shutil
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from importlib import resources
@@ -32,10 +35,13 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 
 from archiver import __version__
 from archiver.dates import short_time
-from archiver.errors import ArchiverError, InputError, StoreError
+from archiver.errors import ArchiverError, InputError, OutputError, StoreError
+from archiver.outputs.atomic import new_folder
+from archiver.outputs.blobs import Blob, BlobPath, blob_size, check_blob, open_blob
 from archiver.outputs.export import ArticleBundle, PostBundle, artifact_filename, gather, select_articles
 from archiver.outputs.manifest import MANIFEST_NAME, check_manifest, manifest_text, parse_manifest
 from storage import ArticleRow, EmbeddedPostRow, Store, TimelineEvent
+from storage.blobs import CHUNK, is_sha256
 
 log = logging.getLogger(__name__)
 
@@ -205,9 +211,9 @@ def build_view(store: Store, bundle: ArticleBundle) -> ReportView:
     article = bundle.article
     shot = bundle.screenshot
     html = None
-    if article["html_sha256"]:
-        sha = article["html_sha256"]
-        row = {"kind": "html", "sha256": sha, "mime": "text/html", "size": store.blobs.size(sha)}
+    if sha := article["html_sha256"]:
+        size = blob_size(store.blobs.path, Blob(sha, f"the HTML of article {article['id']}"))
+        row = {"kind": "html", "sha256": sha, "mime": "text/html", "size": size}
         html = _link({**row, "source_url": article["url"]})
     return ReportView(
         article=article,
@@ -241,26 +247,39 @@ def human_size(size: int) -> str:
 
 
 def _check_folder(out: Path) -> None:
-    """Refuse to write into a folder that has other things in it than a report's."""
+    """Refuse to replace a folder that has other things in it than a report's (under files/
+    too: a report rewritten replaces the whole folder)."""
     if out.exists() and not out.is_dir():
         raise InputError(f"{out} is a file, not a folder for the report")
-    if out.is_dir():
-        strangers = [p.name for p in out.iterdir() if p.name not in OURS]
-        if strangers:
-            raise InputError(f"{out} holds other files ({strangers[0]}, ...): give an empty or new folder")
+    if not out.is_dir():
+        return
+    strangers = [p.name for p in out.iterdir() if p.name not in OURS]
+    files = out / FILES_DIR
+    if files.is_symlink() or (files.exists() and not files.is_dir()):
+        strangers.append(FILES_DIR)
+    elif files.is_dir():
+        strangers += [f"{FILES_DIR}/{p.name}" for p in files.iterdir() if not _is_ours(p)]
+    if strangers:
+        raise InputError(f"{out} holds other files ({strangers[0]}, ...): give an empty or new folder")
 
 
-def _place(source: Path, target: Path) -> None:
-    """Put the blob at target: a hard link when possible (no copy), else a copy."""
-    if target.is_file() and os.path.samefile(source, target):
-        return  # already that blob's link
-    temp = target.with_name(f".{target.name}.tmp")
-    temp.unlink(missing_ok=True)
+def _is_ours(path: Path) -> bool:
+    """A file a report puts under files/: <sha256>.<ext>."""
+    return is_sha256(path.name.split(".", 1)[0]) and path.is_file() and not path.is_symlink()
+
+
+def _place(blob_path: BlobPath, blob: Blob, target: Path) -> None:
+    """Put the blob at target, checked against its SHA-256: a hard link when the file system
+    allows (no copy: the blob is read through once to check it), else a copy."""
+    check_blob(blob_path, blob)
     try:
-        os.link(source, temp)
+        os.link(blob_path(blob.sha256), target)
+        return
     except OSError:
-        shutil.copyfile(source, temp)
-    temp.replace(target)
+        pass  # another file system, or one without hard links
+    with open(target, "wb") as copy, open_blob(blob_path, blob) as stream:
+        while chunk := stream.read(CHUNK):
+            copy.write(chunk)
 
 
 def report_dir(home: Path, article_id: int) -> Path:
@@ -284,7 +303,7 @@ def add_reports(store: Store, results: Iterable[Archived], home: Path) -> None:
             continue
         try:
             index = write_report(store, result.article_row, report_dir(home, result.article_row))
-        except (ArchiverError, StoreError) as exc:
+        except (ArchiverError, StoreError) as exc:  # an earlier report, if any, is left as it was
             log.warning("report of article %s not written: %s", result.article_row, exc)
             continue
         result.report = str(index.resolve())
@@ -302,13 +321,17 @@ def write_article_report(
 def write_report(store: Store, article_id: int, out: Path, stamp: Stamper | None = None) -> Path:
     """Write the report of article `article_id` into the folder `out`; returns its index.html.
 
-    hashes.txt lists each file under the SHA-256 the archive knows it by (so a blob damaged on
-    its way into the folder shows); with `stamp` it gets a trusted timestamp beside it
-    (hashes.txt.tsr), asked for before anything is written: a TSA that fails leaves the folder
-    as it was. ArchiverError (one line) when the folder cannot be written.
+    The folder is made beside `out` and put in its place once complete: an earlier report there
+    is replaced only then, and any failure leaves it as it was, with nothing half-written. Every
+    blob is checked against its SHA-256 on its way in, and hashes.txt lists each file under the
+    SHA-256 the archive knows it by; with `stamp` it gets a trusted timestamp beside it
+    (hashes.txt.tsr). OutputError (one line) when a blob is missing or damaged (BlobMissing,
+    BlobCorrupt: named, with whose it is) or the folder cannot be written; InputError when
+    `out` holds anything but a report.
     """
     _check_folder(out)
-    view = build_view(store, gather(store, article_id))
+    bundle = gather(store, article_id)
+    view = build_view(store, bundle)
     wanted: dict[str, str] = {}  # files/<name> -> sha256
     for link in [*(f for card in view.posts for f in card.files), view.screenshot, view.html]:
         if link is not None:
@@ -321,32 +344,21 @@ def write_report(store: Store, article_id: int, out: Path, stamp: Stamper | None
         (_sha256(page), INDEX),
     ]
     manifest = manifest_text(listed).encode()
-    token = stamp(manifest) if stamp is not None else None
+    blobs = bundle.blobs()
     try:
-        _write_folder(store, out, wanted, {CSS_NAME: css, INDEX: page, MANIFEST_NAME: manifest})
-        if token is not None:
-            (out / TOKEN_NAME).write_bytes(token)
-        else:
-            (out / TOKEN_NAME).unlink(missing_ok=True)  # it would vouch for an older hashes.txt
+        with new_folder(out) as temp:
+            (temp / FILES_DIR).mkdir()
+            for href, sha in wanted.items():
+                _place(store.blobs.path, blobs[sha], temp / href)
+            token = stamp(manifest) if stamp is not None else None  # the blobs are sound
+            made = {CSS_NAME: css, INDEX: page, MANIFEST_NAME: manifest}
+            if token is not None:
+                made[TOKEN_NAME] = token
+            for name, data in made.items():
+                (temp / name).write_bytes(data)
     except OSError as exc:
-        raise ArchiverError(f"cannot write the report in {out}: {exc.strerror or exc}") from None
+        raise OutputError(f"cannot write the report in {out}: {exc.strerror or exc}") from None
     return out / INDEX
-
-
-def _write_folder(store: Store, out: Path, wanted: dict[str, str], made: dict[str, bytes]) -> None:
-    """The blobs under files/ (and nothing else there), then the made files, each atomically."""
-    files = out / FILES_DIR
-    files.mkdir(parents=True, exist_ok=True)
-    for href, sha in wanted.items():
-        _place(store.blobs.path(sha), out / href)
-    names = {Path(href).name for href in wanted}
-    for stale in files.iterdir():
-        if stale.name not in names:
-            stale.unlink()
-    for name, data in made.items():
-        temp = out / f".{name}.tmp"
-        temp.write_bytes(data)
-        temp.replace(out / name)
 
 
 def _sha256(data: bytes) -> str:

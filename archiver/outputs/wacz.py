@@ -15,6 +15,9 @@ ReplayWeb.page and pywb open it:
     datapackage-digest.json    the sha256 of datapackage.json
 
 WARCs are stored uncompressed in the ZIP (STORE), so a record is read at its indexed offset.
+Every blob goes in through outputs/blobs.py, hashed as it is copied: one missing or damaged
+fails the export with an error that names it. The ZIP is written to a temporary file beside
+`out` and renamed into place only when it is complete (outputs/atomic.py).
 """
 
 from __future__ import annotations
@@ -23,8 +26,9 @@ import hashlib
 import io
 import json
 import re
+import shutil
 import zipfile
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -37,10 +41,13 @@ from warcio.archiveiterator import ArchiveIterator
 from warcio.warcwriter import WARCWriter
 
 from archiver import __version__
-from archiver.errors import ArchiverError
+from archiver.errors import OutputError
+from archiver.outputs.atomic import new_file
+from archiver.outputs.blobs import Blob, BlobPath, CheckedStream, open_blob, read_blob
 from archiver.outputs.export import ArticleBundle, PostBundle, artifact_filename
 from archiver.outputs.manifest import manifest_text
 from storage import ArtifactRow, PostRow
+from storage.blobs import CHUNK
 
 WACZ_VERSION = "1.1.1"
 SOFTWARE = f"embed-archiver {__version__}"
@@ -108,7 +115,7 @@ class IndexEntry:
         return f"{surt(self.url)} {self.timestamp} {json.dumps(fields, ensure_ascii=False)}"
 
 
-def index_warc(stream: BinaryIO, filename: str) -> list[IndexEntry]:
+def index_warc(stream: BinaryIO | CheckedStream, filename: str) -> list[IndexEntry]:
     """The CDXJ entries of one WARC file (response, resource and revisit records)."""
     entries = []
     records = ArchiveIterator(stream)
@@ -143,8 +150,8 @@ def index_warc(stream: BinaryIO, filename: str) -> list[IndexEntry]:
     return entries
 
 
-def articles_warc(bundles: Sequence[ArticleBundle], read_blob: Any) -> bytes:
-    """A WARC with each article's HTML (as fetched) as a `resource` record at its URL."""
+def articles_warc(bundles: Sequence[ArticleBundle], html: Mapping[int, bytes]) -> bytes:
+    """A WARC with each article's HTML (as fetched, by article id) as a `resource` record at its URL."""
     out = io.BytesIO()
     writer = WARCWriter(out, gzip=False)
     writer.write_record(
@@ -155,14 +162,14 @@ def articles_warc(bundles: Sequence[ArticleBundle], read_blob: Any) -> bytes:
     )
     for bundle in bundles:
         article = bundle.article
-        if not article["html_sha256"]:
+        if article["id"] not in html:
             continue
-        html = read_blob(article["html_sha256"])
+        page = html[article["id"]]
         record = writer.create_warc_record(
             article["url"],
             "resource",
-            payload=io.BytesIO(html),
-            length=len(html),
+            payload=io.BytesIO(page),
+            length=len(page),
             warc_content_type="text/html",
             warc_headers_dict={"WARC-Date": _rfc3339(article["last_fetched"])},
         )
@@ -242,24 +249,32 @@ def write_wacz(
     bundles: Sequence[ArticleBundle],
     out: Path,
     *,
-    blob_path: Any,
+    blob_path: BlobPath,
     stamp: Callable[[bytes], bytes] | None = None,
 ) -> WaczSummary:
     """Write one WACZ of `bundles` to `out` (atomically: a temp file renamed into place).
 
     `blob_path(sha256)` is where the archive keeps a blob (Store.blobs.path). With `stamp`,
     each article's manifest gets an RFC 3161 timestamp beside it (hashes/article-<id>.txt.tsr).
+    OutputError (one line) when a blob is missing or damaged (BlobMissing, BlobCorrupt: named,
+    with whose it is) or `out` cannot be written; an earlier file at `out` is then left as it was.
     """
+    blobs: dict[str, Blob] = {}
+    for bundle in bundles:
+        for sha, blob in bundle.blobs().items():
+            blobs.setdefault(sha, blob)
+    html = {
+        b.article["id"]: read_blob(blob_path, blobs[b.article["html_sha256"]])
+        for b in bundles
+        if b.article["html_sha256"]
+    }
 
-    def read_blob(sha: str) -> bytes:
-        return Path(blob_path(sha)).read_bytes()
-
-    # What goes in: name -> (sha256, a blob's path or bytes made here)
-    members: dict[str, tuple[str, Path | bytes]] = {}
+    # What goes in: name -> (sha256, a blob or bytes made here)
+    members: dict[str, tuple[str, Blob | bytes]] = {}
     for bundle in bundles:
         for artifact in bundle.artifacts():
-            members.setdefault(_zip_name(artifact), (artifact["sha256"], Path(blob_path(artifact["sha256"]))))
-    article_warc = articles_warc(bundles, read_blob)
+            members.setdefault(_zip_name(artifact), (artifact["sha256"], blobs[artifact["sha256"]]))
+    article_warc = articles_warc(bundles, html)
     members[f"archive/{ARTICLES_WARC}"] = (_hash_bytes(article_warc), article_warc)
 
     entries: dict[str, list[IndexEntry]] = {}
@@ -269,7 +284,7 @@ def write_wacz(
             if isinstance(source, bytes):
                 entries[filename] = index_warc(io.BytesIO(source), filename)
             else:
-                with open(source, "rb") as stream:
+                with open_blob(blob_path, source) as stream:
                     entries[filename] = index_warc(stream, filename)
     lines = sorted(e.line() for found in entries.values() for e in found)
     index = ("\n".join(lines) + "\n").encode()
@@ -277,14 +292,14 @@ def write_wacz(
     pages = [{"format": "json-pages-1.0", "id": "pages", "title": "All Pages"}]
     for bundle in bundles:
         article = bundle.article
-        html = read_blob(article["html_sha256"]) if article["html_sha256"] else b""
+        fetched = html.get(article["id"], b"")
         pages.append(
             {
                 "id": f"article-{article['id']}",
                 "url": article["url"],
                 "ts": _rfc3339(article["last_fetched"]),
                 "title": article["title"] or article["url"],
-                "text": page_text(html) if html else "",
+                "text": page_text(fetched) if fetched else "",
             }
         )
         pages.extend(page for post in bundle.posts if (page := _post_page(post, entries)) is not None)
@@ -300,42 +315,40 @@ def write_wacz(
     for name, data in made.items():
         members[name] = (_hash_bytes(data), data)
 
-    resources = []
-    for name, (sha, source) in sorted(members.items()):
-        size = len(source) if isinstance(source, bytes) else source.stat().st_size
-        resources.append({"name": name.lower(), "path": name, "hash": f"sha256:{sha}", "bytes": size})
-    first = bundles[0].article if bundles else None
-    created = _rfc3339(None)
-    package: dict[str, Any] = {
-        "profile": "data-package",
-        "wacz_version": WACZ_VERSION,
-        "title": (first["title"] or first["url"]) if first and len(bundles) == 1 else "embed-archiver export",
-        "description": _description(bundles),
-        "created": created,
-        "modified": created,
-        "software": SOFTWARE,
-        "resources": resources,
-    }
-    if first is not None:
-        package.update(mainPageUrl=first["url"], mainPageDate=_rfc3339(first["last_fetched"]))
-    datapackage = json.dumps(package, indent=2, ensure_ascii=False).encode()
-    digest = json.dumps(
-        {"path": "datapackage.json", "hash": f"sha256:{_hash_bytes(datapackage)}"}, indent=2
-    ).encode()
+    def package(sizes: Mapping[str, int]) -> dict[str, bytes]:
+        """datapackage.json (every member: path, sha256, bytes) and its digest."""
+        resources = [
+            {"name": name.lower(), "path": name, "hash": f"sha256:{members[name][0]}", "bytes": size}
+            for name, size in sorted(sizes.items())
+        ]
+        first = bundles[0].article if bundles else None
+        title = (first["title"] or first["url"]) if first and len(bundles) == 1 else None
+        created = _rfc3339(None)
+        described: dict[str, Any] = {
+            "profile": "data-package",
+            "wacz_version": WACZ_VERSION,
+            "title": title or "embed-archiver export",
+            "description": _description(bundles),
+            "created": created,
+            "modified": created,
+            "software": SOFTWARE,
+            "resources": resources,
+        }
+        if first is not None:
+            described.update(mainPageUrl=first["url"], mainPageDate=_rfc3339(first["last_fetched"]))
+        datapackage = json.dumps(described, indent=2, ensure_ascii=False).encode()
+        digest = json.dumps(
+            {"path": "datapackage.json", "hash": f"sha256:{_hash_bytes(datapackage)}"}, indent=2
+        ).encode()
+        return {"datapackage.json": datapackage, "datapackage-digest.json": digest}
 
-    temp = out.with_name(f".{out.name}.tmp")
     try:
-        out.parent.mkdir(parents=True, exist_ok=True)
-        total = _write_zip(
-            temp, members, {"datapackage.json": datapackage, "datapackage-digest.json": digest}
-        )
-        temp.replace(out)
+        with new_file(out) as temp:
+            total = _write_zip(temp, members, blob_path, package)
     except OSError as exc:
-        temp.unlink(missing_ok=True)
-        which = (
-            f" ({exc.filename})" if exc.filename and str(exc.filename) not in (str(temp), str(out)) else ""
-        )
-        raise ArchiverError(f"cannot write {out}: {exc.strerror or exc}{which}") from None
+        beside = exc.filename is not None and Path(exc.filename).parent == out.parent
+        which = f" ({exc.filename})" if exc.filename and not beside else ""
+        raise OutputError(f"cannot write {out}: {exc.strerror or exc}{which}") from None
     return WaczSummary(
         path=out,
         articles=len(bundles),
@@ -346,23 +359,32 @@ def write_wacz(
     )
 
 
-def _write_zip(path: Path, members: dict[str, tuple[str, Path | bytes]], last: dict[str, bytes]) -> int:
-    """The ZIP of `members` (sorted) then `last` (the data package); the bytes of the members."""
-    total = 0
+def _write_zip(
+    path: Path,
+    members: dict[str, tuple[str, Blob | bytes]],
+    blob_path: BlobPath,
+    package: Callable[[Mapping[str, int]], dict[str, bytes]],
+) -> int:
+    """The ZIP of `members` (sorted, each blob checked as it is copied in), then the data
+    package made from their sizes; the bytes of the members."""
+    sizes: dict[str, int] = {}
     with zipfile.ZipFile(path, "w", allowZip64=True) as zf:
         for name, (_, source) in sorted(members.items()):
             # WARCs and media are read in place: STORE; text compresses.
             deflate = name.endswith((".json", ".jsonl", ".cdxj", ".txt", ".tsr"))
-            kind = zipfile.ZIP_DEFLATED if deflate else zipfile.ZIP_STORED
+            info = zipfile.ZipInfo(name, _zip_time())
+            info.compress_type = zipfile.ZIP_DEFLATED if deflate else zipfile.ZIP_STORED
             if isinstance(source, bytes):
-                zf.writestr(zipfile.ZipInfo(name, _zip_time()), source, compress_type=kind)
-                total += len(source)
-            else:
-                zf.write(source, name, compress_type=kind)
-                total += source.stat().st_size
-        for name, data in last.items():
+                zf.writestr(info, source)
+                sizes[name] = len(source)
+                continue
+            with open_blob(blob_path, source) as stream:
+                with zf.open(info, "w", force_zip64=stream.size >= zipfile.ZIP64_LIMIT) as member:
+                    shutil.copyfileobj(stream, member, CHUNK)
+                sizes[name] = stream.tell()
+        for name, data in package(sizes).items():
             zf.writestr(zipfile.ZipInfo(name, _zip_time()), data, compress_type=zipfile.ZIP_DEFLATED)
-    return total
+    return sum(sizes.values())
 
 
 def _zip_time() -> tuple[int, int, int, int, int, int]:

@@ -1,0 +1,97 @@
+"""Outputs written beside their target under a temporary name and renamed into place once they
+are complete: a failure (a missing blob, a TSA that says no, a full disk, Ctrl-C) leaves the
+earlier output, if there was one, as it was, and no temporary file or folder behind.
+
+    with new_file(Path("story.wacz")) as temp:     # .story.wacz.<random>.tmp beside it
+        write_zip(temp)
+    # story.wacz is the new file (one atomic rename over the old one)
+
+    with new_folder(Path("reports/3")) as temp:    # reports/.3.<random>.tmp/
+        fill(temp)
+    # reports/3 is the new folder
+
+A folder cannot be renamed over a folder that holds files, so an earlier one is first renamed
+aside (.3.<random>.old), the new one renamed into place, and only then the old one removed. A
+process killed between those two renames leaves the earlier report whole under its .old name.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import os
+import secrets
+import shutil
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+log = logging.getLogger(__name__)
+
+
+def _beside(target: Path, suffix: str, make: Callable[[Path], None]) -> Path:
+    """A new path `.<name>.<random><suffix>` in target's folder, made by `make` (which raises
+    FileExistsError when it is taken)."""
+    for _ in range(100):
+        path = target.with_name(f".{target.name}.{secrets.token_hex(4)}{suffix}")
+        try:
+            make(path)
+        except FileExistsError:
+            continue
+        return path
+    raise FileExistsError(f"no free temporary name beside {target}")  # pragma: no cover
+
+
+def _create(path: Path) -> None:
+    os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666))  # the umask applies
+
+
+@contextlib.contextmanager
+def new_file(target: Path) -> Iterator[Path]:
+    """A temporary file beside `target` to write; renamed over `target` when the block ends
+    without an error, removed when it does not."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    temp = _beside(target, ".tmp", _create)
+    try:
+        yield temp
+        with open(temp, "rb") as written:
+            os.fsync(written.fileno())
+        os.replace(temp, target)
+    except BaseException:
+        temp.unlink(missing_ok=True)
+        raise
+
+
+@contextlib.contextmanager
+def new_folder(target: Path) -> Iterator[Path]:
+    """A temporary folder beside `target` to fill; put in target's place when the block ends
+    without an error (an earlier folder there is removed once the new one is in place),
+    removed when it does not. A symbolic link to a folder is followed."""
+    if target.is_symlink():
+        target = target.resolve()
+    if target.exists() and not target.is_dir():
+        raise NotADirectoryError(f"{target} is a file, not a folder")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    temp = _beside(target, ".tmp", os.mkdir)
+    try:
+        yield temp
+        _swap_in(temp, target)
+    except BaseException:
+        shutil.rmtree(temp, ignore_errors=True)
+        raise
+
+
+def _swap_in(temp: Path, target: Path) -> None:
+    if not target.exists():
+        os.rename(temp, target)
+        return
+    old = target.with_name(f".{target.name}.{secrets.token_hex(8)}.old")
+    os.rename(target, old)
+    try:
+        os.rename(temp, target)
+    except BaseException:
+        os.rename(old, target)
+        raise
+    try:
+        shutil.rmtree(old)
+    except OSError as exc:  # the new folder is in place: say what is left, do not fail
+        log.warning("the earlier %s was replaced but not removed: %s", old, exc.strerror or exc)

@@ -1,0 +1,180 @@
+"""The report and the WACZ against a damaged archive: a missing or corrupt blob is named and
+leaves no half-written output (and an earlier one as it was). No browser."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from archive_support import Made, make_archive
+from click.testing import CliRunner
+
+from archiver.cli import cli
+from archiver.errors import ArchiverError, BlobCorrupt, BlobMissing
+from archiver.outputs.atomic import new_file, new_folder
+from archiver.outputs.export import gather
+from archiver.outputs.report import add_reports, report_dir, write_report
+from archiver.outputs.wacz import write_wacz
+from storage import Store
+
+# Damaged blobs.
+
+
+def blob_of(home: Path, made: Made, kind: str) -> tuple[str, str]:
+    """The SHA-256 of a blob of `kind` the archive made by make_archive holds, and whose it is."""
+    with Store.open(home, create=False) as store:
+        if kind == "html":
+            article = store.get_article(made.article)
+            assert article is not None and article["html_sha256"]
+            return article["html_sha256"], f"the HTML of article {made.article}"
+        (capture,) = store.captures_for_post(made.gone)
+        (sha,) = [a["sha256"] for a in store.artifacts_for_capture(capture["id"]) if a["kind"] == kind]
+        for post in (made.live, made.gone):  # a blob both posts kept is named as the first's
+            (capture,) = store.captures_for_post(post)
+            if sha in {a["sha256"] for a in store.artifacts_for_capture(capture["id"])}:
+                return sha, f"the {kind} of post {post} (twitter) in article 1, capture {capture['id']}"
+    raise AssertionError(kind)
+
+
+def damage(home: Path, sha: str, how: str) -> None:
+    with Store.open(home, create=False) as store:
+        path = store.blobs.path(sha)
+    size = path.stat().st_size
+    path.unlink()  # (not written in place: an earlier report's hard link keeps the blob's bytes)
+    if how == "corrupt":  # the same size, other bytes: only its hash tells
+        path.write_bytes(b"\x00" * size)
+
+
+def cli_run(*args: str) -> tuple[int, str]:
+    result = CliRunner().invoke(cli, list(args))
+    return result.exit_code, result.output
+
+
+def only_one_line_naming(output: str, sha: str, what: str, how: str) -> None:
+    assert "Traceback" not in output and len(output.strip().splitlines()) == 1, output
+    said = "is missing from the archive" if how == "missing" else "is damaged"
+    assert output.startswith(f"Error: {what}: blob {sha} {said}"), output
+
+
+KINDS = ("html", "screenshot", "warc", "media", "dom")
+
+
+# How each output is written to `out`, from the command line.
+COMMANDS = {
+    "wacz": lambda home, out: ["export", "--home", str(home), "1", "--wacz", str(out)],
+    "report": lambda home, out: ["report", "--home", str(home), "1", "-o", str(out)],
+}
+
+
+def contents(out: Path) -> dict[str, bytes]:
+    """A file's bytes, or each file's of a folder by its relative path."""
+    if out.is_file():
+        return {".": out.read_bytes()}
+    return {p.relative_to(out).as_posix(): p.read_bytes() for p in out.rglob("*") if p.is_file()}
+
+
+@pytest.mark.parametrize("output", sorted(COMMANDS))
+@pytest.mark.parametrize("how", ["missing", "corrupt"])
+@pytest.mark.parametrize("kind", KINDS)
+def test_a_damaged_blob_fails_the_output_by_name_and_leaves_the_earlier_one(
+    home: Path, tmp_path: Path, output: str, kind: str, how: str
+) -> None:
+    made = make_archive(home)
+    out = tmp_path / "outputs" / "story"
+    code, said = cli_run(*COMMANDS[output](home, out))
+    assert code == 0, said
+    earlier = contents(out)
+    sha, what = blob_of(home, made, kind)
+    with Store.open(home, create=False) as store:
+        store.record_check(made.live, method="data", outcome="deleted")  # the output would change
+    damage(home, sha, how)
+
+    code, said = cli_run(*COMMANDS[output](home, out))
+    assert code == 1
+    only_one_line_naming(said, sha, what, how)
+    assert contents(out) == earlier  # untouched
+    assert [p.name for p in out.parent.iterdir()] == ["story"]  # no temp file or folder left
+    fresh = tmp_path / "fresh"
+    assert cli_run(*COMMANDS[output](home, fresh))[0] == 1
+    assert not fresh.exists()
+
+
+def test_the_errors_are_archiver_errors_with_the_blob_and_whose_it_is(home: Path, tmp_path: Path) -> None:
+    made = make_archive(home)
+    sha, what = blob_of(home, made, "warc")
+    damage(home, sha, "corrupt")
+    with Store.open(home, create=False) as store:
+        with pytest.raises(BlobCorrupt) as corrupt:
+            write_wacz([gather(store, 1)], tmp_path / "a.wacz", blob_path=store.blobs.path)
+        assert (corrupt.value.sha256, corrupt.value.what) == (sha, what)
+        assert isinstance(corrupt.value, ArchiverError)
+        store.blobs.path(sha).unlink()
+        with pytest.raises(BlobMissing) as missing:
+            write_report(store, 1, tmp_path / "r")
+        assert (missing.value.sha256, missing.value.what) == (sha, what)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["archive"]
+
+
+@dataclass
+class Result:
+    article_row: int | None
+    report: str | None = None
+
+
+def test_add_reports_logs_a_damaged_blob_and_leaves_no_half_folder(
+    home: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    made = make_archive(home)
+    sha, what = blob_of(home, made, "screenshot")
+    damage(home, sha, "missing")
+    results = [Result(made.article), Result(None)]
+    with Store.open(home, create=False) as store, caplog.at_level(logging.WARNING):
+        add_reports(store, results, home)
+    assert results[0].report is None
+    assert f"report of article 1 not written: {what}: blob {sha} is missing" in caplog.text
+    reports = report_dir(home, 1).parent
+    assert not reports.exists() or list(reports.iterdir()) == []
+
+
+def test_a_rewritten_report_replaces_the_old_and_leaves_nothing_beside(home: Path) -> None:
+    made = make_archive(home)
+    with Store.open(home, create=False) as store:
+        index = write_report(store, made.article, report_dir(home, 1))
+        first = index.read_text()
+        store.record_check(made.live, method="data", outcome="deleted")
+        assert write_report(store, made.article, report_dir(home, 1)) == index
+    assert index.read_text() != first and 'badge-deleted">deleted' in index.read_text()
+    assert [p.name for p in index.parent.parent.iterdir()] == ["1"]
+
+
+def test_new_file_and_new_folder_keep_the_old_one_when_the_block_fails(tmp_path: Path) -> None:
+    target = tmp_path / "out.wacz"
+    target.write_bytes(b"old")
+    with pytest.raises(RuntimeError), new_file(target) as temp:
+        temp.write_bytes(b"half")
+        raise RuntimeError("stop")
+    assert target.read_bytes() == b"old" and [p.name for p in tmp_path.iterdir()] == ["out.wacz"]
+    with new_file(target) as temp:
+        temp.write_bytes(b"new")
+    assert target.read_bytes() == b"new" and [p.name for p in tmp_path.iterdir()] == ["out.wacz"]
+
+    folder = tmp_path / "report"
+    (folder / "files").mkdir(parents=True)
+    (folder / "index.html").write_text("old")
+    with pytest.raises(KeyboardInterrupt), new_folder(folder) as temp:
+        (temp / "index.html").write_text("half")
+        raise KeyboardInterrupt
+    assert (folder / "index.html").read_text() == "old"
+    with new_folder(folder) as temp:
+        (temp / "index.html").write_text("new")
+    assert [p.relative_to(folder).as_posix() for p in folder.rglob("*")] == ["index.html"]
+    assert (folder / "index.html").read_text() == "new"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out.wacz", "report"]
+    # Through a symbolic link: the folder it points at is replaced, the link stays.
+    link = tmp_path / "link"
+    link.symlink_to(folder)
+    with new_folder(link) as temp:
+        (temp / "index.html").write_text("linked")
+    assert link.is_symlink() and (folder / "index.html").read_text() == "linked"
