@@ -1,18 +1,22 @@
 """The report and the exports against a damaged archive and hostile values: a missing or
 corrupt blob is named and leaves no half-written output (and an earlier one as it was); CSV
-cells never begin as a formula. No browser."""
+cells never begin as a formula; the report's text from elsewhere has no control characters and
+sits in its own <bdi>. No browser."""
 
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import json
 import logging
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
+import lxml.html
 import pytest
-from archive_support import Made, make_archive
+from archive_support import ARTICLE_URL, Made, make_archive
 from click.testing import CliRunner
 
 from archiver.cli import cli
@@ -234,3 +238,55 @@ def test_csv_cell() -> None:
         assert csv_cell(value) == "'" + value
     for value in ("5-", "a=b", " =1", "", "'=1", 3, None):
         assert csv_cell(value) == value
+
+
+# The report: control characters dropped, text from elsewhere isolated.
+
+RLO, PDF, NUL = "\u202e", "\u202c", "\x00"
+BIDI = re.compile("[\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c]")
+
+
+def test_the_report_drops_controls_and_isolates_text_from_pages_and_platforms(
+    home: Path, tmp_path: Path
+) -> None:
+    make_archive(home)
+    with Store.open(home, create=False) as store:
+        article = store.record_article(
+            ARTICLE_URL + "?x=" + RLO, title=f"Title {RLO}desrever\x07", html=b"<p>hi</p>", http_status=200
+        )
+        post = store.upsert_post(
+            "twitter",
+            "2001",
+            f"https://twitter.com/{RLO}lave/status/2001",
+            author_name=f"Ann {RLO}nnA",  # an unclosed override, meant to flip the handle after it
+            author_handle=f"moc.{RLO}live\x1b[31m",
+            text=f"before{NUL}after {RLO}flipped{PDF} and\ttab\nnew line\x7f\x85",
+        )
+        store.record_embed(article, post, source="blockquote", raw="<blockquote/>", text=f"quoted{NUL}{RLO}")
+        capture = store.start_capture(post=post, tool_version="test")
+        store.finish_capture(capture, "failed", error=f"page said {RLO}rorre{NUL}")
+        index = write_report(store, article, tmp_path / "report")
+    page = index.read_text(encoding="utf-8")
+
+    # No control character but tab and newline anywhere in the page.
+    assert [c for c in page if (ord(c) < 32 and c not in "\t\n") or 0x7F <= ord(c) <= 0x9F] == []
+    # The handle and the URLs as text keep none of their bidi controls; names and text keep theirs.
+    assert "@<bdi>moc.live[31m</bdi>" in page
+    assert f"<strong><bdi>Ann {RLO}nnA</bdi></strong>" in page
+    assert f"<bdi>beforeafter {RLO}flipped{PDF} and\ttab\nnew line</bdi>" in page
+    assert ">https://twitter.com/lave/status/2001</bdi></a>" in page
+    assert f"<bdi>page said {RLO}rorre</bdi>" in page
+    assert f"<title>\u2068Title {RLO}desrever\u2069 — archived posts</title>" in page
+    # Every bidi control left is inside a <bdi> (or the <title>'s FSI ... PDI).
+    tree = lxml.html.document_fromstring(page)
+    for element in tree.iter():
+        for text, holder in ((element.text, element), (element.tail, element.getparent())):
+            if text and BIDI.search(text) and holder is not None and holder.tag != "title":
+                chain = [holder, *holder.iterancestors()]
+                assert any(e.tag == "bdi" for e in chain), (holder.tag, text)
+    css = (index.parent / "report.css").read_text()
+    assert "bdi { unicode-bidi: isolate; }" in css
+    # The page still checks against its manifest, and the quoted text was isolated too.
+    assert f"<bdi>quoted{RLO}</bdi>" in page
+    manifest = (index.parent / "hashes.txt").read_text()
+    assert f"{hashlib.sha256(index.read_bytes()).hexdigest()}  index.html" in manifest

@@ -15,6 +15,13 @@ Policy that allows no script at all and loads images, media and the style sheet 
 folder. The captured DOM and article HTML are kept as `.html.txt` and linked as downloads, the
 MHTML as a download: nothing of an archived page runs in the report.
 
+Nor can such text disguise itself or its neighbours: no value reaches the page with a NUL or
+another control character (but tab and newline), and each one from a page or a platform
+(author, handle, text, title, URL, MIME type, error) sits in its own <bdi>, so a right-to-left
+override in it ends where it ends. Handles and URLs shown as text lose their bidi controls too,
+which never belong in one and would reverse it in its own box; names, text and titles keep
+theirs (isolated), as their authors wrote them.
+
 The folder is made beside its place under a temporary name and put in place when complete
 (outputs/atomic.py); every blob is hashed as it goes in (outputs/blobs.py). A missing or
 damaged blob, a TSA that says no or a full disk leaves an earlier report as it was.
@@ -25,6 +32,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
+import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from importlib import resources
@@ -32,6 +40,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from jinja2 import Environment, PackageLoader, select_autoescape
+from markupsafe import Markup
 
 from archiver import __version__
 from archiver.dates import short_time
@@ -132,6 +141,39 @@ class ReportView:
     csp: str = CSP
 
 
+# C0 controls but tab and newline, DEL, C1 controls: no value reaches the page with one.
+_CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+# The bidi embeddings, overrides, isolates and marks (LRE RLE PDF LRO RLO, LRI RLI FSI PDI, LRM RLM ALM).
+_BIDI = re.compile("[\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c]")
+
+
+def plain(value: Any) -> Any:
+    """A value without control characters (but tab and newline); the template's `finalize`,
+    so every value on the page goes through it."""
+    if isinstance(value, Markup):
+        return Markup(_CONTROLS.sub("", value))
+    if isinstance(value, str):
+        return _CONTROLS.sub("", value)
+    return value
+
+
+def isolated(value: Any) -> Markup:
+    """Text from a page or a platform as HTML, escaped and in its own <bdi>: whatever direction
+    it takes, or forces with an override, ends with it."""
+    return Markup("<bdi>{}</bdi>").format(plain(str(value)))
+
+
+def isolated_id(value: Any) -> Markup:
+    """A handle, URL or MIME type as isolated() shows text, without its bidi controls: they
+    never belong in one, and inside its own box would still show it reversed."""
+    return isolated(_BIDI.sub("", str(value)))
+
+
+def title_text(value: Any) -> str:
+    """Text for a place that holds no element (the <title>): isolated with FSI ... PDI."""
+    return f"\u2068{plain(str(value))}\u2069"
+
+
 def safe_href(url: Any) -> str | None:
     """The URL if it is an http(s) link, else None (no javascript:, data: or file: links)."""
     if isinstance(url, str) and url.lower().startswith(("http://", "https://")):
@@ -154,25 +196,27 @@ def _link(artifact: Mapping[str, Any], platform: str = "") -> FileLink:
     )
 
 
-def _event_line(event: TimelineEvent) -> str:
+def _event_line(event: TimelineEvent) -> Markup:
+    """One line of a post's history as HTML: the words are ours, what came from elsewhere (an
+    article's URL, an error's message) is isolated."""
     kind = event["event"]
     if kind == "first_seen":
-        return "first seen"
+        return Markup("first seen")
     if kind == "embedded":
-        return f"embedded in {event['article']}"
+        return Markup("embedded in {}").format(isolated_id(event["article"]))
     if kind == "embed_removed":
-        return f"no longer embedded in {event['article']}"
+        return Markup("no longer embedded in {}").format(isolated_id(event["article"]))
     if kind == "status_change":
-        return f"status {event['from']} → {event['to']}"
+        return Markup("status {} → {}").format(event["from"], event["to"])
     if kind == "check":
         http = f" (HTTP {event['http_status']})" if event.get("http_status") else ""
         changed = ", content changed" if event.get("changed") else ""
-        return f"checked via {event['method']}: {event['outcome']}{http}{changed}"
+        return Markup("checked via {}: {}{}{}").format(event["method"], event["outcome"], http, changed)
     if kind == "capture":
         kept = ", ".join(a["kind"] for a in event.get("artifacts", []))
-        error = f": {event['error']}" if event.get("error") else ""
-        return f"captured: {event['status']}{error}" + (f" ({kept})" if kept else "")
-    return str(kind)
+        error = Markup(": {}").format(isolated(event["error"])) if event.get("error") else ""
+        return Markup("captured: {}{}{}").format(event["status"], error, f" ({kept})" if kept else "")
+    return Markup("{}").format(kind)
 
 
 def _card(store: Store, post: PostBundle) -> PostCard:
@@ -232,8 +276,12 @@ def _environment() -> Environment:
         autoescape=select_autoescape(default=True, default_for_string=True),
         trim_blocks=True,
         lstrip_blocks=True,
+        finalize=plain,
     )
     env.filters["size"] = human_size
+    env.filters["bdi"] = isolated
+    env.filters["bdi_id"] = isolated_id
+    env.filters["title_text"] = title_text
     return env
 
 
