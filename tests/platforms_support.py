@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -65,15 +64,9 @@ def found(embeds: list[Embed], platform: str) -> list[tuple[str | None, str]]:
 
 
 def register(monkeypatch: pytest.MonkeyPatch, *added: Platform) -> tuple[Platform, ...]:
-    """Register `added` after the registry's platforms, for one test: `archiver.platforms.PLATFORMS`
-    and every module that imported the tuple by name (discovery's), so that discovery, capture
-    and an OfflineWorld made afterwards all see them. Returns the registry as it now is."""
-    # Discovery's modules bind the tuple when they are imported: import them first, to patch them.
-    from archiver.discovery import find, resolve  # noqa: F401
-
-    before = platforms.PLATFORMS
-    after = (*before, *added)
-    for module in list(sys.modules.values()):
-        if vars(module).get("PLATFORMS") is before:
-            monkeypatch.setattr(module, "PLATFORMS", after)
+    """Register `added` after the registry's platforms, for one test: discovery, capture and an
+    OfflineWorld made afterwards all read `archiver.platforms.PLATFORMS` when they run, so
+    patching it is all it takes. Returns the registry as it now is."""
+    after = (*platforms.PLATFORMS, *added)
+    monkeypatch.setattr(platforms, "PLATFORMS", after)
     return after

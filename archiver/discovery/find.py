@@ -21,12 +21,12 @@ from urllib.parse import urlsplit
 from lxml import etree
 
 from archiver import decode
+from archiver import platforms as registry
 from archiver.discovery import textform
 from archiver.discovery.document import Document, clean_url, parse
 from archiver.discovery.index import Index, build
 from archiver.discovery.markup import Findings, scan
 from archiver.models import Embed
-from archiver.platforms import PLATFORMS
 from archiver.platforms.base import Platform, TextForm
 
 log = logging.getLogger(__name__)
@@ -53,7 +53,7 @@ def find_embeds(
     content type that is no article); garbage markup gives what can be found, often [].
     """
     text = decode.to_text(body, content_type, max_bytes)
-    index = build(tuple(platforms) if platforms is not None else PLATFORMS)
+    index = build(tuple(platforms) if platforms is not None else registry.PLATFORMS)
     root = parse(text) if decode.looks_like_html(text) else None
     if root is None:
         log.debug("no HTML tree in the input: reading it as text")

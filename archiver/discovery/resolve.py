@@ -18,11 +18,11 @@ from urllib.parse import urljoin
 
 import httpx
 
+from archiver import platforms as registry
 from archiver.discovery.document import clean_url
 from archiver.discovery.find import merge
 from archiver.discovery.index import Index, build
 from archiver.models import Embed
-from archiver.platforms import PLATFORMS
 from archiver.platforms.base import Platform
 
 log = logging.getLogger(__name__)
@@ -47,7 +47,7 @@ def resolve_url(
     platforms: Sequence[Platform] | None = None,
 ) -> tuple[str, str, str] | None:
     """(platform, post id, post URL) that `url` redirects to, or None when it leads to no post."""
-    index = build(tuple(platforms) if platforms is not None else PLATFORMS)
+    index = build(tuple(platforms) if platforms is not None else registry.PLATFORMS)
     return _resolve(client, index, url, max_hops, time.monotonic() + seconds)
 
 
@@ -61,7 +61,7 @@ def resolve_embeds(
     platforms: Sequence[Platform] | None = None,
 ) -> list[Embed]:
     """The embeds, those without a post id resolved through their short links, merged again."""
-    index = build(tuple(platforms) if platforms is not None else PLATFORMS)
+    index = build(tuple(platforms) if platforms is not None else registry.PLATFORMS)
     budget_ends = time.monotonic() + total_seconds
     cache: dict[str, tuple[str, str, str] | None] = {}
     out: list[Embed] = []
