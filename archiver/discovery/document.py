@@ -7,6 +7,7 @@ the page and its raw markup.
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
@@ -14,9 +15,12 @@ from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 from lxml import etree, html
 
 from archiver import decode
+from archiver.discovery import flatten
 from archiver.discovery.index import Index
 from archiver.models import Embed
 from archiver.platforms.base import Platform
+
+log = logging.getLogger(__name__)
 
 RAW_LIMIT = 20_000  # characters of an embed's own markup kept in Embed.raw
 # Hidden places inside the page's own tree (libxml2 parses these as elements).
@@ -105,15 +109,22 @@ def parse(text: str) -> html.HtmlElement | None:
     """The tree of an HTML document or fragment, or None when lxml can make none of it.
 
     huge_tree: past 256 levels of nesting libxml2 otherwise stops reading and the rest of the
-    page is lost; it now stops at 2048, deeper than browsers nest (they flatten past 512).
+    page is lost; it now stops at 2048. A page deeper than that (browsers show it all) is
+    parsed again with its nesting capped (flatten.py), so what is in and after the deep part
+    is found too.
     """
     if not text or text.isspace():
         return None
+    text = decode.strip_xml_declaration(text)
     parser = html.HTMLParser(huge_tree=True)  # one a call: a parser is not shared across threads
     try:
-        return html.document_fromstring(decode.strip_xml_declaration(text), parser=parser)
+        root = html.document_fromstring(text, parser=parser)
+        if flatten.too_deep([entry.message for entry in parser.error_log]):
+            log.warning("markup nested deeper than the parser goes: read again with its nesting capped")
+            root = html.document_fromstring(flatten.flatten(text), parser=html.HTMLParser(huge_tree=True))
     except (etree.ParserError, ValueError):
         return None
+    return root
 
 
 def markup(element: Any) -> str:
