@@ -73,3 +73,20 @@ def test_patterns_stay_fast_on_text_that_repeats_a_post_urls_start(platform: Pla
                 # a hang guard, not a speed target: linear takes milliseconds, the quadratic
                 # patterns this catches took minutes (speed is measured in make bench)
                 assert time.perf_counter() - start < 5, (pattern.pattern, url[:cut])
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://twitter.com/someone/status/18211852741478897281821185274147889728",  # 38 digits
+        "https://platform.twitter.com/embed/Tweet.html?id=18211852741478897281821185274147889728",
+        "https://www.tiktok.com/@someone/video/68060300569562513976806030056956251397123",
+        "https://www.facebook.com/someone/posts/123456789012345678901234567890",
+        "https://t.me/channel_name/123456789012345",
+        "https://www.instagram.com/p/" + "A" * 70 + "/",
+        "https://www.threads.net/@someone/post/" + "B" * 30,
+    ],
+)
+def test_an_id_longer_than_the_platforms_is_no_post(url: str) -> None:
+    """A too-long id is never cut down to a shorter one that the URL does not name."""
+    assert match_url(url) is None

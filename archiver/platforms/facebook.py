@@ -8,7 +8,7 @@ from archiver.platforms.base import Platform, StandIn, query_to
 
 _HOST = r"(?:https?:)?//(?:www\.|m\.|web\.|mbasic\.|business\.|graph\.)?facebook\.com"
 # Post ids are numeric, or the newer opaque "pfbid..." form.
-_ID = r"(?P<id>pfbid[A-Za-z0-9]{10,}|\d{5,25})"
+_ID = r"(?P<id>pfbid[A-Za-z0-9]{10,}|\d{5,25}(?!\d))"
 
 
 def canonical_url(post_id: str) -> str:
@@ -35,7 +35,9 @@ PLATFORM = Platform(
         r"facebook\.com/plugins/(?:post|video|comment_embed)\.php"
         + query_to("href")
         + r"(?P<url>[^&\"'\s]+)",
-        r"facebook\.com/video/embed" + query_to("video_id") + r"(?P<id>\d{5,25})",  # the old video embed
+        r"facebook\.com/video/embed"
+        + query_to("video_id")
+        + r"(?P<id>\d{5,25})(?!\d)",  # the old video embed
     ),
     short_links=(r"(?:https?:)?//(?:fb\.watch/\w+|(?:www\.)?facebook\.com/share/[pvr]/\w+)",),
     url_query=("fbid", "story_fbid", "id", "v"),

@@ -6,7 +6,7 @@ from archiver.platforms.base import Platform, StandIn
 
 _HOST = r"(?:https?:)?//(?:www\.|m\.)?instagr(?:am\.com|\.am)"
 # Newer permalinks put the account first: instagram.com/<user>/p/<shortcode>/.
-_PATH = r"/(?:[A-Za-z0-9_.]{1,30}/)?(?:p|reel|reels|tv)/(?P<id>[A-Za-z0-9_-]{5,64})"
+_PATH = r"/(?:[A-Za-z0-9_.]{1,30}/)?(?:p|reel|reels|tv)/(?P<id>[A-Za-z0-9_-]{5,64})(?![A-Za-z0-9_-])"
 
 
 def canonical_url(post_id: str) -> str:

@@ -132,7 +132,8 @@ PLATFORM = Platform(
     make_id=make_id,
     id_attributes=("data-telegram-post",),
     iframe_patterns=(
-        r"(?:t|telegram)\.(?:me|dog)/(?:s/)?(?P<id>[A-Za-z][A-Za-z0-9_]{3,31}/\d{1,10})" + query_to("embed"),
+        r"(?:t|telegram)\.(?:me|dog)/(?:s/)?(?P<id>[A-Za-z][A-Za-z0-9_]{3,31}/\d{1,10})(?!\d)"
+        + query_to("embed"),
     ),
     embed_url=embed_url,
     render_selector=".tgme_widget_message",

@@ -11,7 +11,7 @@ from __future__ import annotations
 from archiver.platforms.base import Platform, StandIn
 
 _HOST = r"(?:https?:)?//(?:www\.)?threads\.(?:net|com)"
-_PATH = r"/(?:@[A-Za-z0-9_.]{1,30}/post|t|post)/(?P<id>[A-Za-z0-9_-]{6,20})"
+_PATH = r"/(?:@[A-Za-z0-9_.]{1,30}/post|t|post)/(?P<id>[A-Za-z0-9_-]{6,20})(?![A-Za-z0-9_-])"
 
 
 def canonical_url(post_id: str) -> str:

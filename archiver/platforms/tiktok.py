@@ -14,7 +14,7 @@ from archiver.platforms import oembed
 from archiver.platforms.base import Platform, StandIn
 
 _HOST = r"(?:https?:)?//(?:www\.|m\.)?tiktok\.com"
-_ID = r"(?P<id>\d{6,25})"
+_ID = r"(?P<id>\d{6,25})(?!\d)"
 OEMBED = "https://www.tiktok.com/oembed"
 
 
@@ -55,7 +55,7 @@ PLATFORM = Platform(
     canonical_url=canonical_url,
     embed_classes=("tiktok-embed",),
     url_attributes=("cite", "data-video-id"),
-    iframe_patterns=(r"tiktok\.com/(?:embed/v2|embed|player/v1)/(?P<id>\d{6,25})",),
+    iframe_patterns=(r"tiktok\.com/(?:embed/v2|embed|player/v1)/(?P<id>\d{6,25})(?!\d)",),
     short_links=(
         r"(?:https?:)?//(?:vm|vt)\.tiktok\.com/[A-Za-z0-9]+",
         r"(?:https?:)?//(?:www\.)?tiktok\.com/t/\w+",

@@ -314,7 +314,7 @@ TEXT_FORM = TextForm(
 
 PLATFORM = Platform(
     name="twitter",
-    url_patterns=(_HOST + r"/(?:#!/)?(?:[A-Za-z0-9_]{1,20}|i/web|i)/status(?:es)?/(?P<id>\d{2,20})",),
+    url_patterns=(_HOST + r"/(?:#!/)?(?:[A-Za-z0-9_]{1,20}|i/web|i)/status(?:es)?/(?P<id>\d{2,20})(?!\d)",),
     canonical_url=canonical_url,
     embed_classes=("twitter-tweet", "twitter-video"),
     embed_tags=("amp-twitter",),
@@ -322,9 +322,11 @@ PLATFORM = Platform(
     # Rendered widgets keep the id on the iframe (even with no src, or a saved local copy).
     id_attributes=("data-tweet-id", "data-tweetid"),
     iframe_patterns=(
-        r"platform\.(?:twitter|x)\.com/embed/(?:Tweet|index)\.html" + query_to("id") + r"(?P<id>\d{2,20})",
+        r"platform\.(?:twitter|x)\.com/embed/(?:Tweet|index)\.html"
+        + query_to("id")
+        + r"(?P<id>\d{2,20})(?!\d)",
         r"twitframe\.com/show" + query_to("url") + r"(?P<url>[^&\"'\s]+)",
-        r"(?:twitter|x)\.com/i/videos/(?:tweet/)?(?P<id>\d{2,20})",  # the video player's own embed
+        r"(?:twitter|x)\.com/i/videos/(?:tweet/)?(?P<id>\d{2,20})(?!\d)",  # the video player's own embed
     ),
     short_links=(r"(?:https?:)?//" + _SHORT,),
     text_form=TEXT_FORM,
