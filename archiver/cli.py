@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import logging
+import sqlite3
 import sys
 from collections.abc import Callable
 from dataclasses import fields
@@ -106,13 +107,21 @@ DATE = _Parsed("date or age", parse_since, "2025-03-01 or 7d")
 
 class ArchiverGroup(click.Group):
     """Turns our errors (and the store's) into one line on stderr and exit 1; bugs keep their
-    traceback. Ctrl-C says so in one line and exits 130, as shells expect."""
+    traceback. Ctrl-C says so in one line and exits 130, as shells expect. Trouble with the
+    database file (a damaged page) that reached us past the Store's guard is one line too."""
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
         except (ArchiverError, StoreError) as exc:
             raise click.ClickException(str(exc)) from exc
+        except sqlite3.Error as exc:
+            from storage.errors import database_error
+
+            error = database_error(exc, "archive.db")
+            if error is None:  # our SQL, not the file: a bug
+                raise
+            raise click.ClickException(str(error)) from exc
         except (KeyboardInterrupt, click.Abort):
             click.echo("interrupted", err=True)
             ctx.exit(130)
@@ -164,19 +173,43 @@ def doctor(settings: Settings, find: bool) -> None:
 
 @cli.command()
 @settings_options
-def verify(settings: Settings) -> None:
-    """Re-hash every blob of the archive and check every reference both ways.
+@click.option(
+    "--repair",
+    is_flag=True,
+    help="First remove what killed writes left (orphaned blobs, temp files, spool folders)",
+)
+@click.option("--older-than", type=AGE, metavar="AGE", help="Left over: untouched for AGE (30m, 2h, 0s) [1h]")
+def verify(settings: Settings, repair: bool, older_than: timedelta | None) -> None:
+    """Check archive.db with SQLite's integrity check, re-hash every blob of the archive and
+    check every reference both ways.
 
-    Prints each corrupt blob, each row naming a missing blob, each orphaned blob (named by no
-    row) and each temp file an interrupted write left, then a one-line summary. Exits 0 only
-    when all is sound. Run it while no capture is in progress.
+    Prints the damage SQLite finds, each corrupt blob, each row naming a missing blob, each
+    orphaned blob (named by no row), each temp file an interrupted write left and each media
+    spool folder a killed capture left, then a one-line summary. Exits 0 only when all is
+    sound. Run it while no capture is in progress. A read-only home is verified as it is.
 
-    Usage: archiver verify [--home DIR]
+    --repair first removes the orphaned blobs, temp files and spool folders untouched for
+    --older-than (never a blob a row names; no blob at all when archive.db is damaged), prints
+    each, then verifies. It refuses while `archiver run` holds the home's run lock.
+
+    Usage: archiver verify [--home DIR] [--repair [--older-than 1h]]
     """
-    from storage import Store
+    from archiver.flows.lock import RunLock
+    from storage import STALE_AFTER, Store
 
+    age = STALE_AFTER if older_than is None else older_than
     with Store.open(settings.home, create=False) as store:
-        report = store.verify()
+        if repair and store.read_only:
+            raise StoreError(f"the archive at {settings.home} is read-only: --repair cannot change it")
+        if repair:
+            with RunLock(settings.home) as lock:
+                if not lock.held:
+                    raise ArchiverError(f"a run is in progress ({lock.holder()}): repair once it is done")
+                repaired = store.repair(age)
+            for line in repaired.lines():
+                _echo(line)
+            click.echo(repaired.summary())
+        report = store.verify(age)
     for line in report.problems():
         click.echo(line)
     click.echo(report.summary())

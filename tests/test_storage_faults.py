@@ -22,6 +22,7 @@ from click.testing import CliRunner, Result
 
 from archiver.capture.media import spool_folder
 from archiver.cli import cli
+from archiver.flows.lock import RunLock
 from storage import BlobStore, Store, StoreError, leftovers
 
 READERS = [["status"], ["list"], ["show", "twitter:1001"], ["export", "--json"], ["verify"]]
@@ -217,6 +218,10 @@ def test_a_home_that_is_not_writable_opens_read_only_by_itself(
             result.exit_code == 1
             and result.stderr == f"Error: the archive at {home} is read-only: nothing can be written to it\n"
         )
+    repair = run(home, "verify", "--repair")
+    assert (repair.exit_code, repair.stdout) == (1, "")
+    assert repair.stderr == f"Error: the archive at {home} is read-only: --repair cannot change it\n"
+    assert snapshot(home) == before  # not even run.lock
 
 
 def test_an_archive_older_than_this_version_is_not_migrated_when_read_only(home: Path) -> None:
@@ -297,6 +302,34 @@ def test_a_read_only_copy_with_a_wal_but_no_shm_is_one_line(home: Path, tmp_path
 
 # What a kill leaves, and verify --repair
 
+_KILLED_WRITER = """
+import sys, time
+from pathlib import Path
+from archiver.capture.media import spool_folder
+from storage import Store
+home = Path(sys.argv[1])
+store = Store.open(home)
+store.blobs.put(b"orphan: killed before its row")  # a blob is written before the row naming it
+writer = store.blobs.writer()
+writer.write(b"half a blob")
+folder = spool_folder(home)  # a capture's media downloads, as the kit spools them in the home
+(folder / "media-x").write_bytes(b"half a download")
+print("writing", flush=True)
+time.sleep(60)
+"""
+
+
+def kill_a_writer(home: Path) -> None:
+    """A process writing a blob and downloading media, killed with SIGKILL: no clean-up."""
+    writer = subprocess.Popen(
+        [sys.executable, "-c", _KILLED_WRITER, str(home)], stdout=subprocess.PIPE, text=True
+    )
+    try:
+        assert writer.stdout is not None and writer.stdout.readline() == "writing\n"
+    finally:
+        writer.kill()
+        writer.wait(10)
+
 
 def leave_alone(*paths: Path, hours: float = 2) -> None:
     """Set the time of each path, and of anything in it, `hours` back."""
@@ -304,6 +337,31 @@ def leave_alone(*paths: Path, hours: float = 2) -> None:
     for path in paths:
         for each in [path, *(path.rglob("*") if path.is_dir() else [])]:
             os.utime(each, (then, then), follow_symlinks=False)
+
+
+def test_a_killed_write_is_reported_and_repaired_and_the_archive_kept(home: Path) -> None:
+    make_archive(home)
+    kept = sorted(BlobStore(home / "blobs"))
+    kill_a_writer(home)
+    leave_alone(home / "blobs", *home.glob("archiver-capture-*"))  # the referenced blobs as old too
+
+    found = run(home, "verify")
+    assert found.exit_code == 1
+    assert [line.split(":")[0] for line in found.stdout.splitlines()[:-1]] == [
+        "orphaned",
+        "temp file",
+        "spool folder",
+    ]
+    assert found.stdout.splitlines()[-1].endswith(": 1 orphaned, 1 temp file(s), 1 spool folder(s)")
+
+    repaired = run(home, "verify", "--repair")
+    assert repaired.exit_code == 0, repaired.output
+    *removed, summary, verified = repaired.stdout.splitlines()
+    assert [line.split(" ")[1] for line in removed] == ["temp", "orphaned", "spool"]
+    assert summary.startswith("repair removed 1 temp file(s), 1 orphaned blob(s), 1 spool folder(s) (")
+    assert verified.endswith("reference(s): all sound")
+    assert sorted(BlobStore(home / "blobs")) == kept and not list(home.glob("archiver-capture-*"))
+    assert run(home, "verify").exit_code == 0
 
 
 def test_repair_never_removes_a_blob_a_row_names(home: Path) -> None:
@@ -330,11 +388,53 @@ def test_a_row_written_while_repairing_keeps_its_blob(tmp_path: Path) -> None:
     assert repaired.kept == [f"kept: blob {sha}: a row names it now"] and blobs.exists(sha)
 
 
+def test_leftovers_younger_than_a_run_or_of_a_live_process_are_kept(home: Path) -> None:
+    make_archive(home)
+    live = spool_folder(home)  # this process's own, as a capture in progress holds it
+    leave_alone(live)
+    kill_a_writer(home)  # now: a capture could still be writing these
+    result = run(home, "verify", "--repair")
+    assert result.exit_code == 1
+    kept = [line for line in result.stdout.splitlines() if line.startswith("kept: ")]
+    assert [line.split(": ")[1].split(" ")[0] for line in kept] == ["temp", "orphaned", "spool", "spool"]
+    assert f"kept: spool folder {live}: its process is still running" in kept
+    assert "repair removed nothing; kept 4 (see above)" in result.stdout
+    again = run(home, "verify", "--repair", "--older-than", "0s")  # say so, and they go
+    assert "removed: spool folder" in again.stdout and live.is_dir()
+
+
 def test_the_spool_folders_storage_knows_are_the_ones_capture_makes(home: Path) -> None:
     made = spool_folder(home)
     assert leftovers.spool_folders(home) == [made] and leftovers.owner_alive(made)
     leave_alone(made)
     assert leftovers.stale_spools(home) == []  # its process (this one) runs
+
+
+def test_repair_waits_for_a_run_in_progress(home: Path) -> None:
+    make_archive(home)
+    kill_a_writer(home)
+    leave_alone(home / "blobs", *home.glob("archiver-capture-*"))
+    with RunLock(home) as run_lock:
+        assert run_lock.held
+        result = run(home, "verify", "--repair")
+    assert result.exit_code == 1 and result.stdout == ""
+    assert result.stderr.startswith("Error: a run is in progress (pid ") and result.stderr.count("\n") == 1
+    assert len(list(home.glob("archiver-capture-*"))) == 1 and BlobStore(home / "blobs").temp_files()
+
+
+def test_repair_on_a_damaged_database_removes_no_blob(home: Path) -> None:
+    archive_of_many_pages(home)
+    kill_a_writer(home)
+    leave_alone(home / "blobs", *home.glob("archiver-capture-*"))
+    blobs = sorted(BlobStore(home / "blobs"))
+    damage_posts(home / "archive.db")
+    result = run(home, "verify", "--repair")
+    assert result.exit_code == 1
+    assert (
+        "kept: every blob: archive.db is damaged, so which blobs its rows name is not known" in result.stdout
+    )
+    assert "repair removed 1 temp file(s), 1 spool folder(s) (" in result.stdout
+    assert sorted(BlobStore(home / "blobs")) == blobs  # the orphan too: no row can say it is one
 
 
 def test_repair_refuses_a_read_only_home(home: Path) -> None:
@@ -344,3 +444,29 @@ def test_repair_refuses_a_read_only_home(home: Path) -> None:
         pytest.raises(StoreError, match="nothing can be repaired"),
     ):
         store.repair()
+
+
+@pytest.mark.parametrize(
+    "raised, one_line",
+    [
+        (sqlite3.DatabaseError("database disk image is malformed"), True),
+        (sqlite3.OperationalError("no such column: x"), False),
+    ],
+    ids=["damage", "bug"],
+)
+def test_the_command_line_says_damage_that_got_past_the_store_in_one_line(
+    home: Path, monkeypatch: pytest.MonkeyPatch, raised: sqlite3.Error, one_line: bool
+) -> None:
+    from archiver.flows import history
+
+    make_archive(home)
+
+    def status_lines(store: Store) -> list[str]:
+        raise raised
+
+    monkeypatch.setattr(history, "status_lines", status_lines)
+    result = run(home, "status")
+    if one_line:
+        assert_one_line_saying_damaged(result)
+    else:
+        assert result.exception is raised  # a bug: its traceback, not a polite line
