@@ -50,6 +50,12 @@ def settings_options(func: F) -> F:
     @click.option("--user-agent", help="User-Agent for the HTTP client and the browser")
     @click.option("--page-timeout", type=float, help="Seconds for one browser step")
     @click.option("--fetch-timeout", type=float, help="Seconds for one HTTP request")
+    @click.option(
+        "--allow-private-network",
+        is_flag=True,
+        default=None,
+        help="Let URLs from fetched pages reach this machine and private networks (intranet use)",
+    )
     @functools.wraps(func)
     def wrapper(*args: Any, config_file: Path | None, **kwargs: Any) -> Any:
         flags = {name: kwargs.pop(name) for name in list(kwargs) if name in _SETTING_NAMES}
@@ -246,7 +252,7 @@ def discover(
     from archiver.flows.archive import discover_article
     from archiver.flows.kit import Kit
 
-    kit = Kit(settings, _network(offline))
+    kit = Kit(settings, _network(offline), sources=[source])
     found = discover_article(source, settings, kit.client, base_url=base_url, links=links, resolve=resolve)
     embeds = found.embeds
     if as_json:
@@ -360,7 +366,8 @@ def watch_add(settings: Settings, urls: tuple[str, ...], kind: str | None, offli
     from archiver.flows.kit import Kit
     from storage import Store
 
-    with Store.open(settings.home) as store, Kit(settings, _network(offline)).client() as client:
+    kit = Kit(settings, _network(offline), sources=urls)  # watched URLs are the user's choice
+    with Store.open(settings.home) as store, kit.client() as client:
         for url in urls:
             added = watching.add_watch(store, client, url, settings, kind=kind)
             what = f"{added.kind} {url}" + (f" ({added.title})" if added.title else "")
@@ -573,9 +580,11 @@ def _stamper(settings: Settings, tsa: str | None, tsa_ca: Path | None) -> Callab
             raise click.UsageError("--tsa-ca goes with --tsa URL")
         return None
     from archiver import fetch
+    from archiver.guard import Guard
     from archiver.outputs import timestamp
 
-    return timestamp.stamper(tsa, lambda: fetch.make_client(settings), tsa_ca)
+    guard = Guard.for_settings(settings, [tsa])  # the TSA is the user's choice
+    return timestamp.stamper(tsa, lambda: fetch.make_client(settings, guard=guard), tsa_ca)
 
 
 @cli.command()

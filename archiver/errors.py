@@ -6,6 +6,9 @@
     │   └── BrowserNotFound     no Chromium to drive, and how to get one
     ├── InputError              a source that cannot be read as an article
     │   └── FetchError          the network or the server said no (DNS, 404, timeout, too big)
+    │       └── Refused         the network guard said no: a URL that came from fetched content
+    │                           names this machine or a private network (guard.py); inside the
+    │                           HTTP client it is guard.RefusedRequest, an httpx.TransportError too
     ├── CaptureError            a post could not be captured, for a reason on our side or the network's
     │   └── PostGone            the platform says the post is gone (deleted, suspended, protected...):
     │                           a *result* to record, not a bug
@@ -49,6 +52,18 @@ class FetchError(InputError):
     def __init__(self, message: str, status: int | None = None) -> None:
         super().__init__(message)
         self.status = status
+
+
+class Refused(FetchError):
+    """The network guard would not let a request reach its address. One line: what, why, and
+    (when it is about the address) the way round it."""
+
+    def __init__(self, target: str, why: str, *, hint: bool = True) -> None:
+        way_round = "; --allow-private-network allows it" if hint else ""
+        super().__init__(f"refused: {target} {why}{way_round}")
+        self.target = target
+        self.why = why
+        self.hint = hint
 
 
 class CaptureError(ArchiverError):

@@ -1,8 +1,10 @@
 """The HTTP client (httpx), and reading an article from a URL, a file or standard input.
 
 Every client comes from make_client / make_async_client, so one place decides the timeouts,
-redirects, user agent, proxy and trusted CAs. A `transport` passed in (httpx.MockTransport in
-tests, the offline world's) stands for the whole network: no proxy is mounted in front of it.
+redirects, user agent, proxy, trusted CAs and the network guard (guard.py: every request, each
+redirect hop, checked; direct connections pinned to the address checked). A `transport` passed
+in (httpx.MockTransport in tests, the offline world's) stands for the whole network: no proxy is
+mounted in front of it, and the guard checks its URLs' literal addresses only.
 """
 
 from __future__ import annotations
@@ -21,7 +23,8 @@ import certifi
 import httpx
 
 from archiver.decode import to_text
-from archiver.errors import FetchError, InputError, SettingsError
+from archiver.errors import FetchError, InputError, Refused, SettingsError
+from archiver.guard import Guard, guard_client, guard_transport
 from archiver.models import Article
 from archiver.settings import Settings
 
@@ -70,28 +73,39 @@ def _proxy(settings: Settings) -> str | None:
     return settings.proxy
 
 
-def make_client(settings: Settings, transport: httpx.BaseTransport | None = None) -> httpx.Client:
-    """The synchronous HTTP client for `settings`."""
+def make_client(
+    settings: Settings, transport: httpx.BaseTransport | None = None, *, guard: Guard | None = None
+) -> httpx.Client:
+    """The synchronous HTTP client for `settings`, behind `guard` (by default the settings'
+    own, trusting no host: what the user named is the caller's to say)."""
     options = _client_options(settings)
+    if guard is None:
+        guard = Guard.for_settings(settings)
     try:
         if transport is not None:
-            return httpx.Client(transport=transport, **options)
-        return httpx.Client(proxy=_proxy(settings), **options)
+            return httpx.Client(transport=guard_transport(transport, guard), **options)
+        client = httpx.Client(proxy=_proxy(settings), **options)
     except ValueError as exc:  # a proxy URL httpx cannot use, ours or the environment's
         raise SettingsError(f"proxy not usable: {exc}") from None
+    guard_client(client, guard)
+    return client
 
 
 def make_async_client(
-    settings: Settings, transport: httpx.AsyncBaseTransport | None = None
+    settings: Settings, transport: httpx.AsyncBaseTransport | None = None, *, guard: Guard | None = None
 ) -> httpx.AsyncClient:
-    """The asynchronous HTTP client for `settings`, configured like make_client's."""
+    """The asynchronous HTTP client for `settings`, configured and guarded like make_client's."""
     options = _client_options(settings)
+    if guard is None:
+        guard = Guard.for_settings(settings)
     try:
         if transport is not None:
-            return httpx.AsyncClient(transport=transport, **options)
-        return httpx.AsyncClient(proxy=_proxy(settings), **options)
+            return httpx.AsyncClient(transport=guard_transport(transport, guard), **options)
+        client = httpx.AsyncClient(proxy=_proxy(settings), **options)
     except ValueError as exc:
         raise SettingsError(f"proxy not usable: {exc}") from None
+    guard_client(client, guard)
+    return client
 
 
 def check_url(url: str) -> None:
@@ -133,6 +147,8 @@ def fetch_article(client: httpx.Client, url: str, settings: Settings) -> Article
                 raise FetchError(too_big)
             body = _read_capped(response.iter_bytes(), limit, too_big, (deadline, too_slow))
             status = response.status_code
+    except Refused:  # the guard's one line says it all (a redirect hop's URL included)
+        raise
     except httpx.TooManyRedirects:
         raise FetchError(f"more than {MAX_REDIRECTS} redirects fetching {url}") from None
     except httpx.TimeoutException:

@@ -57,6 +57,9 @@ class Settings:
     recheck_min_hours: float = 0.0
     recheck_max_days: float = 7.0
     recheck_concurrency: int = 8  # HTTP re-checks at once (per host, per_host still applies)
+    # The network guard (guard.py) off: URLs that came from fetched content may then reach this
+    # machine and private networks too (for archiving on an intranet).
+    allow_private_network: bool = False
 
     @property
     def db_path(self) -> Path:
@@ -91,6 +94,8 @@ _FIELDS = {f.name: f for f in fields(Settings)}
 _DEFAULTS = Settings()
 _PATHS = ("home", "ca_bundle")
 _OPTIONAL_STRINGS = ("browser", "proxy", "storage_state")
+_TRUE = ("1", "true", "yes", "on")
+_FALSE = ("0", "false", "no", "off")
 
 
 def _coerce(name: str, value: Any, where: str) -> Any:
@@ -103,6 +108,12 @@ def _coerce(name: str, value: Any, where: str) -> Any:
         if not isinstance(value, str):
             raise bad
         return Path(os.path.expanduser(value)) if name in _PATHS else value
+    if isinstance(default, bool):  # TOML true/false, a flag, or a word in the environment
+        if isinstance(value, str) and value.strip().lower() in _TRUE + _FALSE:
+            return value.strip().lower() in _TRUE
+        if not isinstance(value, bool):
+            raise bad
+        return value
     if isinstance(value, bool):  # TOML true/false is no number
         raise bad
     try:

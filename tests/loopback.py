@@ -1,8 +1,11 @@
 """Servers on 127.0.0.1 for tests: a small website and a forwarding proxy that counts its traffic.
 
-LocalSite serves fixed responses. LoopbackProxy speaks plain HTTP forwarding, CONNECT tunnels
-and SOCKS5 on one port, and resolves only the names in its `hosts` table (plus loopback
-addresses): anything else is refused, so nothing a test sends through it can leave the machine.
+LocalSite serves fixed responses, and counts the connections it accepts and the requests it
+reads. LoopbackProxy speaks plain HTTP forwarding, CONNECT tunnels and SOCKS5 on one port, and
+resolves only the names in its `hosts` table (plus loopback addresses): anything else is
+refused, so nothing a test sends through it can leave the machine. DialLog and AsyncDialLog are
+httpcore network backends that send every connection to one loopback port and log what they
+were asked to dial (for the network guard's pinning).
 """
 
 from __future__ import annotations
@@ -16,8 +19,11 @@ import socketserver
 import ssl
 import struct
 import threading
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
+
+import httpcore
 
 S = TypeVar("S", bound="_Served")
 
@@ -51,7 +57,13 @@ class LocalSite(_Served):
     def __init__(self, cert: tuple[str, str] | None = None) -> None:
         self.routes: dict[str, Response] = {}
         self.requests: list[tuple[str, str, str]] = []  # (method, path, Host header)
+        self.connections = 0  # accepted, whether or not a request followed
         site = self
+
+        class Server(http.server.ThreadingHTTPServer):
+            def verify_request(self, request: Any, client_address: Any) -> bool:
+                site.connections += 1
+                return True
 
         class Handler(http.server.BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
@@ -70,7 +82,7 @@ class LocalSite(_Served):
             def log_message(self, format: str, *args: Any) -> None:
                 pass
 
-        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server = Server(("127.0.0.1", 0), Handler)
         self.server.daemon_threads = True
         self.scheme = "http"
         if cert is not None:
@@ -262,3 +274,46 @@ def _pipe(a: socket.socket, b: socket.socket) -> None:
         return
     finally:
         b.close()
+
+
+class DialLog(httpcore.NetworkBackend):
+    """Connects every connection to 127.0.0.1:`port`; `dialed` lists the (host, port) asked for."""
+
+    def __init__(self, port: int) -> None:
+        self.port = port
+        self.dialed: list[tuple[str, int]] = []
+        self._inner = httpcore.SyncBackend()
+
+    def connect_tcp(
+        self,
+        host: str,
+        port: int,
+        timeout: float | None = None,
+        local_address: str | None = None,
+        socket_options: Iterable[Any] | None = None,
+    ) -> httpcore.NetworkStream:
+        self.dialed.append((host, port))
+        return self._inner.connect_tcp("127.0.0.1", self.port, timeout, local_address, socket_options)
+
+
+class AsyncDialLog(httpcore.AsyncNetworkBackend):
+    """DialLog for the async client."""
+
+    def __init__(self, port: int) -> None:
+        self.port = port
+        self.dialed: list[tuple[str, int]] = []
+        self._inner = httpcore.AnyIOBackend()
+
+    async def connect_tcp(
+        self,
+        host: str,
+        port: int,
+        timeout: float | None = None,
+        local_address: str | None = None,
+        socket_options: Iterable[Any] | None = None,
+    ) -> httpcore.AsyncNetworkStream:
+        self.dialed.append((host, port))
+        return await self._inner.connect_tcp("127.0.0.1", self.port, timeout, local_address, socket_options)
+
+    async def sleep(self, seconds: float) -> None:
+        await self._inner.sleep(seconds)

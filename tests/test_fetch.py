@@ -212,11 +212,12 @@ def test_connection_refused_for_real_is_a_fetch_error() -> None:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]  # bound but not listening: refused
+        settings = Settings(allow_private_network=True)  # else the guard refuses loopback first
         with (
-            make_client(Settings()) as client,
+            make_client(settings) as client,
             pytest.raises(FetchError, match=r"cannot connect to 127\.0\.0\.1"),
         ):
-            fetch_article(client, f"http://127.0.0.1:{port}/", Settings())
+            fetch_article(client, f"http://127.0.0.1:{port}/", settings)
 
 
 def test_async_client_is_configured_alike() -> None:

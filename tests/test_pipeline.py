@@ -289,7 +289,7 @@ def test_a_run_killed_or_interrupted_leaves_nothing_half_written(
 
 
 def test_a_run_stopped_during_a_fetch_ends_at_once(home: Path, store: Store) -> None:
-    settings = Settings(home=home, fetch_timeout=20)
+    settings = Settings(home=home, fetch_timeout=20, allow_private_network=True)  # a server on loopback
     with socket.socket() as server:  # takes the connection, never answers
         server.bind(("127.0.0.1", 0))
         server.listen()

@@ -61,7 +61,7 @@ def test_standard_variables_used_when_our_proxy_is_unset(
     site: LocalSite, loopback_proxy: LoopbackProxy, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("HTTP_PROXY", loopback_proxy.url)
-    settings = Settings()
+    settings = Settings(allow_private_network=True)  # the site is on loopback
     direct_url = f"http://127.0.0.1:{site.port}/page"
     with make_client(settings) as client:
         fetch_article(client, "http://target.test/page", settings)
@@ -80,7 +80,7 @@ def test_our_proxy_carries_everything_whatever_no_proxy_says(
     site: LocalSite, loopback_proxy: LoopbackProxy, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("NO_PROXY", "127.0.0.1,localhost,target.test")
-    settings = Settings(proxy=loopback_proxy.url)
+    settings = Settings(proxy=loopback_proxy.url, allow_private_network=True)  # the site is on loopback
     direct_url = f"http://127.0.0.1:{site.port}/page"
     with make_client(settings) as client:
         fetch_article(client, direct_url, settings)

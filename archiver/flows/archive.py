@@ -32,7 +32,7 @@ from archiver.blocking import in_thread
 from archiver.capture.capturer import Capturer, PostCapture
 from archiver.discovery.find import find_embeds, page_urls
 from archiver.discovery.resolve import resolve_embeds
-from archiver.errors import ArchiverError, CaptureError, InputError
+from archiver.errors import ArchiverError, CaptureError, InputError, Refused
 from archiver.flows.kit import Kit, Network
 from archiver.flows.results import ArticleResult, LogReporter, PostResult, Reporter
 from archiver.models import Article, Artifact, Embed
@@ -105,9 +105,10 @@ async def archive_sources(
     reporter: Reporter | None = None,
     resolve: bool | None = None,
 ) -> list[ArticleResult]:
-    """Archive each source (URL, file, "-") with one kit (one browser) for them all."""
+    """Archive each source (URL, file, "-") with one kit (one browser) for them all. The sources
+    are the user's: their hosts are trusted by the network guard, the rest is checked."""
     reporter = reporter or LogReporter()
-    async with Kit(settings, network) as kit:
+    async with Kit(settings, network, sources=sources) as kit:
         results = []
         for source in sources:
             reporter.article_started(source)
@@ -122,10 +123,16 @@ async def archive_article(
     reporter: Reporter | None = None,
     resolve: bool | None = None,
 ) -> ArticleResult:
-    """Fetch, discover, capture and store one article. Never raises for the article's sake."""
+    """Fetch, discover, capture and store one article. Never raises for the article's sake.
+
+    A source the user did not name (a feed's entry, say) is read only as an http(s) URL: a
+    feed's javascript: or data: link is no file path to open."""
     started = time.monotonic()
     result = ArticleResult(source)
     reporter = reporter or LogReporter()
+    if not kit.named(source) and not source.lower().startswith(("http://", "https://")):
+        result.error = str(Refused(source, "is not an http(s) URL", hint=False))
+        return result
 
     # 1. The article and its posts (short links followed to reach the ones that only kept a
     #    pic.twitter.com link). What cannot be read is this article's one-line error.

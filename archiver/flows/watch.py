@@ -21,7 +21,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any
-from urllib.parse import urljoin
+from urllib.parse import urljoin, urlsplit
 
 import feedparser
 import httpx
@@ -197,8 +197,20 @@ def read_feed(client: httpx.Client, watch: Mapping[str, Any], settings: Settings
         if not link or link in seen:
             continue
         seen.add(link)
-        look.entries.append((urljoin(fetched.url, link), entry.get("title") or None, _published(entry)))
+        url = urljoin(fetched.url, link.strip())
+        if not _web_url(url):  # javascript:, data:, file:... would reach the article reader
+            log.warning("feed %s: entry %.200r skipped: only http(s) links are archived", watch["url"], url)
+            continue
+        look.entries.append((url, entry.get("title") or None, _published(entry)))
     return look
+
+
+def _web_url(url: str) -> bool:
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return False
+    return parts.scheme.lower() in ("http", "https") and bool(parts.hostname)
 
 
 def _published(entry: Any) -> str | None:
