@@ -22,7 +22,10 @@ Where it is enforced:
   resolves, checks and connects to the address it checked. Through a proxy the proxy connects,
   so the URL's host is resolved here only to be checked: a name the local resolver cannot
   resolve is left to the proxy. A transport passed in (the offline world, tests) stands for the
-  whole network: literal addresses are checked, names are not looked up.
+  whole network: literal addresses are checked, names are not looked up;
+- the browser: capture/relay.py, a SOCKS5 proxy on loopback every browser connection goes
+  through (resolved, checked and pinned there); with a proxy of the user's, a route handler on
+  each browser context instead (capture/capturer.py).
 """
 
 from __future__ import annotations

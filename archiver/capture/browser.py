@@ -40,6 +40,9 @@ CLOSED_NETWORK_FLAGS = (
     "--disable-quic",
     "--disable-dev-shm-usage",
     "--mute-audio",
+    # WebRTC's UDP would go around the proxy (ours, the guard's relay, or the user's): no
+    # STUN to an internal address, no real address leaked past Tor.
+    "--force-webrtc-ip-handling-policy=disable_non_proxied_udp",
 )
 
 HOW_TO_GET_ONE = (
@@ -117,8 +120,14 @@ def playwright_proxy(settings: Settings, env: Mapping[str, str] | None = None) -
     return result
 
 
-def launch_options(settings: Settings, found: FoundBrowser, as_root: bool | None = None) -> dict[str, Any]:
-    """Keyword arguments for Playwright's chromium.launch()."""
+def launch_options(
+    settings: Settings,
+    found: FoundBrowser,
+    as_root: bool | None = None,
+    proxy: dict[str, str] | None = None,
+) -> dict[str, Any]:
+    """Keyword arguments for Playwright's chromium.launch(). `proxy`, in Playwright's form,
+    stands in for the settings' (the network guard's relay, capture/relay.py)."""
     if as_root is None:
         as_root = running_as_root()
     options: dict[str, Any] = {
@@ -133,19 +142,22 @@ def launch_options(settings: Settings, found: FoundBrowser, as_root: bool | None
         # the browser ourselves as the run unwinds; a driver whose parent is gone still ends it.
         "handle_sigint": False,
     }
-    proxy = playwright_proxy(settings)
+    proxy = proxy or playwright_proxy(settings)
     if proxy:
         options["proxy"] = proxy
     return options
 
 
-async def launch(pw: Playwright, settings: Settings) -> tuple[Browser, FoundBrowser]:
-    """Launch headless Chromium per `settings`; returns the browser and which one it is."""
+async def launch(
+    pw: Playwright, settings: Settings, proxy: dict[str, str] | None = None
+) -> tuple[Browser, FoundBrowser]:
+    """Launch headless Chromium per `settings` (through `proxy` when given: see launch_options);
+    returns the browser and which one it is."""
     from playwright.async_api import Error as PlaywrightError
 
     found = find_browser(settings.browser, pw.chromium.executable_path)
     try:
-        browser = await pw.chromium.launch(**launch_options(settings, found))
+        browser = await pw.chromium.launch(**launch_options(settings, found, proxy=proxy))
     except PlaywrightError as exc:
         raise BrowserError(f"{found.path} would not start: {first_line(exc.message)}") from exc
     return browser, found

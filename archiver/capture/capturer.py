@@ -12,6 +12,13 @@ then downloads the photos and the best video (streamed to files, capped), all wh
 renders. Whatever fails is recorded in the PostCapture (status, error, what is missing) and
 never stops other captures.
 
+The network guard (guard.py) checks everything a capture reaches: the view URL before a
+context opens, the data and media through the client's guard, and every browser connection
+through the relay (capture/relay.py: each connection's host resolved, checked and pinned), or,
+when a proxy of the user's carries the browser's traffic, through a route handler on each
+context. A refused view fails the capture with the guard's reason; a refused subresource is
+aborted and listed with what is missing; nothing refused is fetched, so nothing of it is kept.
+
 Politeness applies to what we ask for ourselves (navigations, data, media): at most
 settings.per_host at once per host and settings.host_delay between starts; our own machine
 (loopback) is exempt. Every browser step has settings.page_timeout, every data or media
@@ -26,6 +33,7 @@ shot) is in snapshot.py; the recording of the traffic for the WARC in recorder.p
 from __future__ import annotations
 
 import asyncio
+import functools
 import json
 import logging
 import re
@@ -50,13 +58,15 @@ from archiver.capture.browser import FoundBrowser, context_options, launch
 from archiver.capture.media import MediaTooLarge, download, spool_folder
 from archiver.capture.politeness import HostLimiter
 from archiver.capture.recorder import Recorder
+from archiver.capture.relay import Relay
 from archiver.capture.snapshot import article_screenshot, post_snapshots, wait_rendered
 from archiver.capture.warc import write_warc
-from archiver.errors import ArchiverError, CaptureError, PostGone
+from archiver.errors import ArchiverError, CaptureError, PostGone, Refused
+from archiver.guard import Guard
 from archiver.models import Artifact, PostData, content_hash
 
 if TYPE_CHECKING:
-    from playwright.async_api import Browser, BrowserContext, Playwright
+    from playwright.async_api import Browser, BrowserContext, Playwright, Request, Route
 
     from archiver.platforms.base import Platform
     from archiver.settings import Settings
@@ -139,6 +149,27 @@ class _View:
     error: str | None = None
     error_kind: str = "failed"  # or "timeout"
     timings: dict[str, float] = field(default_factory=dict)
+    refused: list[str] = field(default_factory=list)  # subresources the guard refused
+
+
+@dataclass
+class _Refusals:
+    """What the guard refused while one browser context loaded: each (reason, was it the
+    page's own navigation), once."""
+
+    found: list[tuple[str, bool]] = field(default_factory=list)
+
+    def add(self, reason: str, navigation: bool) -> None:
+        if (reason, navigation) not in self.found:
+            self.found.append((reason, navigation))
+
+    @property
+    def navigation(self) -> str | None:
+        return next((reason for reason, navigation in self.found if navigation), None)
+
+    @property
+    def subresources(self) -> list[str]:
+        return [reason for reason, navigation in self.found if not navigation]
 
 
 class _Retry(Exception):
@@ -150,7 +181,8 @@ class Capturer:
 
     `client` is the HTTP client for data and media (the caller's: it carries the proxy and CA
     settings); `install_routes` is given every new browser context before use (the offline
-    world's `install`, or None for the real network). Media files are spooled under
+    world's `install`, or None for the real network); `guard` is the network guard (by default
+    the settings' own, trusting no host). Media files are spooled under
     `spool_dir` (default: the system temp folder) and live until the Capturer closes: store
     the captures' artifacts before leaving the `async with`; a spool folder left there by a
     process that was killed is removed by the next Capturer that uses the same folder.
@@ -164,10 +196,14 @@ class Capturer:
         install_routes: RouteInstaller | None = None,
         spool_dir: Path | None = None,
         retry_backoff: float = 1.0,
+        guard: Guard | None = None,
     ) -> None:
         self.settings = settings
         self.client = client
         self.install_routes = install_routes
+        self.guard = guard if guard is not None else Guard.for_settings(settings)
+        # With a proxy of the user's the browser's connections are that proxy's to make.
+        self._relay = Relay(self.guard) if self.guard.active and not self.guard.proxy_in_effect else None
         self.retry_backoff = retry_backoff
         self.restarts = 0
         self.found: FoundBrowser | None = None
@@ -182,9 +218,13 @@ class Capturer:
     async def __aenter__(self) -> Capturer:
         self._pw = await async_playwright().start()
         try:
-            self._browser, self.found = await launch(self._pw, self.settings)
+            if self._relay is not None:
+                await self._relay.start()
+            self._browser, self.found = await self._launch()
         except BaseException:
             await self._pw.stop()
+            if self._relay is not None:
+                await self._relay.close()
             raise
         self._spool = spool_folder(self._spool_parent)
         return self
@@ -198,6 +238,8 @@ class Capturer:
                     await asyncio.wait_for(self._browser.close(), self.settings.page_timeout)
             if self._pw is not None:
                 await self._pw.stop()
+            if self._relay is not None:
+                await self._relay.close()
         finally:  # a second Ctrl-C, say, must not leave the media behind
             if self._spool is not None:
                 shutil.rmtree(self._spool, ignore_errors=True)
@@ -207,6 +249,10 @@ class Capturer:
     @property
     def _ms(self) -> float:
         return self.settings.page_timeout * 1000
+
+    async def _launch(self) -> tuple[Browser, FoundBrowser]:
+        assert self._pw is not None
+        return await launch(self._pw, self.settings, proxy=self._relay.proxy if self._relay else None)
 
     async def _live_browser(self) -> Browser:
         """The browser, relaunched first if it has died."""
@@ -218,7 +264,7 @@ class Capturer:
             if self._browser is browser:  # nobody relaunched it meanwhile
                 with suppress(PlaywrightError):
                     await browser.close()
-                self._browser, self.found = await launch(self._pw, self.settings)
+                self._browser, self.found = await self._launch()
                 self.restarts += 1
                 # Said once it is done: when Ctrl-C is what killed it, the run stops before this.
                 log.warning("the browser died; a new one took over")
@@ -236,17 +282,59 @@ class Capturer:
         return next((int(p["id"]) for p in info.get("processInfo", []) if p.get("type") == "browser"), None)
 
     @asynccontextmanager
-    async def _context(self, platform: str | None = None) -> AsyncIterator[BrowserContext]:
+    async def _context(
+        self, platform: str | None = None, refusals: _Refusals | None = None
+    ) -> AsyncIterator[BrowserContext]:
+        """A fresh browser context, routed and guarded; what the guard refuses lands in `refusals`."""
         browser = await self._live_browser()
         context = await browser.new_context(**context_options(self.settings, platform))
+        refusals = refusals if refusals is not None else _Refusals()
         try:
             context.set_default_timeout(self._ms)
             if self.install_routes is not None:
                 await self.install_routes(context)
+            if self._relay is not None:
+                context.on("requestfailed", functools.partial(_relay_refused, self._relay, refusals))
+            elif self.guard.active:
+                # Registered last, so it runs first; what it lets pass falls back to the routes
+                # installed before it (the offline world's), else to the network.
+                await context.route("**/*", functools.partial(self._guard_route, refusals, {}))
             yield context
         finally:
             with suppress(PlaywrightError, asyncio.TimeoutError):
                 await asyncio.wait_for(context.close(), self.settings.page_timeout)
+
+    async def _guard_route(
+        self, refusals: _Refusals, verdicts: dict[str, Refused | None], route: Route
+    ) -> None:
+        """Each request a context makes through a proxy of the user's: its host checked, as a
+        literal and, when the local resolver knows the name, by what it resolves to (kept per
+        host for the context's short life). Redirect hops never come here (Playwright continues
+        them itself): behind a proxy the guard sees first requests only."""
+        request = route.request
+        refused: Refused | None = None
+        try:
+            parts = urlsplit(request.url)
+            host, port = parts.hostname or "", parts.port or (443 if parts.scheme == "https" else 80)
+        except ValueError:
+            host, port = "", 0
+        if host and parts.scheme in ("http", "https"):
+            key = f"{host}:{port}"
+            if key not in verdicts:
+                try:
+                    await asyncio.to_thread(self.guard.check_resolved, host, port, request.url)
+                    verdicts[key] = None
+                except Refused as exc:
+                    verdicts[key] = exc
+            refused = verdicts[key]
+        try:
+            if refused is None:
+                await route.fallback()
+                return
+            refusals.add(str(Refused(request.url, refused.why, hint=refused.hint)), _navigates(request))
+            await route.abort("blockedbyclient")
+        except PlaywrightError as exc:  # the page or context went away meanwhile
+            log.debug("guard route %s: %s", request.url, exc)
 
     def _is_transient(self, exc: BaseException) -> bool:
         if isinstance(exc, PlaywrightTimeout):
@@ -354,6 +442,7 @@ class Capturer:
             result.missing.insert(0, f"render: {what}")
         elif view.full_page:
             result.missing.append("screenshot: post element not found, full page instead")
+        result.missing.extend(view.refused)
         if data is not None and data.error is not None:
             result.missing.append(f"data: {data.error}")
             result.error = result.error or data.error
@@ -381,7 +470,7 @@ class Capturer:
             except PostGone as exc:
                 outcome.gone = exc
                 break
-            except CaptureError as exc:
+            except (CaptureError, Refused) as exc:  # a refusal is final: nothing to retry
                 outcome.error = str(exc)
                 break
             except (httpx.HTTPError, asyncio.TimeoutError) as exc:
@@ -421,6 +510,8 @@ class Capturer:
                 return None, f"skipped: {exc}"
             except CaptureError as exc:
                 return None, str(exc)
+            except Refused as exc:  # the URL or a redirect hop: its one line names the URL
+                return None, f"media {url}: {exc}"
             except (httpx.TransportError, asyncio.TimeoutError) as exc:
                 if attempt == 2 or isinstance(exc, asyncio.TimeoutError):
                     return None, f"media {url}: {_describe(exc) or 'timed out'}"
@@ -448,9 +539,15 @@ class Capturer:
     async def _view(self, platform: Platform, post_id: str) -> _View:
         view = _View()
         url = platform.view_url(post_id)
+        try:  # an instance on a literal private address, say: no browser for it at all
+            self.guard.check_url(url)
+        except Refused as exc:
+            view.error = str(exc)
+            return view
+        refusals = _Refusals()
         step = "opening a browser context"
         try:
-            async with self._context(platform.name) as context:
+            async with self._context(platform.name, refusals) as context:
                 recorder = Recorder()
                 context.on("response", recorder.on_response)
                 page = await context.new_page()
@@ -485,10 +582,11 @@ class Capturer:
             view.error_kind = "timeout"
             view.artifacts.clear()
         except PlaywrightError as exc:
-            if self._is_transient(exc):
+            if refusals.navigation is None and self._is_transient(exc):
                 raise _Retry(f"{step}: {_first_line(exc)}") from exc
-            view.error = f"{step}: {_first_line(exc)}"
+            view.error = refusals.navigation or f"{step}: {_first_line(exc)}"
             view.artifacts.clear()
+        view.refused = refusals.subresources
         return view
 
     # The article itself.
@@ -516,7 +614,8 @@ class Capturer:
         raise CaptureError(f"article screenshot of {url or 'the given HTML'}: {_first_line(last)}")
 
     async def _article(self, url: str | None, html: bytes | str | None, content_type: str | None) -> Artifact:
-        async with self._context() as context:
+        refusals = _Refusals()
+        async with self._context(None, refusals) as context:
             page = await context.new_page()
             if url is None:
                 assert html is not None
@@ -537,7 +636,27 @@ class Capturer:
                 async with self._hosts.slot(urlsplit(url).hostname or ""):
                     await page.goto(url, wait_until="domcontentloaded")
             png = await article_screenshot(page, self.settings.page_timeout)
+        for reason, _ in refusals.found:
+            log.info("article %s: %s", url or "(given as HTML)", reason)
         return Artifact("screenshot", png, "image/png", source_url=url)
+
+
+def _navigates(request: Request) -> bool:
+    """Whether `request` is the page's own navigation (a redirect hop of it included)."""
+    try:
+        return request.is_navigation_request() and request.frame.parent_frame is None
+    except PlaywrightError:  # a service worker's request has no frame
+        return False
+
+
+def _relay_refused(relay: Relay, refusals: _Refusals, request: Request) -> None:
+    """A request that failed in a context: when the relay refused its host, the guard's reason."""
+    try:
+        refused = relay.refusal(urlsplit(request.url).hostname or "")
+    except ValueError:
+        return
+    if refused is not None:
+        refusals.add(str(Refused(request.url, refused.why, hint=refused.hint)), _navigates(request))
 
 
 async def _settled(task: asyncio.Future[_Data]) -> _Data:

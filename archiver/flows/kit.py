@@ -8,9 +8,9 @@
 in, such as the offline world of the demo and the tests (the CLI's `--offline`). The flows never
 know which: they take a kit.
 
-The kit's one network guard (guard.py) stands in front of its HTTP clients: `sources` are what
-the user named (command line, --from-file, watched URLs), whose hosts it trusts; every other
-URL came from fetched content and is checked.
+The kit's one network guard (guard.py) stands in front of all of it, the clients and the
+browser: `sources` are what the user named (command line, --from-file, watched URLs), whose
+hosts it trusts; every other URL came from fetched content and is checked.
 """
 
 from __future__ import annotations
@@ -84,6 +84,7 @@ class Kit:
                     client,
                     install_routes=self.network.install_routes,
                     spool_dir=self.settings.home,
+                    guard=self.guard,
                 )
             )
         return self._capturer
