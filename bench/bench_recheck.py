@@ -1,4 +1,5 @@
-"""Re-checking held posts: `recheck_posts` over N held tweets against a bare httpx loop.
+"""Re-checking held posts: `recheck_posts` over N held tweets against a bare httpx loop, with
+and without the network guard.
 
 Usage: python bench/bench_recheck.py [--posts N] [--concurrency C] [--rounds N] [--polite N] [--delay S]
 
@@ -15,11 +16,20 @@ with one complete capture whose content hash is that of the unedited tweet.
 - bare loop: one httpx.AsyncClient GETs the same N URLs at the same concurrency and reads
   each body, nothing more.
 
-Both sides reach the fake CDN through the same transport, which sends requests for the CDN's
-real hostname to the loopback port (the only difference from production). The ratio is
-recheck / bare: what our parsing, hashing, politeness and bookkeeping cost per request. Both
-wall-clock time and this process's CPU time are reported: on a busy machine the CPU ratio is
-the steadier of the two (the fake CDN's CPU is in its own process and counts for neither).
+- recheck with the guard: the same run, its transport guarded as production's is
+  (archiver/guard.py): every request's URL checked, each new connection's host resolved, every
+  address checked, and the connection dialed to the address checked. There is no DNS here: the
+  resolver is a stand-in answering a public address at once, so the figure is the guard's own
+  cost, not a lookup's (one per new connection: at most C of them, against N requests).
+
+All sides reach the fake CDN through the same transport, which sends requests for the CDN's
+real hostname, over plain HTTP, to the loopback port (its network backend dials that port
+whatever address it is asked for: the only difference from production). The ratios are
+recheck / bare (what our parsing, hashing, politeness and bookkeeping cost per request) and
+guarded / unguarded recheck (the guard's cost; aim within 1.05). Both wall-clock time and this
+process's CPU time are reported: on a busy machine the CPU ratio is the steadier of the two (the
+fake CDN's CPU is in its own process and counts for neither). The sides alternate in each
+round, and each keeps its best.
 
 Then politeness in real time (the unit tests check it on a fake clock): `--polite` checks
 (default 40) on the one CDN host at per_host 1 and host_delay `--delay` (default 0.05 s), whose
@@ -46,9 +56,11 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+import httpcore
 import httpx
 
 from archiver.flows.recheck import recheck_posts
+from archiver.guard import Guard, GuardTransport, pin_connections
 from archiver.models import content_hash
 from archiver.platforms import twitter
 from archiver.settings import Settings
@@ -57,6 +69,7 @@ from storage import Store
 
 FIRST_ID = 1_821_185_274_147_880_000
 CDN_HOST = "cdn.syndication.twimg.com"
+CDN_ADDRESS = "104.244.42.1"  # what the stand-in resolver answers for every name: a public address
 
 
 def fixture_answer() -> dict[str, Any]:
@@ -123,15 +136,35 @@ def _serve(port_out: Any) -> None:
     asyncio.run(main())
 
 
-class ToLoopback(httpx.AsyncBaseTransport):
-    """Sends every request to 127.0.0.1:PORT over plain HTTP, keeping its Host header and path."""
+class _DialPort(httpcore.AsyncNetworkBackend):
+    """Every connection to 127.0.0.1:PORT, whatever host or address it is for."""
 
     def __init__(self, port: int) -> None:
         self.port = port
+        self.inner = httpcore.AnyIOBackend()
+
+    async def connect_tcp(
+        self, host: str, port: int, *args: Any, **kwargs: Any
+    ) -> httpcore.AsyncNetworkStream:
+        return await self.inner.connect_tcp("127.0.0.1", self.port, *args, **kwargs)
+
+    async def sleep(self, seconds: float) -> None:
+        await self.inner.sleep(seconds)
+
+
+class ToLoopback(httpx.AsyncBaseTransport):
+    """Sends every request to 127.0.0.1:PORT over plain HTTP, its URL keeping its host (so its
+    Host header, and the connection pool's keys); `guard`: connections pinned as production's."""
+
+    def __init__(self, port: int, guard: Guard | None = None) -> None:
+        self.port = port
         self.inner = httpx.AsyncHTTPTransport(limits=httpx.Limits(max_connections=256))
+        self.inner._pool._network_backend = _DialPort(port)  # type: ignore[attr-defined]
+        if guard is not None:
+            pin_connections(self.inner, guard)
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
-        request.url = request.url.copy_with(scheme="http", host="127.0.0.1", port=self.port)
+        request.url = request.url.copy_with(scheme="http")
         return await self.inner.handle_async_request(request)
 
     async def aclose(self) -> None:
@@ -217,7 +250,9 @@ async def bare_polite(transport: ToLoopback, ids: list[str], delay: float) -> fl
         return time.perf_counter() - first
 
 
-async def recheck_run(settings: Settings, transport: ToLoopback, posts: int) -> tuple[float, float, Any]:
+async def recheck_run(
+    settings: Settings, transport: httpx.AsyncBaseTransport, posts: int
+) -> tuple[float, float, Any]:
     changed: list[str] = []
 
     async def capture(post: Any, data: Any) -> None:
@@ -251,29 +286,41 @@ def main() -> int:
     server.start()
     try:
         port = ports.get(timeout=30)
-        # Politeness off for the benchmark (per_host = concurrency, no delay): both sides
-        # then ask the CDN for the same C requests at once.
+        # Politeness off for the benchmark (per_host = concurrency, no delay): all sides then
+        # ask the CDN for the same C requests at once. The settings' own guard stays out of the
+        # way (for a transport passed in it would check literal addresses only); the guarded
+        # side brings production's, in its transport.
         settings = Settings(
             recheck_concurrency=args.concurrency,
             per_host=args.concurrency,
             host_delay=0.0,
             fetch_timeout=30.0,
+            allow_private_network=True,
         )
+        guard = Guard(resolver=lambda host, port: [CDN_ADDRESS])
         ids = [str(FIRST_ID + i) for i in range(args.posts)]
+        Best = tuple[float, float]
 
-        async def run_all() -> tuple[tuple[float, float], tuple[float, float], Any]:
+        async def run_all() -> tuple[Best, Best, Best, list[Any]]:
             transport = ToLoopback(port)
+            guarded = GuardTransport(ToLoopback(port, guard), guard)
             await bare_loop(transport, ids[:500], args.concurrency)  # warm-up
-            bare = ours = (float("inf"), float("inf"))
-            report = None
-            for _ in range(max(1, args.rounds)):  # alternate the sides; each keeps its best
+            bare = plain = checked = (float("inf"), float("inf"))
+            reports = []
+            for round in range(max(1, args.rounds)):  # alternate the sides; each keeps its best
                 bare = min(bare, await bare_loop(transport, ids, args.concurrency))
-                seconds, cpu, report = await recheck_run(settings, transport, args.posts)
-                ours = min(ours, (seconds, cpu))
+                for side in (transport, guarded) if round % 2 == 0 else (guarded, transport):
+                    seconds, cpu, report = await recheck_run(settings, side, args.posts)
+                    if side is guarded:
+                        checked = min(checked, (seconds, cpu))
+                    else:
+                        plain = min(plain, (seconds, cpu))
+                    reports.append(report)
             await transport.aclose()
-            return bare, ours, report
+            await guarded.aclose()
+            return bare, plain, checked, reports
 
-        (bare, bare_cpu), (ours, ours_cpu), report = asyncio.run(run_all())
+        (bare, bare_cpu), (ours, ours_cpu), (safe, safe_cpu), reports = asyncio.run(run_all())
 
         async def polite() -> tuple[tuple[float, float], tuple[float, float]]:
             """(whole time, spacing of starts) of the bare polite loop, then of recheck_posts."""
@@ -293,16 +340,26 @@ def main() -> int:
 
     n = args.posts
     print(f"re-checking {n} held tweets against a fake CDN on loopback, {args.concurrency} at once")
-    for side, wall, cpu in (("recheck_posts", ours, ours_cpu), ("bare httpx loop", bare, bare_cpu)):
+    for side, wall, cpu in (
+        ("recheck_posts", ours, ours_cpu),
+        ("  with guard", safe, safe_cpu),
+        ("bare httpx loop", bare, bare_cpu),
+    ):
         print(f"  {side:<15} {wall:7.2f} s   {n / wall:8.0f} requests/s   CPU {1000 * cpu / n:.3f} ms/post")
     print(
         f"  ratio           {ours / bare:7.2f} x wall clock, {ours_cpu / bare_cpu:.2f} x CPU (recheck / bare)"
     )
-    print(f"  outcomes        {report.summary()}")
+    print(
+        f"  guard's cost    {safe / ours:7.3f} x wall clock, {safe_cpu / ours_cpu:.3f} x CPU"
+        " (guarded / unguarded recheck; aim within 1.05)"
+    )
+    print(f"  outcomes        {reports[0].summary()}")
     expected_gone = sum(1 for i in range(n) if i % 100 in (1, 2))
-    if report.checked != n or sum(v for k, v in report.outcomes.items() if k != "live") != expected_gone:
-        print("  UNEXPECTED: not every post was checked as the fake CDN answered", file=sys.stderr)
-        return 1
+    for report in reports:
+        gone = sum(v for k, v in report.outcomes.items() if k != "live")
+        if report.checked != n or gone != expected_gone:
+            print("  UNEXPECTED: not every post was checked as the fake CDN answered", file=sys.stderr)
+            return 1
     if spacing is not None:
         (bare_polite_s, bare_spacing), (ours_polite_s, ours_spacing) = spacing
         print(
