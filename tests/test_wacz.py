@@ -22,7 +22,7 @@ from warcio.archiveiterator import ArchiveIterator
 
 from archiver.cli import cli
 from archiver.outputs.export import gather
-from archiver.outputs.wacz import surt, write_wacz
+from archiver.outputs.wacz import surt, write_wacz, zipnum_index
 from storage import Store
 
 
@@ -77,8 +77,9 @@ def test_layout_datapackage_and_digest(home: Path, tmp_path: Path) -> None:
             data = zf.read(name)
             assert resource["bytes"] == len(data)
             assert resource["hash"] == "sha256:" + hashlib.sha256(data).hexdigest()
+        assert {n for n in names if n.startswith("indexes/")} == {"indexes/index.cdx.gz", "indexes/index.idx"}
         for info in zf.infolist():
-            if info.filename.startswith("archive/"):
+            if info.filename.startswith("archive/") or info.filename.endswith(".cdx.gz"):
                 assert info.compress_type == zipfile.ZIP_STORED, info.filename
         # Each capture WARC is the archive's blob byte for byte: its name is its hash.
         warcs = [n for n in names if n.startswith("archive/") and n != "archive/articles.warc"]
@@ -94,7 +95,25 @@ def test_layout_datapackage_and_digest(home: Path, tmp_path: Path) -> None:
 
 
 def cdxj(zf: zipfile.ZipFile) -> list[tuple[str, str, dict[str, Any]]]:
-    lines = zf.read("indexes/index.cdxj").decode().splitlines()
+    """The index as ReplayWeb.page reads it, block by block through index.idx; and as pywb
+    does, index.cdx.gz read whole: the same sorted lines."""
+    idx = zf.read("indexes/index.idx").decode().splitlines()
+    assert idx[0] == '!meta 0 {"format": "cdxj-gzip-1.0", "filename": "index.cdx.gz"}'
+    data = zf.read("indexes/index.cdx.gz")
+    lines: list[str] = []
+    end = 0
+    for entry in idx[1:]:
+        first, fields = entry.split(" {", 1)
+        where = json.loads("{" + fields)
+        assert where["offset"] == end and where["filename"] == "index.cdx.gz"
+        block = data[where["offset"] : where["offset"] + where["length"]]
+        assert where["digest"] == "sha256:" + hashlib.sha256(block).hexdigest()
+        found = gzip.decompress(block).decode().splitlines()
+        assert found[0].split(" {", 1)[0] == first  # the block's first key and timestamp
+        lines += found
+        end += where["length"]
+    assert end == len(data)
+    assert gzip.decompress(data).decode().splitlines() == lines
     assert lines == sorted(lines)
     parsed = []
     for line in lines:
@@ -130,6 +149,12 @@ def test_every_page_replays_from_the_index(home: Path, tmp_path: Path) -> None:
         assert set(pages) == {"article-1", f"post-{made.live}", f"post-{made.gone}"}
         article = pages["article-1"]
         assert (article["url"], article["ts"]) == (ARTICLE_URL, "2024-08-08T09:30:00Z")
+        assert article["title"] == "Kursk advance"
+        # From the article to its posts' pages, in the order it embeds them, and back.
+        assert article["posts"] == [f"post-{made.live}", f"post-{made.gone}"]
+        for post in article["posts"]:
+            assert pages[post]["articles"] == ["article-1"]
+            assert " in “Kursk advance”" in pages[post]["title"]  # what a page list shows and searches
         assert "Troops advanced ten kilometres." in article["text"]
         assert "not text" not in article["text"]  # scripts are not page text
         assert pages[f"post-{made.live}"]["url"] == LIVE_VIEW
@@ -148,6 +173,43 @@ def test_every_page_replays_from_the_index(home: Path, tmp_path: Path) -> None:
                 assert record.http_headers.get_header("Content-Encoding") is None
         record, body = replay(zf, PHOTO_URL)
         assert body == made.photo
+
+
+def test_the_index_in_blocks_and_its_secondary_index() -> None:
+    lines = [f'com,example)/{n} 2024080809300{n} {{"url": "https://example.com/{n}"}}' for n in range(5)]
+    data, idx = zipnum_index(lines, lines_per_block=2)
+    meta, *blocks = idx.decode().splitlines()
+    assert json.loads(meta.removeprefix("!meta 0 ")) == {
+        "format": "cdxj-gzip-1.0",
+        "filename": "index.cdx.gz",
+    }
+    assert [b.split(" {", 1)[0] for b in blocks] == [
+        "com,example)/0 20240808093000",
+        "com,example)/2 20240808093002",
+        "com,example)/4 20240808093004",
+    ]
+    assert gzip.decompress(data).decode() == "".join(line + "\n" for line in lines)
+    assert zipnum_index(lines, lines_per_block=2) == (data, idx)  # the same lines, the same bytes
+    assert zipnum_index([]) == (b"", idx.splitlines(keepends=True)[0])
+
+
+def test_a_post_two_articles_embed_is_one_page_both_list(home: Path, tmp_path: Path) -> None:
+    made = make_archive(home)
+    with Store.open(home, create=False) as store:
+        other = store.record_article("https://news.example/other", title="Other story", html=b"<p>x</p>")
+        store.record_embed(other, made.live, source="blockquote", raw="<blockquote/>", positions=[0])
+        write_wacz(
+            [gather(store, made.article), gather(store, other)],
+            tmp_path / "b.wacz",
+            blob_path=store.blobs.path,
+        )
+    with zipfile.ZipFile(tmp_path / "b.wacz") as zf:
+        pages = [json.loads(line) for line in zf.read("pages/pages.jsonl").decode().splitlines()[1:]]
+    ids = [p["id"] for p in pages]
+    assert ids == ["article-1", f"post-{made.live}", f"post-{made.gone}", f"article-{other}"]
+    by_id = {p["id"]: p for p in pages}
+    assert by_id[f"article-{other}"]["posts"] == [f"post-{made.live}"]
+    assert by_id[f"post-{made.live}"]["articles"] == ["article-1", f"article-{other}"]
 
 
 def test_surt_matches_the_reference_implementation() -> None:

@@ -5,8 +5,13 @@ ReplayWeb.page and pywb open it:
     archive/articles.warc      each article's HTML as fetched, one `resource` record each (we
                                keep the bytes the server sent, not its headers: no response is
                                made up)
-    indexes/index.cdxj         every response and resource record: SURT key, 14-digit time, JSON
-    pages/pages.jsonl          the article and each post (its embed view) as a page, with text
+    indexes/index.cdx.gz       every response and resource record as a CDXJ line (SURT key,
+                               14-digit time, JSON), sorted, gzipped in blocks of 256 lines
+    indexes/index.idx          the secondary index of those blocks (each block's first key, offset,
+                               length and SHA-256): the ZipNum pair py-wacz writes
+    pages/pages.jsonl          the article and each post (its embed view) as a page, with text;
+                               the article's page lists its posts' pages (`posts`), each post's
+                               page the articles that embed it (`articles`)
     files/<sha256>.<ext>       every other artifact: screenshots, DOM, MHTML, data, media
     hashes/article-<id>.txt    per article, "<sha256>  <path>" of its files (`sha256sum -c`
                                from the unzipped root), and with a TSA its RFC 3161 timestamp
@@ -14,7 +19,10 @@ ReplayWeb.page and pywb open it:
     datapackage.json           every file above: path, sha256, bytes
     datapackage-digest.json    the sha256 of datapackage.json
 
-WARCs are stored uncompressed in the ZIP (STORE), so a record is read at its indexed offset.
+WARCs and index.cdx.gz are stored uncompressed in the ZIP (STORE), so a record or a block of
+the index is read at its offset. The index is named as the reference implementation (py-wacz) and
+the spec's example name it: pywb's `wb-manager add --unpack-wacz` takes only `*.cdx` and
+`*.cdx.gz` (an `index.cdxj` it does not see), ReplayWeb.page reads the blocks through index.idx.
 Every blob goes in through outputs/blobs.py, hashed as it is copied: one missing or damaged
 fails the export with an error that names it. The ZIP is written to a temporary file beside
 `out` and renamed into place only when it is complete (outputs/atomic.py).
@@ -22,6 +30,7 @@ fails the export with an error that names it. The ZIP is written to a temporary 
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 import io
 import json
@@ -46,12 +55,15 @@ from archiver.outputs.atomic import new_file
 from archiver.outputs.blobs import Blob, BlobPath, CheckedStream, open_blob, read_blob
 from archiver.outputs.export import ArticleBundle, PostBundle, artifact_filename
 from archiver.outputs.manifest import manifest_text
-from storage import ArtifactRow, PostRow
+from storage import ArticleRow, ArtifactRow, PostRow
 from storage.blobs import CHUNK
 
 WACZ_VERSION = "1.1.1"
 SOFTWARE = f"embed-archiver {__version__}"
 ARTICLES_WARC = "articles.warc"
+INDEX_CDX_GZ = "index.cdx.gz"
+INDEX_IDX = "index.idx"
+INDEX_BLOCK_LINES = 256  # a replay tool reads one block (gzip member) of the index per lookup
 _INDEXED = ("response", "resource", "revisit")
 _DEFAULT_PORTS = {"http": 80, "https": 443}
 
@@ -150,6 +162,29 @@ def index_warc(stream: BinaryIO | CheckedStream, filename: str) -> list[IndexEnt
     return entries
 
 
+def zipnum_index(lines: Sequence[str], lines_per_block: int = INDEX_BLOCK_LINES) -> tuple[bytes, bytes]:
+    """The sorted CDXJ `lines` as index.cdx.gz and its secondary index index.idx (ZipNum, as
+    py-wacz writes them): each block of `lines_per_block` lines is a gzip member of its own,
+    and index.idx has a `!meta` line, then per block its first line's key and timestamp with
+    the block's offset, length and SHA-256 in index.cdx.gz. The gzip members carry no time, so
+    the same lines make the same bytes."""
+    blocks = io.BytesIO()
+    idx = [f"!meta 0 {json.dumps({'format': 'cdxj-gzip-1.0', 'filename': INDEX_CDX_GZ})}"]
+    for start in range(0, len(lines), lines_per_block):
+        block = lines[start : start + lines_per_block]
+        packed = gzip.compress("".join(line + "\n" for line in block).encode(), mtime=0)
+        key = block[0].split(" {", 1)[0]
+        where = {
+            "offset": blocks.tell(),
+            "length": len(packed),
+            "digest": f"sha256:{_hash_bytes(packed)}",
+            "filename": INDEX_CDX_GZ,
+        }
+        idx.append(f"{key} {json.dumps(where)}")
+        blocks.write(packed)
+    return blocks.getvalue(), ("\n".join(idx) + "\n").encode()
+
+
 def articles_warc(bundles: Sequence[ArticleBundle], html: Mapping[int, bytes]) -> bytes:
     """A WARC with each article's HTML (as fetched, by article id) as a `resource` record at its URL."""
     out = io.BytesIO()
@@ -188,16 +223,25 @@ def page_text(html: bytes) -> str:
     return " ".join(root.text_content().split())
 
 
-def _post_title(post: PostRow) -> str:
+def _article_title(article: ArticleRow) -> str:
+    return " ".join((article["title"] or article["url"]).split())
+
+
+def _post_title(post: PostRow, article: ArticleRow) -> str:
+    """`twitter post by Name (@handle) in “Article”: text…`: a replay tool's page list shows
+    and searches titles, so searching an article's title finds its posts too."""
     who = post["author_name"] or ""
     if post["author_handle"]:
         who = f"{who} (@{post['author_handle']})".strip()
     text = " ".join((post["text"] or "").split())
     head = f"{post['platform']} post" + (f" by {who}" if who else f" {post['post_id']}")
+    head += f" in “{_article_title(article)}”"
     return f"{head}: {text[:100]}{'…' if len(text) > 100 else ''}" if text else head
 
 
-def _post_page(post: PostBundle, entries: dict[str, list[IndexEntry]]) -> dict[str, Any] | None:
+def _post_page(
+    post: PostBundle, article: ArticleRow, entries: dict[str, list[IndexEntry]]
+) -> dict[str, Any] | None:
     """The page of a post: its latest capture's embed view, at the time the WARC holds it."""
     latest = post.latest
     if latest is None:
@@ -219,11 +263,45 @@ def _post_page(post: PostBundle, entries: dict[str, list[IndexEntry]]) -> dict[s
         "id": f"post-{row['id']}",
         "url": match.url,
         "ts": moment,
-        "title": _post_title(row),
+        "title": _post_title(row, article),
         "text": " ".join((row["text"] or "").split()),
         "post_url": row["url"],
         "status": row["status"],
+        "articles": [f"article-{article['id']}"],
     }
+
+
+def pages_of(
+    bundles: Sequence[ArticleBundle], html: Mapping[int, bytes], entries: dict[str, list[IndexEntry]]
+) -> list[dict[str, Any]]:
+    """pages.jsonl: its header, then each article as a page (its HTML as fetched) followed by
+    the pages of its posts (their embed views). An article's page lists the ids of its posts'
+    pages in `posts`, in the order the article embeds them; a post's page lists the articles
+    embedding it in `articles` (a post two articles embed is one page, listed by both)."""
+    pages: list[dict[str, Any]] = [{"format": "json-pages-1.0", "id": "pages", "title": "All Pages"}]
+    of_post: dict[int, dict[str, Any]] = {}
+    for bundle in bundles:
+        article = bundle.article
+        fetched = html.get(article["id"], b"")
+        page: dict[str, Any] = {
+            "id": f"article-{article['id']}",
+            "url": article["url"],
+            "ts": _rfc3339(article["last_fetched"]),
+            "title": _article_title(article),
+            "text": page_text(fetched) if fetched else "",
+            "posts": [],
+        }
+        pages.append(page)
+        for post in bundle.posts:
+            seen = of_post.get(post.post["id"])
+            if seen is not None:
+                seen["articles"].append(page["id"])
+            elif (seen := _post_page(post, article, entries)) is not None:
+                of_post[post.post["id"]] = seen
+                pages.append(seen)
+            if seen is not None:
+                page["posts"].append(seen["id"])
+    return pages
 
 
 @dataclass
@@ -286,26 +364,15 @@ def write_wacz(
             else:
                 with open_blob(blob_path, source) as stream:
                     entries[filename] = index_warc(stream, filename)
-    lines = sorted(e.line() for found in entries.values() for e in found)
-    index = ("\n".join(lines) + "\n").encode()
-
-    pages = [{"format": "json-pages-1.0", "id": "pages", "title": "All Pages"}]
-    for bundle in bundles:
-        article = bundle.article
-        fetched = html.get(article["id"], b"")
-        pages.append(
-            {
-                "id": f"article-{article['id']}",
-                "url": article["url"],
-                "ts": _rfc3339(article["last_fetched"]),
-                "title": article["title"] or article["url"],
-                "text": page_text(fetched) if fetched else "",
-            }
-        )
-        pages.extend(page for post in bundle.posts if (page := _post_page(post, entries)) is not None)
+    cdx_gz, idx = zipnum_index(sorted(e.line() for found in entries.values() for e in found))
+    pages = pages_of(bundles, html, entries)
     pages_jsonl = "".join(json.dumps(p, ensure_ascii=False) + "\n" for p in pages).encode()
 
-    made: dict[str, bytes] = {"indexes/index.cdxj": index, "pages/pages.jsonl": pages_jsonl}
+    made: dict[str, bytes] = {
+        f"indexes/{INDEX_CDX_GZ}": cdx_gz,
+        f"indexes/{INDEX_IDX}": idx,
+        "pages/pages.jsonl": pages_jsonl,
+    }
     for bundle in bundles:
         names = [_zip_name(a) for a in bundle.artifacts()] + [f"archive/{ARTICLES_WARC}"]
         listing = manifest_text((members[name][0], name) for name in names)
@@ -370,8 +437,8 @@ def _write_zip(
     sizes: dict[str, int] = {}
     with zipfile.ZipFile(path, "w", allowZip64=True) as zf:
         for name, (_, source) in sorted(members.items()):
-            # WARCs and media are read in place: STORE; text compresses.
-            deflate = name.endswith((".json", ".jsonl", ".cdxj", ".txt", ".tsr"))
+            # WARCs, media and the gzipped index are read in place: STORE; text compresses.
+            deflate = name.endswith((".json", ".jsonl", ".idx", ".txt", ".tsr"))
             info = zipfile.ZipInfo(name, _zip_time())
             info.compress_type = zipfile.ZIP_DEFLATED if deflate else zipfile.ZIP_STORED
             if isinstance(source, bytes):
