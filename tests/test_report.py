@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import hashlib
+import json
 import re
 import subprocess
 from collections.abc import Iterator
@@ -22,7 +23,7 @@ from tsa_support import OPENSSL, LoopbackTSA
 from archiver.cli import cli
 from archiver.errors import InputError
 from archiver.outputs.manifest import check_manifest, parse_manifest
-from archiver.outputs.report import CSP, check_report, report_dir, write_report
+from archiver.outputs.report import CSP, check_report, report_dir, short_links, write_report
 from archiver.outputs.timestamp import TimestampError, load_certificates
 from storage import Store
 
@@ -96,6 +97,92 @@ def test_cards_show_status_changes_history_and_quotes(home: Path, tmp_path: Path
     assert 'badge-unresolved">unresolved' in unresolved
     for sha_link in re.findall(r'<code class="sha">([0-9a-f]{64})</code>', live):
         assert f"files/{sha_link}." in live  # each file shown with its hash links to it
+
+
+def test_each_card_says_when_it_was_captured_and_prints_its_files_open(home: Path, tmp_path: Path) -> None:
+    made, index = report(home, tmp_path / "report")
+    page = index.read_text()
+    cards = dict(re.findall(r'<article class="post" id="post-(\d+)">(.*?)</article>', page, re.S))
+    live, unresolved = cards[str(made.live)], cards[str(made.unresolved)]
+    assert '<p class="time captured">captured <time datetime="2024-08-08T09:30:00' in live
+    assert ">2024-08-08 09:30:00</time> UTC</p>" in live
+    assert "captured <time" not in unresolved  # never captured: the quote says so
+    # The files and the history twice: folded on screen, open in a block only print shows.
+    (folded,) = re.findall(r'<details class="files-of-post">(.*?)</details>', live, re.S)
+    (printed,) = re.findall(r'<section class="print-only history">(.*?)</section>', live, re.S)
+    shas = re.findall(r'<code class="sha">([0-9a-f]{64})</code>', folded)
+    assert len(shas) == 6 and re.findall(r'<code class="sha">([0-9a-f]{64})</code>', printed) == shas
+    assert "History (" in printed and "captured: complete" in printed
+    css = (index.parent / "report.css").read_text()
+    assert ".print-only { display: none; }" in css
+    assert re.search(r"@media print \{.*\.print-only \{ display: block; \}", css, re.S)
+    assert re.search(
+        r"@media print \{.*details\.files-of-post, details\.history \{ display: none; \}", css, re.S
+    )
+
+
+TCO_DATA = {
+    "entities": {
+        "urls": [
+            {"url": "https://t.co/Abc123", "expanded_url": "https://example.org/story?a=1&b=2"},
+            {"url": "https://t.co/Evil99", "expanded_url": "javascript:alert(1)"},
+        ],
+        "media": [
+            {"url": "https://t.co/Pic777", "expanded_url": "https://twitter.com/a/status/3001/photo/1"}
+        ],
+    },
+    "quoted_tweet": {
+        "entities": {"urls": [{"url": "https://t.co/Abc123", "expanded_url": "https://other/"}]}
+    },
+}
+
+
+def test_short_links_show_where_they_lead_when_the_data_says_and_video_plays_inline(
+    home: Path, tmp_path: Path
+) -> None:
+    made = make_archive(home)
+    text = "Read https://t.co/Abc123 now, not https://t.co/Evil99 or https://t.co/Nope00 https://t.co/Pic777"
+    with Store.open(home, create=False) as store:
+        post = store.upsert_post("twitter", "3001", "https://twitter.com/a/status/3001", text=text)
+        store.record_embed(made.article, post, source="blockquote", raw="<blockquote/>", positions=[4])
+        capture = store.start_capture(post=post, tool_version="test")
+        store.finish_capture(
+            capture,
+            "partial",
+            artifacts=[
+                ("raw", json.dumps(TCO_DATA).encode(), "application/json", "https://cdn.example/3001"),
+                ("media", b"not really a video", "video/mp4", "https://video.twimg.com/v.mp4"),
+            ],
+        )
+        index = write_report(store, made.article, tmp_path / "report")
+    page = index.read_text()
+    (card,) = re.findall(rf'<article class="post" id="post-{post}">(.*?)</article>', page, re.S)
+    # Known: a link to where it leads, that as its text, the short link in its title.
+    assert (
+        '<a class="expanded" href="https://example.org/story?a=1&amp;b=2" title="https://t.co/Abc123" '
+        'rel="noopener noreferrer"><bdi>https://example.org/story?a=1&amp;b=2</bdi></a>'
+    ) in card
+    assert '"><bdi>https://twitter.com/a/status/3001/photo/1</bdi></a></bdi></p>' in card  # the media's too
+    # Not a web address, or not known: the short link stays text, as the post wrote it.
+    assert "javascript" not in page and " not https://t.co/Evil99 or https://t.co/Nope00 " in card
+    assert "https://other/" not in card  # the post's own entity, not its quoted post's
+    tree = lxml.html.fragment_fromstring(card, create_parent="div")
+    (shown,) = tree.xpath("//p[@class='text']")
+    assert shown.text_content() == text.replace(
+        "https://t.co/Abc123", "https://example.org/story?a=1&b=2"
+    ).replace("https://t.co/Pic777", "https://twitter.com/a/status/3001/photo/1")
+    assert "captured <time" in card and "UTC, partial</p>" in card
+    sha = hashlib.sha256(b"not really a video").hexdigest()
+    assert f'<video controls preload="metadata" src="files/{sha}.mp4"></video>' in card
+
+
+def test_short_links_reads_only_what_the_data_expands() -> None:
+    assert short_links(TCO_DATA) == {
+        "Abc123": "https://example.org/story?a=1&b=2",  # the first one met, in document order
+        "Pic777": "https://twitter.com/a/status/3001/photo/1",
+    }
+    assert short_links({"url": "https://bit.ly/x", "expanded_url": "https://example.org/"}) == {}
+    assert short_links([{"url": "https://t.co/Q1", "expanded_url": None}, "text", 3]) == {}
 
 
 def test_rewriting_a_report_replaces_it_and_refuses_a_strangers_folder(home: Path, tmp_path: Path) -> None:
@@ -219,6 +306,21 @@ async def open_report(browser_path: str, index: Path) -> dict[str, Any]:
             seen["title"] = await page.title()
             seen["texts"] = await page.locator(".post .text").all_inner_texts()
             seen["authors"] = await page.locator(".post .author").all_inner_texts()
+            # Each video: loaded as far as its metadata (or failed), then its state.
+            seen["videos"] = await page.evaluate(
+                """Promise.all([...document.querySelectorAll('video')].map(v =>
+                    new Promise(done => {
+                      const state = () =>
+                        done([v.getAttribute('src'), v.readyState, v.error && v.error.code]);
+                      if (v.readyState >= 1 || v.error) return state();
+                      v.addEventListener('loadedmetadata', state);
+                      v.addEventListener('error', state);
+                      setTimeout(state, 5000);
+                    })))"""
+            )
+            seen["screen"] = await page.inner_text("body")
+            await page.emulate_media(media="print")
+            seen["printed"] = await page.inner_text("body")
         finally:
             with contextlib.suppress(Exception):
                 await chromium.close()
@@ -255,6 +357,71 @@ def test_archive_prints_the_report_of_the_demo_and_it_renders(
     assert [line for line in seen["console"] if line.startswith("error")] == []
     assert len(seen["images"]) >= 3 and all(w > 0 for _, _, w in seen["images"]), seen["images"]
     assert any("Kursk" in text for text in seen["texts"])
+
+
+async def record_webm(browser_path: str) -> bytes:
+    """A real, playable WebM of a few frames: Chromium records it from a canvas."""
+    from playwright.async_api import async_playwright
+
+    from archiver.capture import browser
+    from archiver.settings import Settings
+
+    async with async_playwright() as pw:
+        chromium, _ = await browser.launch(pw, Settings(browser=browser_path))
+        try:
+            page = await chromium.new_page()
+            data: list[int] = await page.evaluate(
+                """async () => {
+                  const canvas = Object.assign(document.createElement('canvas'), {width: 64, height: 48});
+                  document.body.append(canvas);
+                  const paint = canvas.getContext('2d');
+                  const recorder = new MediaRecorder(canvas.captureStream(10), {mimeType: 'video/webm'});
+                  const chunks = [];
+                  recorder.ondataavailable = e => chunks.push(e.data);
+                  recorder.start(100);
+                  for (let i = 0; i < 10; i++) {
+                    paint.fillStyle = `rgb(${i * 25}, 40, 90)`;
+                    paint.fillRect(0, 0, 64, 48);
+                    await new Promise(r => setTimeout(r, 50));
+                  }
+                  const stopped = new Promise(r => recorder.onstop = r);
+                  recorder.stop();
+                  await stopped;
+                  return [...new Uint8Array(await new Blob(chunks).arrayBuffer())];
+                }"""
+            )
+        finally:
+            with contextlib.suppress(Exception):
+                await chromium.close()
+    return bytes(data)
+
+
+@pytest.mark.browser
+def test_in_chromium_a_video_plays_from_the_folder_and_print_shows_every_hash(
+    browser_path: str, home: Path, tmp_path: Path
+) -> None:
+    made = make_archive(home)
+    video = asyncio.run(record_webm(browser_path))
+    assert video[:4] == b"\x1a\x45\xdf\xa3"  # EBML: a WebM
+    with Store.open(home, create=False) as store:
+        capture = store.start_capture(post=made.live, tool_version="test")
+        store.finish_capture(capture, "complete", artifacts=[("media", video, "video/webm", None)])
+        index = write_report(store, made.article, tmp_path / "report")
+    seen = asyncio.run(open_report(browser_path, index))
+    # The video plays from the report's own files: the CSP lets local media in, nothing else.
+    sha = hashlib.sha256(video).hexdigest()
+    ((src, ready, error),) = seen["videos"]
+    assert (src, error) == (f"files/{sha}.webm", None) and ready >= 1, seen["videos"]  # HAVE_METADATA or more
+    assert [line for line in seen["console"] if line.startswith(("error", "warning"))] == []
+    assert all(url.startswith("file://") for url in seen["requests"]), seen["requests"]
+    # On paper every file's SHA-256 is there (the files and history printed open); on screen
+    # the per-post lists stay folded.
+    manifest = parse_manifest((index.parent / "hashes.txt").read_text())
+    files = [sha for sha, name in manifest if name.startswith("files/")]
+    assert len(files) >= 12
+    assert [f for f in files if f not in seen["printed"]] == []
+    assert [f for f in files if f not in seen["screen"]] != []
+    assert "History (" in seen["printed"] and "captured 20" in seen["printed"]
 
 
 def test_manifest_format_and_its_guards(tmp_path: Path) -> None:

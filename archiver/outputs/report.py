@@ -2,8 +2,11 @@
 
     report = write_report(store, article_id, home / "reports" / str(article_id))
     # report/index.html     the article (title, URL, when archived, screenshot), then each post
-    #                       as a card: screenshot, author, time, text, media, status badge,
-    #                       every artifact with its SHA-256, the post's history
+    #                       as a card: screenshot, author, when posted and when captured, text
+    #                       (its t.co links shown as where they lead, when the post's data
+    #                       says), photos, video playing inline, status badge, every artifact
+    #                       with its SHA-256, the post's history; printed, the files and their
+    #                       hashes and the history are printed open
     # report/report.css
     # report/files/         the artifacts, named <sha256>.<ext> (hard links to the blobs when
     #                       the file system allows: a report costs next to nothing)
@@ -30,6 +33,7 @@ damaged blob, a TSA that says no or a full disk leaves an earlier report as it w
 from __future__ import annotations
 
 import hashlib
+import json
 import logging
 import os
 import re
@@ -40,7 +44,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from jinja2 import Environment, PackageLoader, select_autoescape
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from archiver import __version__
 from archiver.dates import short_time
@@ -126,6 +130,10 @@ class PostCard:
     removed_at: str | None
     posted: str | None = None
     captures: int = 0
+    captured: str | None = None  # when the capture shown was made (UTC), None if none kept anything
+    captured_iso: str | None = None
+    partial: bool = False  # that capture kept less than it should have
+    links: dict[str, str] = field(default_factory=dict)  # t.co code -> where the post's data says it leads
 
 
 @dataclass
@@ -181,6 +189,72 @@ def safe_href(url: Any) -> str | None:
     return None
 
 
+# A t.co short link as post text has it; its code is group 1.
+SHORT_LINK = re.compile(r"https?://t\.co/([A-Za-z0-9]+)")
+_MAX_DATA = 5 * 1024 * 1024  # a platform's answer larger than this is not read for its links
+
+
+def short_links(data: Any) -> dict[str, str]:
+    """Where the t.co links a platform's data knows lead, by their code: every object in it
+    with a t.co `url` and an http(s) `expanded_url` (Twitter's entities: urls, media, and
+    mediaDetails). Nothing is guessed: a link the data does not expand is not in it."""
+    found: dict[str, str] = {}
+    todo = [data]
+    while todo:
+        item = todo.pop()
+        if isinstance(item, dict):
+            short, target = item.get("url"), item.get("expanded_url")
+            code = SHORT_LINK.fullmatch(short) if isinstance(short, str) else None
+            if code is not None and (href := safe_href(target)) is not None:
+                found.setdefault(code.group(1), href)
+            todo.extend(reversed(list(item.values())))
+        elif isinstance(item, list):
+            todo.extend(reversed(item))
+    return found
+
+
+def _post_links(blobs: Callable[[str], Path], post: PostBundle, known: Mapping[str, Blob]) -> dict[str, str]:
+    """The t.co links of the post's text, from the platform's answer (`raw`) its latest capture
+    that has one kept; {} when its text has none. The answer is read hash-checked, like every
+    blob a report takes."""
+    if not SHORT_LINK.search(post.post["text"] or ""):
+        return {}
+    for capture in reversed(post.captures):
+        raw = capture.first("raw")
+        if raw is None or "json" not in (raw["mime"] or "") or raw["size"] > _MAX_DATA:
+            continue
+        with open_blob(blobs, known[raw["sha256"]]) as stream:
+            data = stream.read()
+        try:
+            return short_links(json.loads(data))
+        except ValueError:
+            continue
+    return {}
+
+
+def linked_text(text: Any, links: Mapping[str, str]) -> Markup:
+    """Post text as isolated() shows it, but each t.co link the post's data expands is a link
+    to where it leads, with that as its text (the short link as it was written in its title).
+    Targets are only http(s) URLs, shown without bidi controls, as a URL is."""
+    text = plain(str(text))
+    pieces: list[Markup] = []
+    last = 0
+    for found in SHORT_LINK.finditer(text):
+        target = links.get(found.group(1))
+        if target is None:
+            continue
+        pieces.append(escape(text[last : found.start()]))
+        href = _BIDI.sub("", plain(target))
+        pieces.append(
+            Markup('<a class="expanded" href="{}" title="{}" rel="noopener noreferrer">{}</a>').format(
+                href, found.group(0), isolated(href)
+            )
+        )
+        last = found.end()
+    pieces.append(escape(text[last:]))
+    return Markup("<bdi>{}</bdi>").format(Markup("").join(pieces))
+
+
 def _link(artifact: Mapping[str, Any], platform: str = "") -> FileLink:
     name = artifact_filename(artifact["sha256"], artifact["kind"], artifact["mime"])
     ext = name[len(artifact["sha256"]) :]
@@ -219,7 +293,9 @@ def _event_line(event: TimelineEvent) -> Markup:
     return Markup("{}").format(kind)
 
 
-def _card(store: Store, post: PostBundle) -> PostCard:
+def _card(
+    store: Store, post: PostBundle, blobs: Callable[[str], Path], known: Mapping[str, Blob]
+) -> PostCard:
     row = post.post
     latest = post.latest
     platform = row["platform"]
@@ -248,6 +324,10 @@ def _card(store: Store, post: PostBundle) -> PostCard:
         removed_at=short_time(row.get("removed_at")) if row.get("removed_at") else None,
         posted=short_time(row["posted_at"]) if row["posted_at"] else None,
         captures=len(post.captures),
+        captured=short_time(latest.capture["started"]) if latest else None,
+        captured_iso=latest.capture["started"] if latest else None,
+        partial=latest is not None and latest.capture["status"] == "partial",
+        links=_post_links(blobs, post, known),
     )
 
 
@@ -266,7 +346,7 @@ def build_view(store: Store, bundle: ArticleBundle) -> ReportView:
         first_fetched=short_time(article["first_fetched"]),
         screenshot=_link(shot) if shot else None,
         html=html,
-        posts=[_card(store, post) for post in bundle.posts],
+        posts=[_card(store, post, store.blobs.path, bundle.blobs()) for post in bundle.posts],
     )
 
 
@@ -282,6 +362,7 @@ def _environment() -> Environment:
     env.filters["bdi"] = isolated
     env.filters["bdi_id"] = isolated_id
     env.filters["title_text"] = title_text
+    env.filters["linked"] = linked_text
     return env
 
 
