@@ -24,6 +24,7 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner
+from loopback import LocalSite
 from test_recheck import FakeCapture, held_post
 
 from archiver import dates
@@ -35,6 +36,7 @@ from archiver.flows import watch
 from archiver.flows.lock import RunLock
 from archiver.flows.notify import notify
 from archiver.flows.results import ArticleResult, PostResult
+from archiver.guard import Guard
 from archiver.models import PostData
 from archiver.platforms import twitter
 from archiver.settings import Settings
@@ -80,7 +82,8 @@ class FakeArchiving:
         self.log.append(url)
         result = ArticleResult(url, url=url)
         try:
-            with make_client(self.settings, self.world.transport()) as client:
+            guard = Guard.for_settings(self.settings, [url])  # as the run's kit trusts watched URLs
+            with make_client(self.settings, self.world.transport(), guard=guard) as client:
                 article = fetch_article(client, url, self.settings)
         except Exception as exc:
             result.error = str(exc)
@@ -606,3 +609,16 @@ def test_runs_through_the_real_pipeline_in_chromium(
         captures = store.captures_for_article(a2["id"])
         kept = {a["sha256"] for c in captures for a in store.artifacts_for_capture(c["id"])}
         assert hashlib.sha256(first_a2).hexdigest() in kept
+
+
+def test_a_watched_article_on_this_machine_is_the_users_choice(
+    store: Store, runner: Runner, local_site: LocalSite
+) -> None:
+    """A URL the user watches is named by the user: the guard lets its host through without
+    --allow-private-network (the articles a feed lists are not, see test_guard_loopback)."""
+    url = local_site.add("/story", page("Local", AGGREGATE).body)
+    store.add_watch(url, "article")
+    report, lines = runner()
+    assert lines.errors == []
+    assert runner.archived[0] == url
+    assert report.articles == 1

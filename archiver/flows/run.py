@@ -190,7 +190,8 @@ async def _locked_run(
         if task is not None:
             loop.add_signal_handler(signal.SIGTERM, task.cancel)
     try:
-        async with Kit(settings, network) as kit:
+        watched = [w["url"] for w in store.list_watches()]  # the user's choice; feed entries are not
+        async with Kit(settings, network, sources=watched) as kit:
             worker = archiving(store) if archiving is not None else KitArchiving(kit, store)
             run = _Run(kit, options, output, store, report, deadline, worker)
             await run.sources()
