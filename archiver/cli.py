@@ -16,7 +16,7 @@ import click
 
 from archiver import __version__
 from archiver.dates import parse_age, parse_since
-from archiver.errors import ArchiverError, StoreError
+from archiver.errors import ArchiverError, SettingsError, StoreError
 from archiver.models import POST_STATUSES
 from archiver.settings import Settings, load_settings
 
@@ -59,7 +59,10 @@ def settings_options(func: F) -> F:
     @functools.wraps(func)
     def wrapper(*args: Any, config_file: Path | None, **kwargs: Any) -> Any:
         flags = {name: kwargs.pop(name) for name in list(kwargs) if name in _SETTING_NAMES}
-        kwargs["settings"] = load_settings(flags, config=config_file)
+        try:
+            kwargs["settings"] = load_settings(flags, config=config_file)
+        except SettingsError as exc:  # a bad flag, variable or config value: a usage error
+            raise UsageProblem(str(exc)) from exc
         return func(*args, **kwargs)
 
     return wrapper  # type: ignore[return-value]
@@ -109,6 +112,22 @@ class _Parsed(click.ParamType):
 
 AGE = _Parsed("age", parse_age, "7d, 12h or 2w")
 DATE = _Parsed("date or age", parse_since, "2025-03-01 or 7d")
+
+
+class UsageProblem(click.ClickException):
+    """A usage error told in one line ("Error: ..." on stderr), exit 2 as for click's own."""
+
+    exit_code = 2
+
+
+def _check_sources(sources: tuple[str, ...] | list[str]) -> None:
+    """A usage error for a SOURCE or URL typed with a control character (a newline, a NUL)."""
+    from archiver.fetch import source_problem
+
+    for source in sources:
+        problem = source_problem(source)
+        if problem is not None and problem.startswith("not a URL"):
+            raise UsageProblem(problem)
 
 
 class ArchiverGroup(click.Group):
@@ -252,6 +271,7 @@ def discover(
     from archiver.flows.archive import discover_article
     from archiver.flows.kit import Kit
 
+    _check_sources([source])
     kit = Kit(settings, _network(offline), sources=[source])
     found = discover_article(source, settings, kit.client, base_url=base_url, links=links, resolve=resolve)
     embeds = found.embeds
@@ -271,6 +291,10 @@ def discover(
 @click.option("--from-file", type=click.File("r"), help="Read more sources from this file, one a line")
 @click.option("--concurrency", type=int, help="Posts captured at once [4]")
 @click.option(
+    "--max-posts", type=int, help="Posts captured per article; the rest are recorded, skipped [200]"
+)
+@click.option("--max-minutes", type=click.FloatRange(min=0), help="Start nothing new after this long")
+@click.option(
     "--storage-state",
     metavar="[PLATFORM=]FILE,...",
     help="Playwright storage-state JSON (login cookies), for all or per platform; never stored",
@@ -289,18 +313,19 @@ def archive(
     resolve: bool | None,
     offline: bool,
     quiet: bool,
+    max_minutes: float | None,
 ) -> None:
     """Archive articles: fetch each, find its embedded posts, capture every post, store it all.
 
-    SOURCE is a URL, an HTML or text file, or - for stdin. Exit codes: 0 every post captured or
-    recorded as gone; 3 some posts failed (our side or the network's); 1 nothing could be done;
-    2 usage error.
+    SOURCE is a URL, an HTML or text file, or - for stdin. Exit codes: 0 every post captured in
+    full or recorded as gone; 3 not everything was kept (a post failed, is partial or skipped);
+    1 nothing could be done; 2 usage error.
 
     Usage: archiver archive https://example.com/news/story
     """
     import asyncio
 
-    from archiver import console
+    from archiver import console, fetch
     from archiver.flows.archive import archive_sources
     from archiver.flows.results import exit_code
     from archiver.outputs.report import add_reports
@@ -312,10 +337,22 @@ def archive(
     todo = [*sources, *listed]
     if not todo:
         raise click.UsageError("give at least one SOURCE (a URL, a file, or -), or --from-file")
+    _check_sources(sources)  # a line of --from-file with one is that line's error, the rest go on
+    problems = [fetch.source_problem(source) for source in todo]
+    if all(problems):  # nothing can be read: say so, and make no archive home for it
+        for source, problem in zip(todo, problems, strict=True):
+            _echo(f"not archived {source}: {problem}", err=True)
+        sys.exit(1)
     with Store.open(settings.home) as store, console.ProgressReporter(quiet=quiet or as_json) as reporter:
         results = asyncio.run(
             archive_sources(
-                todo, settings, store, network=_network(offline), reporter=reporter, resolve=resolve
+                todo,
+                settings,
+                store,
+                network=_network(offline),
+                reporter=reporter,
+                resolve=resolve,
+                max_minutes=max_minutes,
             )
         )
         add_reports(store, results, settings.home)  # HOME/reports/<id>/: links to the blobs, cheap
@@ -366,6 +403,7 @@ def watch_add(settings: Settings, urls: tuple[str, ...], kind: str | None, offli
     from archiver.flows.kit import Kit
     from storage import Store
 
+    _check_sources(urls)
     kit = Kit(settings, _network(offline), sources=urls)  # watched URLs are the user's choice
     with Store.open(settings.home) as store, kit.client() as client:
         for url in urls:

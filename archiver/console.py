@@ -26,6 +26,7 @@ STATUS_STYLE = {
     "unresolved": "magenta",
     "failed": "bold red",
     "timeout": "bold red",
+    "skipped": "yellow",
 }
 
 
@@ -93,11 +94,17 @@ def safe(text: str) -> str:
     return escape(printable(text))
 
 
-def print_summary(results: list[ArticleResult], home: Path, console: Console | None = None) -> None:
+def print_summary(
+    results: list[ArticleResult], home: Path, console: Console | None = None, errors: Console | None = None
+) -> None:
+    """The summary table of each article; an article that could not be archived is one line on
+    `errors` (stderr by default)."""
+    if errors is None:
+        errors = console or Console(stderr=True, soft_wrap=True)
     console = console or Console(soft_wrap=True)  # long URLs and paths stay on one line
     for article in results:
         if article.error is not None:
-            console.print(f"[bold red]not archived[/] {safe(article.source)}: {safe(article.error)}")
+            errors.print(f"[bold red]not archived[/] {safe(article.source)}: {safe(article.error)}")
             continue
         table = Table(title=safe(article.title or article.url or article.source), title_justify="left")
         for column in ("post", "platform", "status", "artifacts", "missing", "time"):

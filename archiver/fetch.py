@@ -173,6 +173,20 @@ def fetch_article(client: httpx.Client, url: str, settings: Settings) -> Article
     )
 
 
+def source_problem(source: str) -> str | None:
+    """What makes SOURCE no source at all, told without reading it: a control character (a
+    newline, a NUL) in it, or a file that is not there. None when it may be read."""
+    if any(ord(c) < 32 or ord(c) == 127 for c in source):
+        shown = "".join(c if c.isprintable() else "?" for c in source)
+        return f"not a URL or file name (a control character in it): {shown!r}"
+    if _URL_LIKE.match(source) or source == "-":
+        return None
+    if not Path(source).expanduser().exists():
+        hint = " (for a web page, give its http:// or https:// URL)" if _HOST_LIKE.match(source) else ""
+        return f"no such file: {source}{hint}"
+    return None
+
+
 def read_source(
     source: str,
     client_factory: Callable[[], httpx.Client],
@@ -184,6 +198,9 @@ def read_source(
     Anything with a scheme ("xxx://") is a URL; `client_factory` is called only then, and the
     client is closed afterwards. Files and standard input are capped like pages.
     """
+    problem = source_problem(source)
+    if problem is not None:
+        raise InputError(problem)
     limit = settings.max_article_bytes
     too_big = f"larger than {_megabytes(limit)} MB"
     if _URL_LIKE.match(source):

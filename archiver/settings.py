@@ -7,6 +7,7 @@ defaults below.
 
 from __future__ import annotations
 
+import json
 import math
 import os
 import sys
@@ -47,6 +48,7 @@ class Settings:
     host_delay: float = 0.25  # seconds between requests to one host
     max_article_bytes: int = 20 * 1024 * 1024
     max_media_bytes: int = 200 * 1024 * 1024
+    max_posts: int = 200  # posts captured per article; the rest are recorded and skipped
     # Playwright storage-state files for login walls: "FILE" for every platform, or
     # "twitter=FILE,instagram=FILE2" (an entry without a name is the default for the rest).
     storage_state: str | None = None
@@ -142,9 +144,9 @@ def parse_storage_states(spec: str | None) -> dict[str, Path]:
 
 def _check(settings: Settings) -> Settings:
     for name in ("fetch_timeout", "page_timeout", "capture_timeout", "max_article_bytes", "max_media_bytes"):
-        if getattr(settings, name) <= 0:
+        if not getattr(settings, name) > 0:  # NaN too
             raise SettingsError(f"setting {name!r} must be greater than 0")
-    for name in ("concurrency", "per_host", "recheck_concurrency"):
+    for name in ("concurrency", "per_host", "recheck_concurrency", "max_posts"):
         if getattr(settings, name) < 1:
             raise SettingsError(f"setting {name!r} must be at least 1")
     if settings.recheck_min_hours > settings.recheck_max_days * 24:
@@ -152,11 +154,33 @@ def _check(settings: Settings) -> Settings:
     if settings.proxy is not None:
         check_proxy_url(settings.proxy)
     for name, path in parse_storage_states(settings.storage_state).items():
-        if not path.is_file():
-            raise SettingsError(f"storage state{' for ' + name if name else ''} not found: {path}")
+        check_storage_state(path, name)
     if settings.ca_bundle is not None and not settings.ca_bundle.is_file():
         raise SettingsError(f"CA bundle not found: {settings.ca_bundle}")
     return settings
+
+
+def check_storage_state(path: Path, name: str = "") -> None:
+    """A SettingsError unless `path` is a Playwright storage-state file: a JSON object whose
+    `cookies` and `origins`, where present, are lists (what the browser will load)."""
+    what = f"storage state{' for ' + name if name else ''}"
+    try:
+        data = json.loads(path.read_bytes())
+    except FileNotFoundError:
+        raise SettingsError(f"{what} not found: {path}") from None
+    except (OSError, ValueError) as exc:  # a folder, unreadable, or no JSON
+        raise SettingsError(f"{what} {path} is not a storage-state JSON file: {_first_line(exc)}") from None
+    if not isinstance(data, dict) or not all(
+        isinstance(data.get(key, []), list) for key in ("cookies", "origins")
+    ):
+        raise SettingsError(f"{what} {path} is not a storage state: a JSON object with cookies and origins")
+    cookies = data.get("cookies", [])
+    if not all(isinstance(c, dict) and "name" in c and "value" in c for c in cookies):
+        raise SettingsError(f"{what} {path} has a cookie without a name and a value")
+
+
+def _first_line(exc: BaseException) -> str:
+    return (str(exc).strip().splitlines() or [type(exc).__name__])[0]
 
 
 def check_proxy_url(url: str) -> None:

@@ -26,7 +26,7 @@ from archiver import platforms
 from archiver.cli import cli
 from archiver.flows.archive import archive_article, archive_sources
 from archiver.flows.kit import Kit
-from archiver.flows.results import ArticleResult
+from archiver.flows.results import ArticleResult, exit_code
 from archiver.settings import Settings
 from offline_world import OfflineWorld
 from storage import Store
@@ -306,3 +306,26 @@ def test_a_run_stopped_during_a_fetch_ends_at_once(home: Path, store: Store) -> 
         asyncio.run(stopped())  # returns once nothing it waits for is left
         # A hang guard, not a speed target: the fetch would wait out its 20 s timeout.
         assert time.monotonic() - started < 15
+
+
+@pytest.mark.browser
+def test_max_posts_records_every_post_and_captures_the_first(home: Path, browser_path: str) -> None:
+    settings = replace(settings_for(home, browser_path), max_posts=1)
+    [result] = run([str(DEMO)], settings, OfflineWorld())
+    assert [p.status for p in result.posts] == ["live", "skipped"]
+    assert "over --max-posts 1" in (result.posts[1].error or "")
+    assert exit_code([result]) == 3
+    with Store.open(home) as store:
+        assert len(store.posts_for_article(result.article_row)) == 2  # both recorded as embedded
+
+
+def test_past_the_deadline_nothing_starts(home: Path, browser_path: str) -> None:
+    settings = settings_for(home, browser_path)
+    with Store.open(home) as store:
+        results = asyncio.run(
+            archive_sources(
+                [str(DEMO), str(DEMO)], settings, store, network=OfflineWorld().network(), max_minutes=0
+            )
+        )
+    assert [r.error for r in results] == ["skipped: the --max-minutes deadline passed"] * 2
+    assert exit_code(results) == 1

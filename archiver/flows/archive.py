@@ -34,7 +34,7 @@ from archiver.discovery.find import find_embeds, page_urls
 from archiver.discovery.resolve import resolve_embeds
 from archiver.errors import ArchiverError, CaptureError, InputError, Refused
 from archiver.flows.kit import Kit, Network
-from archiver.flows.results import ArticleResult, LogReporter, PostResult, Reporter
+from archiver.flows.results import SKIPPED, ArticleResult, LogReporter, PostResult, Reporter
 from archiver.models import Article, Artifact, Embed
 from archiver.settings import Settings
 from storage import Store, now, unresolved_post_id
@@ -104,15 +104,21 @@ async def archive_sources(
     network: Network | None = None,
     reporter: Reporter | None = None,
     resolve: bool | None = None,
+    max_minutes: float | None = None,
 ) -> list[ArticleResult]:
     """Archive each source (URL, file, "-") with one kit (one browser) for them all. The sources
-    are the user's: their hosts are trusted by the network guard, the rest is checked."""
+    are the user's: their hosts are trusted by the network guard, the rest is checked. After
+    `max_minutes`, no article or post starts: what is left is skipped, and says so."""
     reporter = reporter or LogReporter()
+    deadline = time.monotonic() + max_minutes * 60 if max_minutes is not None else None
     async with Kit(settings, network, sources=sources) as kit:
         results = []
         for source in sources:
+            if deadline is not None and time.monotonic() >= deadline:
+                results.append(ArticleResult(source, error="skipped: the --max-minutes deadline passed"))
+                continue
             reporter.article_started(source)
-            results.append(await archive_article(source, kit, store, reporter, resolve))
+            results.append(await archive_article(source, kit, store, reporter, resolve, deadline))
         return results
 
 
@@ -122,11 +128,14 @@ async def archive_article(
     store: Store,
     reporter: Reporter | None = None,
     resolve: bool | None = None,
+    deadline: float | None = None,
 ) -> ArticleResult:
     """Fetch, discover, capture and store one article. Never raises for the article's sake.
 
     A source the user did not name (a feed's entry, say) is read only as an http(s) URL: a
-    feed's javascript: or data: link is no file path to open."""
+    feed's javascript: or data: link is no file path to open. At most settings.max_posts posts
+    are captured (the rest are recorded, and skipped); none starts after `deadline`
+    (time.monotonic()), those left are skipped too."""
     started = time.monotonic()
     result = ArticleResult(source)
     reporter = reporter or LogReporter()
@@ -142,7 +151,7 @@ async def archive_article(
         )
     except InputError as exc:  # unreachable, or nothing an article is made of (empty, binary)
         result.error = str(exc)
-        if source.startswith(("http://", "https://")):
+        if source.startswith(("http://", "https://")) and fetch.source_problem(source) is None:
             store.record_article(source, status="failed", error=str(exc), http_status=_status_of(exc))
         return result
     article = found.article
@@ -163,19 +172,32 @@ async def archive_article(
 
     # 3. Capture the article itself and every post at once; each is stored as soon as it is done.
     capturer = await kit.capturer()
+    turns = asyncio.Semaphore(kit.settings.concurrency)  # a post's turn: when it may start
+    limit = kit.settings.max_posts
 
-    async def one(post: HeldPost) -> PostResult:
-        done = await capture_post(store, capturer, post)
+    async def one(index: int, post: HeldPost) -> PostResult:
+        if index >= limit:
+            done = _skipped(post, f"over --max-posts {limit}: recorded, not captured")
+        else:
+            async with turns:
+                if deadline is not None and time.monotonic() >= deadline:
+                    done = _skipped(post, "the --max-minutes deadline passed before its turn")
+                else:
+                    done = await capture_post(store, capturer, post)
         reporter.post_done(done)
         return done
 
     shot = asyncio.ensure_future(
         _screenshot_article(store, capturer, result.article_row, result.url, article)
     )
-    result.posts = list(await asyncio.gather(*(one(post) for post in held)))
+    result.posts = list(await asyncio.gather(*(one(i, post) for i, post in enumerate(held))))
     result.screenshot_error = await shot
     result.seconds = round(time.monotonic() - started, 3)
     return result
+
+
+def _skipped(post: HeldPost, why: str) -> PostResult:
+    return PostResult(post.platform, post.post_id, post.url, SKIPPED, error=why, post_row=post.row)
 
 
 def _record_embed(store: Store, article_row: int, embed: Embed) -> HeldPost:

@@ -17,6 +17,8 @@ from archiver.capture.capturer import FAILED_STATUSES
 
 log = logging.getLogger(__name__)
 
+SKIPPED = "skipped"  # a post recorded but not captured: over --max-posts, or past the deadline
+
 
 @dataclass
 class PostResult:
@@ -25,7 +27,8 @@ class PostResult:
     platform: str
     post_id: str | None
     url: str
-    status: str  # live / deleted / ... / unresolved, or failed / timeout when the capture failed
+    # live / deleted / ... / unresolved; failed / timeout when the capture failed; skipped
+    status: str
     artifacts: int = 0
     seconds: float = 0.0
     error: str | None = None
@@ -40,12 +43,12 @@ class PostResult:
     @property
     def partial(self) -> bool:
         """Captured, but not all of it: `missing` says what was not kept."""
-        return not self.failed and bool(self.missing)
+        return not self.failed and self.status != SKIPPED and bool(self.missing)
 
     @property
     def complete(self) -> bool:
         """Everything this post's capture should keep was kept (or the platform said it is gone)."""
-        return not self.failed and not self.missing
+        return not self.failed and self.status != SKIPPED and not self.missing
 
 
 @dataclass
