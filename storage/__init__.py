@@ -1,5 +1,6 @@
 """The archive store: SQLite (through sqlite-utils) for what we know, SHA-256-named blobs for
-what we kept. Imports nothing from archiver/: it takes and returns plain values.
+what we kept, in the home's folder blobs/ or in an S3-compatible bucket. Imports nothing from
+archiver/: it takes and returns plain values.
 
     store.py        Store: the class to import; a facade that holds the parts below and names
                     their methods (store.upsert_post is Posts.upsert_post), one line each
@@ -12,20 +13,24 @@ what we kept. Imports nothing from archiver/: it takes and returns plain values.
     queries.py      Queries: the reads that join tables or aggregate; a post's timeline
     verify.py       verify() and its VerifyReport, MissingBlob
     leftovers.py    what interrupted work leaves (orphans, temp files, spool folders); repair()
+    location.py     BlobLocation: where the archive keeps its blobs, recorded and checked
     core.py         connect (read-write or read-only), StoreCore: the open database,
                     transactions, reading rows, times, errors
     rows.py         the rows' types (TypedDicts): PostRow, CaptureRow, …
     statuses.py     the stored vocabularies, each once: POST_STATUSES, CAPTURE_STATUSES, …
     migrations.py   the schema
-    blobs.py        BlobStore: content-addressed files, atomic writes
+    blobs.py        Blobs, what a blob store does; LocalBlobs (BlobStore): content-addressed
+                    files, atomic writes
+    s3blobs.py      S3Blobs: the same in a bucket, through boto3 (imported only when used)
+    backends.py     open_blobs(folder or s3:// URL): the store a location names
     errors.py       StoreError, BlobTooLarge
 
 Where the SQL is. Each table is read and written by one part only (articles.py, posts.py,
 embeds.py, checks.py; captures.py has captures and artifacts; schedule.py watches,
-watch_entries and runs), and a part's SQL names no other table: a write that touches another
-table asks that table's part (a check sets its post's status through Posts). A read that
-joins tables or aggregates (count, min, group by, a window) is a named method in queries.py,
-and only there. Nothing outside storage/ writes SQL.
+watch_entries and runs; location.py blob_store), and a part's SQL names no other table: a
+write that touches another table asks that table's part (a check sets its post's status
+through Posts). A read that joins tables or aggregates (count, min, group by, a window) is a
+named method in queries.py, and only there. Nothing outside storage/ writes SQL.
 
 How it is written. A new row we built is inserted through sqlite-utils' table API
 (`db.table(name).insert(row)`, which names the columns for us); every other statement is SQL
@@ -36,7 +41,8 @@ table API); and the updates and deletes, which select their rows by a condition.
 
 from __future__ import annotations
 
-from storage.blobs import BlobStore, BlobWriter, is_sha256
+from storage.backends import open_blobs
+from storage.blobs import Blobs, BlobStore, BlobWriter, LocalBlobs, is_sha256
 from storage.checks import CheckResult
 from storage.core import now
 from storage.errors import BlobTooLarge, StoreError
@@ -85,6 +91,7 @@ __all__ = [
     "BlobStore",
     "BlobTooLarge",
     "BlobWriter",
+    "Blobs",
     "CaptureRow",
     "ChangedPostRow",
     "CheckResult",
@@ -93,6 +100,7 @@ __all__ = [
     "EmbeddedPostRow",
     "EmbeddingArticleRow",
     "EntryRow",
+    "LocalBlobs",
     "MissingBlob",
     "PostRow",
     "RepairReport",
@@ -104,5 +112,6 @@ __all__ = [
     "WatchRow",
     "is_sha256",
     "now",
+    "open_blobs",
     "unresolved_post_id",
 ]

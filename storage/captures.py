@@ -2,7 +2,7 @@
 
     capture = store.start_capture(post=post, tool_version="0.1.0")      # status "running"
     store.finish_capture(capture, "complete", artifacts=[("screenshot", png, "image/png", None)])
-    store.artifacts_for_capture(capture)                                 # rows, each with its blob's path
+    store.artifacts_for_capture(capture)                                 # rows, each with where its blob is
 
 An artifact's data is written as a blob before the rows that name it (see storage.store). A
 capture that did not fail also sets its post's last_captured and content hash (through Posts).
@@ -157,13 +157,13 @@ class Captures:
         )
 
     def artifacts_for_capture(self, capture: int) -> list[ArtifactFileRow]:
-        """The capture's artifacts, each with the `path` of its blob."""
+        """The capture's artifacts, each with the `path` of its blob (its file, or its s3:// URL)."""
         rows = self._core.rows(
             ArtifactFileRow, "SELECT * FROM artifacts WHERE capture = ? ORDER BY id", [capture]
         )
         for row in rows:
             sha = row["sha256"]
-            row["path"] = str(self._core.blobs.path(sha)) if is_sha256(sha) else None
+            row["path"] = self._core.blobs.where(sha) if is_sha256(sha) else None
         return rows
 
     def move_post(self, db: Database, post: int, into: int) -> None:

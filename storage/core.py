@@ -27,7 +27,8 @@ from typing import Any, ParamSpec, TypeVar, cast
 
 from sqlite_utils import Database
 
-from storage.blobs import BlobStore
+from storage.backends import open_blobs
+from storage.blobs import Blobs, LocalBlobs
 from storage.errors import StoreError, database_error
 from storage.migrations import migrations
 
@@ -63,13 +64,15 @@ def writable(home: Path) -> bool:
 
 
 def connect(
-    home: Path, *, create: bool, timeout: float, read_only: bool | None = None
-) -> tuple[Database, BlobStore, bool]:
+    home: Path, *, create: bool, timeout: float, read_only: bool | None = None, blob_store: str | None = None
+) -> tuple[Database, Blobs, bool]:
     """The database and blob store of the archive in `home`, and whether they are read-only.
 
     `create` makes the home and archive.db when missing. `read_only` None: read-only when the
-    existing home is not writable (see Store.open). Raises StoreError (one line) when the home
-    cannot be made or used, or the database file cannot be opened.
+    existing home is not writable (see Store.open). `blob_store` None: the folder blobs/ in the
+    home, else where the blobs are ("s3://bucket/prefix", storage.backends.open_blobs). Raises
+    StoreError (one line) when the home cannot be made or used, or the database file cannot be
+    opened.
     """
     path = home / DB_NAME
     if read_only is None:
@@ -78,18 +81,25 @@ def connect(
             raise StoreError(f"the archive at {home} is read-only: nothing can be written to it")
     if (read_only or not create) and not path.is_file():
         raise StoreError(f"no archive at {home} (no {DB_NAME})")
+    if blob_store is not None:
+        if not blob_store.lower().startswith("s3://"):  # the folder is the home's own blobs/
+            raise StoreError("a blob store elsewhere than the home is a bucket: s3://bucket/prefix")
+        blobs = open_blobs(blob_store, read_only=read_only)
+    else:
+        blobs = LocalBlobs(home / BLOBS_DIR, read_only=read_only)
     if read_only:
-        return _open_read_only(path, timeout), BlobStore(home / BLOBS_DIR, read_only=True), True
+        return _open_read_only(path, timeout), blobs, True
     try:
         home.mkdir(parents=True, exist_ok=True)
-        (home / BLOBS_DIR).mkdir(exist_ok=True)
+        if blob_store is None:
+            (home / BLOBS_DIR).mkdir(exist_ok=True)
     except OSError as exc:
         raise StoreError(f"cannot use archive home {home}: {exc.strerror or exc}") from None
     try:
         db = Database(sqlite3.connect(path, timeout=timeout, check_same_thread=False))
     except sqlite3.Error as exc:
         raise database_error(exc, path) or StoreError(f"archive database {path}: {exc}") from None
-    return db, BlobStore(home / BLOBS_DIR), False
+    return db, blobs, False
 
 
 def _open_read_only(path: Path, timeout: float) -> Database:
@@ -123,7 +133,7 @@ class StoreCore:
     """The archive's open database (sqlite-utils) and blob store, and the helpers every part uses."""
 
     def __init__(
-        self, db: Database, blobs: BlobStore, home: Path | None = None, *, read_only: bool = False
+        self, db: Database, blobs: Blobs, home: Path | None = None, *, read_only: bool = False
     ) -> None:
         """Use an open Database (e.g. Database(memory=True) in tests); applies the migrations,
         unless `read_only`: then it writes nothing, and wants them all applied already."""

@@ -5,8 +5,10 @@
 
 A process killed (kill -9, a power cut) in the middle of its work leaves:
 
-    blobs/tmp/.tmp-…        a blob write cut short (storage.blobs)
-    an orphaned blob        written just before the row that would have named it
+    blobs/tmp/.tmp-…        a blob write cut short (storage.blobs; a bucket's writes leave none)
+    an orphaned blob        written just before the row that would have named it (in the
+                            folder or the bucket: its time is its file's, or the object's
+                            LastModified)
     archiver-capture-…/     a media spool folder in the home, with the downloads of captures
                             that were never stored (archiver.capture.media.spool_folder names
                             it archiver-capture-<host>-<pid>-<random>)
@@ -30,7 +32,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
 
-from storage.blobs import BlobStore
+from storage.blobs import Blobs
 
 SPOOL_PREFIX = "archiver-capture-"  # archiver.capture.media.spool_folder's folders in the home
 STALE_AFTER = timedelta(hours=1)
@@ -99,7 +101,7 @@ class RepairReport:
 
 
 def repair(
-    blobs: BlobStore,
+    blobs: Blobs,
     home: Path | None,
     references: Callable[[], Iterable[tuple[str, int, str, object]]] | None,
     older_than: timedelta = STALE_AFTER,
@@ -131,7 +133,7 @@ def repair(
     else:
         named = {sha for *_, sha in references()}
         orphans = [sha for sha in blobs if sha not in named]
-        old = [sha for sha in orphans if last_touched(blobs.path(sha)) < cutoff]
+        old = [sha for sha in orphans if blobs.modified(sha) < cutoff]
         report.kept += [f"kept: orphaned blob {sha}: {young}" for sha in orphans if sha not in old]
         named = {sha for *_, sha in references()} if old else named  # rows written meanwhile
         for sha in old:

@@ -1,7 +1,8 @@
 """The archive's schema, as sqlite-utils migrations (applied once each, never edited once shipped).
 
 Tables (open archive.db in Datasette to browse them; m002 adds watches, watch_entries, runs;
-m003 adds views: post_timeline, post_status_changes, article_posts, artifact_files):
+m003 adds views: post_timeline, post_status_changes, article_posts, artifact_files; m004 adds
+blob_store and gives artifact_files the blob's place in a bucket):
 
     articles    an article we fetched: url (unique), final url, title, the sha256 of its latest
                 HTML blob, first/last fetched, status of the latest fetch
@@ -16,6 +17,8 @@ m003 adds views: post_timeline, post_status_changes, article_posts, artifact_fil
     artifacts   a file a capture kept: blob sha256, kind, mime, size, source url
     checks      liveness history of a post: when, how, outcome, http status, status before,
                 content hash and whether it changed
+    blob_store  where the archive keeps its blobs (storage.location): one row, `location` NULL
+                for the folder blobs/ in the home, else "s3://bucket/prefix"; since when
 
 Names. `posts.post_id` is always the platform's own id (as in archiver.models); columns that
 point at another row are named after that row: `article`, `post`, `capture` (each a foreign
@@ -38,6 +41,8 @@ synthetic key in `resolved_from`.
 """
 
 from __future__ import annotations
+
+from datetime import datetime, timezone
 
 from sqlite_utils import Database, Migrations
 
@@ -315,6 +320,34 @@ def m003_views(db: Database) -> None:
         SELECT f.id AS artifact, f.capture, c.post, c.article, c.started AS captured_at, f.kind,
                f.mime, f.size, f.sha256, f.source_url,
                'blobs/' || substr(f.sha256, 1, 2) || '/' || substr(f.sha256, 3, 2) || '/' || f.sha256
+                   AS blob_path
+        FROM artifacts f JOIN captures c ON c.id = f.capture
+        """,
+    )
+
+
+@migrations()
+def m004_blob_store(db: Database) -> None:
+    """Where the archive keeps its blobs (storage.location reads and writes it), and
+    artifact_files' blob_path there: blobs/ab/cd/<sha256> under the home, as before, or
+    s3://bucket/prefix/ab/cd/<sha256> in a bucket.
+
+    An archive that has kept anything kept it in the folder blobs/ (the only place there was):
+    that is recorded now. A new one records where it is opened first (Store.open).
+    """
+    db.table("blob_store").create({"id": int, "location": str, "since": str}, pk="id", not_null={"since"})
+    kept = db.execute("SELECT EXISTS (SELECT 1 FROM articles) OR EXISTS (SELECT 1 FROM artifacts)")
+    if kept.fetchone()[0]:
+        since = datetime.now(timezone.utc).isoformat(timespec="milliseconds")
+        db.table("blob_store").insert({"id": 1, "location": None, "since": since})
+    db.execute("DROP VIEW artifact_files")
+    db.create_view(
+        "artifact_files",
+        """
+        SELECT f.id AS artifact, f.capture, c.post, c.article, c.started AS captured_at, f.kind,
+               f.mime, f.size, f.sha256, f.source_url,
+               coalesce((SELECT location || '/' FROM blob_store WHERE id = 1), 'blobs/')
+                   || substr(f.sha256, 1, 2) || '/' || substr(f.sha256, 3, 2) || '/' || f.sha256
                    AS blob_path
         FROM artifacts f JOIN captures c ON c.id = f.capture
         """,

@@ -6,7 +6,8 @@ table in storage.migrations, one for one, and `| None` exactly where the column 
 not where it is NOT NULL or has a default (tests/test_store.py holds them to the schema). JSON
 columns (missing, timings, positions, media_links, counts) come back decoded.
 
-    ArticleRow, PostRow, EmbedRow, CaptureRow, ArtifactRow, CheckRow, WatchRow, EntryRow, RunRow
+    ArticleRow, PostRow, EmbedRow, CaptureRow, ArtifactRow, CheckRow, WatchRow, EntryRow, RunRow,
+    BlobStoreRow
     ArtifactFileRow     an artifact with the `path` of its blob            artifacts_for_capture
     EmbeddedPostRow     a post with its embed in one article               posts_for_article
     EmbeddingArticleRow an article with its embed of one post              articles_for_post
@@ -147,8 +148,16 @@ class RunRow(TypedDict):
     error: str | None
 
 
+class BlobStoreRow(TypedDict):
+    """Where the archive keeps its blobs (storage.location): its one row."""
+
+    id: int
+    location: str | None  # None: the folder blobs/ in the home; else "s3://bucket/prefix"
+    since: str
+
+
 class ArtifactFileRow(ArtifactRow):
-    path: str | None  # where its blob is (None when the row names no valid blob)
+    path: str | None  # where its blob is: its file, or its s3:// URL (None: the row names no valid blob)
 
 
 class EmbeddedPostRow(PostRow):
@@ -214,6 +223,7 @@ TimelineEvent = TypedDict(
     total=False,
 )
 
+
 # Each table's row type (tests/test_store.py checks them against the schema).
 TABLE_ROWS: dict[str, type[Any]] = {
     "articles": ArticleRow,
@@ -225,4 +235,5 @@ TABLE_ROWS: dict[str, type[Any]] = {
     "watches": WatchRow,
     "watch_entries": EntryRow,
     "runs": RunRow,
+    "blob_store": BlobStoreRow,
 }

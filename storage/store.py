@@ -1,6 +1,7 @@
 """The Store: the archive's content, and the class everyone imports.
 
     store = Store.open(home)      # creates home/, home/archive.db, home/blobs/; applies migrations
+    store = Store.open(home, blob_store="s3://bucket/prefix")   # the blobs in a bucket instead
     article = store.record_article(url, html=body, title="…")
     post = store.upsert_post("twitter", "123", "https://x.com/a/status/123", author_handle="a")
     store.record_embed(article, post, source="blockquote", raw=markup, positions=[0])
@@ -33,13 +34,14 @@ from types import TracebackType
 from sqlite_utils import Database
 
 from storage.articles import Articles
-from storage.blobs import BlobStore
+from storage.blobs import Blobs
 from storage.captures import Captures
 from storage.checks import Checks
 from storage.core import StoreCore, Timestamp, _ts, connect
 from storage.embeds import Embeds
 from storage.errors import StoreError
 from storage.leftovers import STALE_AFTER, RepairReport, repair, stale_spools
+from storage.location import BlobLocation
 from storage.posts import UNRESOLVED_PREFIX, Posts
 from storage.queries import Queries
 from storage.schedule import Runs, Watches
@@ -50,7 +52,7 @@ class Store:
     """The archive: its SQLite database (sqlite-utils) and its blob store."""
 
     def __init__(
-        self, db: Database, blobs: BlobStore, home: Path | None = None, *, read_only: bool = False
+        self, db: Database, blobs: Blobs, home: Path | None = None, *, read_only: bool = False
     ) -> None:
         """Use an open Database (e.g. Database(memory=True) in tests); applies the migrations,
         unless `read_only` (see open)."""
@@ -128,9 +130,21 @@ class Store:
 
     @classmethod
     def open(
-        cls, home: Path, *, create: bool = True, timeout: float = 30.0, read_only: bool | None = None
+        cls,
+        home: Path,
+        *,
+        create: bool = True,
+        timeout: float = 30.0,
+        read_only: bool | None = None,
+        blob_store: str | None = None,
     ) -> Store:
         """Open the archive in `home`: archive.db and blobs/, created when `create` is true.
+
+        `blob_store` "s3://bucket/prefix" keeps the blobs in that bucket instead of blobs/
+        (storage.s3blobs: endpoint, region and credentials from the AWS environment and
+        config); archive.db stays in the home. The archive records where its blobs are
+        (storage.location): opened with them elsewhere, or without the bucket it records, it
+        raises StoreError. The bucket must exist and be reachable.
 
         Read-only (`read_only` true, or by default when the home or its archive.db is not
         writable: an evidence copy on a read-only mount) it writes nothing at all, not even
@@ -142,8 +156,19 @@ class Store:
         is not one, or another process holds it locked for longer than `timeout` seconds.
         """
         home = Path(home)
-        db, blobs, read_only = connect(home, create=create, timeout=timeout, read_only=read_only)
-        return cls(db, blobs, home=home, read_only=read_only)
+        db, blobs, read_only = connect(
+            home, create=create, timeout=timeout, read_only=read_only, blob_store=blob_store
+        )
+        store = cls(db, blobs, home=home, read_only=read_only)
+        location = BlobLocation(store._core)
+        try:
+            location.check(blobs.location, home)
+            blobs.check()
+            location.record(blobs.location)
+        except BaseException:
+            store.close()
+            raise
+        return store
 
     def close(self) -> None:
         self.db.close()
@@ -166,8 +191,9 @@ class Store:
         with self._core.write():
             yield
 
-    def verify(self, older_than: timedelta = STALE_AFTER) -> VerifyReport:
-        """Run SQLite's integrity check, re-hash every blob and check references both ways (see
+    def verify(self, older_than: timedelta = STALE_AFTER, sample: int | None = None) -> VerifyReport:
+        """Run SQLite's integrity check, re-hash every blob (or a random `sample` of them: a
+        large bucket) and check references both ways, all of them (see
         storage.verify.VerifyReport); the references only when the database is sound. Media
         spool folders in the home untouched for `older_than`, their process gone, are left
         over too.
@@ -178,7 +204,7 @@ class Store:
         damage = self._core.damage()
         references = None if damage else self.blob_references()
         spools = stale_spools(self.home, older_than) if self.home is not None else []
-        return verify(self.blobs, references, damage, spools)
+        return verify(self.blobs, references, damage, spools, sample=sample)
 
     def repair(self, older_than: timedelta = STALE_AFTER) -> RepairReport:
         """Remove what interrupted work left, untouched for `older_than`: blob temp files,

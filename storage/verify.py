@@ -3,23 +3,27 @@
     report = store.verify()       # verify(blobs, references), given the rows naming blobs
     report.ok, report.summary(), report.problems()
 
-Store.verify first runs SQLite's integrity check on archive.db. verify() re-hashes every blob
-and checks references both ways: every row naming a blob (storage.migrations.BLOB_COLUMNS,
-read by storage.queries) finds it, every blob is named by some row, and the blob directory
-holds no temp files left by an interrupted write and nothing else stray; the home holds no
-media spool folder a killed capture left (storage.leftovers). A damaged database
-is reported with the blobs still re-hashed, but not the references: rows it can no longer
-read would make their blobs look orphaned.
+Store.verify first runs SQLite's integrity check on archive.db. verify() lists the blob store
+once (a folder, or a bucket: storage.blobs), re-hashes every blob and checks references both
+ways: every row naming a blob (storage.migrations.BLOB_COLUMNS, read by storage.queries) finds
+it, every blob is named by some row, and the store holds no temp files left by an interrupted
+write and nothing else stray; the home holds no media spool folder a killed capture left
+(storage.leftovers). A damaged database is reported with the blobs still re-hashed, but not
+the references: rows it can no longer read would make their blobs look orphaned.
+
+For a large bucket, `sample=N` re-hashes N blobs picked at random instead of all of them (each
+is read in full); the references and orphans are still checked for all, from the listing.
 """
 
 from __future__ import annotations
 
+import random
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from storage.blobs import BlobStore, is_sha256
+from storage.blobs import Blobs, is_sha256
 from storage.errors import RECOVER_HINT
 
 
@@ -36,13 +40,14 @@ class VerifyReport:
     """What Store.verify found: sound when every list is empty."""
 
     blobs: int = 0  # blobs re-hashed
+    listed: int | None = None  # blobs in the store, when only a sample of them was re-hashed
     references: int | None = 0  # rows naming a blob; None: not checked (archive.db is damaged)
     damage: list[str] = field(default_factory=list)  # SQLite's integrity check, one line each
     corrupt: list[str] = field(default_factory=list)
     missing: list[MissingBlob] = field(default_factory=list)
     orphaned: list[str] = field(default_factory=list)
     temp_files: list[Path] = field(default_factory=list)
-    strays: list[Path] = field(default_factory=list)
+    strays: list[Path | str] = field(default_factory=list)  # a file, or an object's s3:// URL
     spools: list[Path] = field(default_factory=list)  # media spool folders a killed capture left
 
     @property
@@ -65,10 +70,13 @@ class VerifyReport:
         return lines
 
     def summary(self) -> str:
+        hashed = f"{self.blobs} blob(s)"
+        if self.listed is not None:
+            hashed = f"{self.blobs} of {self.listed} blob(s) (a random sample)"
         if self.references is None:
-            checked = f"verified {self.blobs} blob(s), not their references"
+            checked = f"verified {hashed}, not their references"
         else:
-            checked = f"verified {self.blobs} blob(s) and {self.references} reference(s)"
+            checked = f"verified {hashed} and {self.references} reference(s)"
         if self.ok:
             return f"{checked}: all sound"
         found = [f"archive.db is damaged ({len(self.damage)} problem(s))"] if self.damage else []
@@ -86,15 +94,16 @@ class VerifyReport:
 
 
 def verify(
-    blobs: BlobStore,
+    blobs: Blobs,
     references: Iterable[tuple[str, int, str, Any]] | None,
     damage: Iterable[str] = (),
     spools: Iterable[Path] = (),
+    sample: int | None = None,
 ) -> VerifyReport:
-    """Re-hash every blob and check references both ways (see VerifyReport); `references` are
-    the rows naming a blob: (table, row id, column, the value it holds), or None when the
-    database is too damaged to tell (`damage`: what its integrity check found); `spools` the
-    spool folders left over in the home.
+    """Re-hash every blob (or a random `sample` of them) and check references both ways (see
+    VerifyReport); `references` are the rows naming a blob: (table, row id, column, the value
+    it holds), or None when the database is too damaged to tell (`damage`: what its integrity
+    check found); `spools` the spool folders left over in the home.
 
     Run it when no capture is in progress: a blob written just before its row would be
     reported as orphaned.
@@ -103,18 +112,24 @@ def verify(
     report = VerifyReport(
         damage=list(damage), references=None if rows is None else len(rows), spools=list(spools)
     )
+    listed, strays = blobs.inventory()
+    present = set(listed)
     referenced: set[str] = set()
     for table, row_id, column, sha in rows or ():
-        if is_sha256(sha) and blobs.exists(sha):
+        if is_sha256(sha) and sha in present:
             referenced.add(sha)
         else:
             report.missing.append(MissingBlob(table, row_id, column, str(sha)))
-    for sha in blobs:
+    hashed = listed
+    if sample is not None and sample < len(listed):
+        hashed = sorted(random.sample(listed, max(sample, 0)))
+        report.listed = len(listed)
+    for sha in hashed:
         report.blobs += 1
         if not blobs.verify(sha):
             report.corrupt.append(sha)
-        if rows is not None and sha not in referenced:
-            report.orphaned.append(sha)
+    if rows is not None:
+        report.orphaned = [sha for sha in listed if sha not in referenced]
     report.temp_files = blobs.temp_files()
-    report.strays = blobs.strays()
+    report.strays = list(strays)
     return report

@@ -61,7 +61,15 @@ def damage_posts(db: Path) -> None:
 
 
 def damage_the_middle(db: Path) -> None:
-    overwrite_page(db, db.stat().st_size // 4096 // 2)
+    """A page of table data in the middle of the file (not one of the schema's, or the file
+    would not open at all)."""
+    connection = sqlite3.connect(db)
+    try:
+        pages = [p for (p,) in connection.execute("SELECT pageno FROM dbstat WHERE name = 'posts'")]
+    finally:
+        connection.close()
+    middle = db.stat().st_size // 4096 // 2
+    overwrite_page(db, min(pages, key=lambda page: abs(page - middle)))
 
 
 def truncate(db: Path) -> None:

@@ -50,7 +50,7 @@ from archiver import __version__
 from archiver.dates import short_time
 from archiver.errors import ArchiverError, InputError, OutputError, StoreError
 from archiver.outputs.atomic import new_folder
-from archiver.outputs.blobs import Blob, BlobPath, blob_size, check_blob, open_blob
+from archiver.outputs.blobs import Blob, BlobSource, blob_size, check_blob, local_file, open_blob
 from archiver.outputs.export import ArticleBundle, PostBundle, artifact_filename, gather, select_articles
 from archiver.outputs.manifest import MANIFEST_NAME, check_manifest, manifest_text, parse_manifest
 from storage import ArticleRow, EmbeddedPostRow, Store, TimelineEvent
@@ -336,7 +336,7 @@ def build_view(store: Store, bundle: ArticleBundle) -> ReportView:
     shot = bundle.screenshot
     html = None
     if sha := article["html_sha256"]:
-        size = blob_size(store.blobs.path, Blob(sha, f"the HTML of article {article['id']}"))
+        size = blob_size(store.blobs, Blob(sha, f"the HTML of article {article['id']}"))
         row = {"kind": "html", "sha256": sha, "mime": "text/html", "size": size}
         html = _link({**row, "source_url": article["url"]})
     return ReportView(
@@ -397,16 +397,19 @@ def _is_ours(path: Path) -> bool:
     return is_sha256(path.name.split(".", 1)[0]) and path.is_file() and not path.is_symlink()
 
 
-def _place(blob_path: BlobPath, blob: Blob, target: Path) -> None:
-    """Put the blob at target, checked against its SHA-256: a hard link when the file system
-    allows (no copy: the blob is read through once to check it), else a copy."""
-    check_blob(blob_path, blob)
-    try:
-        os.link(blob_path(blob.sha256), target)
-        return
-    except OSError:
-        pass  # another file system, or one without hard links
-    with open(target, "wb") as copy, open_blob(blob_path, blob) as stream:
+def _place(blobs: BlobSource, blob: Blob, target: Path) -> None:
+    """Put the blob at target, checked against its SHA-256: a hard link when its store keeps
+    files and the file system allows (no copy: the blob is read through once to check it),
+    else a copy, checked as it is made (a blob in a bucket is read once)."""
+    path = local_file(blobs, blob.sha256) if is_sha256(blob.sha256) else None
+    if path is not None:
+        check_blob(blobs, blob)
+        try:
+            os.link(path, target)
+            return
+        except OSError:
+            pass  # another file system, or one without hard links
+    with open(target, "wb") as copy, open_blob(blobs, blob) as stream:
         while chunk := stream.read(CHUNK):
             copy.write(chunk)
 
@@ -478,7 +481,7 @@ def write_report(store: Store, article_id: int, out: Path, stamp: Stamper | None
         with new_folder(out) as temp:
             (temp / FILES_DIR).mkdir()
             for href, sha in wanted.items():
-                _place(store.blobs.path, blobs[sha], temp / href)
+                _place(store.blobs, blobs[sha], temp / href)
             token = stamp(manifest) if stamp is not None else None  # the blobs are sound
             made = {CSS_NAME: css, INDEX: page, MANIFEST_NAME: manifest}
             if token is not None:

@@ -52,7 +52,7 @@ from warcio.warcwriter import WARCWriter
 from archiver import __version__
 from archiver.errors import OutputError
 from archiver.outputs.atomic import new_file
-from archiver.outputs.blobs import Blob, BlobPath, CheckedStream, open_blob, read_blob
+from archiver.outputs.blobs import Blob, BlobSource, CheckedStream, open_blob, read_blob
 from archiver.outputs.export import ArticleBundle, PostBundle, artifact_filename
 from archiver.outputs.manifest import manifest_text
 from storage import ArticleRow, ArtifactRow, PostRow
@@ -327,12 +327,13 @@ def write_wacz(
     bundles: Sequence[ArticleBundle],
     out: Path,
     *,
-    blob_path: BlobPath,
+    blob_path: BlobSource,
     stamp: Callable[[bytes], bytes] | None = None,
 ) -> WaczSummary:
     """Write one WACZ of `bundles` to `out` (atomically: a temp file renamed into place).
 
-    `blob_path(sha256)` is where the archive keeps a blob (Store.blobs.path). With `stamp`,
+    `blob_path` is where the archive's blobs are read from: its blob store (Store.blobs, a
+    folder or a bucket) or, for a folder, Store.blobs.path (outputs/blobs.py). With `stamp`,
     each article's manifest gets an RFC 3161 timestamp beside it (hashes/article-<id>.txt.tsr).
     OutputError (one line) when a blob is missing or damaged (BlobMissing, BlobCorrupt: named,
     with whose it is) or `out` cannot be written; an earlier file at `out` is then left as it was.
@@ -429,7 +430,7 @@ def write_wacz(
 def _write_zip(
     path: Path,
     members: dict[str, tuple[str, Blob | bytes]],
-    blob_path: BlobPath,
+    blob_path: BlobSource,
     package: Callable[[Mapping[str, int]], dict[str, bytes]],
 ) -> int:
     """The ZIP of `members` (sorted, each blob checked as it is copied in), then the data
