@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pytest
 from loopback import LocalSite, LoopbackProxy
+from s3_support import S3Server
+from s3_support import environment as s3_environment
 
 from archiver.settings import Settings
 from offline_world import OfflineWorld
@@ -64,6 +66,25 @@ def loopback_proxy() -> Iterator[LoopbackProxy]:
     """A forwarding proxy (HTTP, CONNECT, SOCKS5) on 127.0.0.1; fill `.hosts` to map names."""
     with LoopbackProxy() as proxy:
         yield proxy
+
+
+@pytest.fixture(scope="session")
+def s3_server() -> Iterator[S3Server]:
+    """moto's S3 server, in a process of its own on 127.0.0.1 (tests/s3_support.py)."""
+    with S3Server() as server:
+        yield server
+
+
+@pytest.fixture
+def s3_url(s3_server: S3Server, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
+    """The blob store URL of a new, empty bucket on `s3_server`; boto3 sees dummy credentials
+    and none of the developer's AWS settings."""
+    for name, value in s3_environment(tmp_path).items():
+        if value is None:
+            monkeypatch.delenv(name, raising=False)
+        else:
+            monkeypatch.setenv(name, value)
+    return s3_server.url(s3_server.new_bucket())
 
 
 @pytest.fixture(scope="session")

@@ -12,9 +12,10 @@ from archiver.cli import cli
 from storage import BlobStore, Store
 
 
-def fill(home: Path) -> dict[str, str]:
-    """An archive with an article, a post, a capture and three artifacts; returns the blobs' names."""
-    with Store.open(home) as store:
+def fill(home: Path, blob_store: str | None = None) -> dict[str, str]:
+    """An archive with an article, a post, a capture and three artifacts; returns the blobs' names
+    (in the home's folder, or in `blob_store`: tests/test_blobs.py runs it on a bucket too)."""
+    with Store.open(home, blob_store=blob_store) as store:
         article = store.record_article("https://news.example/a", html=b"<html>the article</html>")
         post = store.upsert_post("twitter", "1", "https://x.com/a/status/1")
         store.record_embed(article, post, source="blockquote")
