@@ -35,6 +35,11 @@ def settings_options(func: F) -> F:
 
     @click.option("--home", type=click.Path(file_okay=False, path_type=Path), help="Archive home [./archive]")
     @click.option(
+        "--blob-store",
+        metavar="s3://BUCKET/PREFIX",
+        help="Keep the blobs in an S3-compatible bucket, not HOME/blobs (AWS_* settings reach it)",
+    )
+    @click.option(
         "--config",
         "config_file",
         type=click.Path(dir_okay=False, path_type=Path),
@@ -204,7 +209,13 @@ def doctor(settings: Settings, find: bool) -> None:
     help="First remove what killed writes left (orphaned blobs, temp files, spool folders)",
 )
 @click.option("--older-than", type=AGE, metavar="AGE", help="Left over: untouched for AGE (30m, 2h, 0s) [1h]")
-def verify(settings: Settings, repair: bool, older_than: timedelta | None) -> None:
+@click.option(
+    "--sample",
+    type=click.IntRange(min=1),
+    metavar="N",
+    help="Re-hash N blobs picked at random, not all (a large bucket); every reference is still checked",
+)
+def verify(settings: Settings, repair: bool, older_than: timedelta | None, sample: int | None) -> None:
     """Check archive.db with SQLite's integrity check, re-hash every blob of the archive and
     check every reference both ways.
 
@@ -217,13 +228,16 @@ def verify(settings: Settings, repair: bool, older_than: timedelta | None) -> No
     --older-than (never a blob a row names; no blob at all when archive.db is damaged), prints
     each, then verifies. It refuses while `archiver run` holds the home's run lock.
 
-    Usage: archiver verify [--home DIR] [--repair [--older-than 1h]]
+    With --blob-store the blobs are listed and re-hashed in their bucket; --sample N re-hashes
+    only N of them, picked at random (each is read in full), and still checks every reference.
+
+    Usage: archiver verify [--home DIR] [--repair [--older-than 1h]] [--sample N]
     """
     from archiver.flows.lock import RunLock
     from storage import STALE_AFTER, Store
 
     age = STALE_AFTER if older_than is None else older_than
-    with Store.open(settings.home, create=False) as store:
+    with Store.open(settings.home, create=False, blob_store=settings.blob_store) as store:
         if repair and store.read_only:
             raise StoreError(f"the archive at {settings.home} is read-only: --repair cannot change it")
         if repair:
@@ -234,7 +248,7 @@ def verify(settings: Settings, repair: bool, older_than: timedelta | None) -> No
             for line in repaired.lines():
                 _echo(line)
             click.echo(repaired.summary())
-        report = store.verify(age)
+        report = store.verify(age, sample=sample)
     for line in report.problems():
         click.echo(line)
     click.echo(report.summary())
@@ -343,7 +357,10 @@ def archive(
         for source, problem in zip(todo, problems, strict=True):
             _echo(f"not archived {source}: {problem}", err=True)
         sys.exit(1)
-    with Store.open(settings.home) as store, console.ProgressReporter(quiet=quiet or as_json) as reporter:
+    with (
+        Store.open(settings.home, blob_store=settings.blob_store) as store,
+        console.ProgressReporter(quiet=quiet or as_json) as reporter,
+    ):
         results = asyncio.run(
             archive_sources(
                 todo,
@@ -405,7 +422,7 @@ def watch_add(settings: Settings, urls: tuple[str, ...], kind: str | None, offli
 
     _check_sources(urls)
     kit = Kit(settings, _network(offline), sources=urls)  # watched URLs are the user's choice
-    with Store.open(settings.home) as store, kit.client() as client:
+    with Store.open(settings.home, blob_store=settings.blob_store) as store, kit.client() as client:
         for url in urls:
             added = watching.add_watch(store, client, url, settings, kind=kind)
             what = f"{added.kind} {url}" + (f" ({added.title})" if added.title else "")
@@ -424,7 +441,7 @@ def watch_list(settings: Settings) -> None:
     from archiver.flows.history import watch_lines
     from storage import Store
 
-    with Store.open(settings.home, create=False) as store:
+    with Store.open(settings.home, create=False, blob_store=settings.blob_store) as store:
         for line in watch_lines(store):
             _echo(line)
 
@@ -440,7 +457,7 @@ def watch_remove(settings: Settings, urls: tuple[str, ...]) -> None:
     from archiver.flows.watch import remove_watch
     from storage import Store
 
-    with Store.open(settings.home, create=False) as store:
+    with Store.open(settings.home, create=False, blob_store=settings.blob_store) as store:
         for url in urls:
             click.echo(f"no longer watching {remove_watch(store, url)['url']}")
 
@@ -517,7 +534,7 @@ def recheck(
     if sum((bool(posts), every, older_than is not None)) > 1:
         raise click.UsageError("name POSTs, or give --all, or --older-than AGE: one of them")
     output = _Lines(quiet)
-    with Store.open(settings.home, create=False) as store:
+    with Store.open(settings.home, create=False, blob_store=settings.blob_store) as store:
         chosen = cron.posts_to_recheck(store, posts, every=every, older_than=older_than)
         report = asyncio.run(cron.recheck_now(settings, store, chosen, _network(offline), output))
     output.info(report.summary())
@@ -533,7 +550,7 @@ def status(settings: Settings) -> None:
     from archiver.flows.history import status_lines
     from storage import Store
 
-    with Store.open(settings.home, create=False) as store:
+    with Store.open(settings.home, create=False, blob_store=settings.blob_store) as store:
         for line in status_lines(store):
             _echo(line)
 
@@ -560,7 +577,7 @@ def list_posts(settings: Settings, wanted: str | None, since: datetime | None, a
     from archiver.flows import history
     from storage import Store
 
-    with Store.open(settings.home, create=False) as store:
+    with Store.open(settings.home, create=False, blob_store=settings.blob_store) as store:
         rows = history.list_posts(store, wanted, since)
     if as_json:
         click.echo(json.dumps(rows, indent=2, ensure_ascii=False))
@@ -584,7 +601,7 @@ def show(settings: Settings, post: str, as_json: bool) -> None:
     from archiver.flows import history
     from storage import Store
 
-    with Store.open(settings.home, create=False) as store:
+    with Store.open(settings.home, create=False, blob_store=settings.blob_store) as store:
         row = history.find_post(store, post)
         if as_json:
             click.echo(json.dumps({"post": row, "timeline": store.timeline(row["id"])}, indent=2))
@@ -675,10 +692,10 @@ def export(
     if every and articles:
         raise click.UsageError("name ARTICLEs or give --all, not both")
     stamp = _stamper(settings, tsa, tsa_ca)
-    with Store.open(settings.home, create=False) as store:
+    with Store.open(settings.home, create=False, blob_store=settings.blob_store) as store:
         bundles = exporting.gather_articles(store, articles, all_articles=not articles)
         if wacz is not None:
-            made = write_wacz(bundles, wacz, blob_path=store.blobs.path, stamp=stamp)
+            made = write_wacz(bundles, wacz, blob_path=store.blobs, stamp=stamp)
             click.echo(
                 f"wrote {made.path}: {made.articles} article(s), {made.pages} page(s), "
                 f"{made.warcs} WARC(s), {made.files} file(s)"
@@ -712,7 +729,7 @@ def report(
     from storage import Store
 
     stamp = _stamper(settings, tsa, tsa_ca)
-    with Store.open(settings.home, create=False) as store:
+    with Store.open(settings.home, create=False, blob_store=settings.blob_store) as store:
         index = write_article_report(store, article, settings.home, output, stamp)
     click.echo(f"report: {index.resolve()}")
 

@@ -33,6 +33,9 @@ PROXY_ENV = ("HTTPS_PROXY", "https_proxy", "ALL_PROXY", "all_proxy", "HTTP_PROXY
 @dataclass(frozen=True)
 class Settings:
     home: Path = Path("archive")
+    # "s3://bucket/prefix": keep the blobs in an S3-compatible bucket instead of HOME/blobs
+    # (storage.s3blobs: endpoint, region and credentials from the AWS environment and config)
+    blob_store: str | None = None
     browser: str | None = None  # path (or PATH name) of a Chromium/Chrome executable
     proxy: str | None = None  # http://, https://, socks5:// or socks5h:// URL for all traffic
     ca_bundle: Path | None = None  # extra CA to trust (a TLS-intercepting proxy)
@@ -95,7 +98,7 @@ class Settings:
 _FIELDS = {f.name: f for f in fields(Settings)}
 _DEFAULTS = Settings()
 _PATHS = ("home", "ca_bundle")
-_OPTIONAL_STRINGS = ("browser", "proxy", "storage_state")
+_OPTIONAL_STRINGS = ("browser", "proxy", "storage_state", "blob_store")
 _TRUE = ("1", "true", "yes", "on")
 _FALSE = ("0", "false", "no", "off")
 
@@ -153,6 +156,9 @@ def _check(settings: Settings) -> Settings:
         raise SettingsError("setting 'recheck_min_hours' must not exceed 'recheck_max_days'")
     if settings.proxy is not None:
         check_proxy_url(settings.proxy)
+    if settings.blob_store is not None and not settings.blob_store.lower().startswith("s3://"):
+        # (the value is not repeated: it may hold what was meant to stay private)
+        raise SettingsError("setting 'blob_store' must be an S3 URL: s3://bucket/prefix")
     for name, path in parse_storage_states(settings.storage_state).items():
         check_storage_state(path, name)
     if settings.ca_bundle is not None and not settings.ca_bundle.is_file():

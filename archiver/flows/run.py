@@ -152,7 +152,7 @@ async def scheduled_run(
     The archive must exist (StoreError otherwise): a run on a mistyped home says so, instead of
     making an empty archive and quietly watching nothing.
     """
-    with Store.open(settings.home, create=False) as store:
+    with Store.open(settings.home, create=False, blob_store=settings.blob_store) as store:
         if options.dry_run:
             return _dry_run(store, options, output)
         report = RunReport()
