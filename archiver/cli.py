@@ -376,7 +376,7 @@ def archive(
     if as_json:
         click.echo(console.results_json(results, settings.home))
     else:
-        console.print_summary(results, settings.home)
+        console.print_summary(results, settings.home, blob_store=settings.blob_store)
     sys.exit(exit_code(results))
 
 

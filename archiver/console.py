@@ -95,10 +95,14 @@ def safe(text: str) -> str:
 
 
 def print_summary(
-    results: list[ArticleResult], home: Path, console: Console | None = None, errors: Console | None = None
+    results: list[ArticleResult],
+    home: Path,
+    console: Console | None = None,
+    errors: Console | None = None,
+    blob_store: str | None = None,
 ) -> None:
     """The summary table of each article; an article that could not be archived is one line on
-    `errors` (stderr by default)."""
+    `errors` (stderr by default). `blob_store`: the bucket the files went to, if not the home."""
     if errors is None:
         errors = console or Console(stderr=True, soft_wrap=True)
     console = console or Console(soft_wrap=True)  # long URLs and paths stay on one line
@@ -138,7 +142,8 @@ def print_summary(
         if article.report:
             console.print(f"report: {safe(article.report)}", soft_wrap=True, highlight=False)
     console.print(
-        f"archive: {safe(str(home.resolve()))} (database archive.db, files under blobs/)",
+        f"archive: {safe(str(home.resolve()))} (database archive.db, files under "
+        f"{safe(blob_store) if blob_store else 'blobs/'})",
         soft_wrap=True,
         highlight=False,
     )
