@@ -6,12 +6,14 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import base64
 import contextlib
 import gzip
 import hashlib
 import io
 import json
 import zipfile
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +22,7 @@ from archive_support import ARTICLE_HTML, ARTICLE_URL, GONE_VIEW, LIVE_VIEW, PHO
 from click.testing import CliRunner
 from warcio.archiveiterator import ArchiveIterator
 
+from archiver.capture.warc import Exchange, write_warc
 from archiver.cli import cli
 from archiver.outputs.export import gather
 from archiver.outputs.wacz import surt, write_wacz, zipnum_index
@@ -259,7 +262,6 @@ def test_a_gzip_response_is_stored_decoded_with_its_digest(browser_path: str, lo
 
     from archiver.capture import browser
     from archiver.capture.recorder import Recorder
-    from archiver.capture.warc import write_warc
     from archiver.settings import Settings
 
     pixel = bytes(range(256)) * 8
@@ -331,4 +333,79 @@ def test_a_wacz_with_timestamped_manifests_still_validates(
         manifest = zf.read("hashes/article-1.txt")
         assert verify(manifest, zf.read("hashes/article-1.txt.tsr"), roots=roots).year >= 2024
     code, said = run_validator(out, capsys)
+    assert code == 0, said
+
+
+# Media into the WARC: what we downloaded ourselves replays at the URL it came from.
+
+VIDEO_URL = "https://video.twimg.com/ext_tw_video/1/pu/vid/avc1/320x180/clip.mp4?tag=12"
+PHOTO2_URL = "https://pbs.twimg.com/media/photo2?format=jpg&name=large"
+VIDEO = b"\x00\x00\x00\x18ftypmp42\x00\x00\x00\x00mp42isom" + bytes(range(256)) * 40
+
+
+def test_media_we_downloaded_are_response_records_at_their_urls_once(home: Path, tmp_path: Path) -> None:
+    made = make_archive(home)
+    photo2 = b"\xff\xd8\xff\xe0 a second photo " * 50
+    when = datetime(2024, 8, 8, 10, 0, tzinfo=timezone.utc)
+    # The browser saw only the first bytes of the video (a range request): ours replaces it.
+    partial = Exchange(
+        url=VIDEO_URL,
+        method="GET",
+        status=206,
+        body=VIDEO[:100],
+        response_headers=[("content-type", "video/mp4"), ("content-range", f"bytes 0-99/{len(VIDEO)}")],
+        date=when,
+    )
+    with Store.open(home, create=False) as store:
+        capture = store.start_capture(post=made.live, tool_version="test", at=when)
+        artifacts = [
+            ("warc", write_warc([partial], software="test"), "application/warc", None),
+            ("media", VIDEO, "video/mp4", VIDEO_URL),
+            ("media", photo2, "image/jpeg", PHOTO2_URL),
+            ("media", made.photo, "image/png", PHOTO_URL),  # the browser's record holds it whole
+        ]
+        store.finish_capture(capture, "complete", artifacts=artifacts, content_hash="h2", at=when)
+        write_wacz([gather(store, made.article)], tmp_path / "m.wacz", blob_path=store.blobs.path)
+    # The archive holds the video once, as its blob: no WARC of it, before or after the export.
+    assert [f.name for f in home.rglob("*") if f.is_file() and VIDEO in f.read_bytes()] == [
+        hashlib.sha256(VIDEO).hexdigest()
+    ]
+
+    with zipfile.ZipFile(tmp_path / "m.wacz") as zf:
+        assert zf.getinfo("archive/media.warc").compress_type == zipfile.ZIP_STORED
+        index = cdxj(zf)
+        urls = [f["url"] for _, _, f in index]
+        for url in (VIDEO_URL, PHOTO2_URL, PHOTO_URL):
+            assert urls.count(url) == 1, url
+        by_url = {f["url"]: f for _, _, f in index}
+        for url, body, mime in ((VIDEO_URL, VIDEO, "video/mp4"), (PHOTO2_URL, photo2, "image/jpeg")):
+            entry = by_url[url]
+            assert entry["filename"] == "media.warc" and entry["mime"] == mime and entry["status"] == "200"
+            assert entry["digest"] == "sha256:" + base64.b32encode(hashlib.sha256(body).digest()).decode()
+            record, got = replay(zf, url)
+            assert record.rec_type == "response"
+            assert record.http_headers.get_header("Content-Type") == mime
+            assert record.http_headers.get_header("Content-Length") == str(len(body))
+            assert got == body
+        assert by_url[PHOTO_URL]["filename"] != "media.warc"  # the browser's whole record is kept
+        assert replay(zf, PHOTO_URL)[1] == made.photo
+        # The whole media.warc reads back as WARC: a warcinfo, then one response per file.
+        records = list(ArchiveIterator(io.BytesIO(zf.read("archive/media.warc")), check_digests="raise"))
+        assert [r.rec_type for r in records] == ["warcinfo", "response", "response"]
+        package = json.loads(zf.read("datapackage.json"))
+        listed = {r["path"]: r for r in package["resources"]}
+        data = zf.read("archive/media.warc")
+        assert listed["archive/media.warc"]["hash"] == "sha256:" + hashlib.sha256(data).hexdigest()
+        assert listed["archive/media.warc"]["bytes"] == len(data)
+
+
+def test_a_wacz_with_media_records_validates(
+    home: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    made = make_archive(home)
+    with Store.open(home, create=False) as store:
+        capture = store.start_capture(post=made.live, tool_version="test")
+        store.finish_capture(capture, "complete", artifacts=[("media", VIDEO, "video/mp4", VIDEO_URL)])
+        write_wacz([gather(store, made.article)], tmp_path / "v.wacz", blob_path=store.blobs)
+    code, said = run_validator(tmp_path / "v.wacz", capsys)
     assert code == 0, said

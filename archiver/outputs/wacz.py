@@ -5,6 +5,12 @@ ReplayWeb.page and pywb open it:
     archive/articles.warc      each article's HTML as fetched, one `resource` record each (we
                                keep the bytes the server sent, not its headers: no response is
                                made up)
+    archive/media.warc         each photo and video we downloaded ourselves that no capture WARC
+                               holds in full, as a `response` record at the URL it came from
+                               (the embed's player asks for that URL on replay): status 200, its
+                               Content-Type and Content-Length, the blob's bytes. Made here, at
+                               export, streamed from the blob store into the ZIP: the archive
+                               keeps each file once, as its blob (see MediaWarc)
     indexes/index.cdx.gz       every response and resource record as a CDXJ line (SURT key,
                                14-digit time, JSON), sorted, gzipped in blocks of 256 lines
     indexes/index.idx          the secondary index of those blocks (each block's first key, offset,
@@ -23,6 +29,8 @@ WARCs and index.cdx.gz are stored uncompressed in the ZIP (STORE), so a record o
 the index is read at its offset. The index is named as the reference implementation (py-wacz) and
 the spec's example name it: pywb's `wb-manager add --unpack-wacz` takes only `*.cdx` and
 `*.cdx.gz` (an `index.cdxj` it does not see), ReplayWeb.page reads the blocks through index.idx.
+A media URL is in the index once: the browser's record when it holds the whole file (status 200,
+the blob's length), else ours in media.warc (a partial or empty browser record is left unindexed).
 Every blob goes in through outputs/blobs.py, hashed as it is copied: one missing or damaged
 fails the export with an error that names it. The ZIP is written to a temporary file beside
 `out` and renamed into place only when it is complete (outputs/atomic.py).
@@ -30,18 +38,20 @@ fails the export with an error that names it. The ZIP is written to a temporary 
 
 from __future__ import annotations
 
+import base64
 import gzip
 import hashlib
 import io
 import json
 import re
 import shutil
+import uuid
 import zipfile
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import Any, BinaryIO, Protocol
 from urllib.parse import urlsplit
 
 import lxml.html
@@ -61,6 +71,7 @@ from storage.blobs import CHUNK
 WACZ_VERSION = "1.1.1"
 SOFTWARE = f"embed-archiver {__version__}"
 ARTICLES_WARC = "articles.warc"
+MEDIA_WARC = "media.warc"
 INDEX_CDX_GZ = "index.cdx.gz"
 INDEX_IDX = "index.idx"
 INDEX_BLOCK_LINES = 256  # a replay tool reads one block (gzip member) of the index per lookup
@@ -116,6 +127,7 @@ class IndexEntry:
     mime: str
     status: str | None
     digest: str | None
+    payload_length: int | None = None  # a response's body, as its Content-Length says (not in the line)
 
     def line(self) -> str:
         fields: dict[str, Any] = {"url": self.url, "mime": self.mime}
@@ -137,10 +149,13 @@ def index_warc(stream: BinaryIO | CheckedStream, filename: str) -> list[IndexEnt
         url = headers.get_header("WARC-Target-URI")
         kind = record.rec_type
         status = mime = None
+        payload_length: int | None = None
         if kind in _INDEXED and url:
             if record.http_headers is not None and kind != "resource":
                 status = record.http_headers.get_statuscode()
                 mime = record.http_headers.get_header("Content-Type")
+                declared = (record.http_headers.get_header("Content-Length") or "").strip()
+                payload_length = int(declared) if declared.isdigit() else None
             else:
                 mime = headers.get_header("Content-Type")
             digest = headers.get_header("WARC-Payload-Digest")
@@ -157,6 +172,7 @@ def index_warc(stream: BinaryIO | CheckedStream, filename: str) -> list[IndexEnt
                     mime=(mime or "unk").split(";", 1)[0].strip() or "unk",
                     status=status,
                     digest=digest,
+                    payload_length=payload_length,
                 )
             )
     return entries
@@ -210,6 +226,167 @@ def articles_warc(bundles: Sequence[ArticleBundle], html: Mapping[int, bytes]) -
         )
         writer.write_record(record)
     return out.getvalue()
+
+
+@dataclass(frozen=True)
+class MediaRecord:
+    """A photo or video a capture downloaded (its blob), to go in media.warc at its source URL."""
+
+    url: str
+    blob: Blob
+    mime: str
+    size: int
+    date: str  # WARC-Date
+
+    @property
+    def digest(self) -> str:
+        return "sha256:" + base64.b32encode(bytes.fromhex(self.blob.sha256)).decode()
+
+    def head(self) -> bytes:
+        """The record up to its payload: WARC headers, then the HTTP response's. No
+        WARC-Block-Digest (optional in WARC 1.0): it would take reading the file twice; the
+        payload digest is the blob's SHA-256, known without reading it."""
+        http = (
+            f"HTTP/1.1 200 OK\r\nContent-Type: {self.mime}\r\nContent-Length: {self.size}\r\n\r\n"
+        ).encode()
+        record_id = uuid.uuid5(uuid.NAMESPACE_URL, f"{self.blob.sha256} {self.url}")
+        warc = (
+            "WARC/1.0\r\n"
+            "WARC-Type: response\r\n"
+            f"WARC-Record-ID: <urn:uuid:{record_id}>\r\n"
+            f"WARC-Target-URI: {self.url}\r\n"
+            f"WARC-Date: {self.date}\r\n"
+            f"WARC-Payload-Digest: {self.digest}\r\n"
+            "Content-Type: application/http; msgtype=response\r\n"
+            f"Content-Length: {len(http) + self.size}\r\n\r\n"
+        ).encode()
+        return warc + http
+
+
+_RECORD_END = b"\r\n\r\n"
+
+
+class _Sink(Protocol):
+    def write(self, data: bytes, /) -> int: ...
+
+
+class _Hashing:
+    """Writes through to `out`, hashing and counting what it writes."""
+
+    def __init__(self, out: _Sink) -> None:
+        self._out = out
+        self.sha256 = hashlib.sha256()
+        self.size = 0
+
+    def write(self, data: bytes, /) -> int:
+        self._out.write(data)
+        self.sha256.update(data)
+        self.size += len(data)
+        return len(data)
+
+
+class MediaWarc:
+    """media.warc: a warcinfo record, then a `response` record per media file, whose bytes are
+    streamed from the blob store as the ZIP is written (never held in memory or copied to
+    disk). Its offsets are known beforehand from the blobs' sizes, so is its index."""
+
+    def __init__(self, records: Sequence[MediaRecord]) -> None:
+        out = io.BytesIO()
+        writer = WARCWriter(out, gzip=False)
+        description = "photos and videos the archive downloaded, from its blobs"
+        writer.write_record(
+            writer.create_warcinfo_record(
+                MEDIA_WARC,
+                {"software": SOFTWARE, "format": "WARC File Format 1.0", "description": description},
+            )
+        )
+        self.prelude = out.getvalue()
+        self.records = list(records)
+
+    def entries(self) -> list[IndexEntry]:
+        found = []
+        offset = len(self.prelude)
+        for record in self.records:
+            length = len(record.head()) + record.size + len(_RECORD_END)
+            found.append(
+                IndexEntry(
+                    url=record.url,
+                    timestamp=_timestamp14(record.date),
+                    filename=MEDIA_WARC,
+                    offset=offset,
+                    length=length,
+                    mime=record.mime,
+                    status="200",
+                    digest=record.digest,
+                    payload_length=record.size,
+                )
+            )
+            offset += length
+        return found
+
+    @property
+    def size(self) -> int:
+        return len(self.prelude) + sum(len(r.head()) + r.size + len(_RECORD_END) for r in self.records)
+
+    def write(self, out: _Sink, blob_path: BlobSource) -> None:
+        """The WARC into `out`, each blob checked as it is copied (outputs/blobs.py); OutputError
+        when a blob's length is not the one its row says (the offsets in the index would be wrong)."""
+        out.write(self.prelude)
+        for record in self.records:
+            out.write(record.head())
+            with open_blob(blob_path, record.blob) as stream:
+                shutil.copyfileobj(stream, out, CHUNK)
+                if stream.tell() != record.size:
+                    raise OutputError(
+                        f"{record.blob.what}: blob {record.blob.sha256} is {stream.tell()} bytes, "
+                        f"the archive says {record.size}"
+                    )
+            out.write(_RECORD_END)
+
+
+def media_records(bundles: Sequence[ArticleBundle], blobs: Mapping[str, Blob]) -> dict[str, MediaRecord]:
+    """The media files the bundles' captures downloaded, by source URL: one per URL, from the
+    latest capture that kept it."""
+    found: dict[str, MediaRecord] = {}
+    for bundle in bundles:
+        for capture in [*bundle.captures, *(c for p in bundle.posts for c in p.captures)]:
+            for artifact in capture.of_kind("media"):
+                url = artifact["source_url"]
+                if not url or not url.startswith(("http://", "https://")) or any(c.isspace() for c in url):
+                    continue
+                record = MediaRecord(
+                    url=url,
+                    blob=blobs[artifact["sha256"]],
+                    mime=(artifact["mime"] or "application/octet-stream").split(";", 1)[0].strip(),
+                    size=artifact["size"],
+                    date=_rfc3339(capture.capture["started"]),
+                )
+                earlier = found.get(url)
+                if earlier is None or earlier.date <= record.date:
+                    found[url] = record
+    return found
+
+
+def _one_per_media_url(
+    entries: dict[str, list[IndexEntry]], media: Mapping[str, MediaRecord]
+) -> list[MediaRecord]:
+    """Leave each media URL in `entries` (the capture WARCs' index) once: the latest browser
+    record holding the whole file (status 200, the blob's length) if there is one, else none;
+    the media records still to write (those no browser record holds in full)."""
+    missing = []
+    for url, record in media.items():
+        whole = [
+            e
+            for found in entries.values()
+            for e in found
+            if e.url == url and e.status == "200" and e.payload_length == record.size
+        ]
+        keep = max(whole, key=lambda e: e.timestamp) if whole else None
+        for name, found in entries.items():
+            entries[name] = [e for e in found if e.url != url or e is keep]
+        if keep is None:
+            missing.append(record)
+    return missing
 
 
 def page_text(html: bytes) -> str:
@@ -365,6 +542,10 @@ def write_wacz(
             else:
                 with open_blob(blob_path, source) as stream:
                     entries[filename] = index_warc(stream, filename)
+    streamed: dict[str, MediaWarc] = {}
+    if media := _one_per_media_url(entries, media_records(bundles, blobs)):
+        streamed[f"archive/{MEDIA_WARC}"] = MediaWarc(media)
+        entries[MEDIA_WARC] = streamed[f"archive/{MEDIA_WARC}"].entries()
     cdx_gz, idx = zipnum_index(sorted(e.line() for found in entries.values() for e in found))
     pages = pages_of(bundles, html, entries)
     pages_jsonl = "".join(json.dumps(p, ensure_ascii=False) + "\n" for p in pages).encode()
@@ -383,10 +564,10 @@ def write_wacz(
     for name, data in made.items():
         members[name] = (_hash_bytes(data), data)
 
-    def package(sizes: Mapping[str, int]) -> dict[str, bytes]:
+    def package(sizes: Mapping[str, int], hashes: Mapping[str, str]) -> dict[str, bytes]:
         """datapackage.json (every member: path, sha256, bytes) and its digest."""
         resources = [
-            {"name": name.lower(), "path": name, "hash": f"sha256:{members[name][0]}", "bytes": size}
+            {"name": name.lower(), "path": name, "hash": f"sha256:{hashes[name]}", "bytes": size}
             for name, size in sorted(sizes.items())
         ]
         first = bundles[0].article if bundles else None
@@ -412,7 +593,7 @@ def write_wacz(
 
     try:
         with new_file(out) as temp:
-            total = _write_zip(temp, members, blob_path, package)
+            total = _write_zip(temp, members, streamed, blob_path, package)
     except OSError as exc:
         beside = exc.filename is not None and Path(exc.filename).parent == out.parent
         which = f" ({exc.filename})" if exc.filename and not beside else ""
@@ -422,7 +603,7 @@ def write_wacz(
         articles=len(bundles),
         pages=len(pages) - 1,
         warcs=len(entries),
-        files=len(members),
+        files=len(members) + len(streamed),
         bytes=total,
     )
 
@@ -430,14 +611,26 @@ def write_wacz(
 def _write_zip(
     path: Path,
     members: dict[str, tuple[str, Blob | bytes]],
+    streamed: Mapping[str, MediaWarc],
     blob_path: BlobSource,
-    package: Callable[[Mapping[str, int]], dict[str, bytes]],
+    package: Callable[[Mapping[str, int], Mapping[str, str]], dict[str, bytes]],
 ) -> int:
-    """The ZIP of `members` (sorted, each blob checked as it is copied in), then the data
-    package made from their sizes; the bytes of the members."""
+    """The ZIP of `members` and the `streamed` WARCs (sorted, each blob checked as it is copied
+    in), then the data package made from their sizes and hashes; the bytes of the members."""
     sizes: dict[str, int] = {}
+    hashes = {name: sha for name, (sha, _) in members.items()}
     with zipfile.ZipFile(path, "w", allowZip64=True) as zf:
-        for name, (_, source) in sorted(members.items()):
+        for name in sorted([*members, *streamed]):
+            if name in streamed:
+                info = zipfile.ZipInfo(name, _zip_time())
+                info.compress_type = zipfile.ZIP_STORED
+                warc = streamed[name]
+                with zf.open(info, "w", force_zip64=warc.size >= zipfile.ZIP64_LIMIT) as member:
+                    sink = _Hashing(member)
+                    warc.write(sink, blob_path)
+                sizes[name], hashes[name] = sink.size, sink.sha256.hexdigest()
+                continue
+            _, source = members[name]
             # WARCs, media and the gzipped index are read in place: STORE; text compresses.
             deflate = name.endswith((".json", ".jsonl", ".idx", ".txt", ".tsr"))
             info = zipfile.ZipInfo(name, _zip_time())
@@ -450,7 +643,7 @@ def _write_zip(
                 with zf.open(info, "w", force_zip64=stream.size >= zipfile.ZIP64_LIMIT) as member:
                     shutil.copyfileobj(stream, member, CHUNK)
                 sizes[name] = stream.tell()
-        for name, data in package(sizes).items():
+        for name, data in package(sizes, hashes).items():
             zf.writestr(zipfile.ZipInfo(name, _zip_time()), data, compress_type=zipfile.ZIP_DEFLATED)
     return sum(sizes.values())
 
