@@ -33,6 +33,8 @@ from replay_support import (
     warc_payload,
 )
 
+from storage import Store
+
 pytest.importorskip("pywb", reason="pywb is not installed (a dev dependency: pip install -e '.[dev]')")
 
 pytestmark = pytest.mark.browser
@@ -139,3 +141,25 @@ def test_the_article_is_a_page_pywb_lists_and_replays(replay: Replay) -> None:
     for post in replay.exported.of_kind("post"):
         view = httpx.get(replay.url(post), timeout=10)
         assert view.status_code == 200 and view.headers["content-type"].startswith("text/html")
+
+
+def test_a_posts_video_replays_from_the_archive_as_video_mp4(replay: Replay) -> None:
+    """The video we downloaded (not the browser: the embed shows its preview) is in the WACZ as
+    a response record at its source URL, which pywb serves as the archive's bytes."""
+    videos: list[tuple[dict[str, Any], str, bytes]] = []
+    with Store.open(replay.exported.home, create=False) as store:
+        for page in replay.exported.of_kind("post"):
+            post_id = int(page["id"].removeprefix("post-"))
+            captures = [c for c in store.captures_for_post(post_id) if c["status"] != "failed"]
+            for artifact in store.artifacts_for_capture(captures[-1]["id"]):
+                if artifact["kind"] == "media" and (artifact["mime"] or "").startswith("video/"):
+                    assert artifact["source_url"] and artifact["path"]
+                    videos.append((page, artifact["source_url"], Path(artifact["path"]).read_bytes()))
+    assert videos, "the demo has no downloaded video"
+    for page, url, data in videos:
+        listed = httpx.get(f"{replay.base}/cdx", params={"url": url, "output": "json"}, timeout=10)
+        assert listed.status_code == 200 and len(listed.text.splitlines()) == 1, listed.text  # once
+        answer = httpx.get(replay.url(page, "id_", url), timeout=10)
+        assert answer.status_code == 200, url
+        assert answer.headers["content-type"] == "video/mp4"
+        assert answer.content == data
