@@ -163,3 +163,6 @@ def test_a_posts_video_replays_from_the_archive_as_video_mp4(replay: Replay) -> 
         assert answer.status_code == 200, url
         assert answer.headers["content-type"] == "video/mp4"
         assert answer.content == data
+        # As a video element asks for it: a range, answered with those bytes.
+        part = httpx.get(replay.url(page, "id_", url), headers={"Range": "bytes=100-199"}, timeout=10)
+        assert part.status_code == 206 and part.content == data[100:200]
