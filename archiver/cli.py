@@ -16,11 +16,12 @@ import click
 
 from archiver import __version__
 from archiver.dates import parse_age, parse_since
-from archiver.errors import ArchiverError, SettingsError, StoreError
+from archiver.errors import ArchiverError, BrowserError, SettingsError, StoreError
 from archiver.models import POST_STATUSES
 from archiver.settings import Settings, load_settings
 
 if TYPE_CHECKING:
+    from archiver.flows.doctor import RenderCheck
     from archiver.flows.kit import Network
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -46,6 +47,14 @@ def settings_options(func: F) -> F:
         help="TOML config file [HOME/config.toml]",
     )
     @click.option("--browser", help="Chromium/Chrome executable to drive")
+    @click.option(
+        "--browser-endpoint",
+        "browser_endpoints",
+        multiple=True,
+        metavar="URL",
+        help="A remote browser to use instead of launching one: ws(s):// (Playwright server) or "
+        "http(s):// (DevTools); repeatable",
+    )
     @click.option("--proxy", help="Proxy URL for all traffic (http://, https://, socks5://, socks5h://)")
     @click.option(
         "--ca-bundle",
@@ -194,9 +203,26 @@ def doctor(settings: Settings, find: bool) -> None:
     click.echo(f"proxy    {proxy or 'none'}{from_env}")
     home = settings.home.resolve()
     click.echo(f"home     {home}" + ("" if home.is_dir() else " (not created yet)"))
+    if settings.browser_endpoints:
+        failed = 0
+        for endpoint in settings.browser_endpoints:
+            click.echo(f"browser  {checks.endpoint_label(endpoint)} (remote)")
+            try:
+                result = checks.check_endpoint(settings, endpoint)
+            except BrowserError as exc:
+                failed += 1
+                click.echo(f"render   failed: {exc}")
+                continue
+            _echo_render(result)
+        if failed:
+            raise BrowserError(f"{failed} of {len(settings.browser_endpoints)} browser endpoints failed")
+        return
     found = checks.locate_browser(settings)
     click.echo(f"browser  {found.path} ({checks.HOW_FOUND[found.how]})")
-    result = checks.check_render(settings)
+    _echo_render(checks.check_render(settings))
+
+
+def _echo_render(result: RenderCheck) -> None:
     click.echo(f"version  {result.version}")
     click.echo(f"render   ok: a {result.width}x{result.height} test page, its pixels as expected")
 

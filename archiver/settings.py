@@ -25,6 +25,7 @@ else:  # pragma: no cover
     import tomli as tomllib
 
 PROXY_SCHEMES = ("http", "https", "socks5", "socks5h")
+ENDPOINT_SCHEMES = ("ws", "wss", "http", "https", "cdp+ws", "cdp+wss")
 
 # The standard variables, in the order we pick one when our own proxy is unset.
 PROXY_ENV = ("HTTPS_PROXY", "https_proxy", "ALL_PROXY", "all_proxy", "HTTP_PROXY", "http_proxy")
@@ -37,6 +38,9 @@ class Settings:
     # (storage.s3blobs: endpoint, region and credentials from the AWS environment and config)
     blob_store: str | None = None
     browser: str | None = None  # path (or PATH name) of a Chromium/Chrome executable
+    # Remote browsers to use instead of launching one (capture/browser.py: connect): a
+    # Playwright browser server's ws(s):// URL or a DevTools endpoint's http(s):// URL
+    browser_endpoints: tuple[str, ...] = ()
     proxy: str | None = None  # http://, https://, socks5:// or socks5h:// URL for all traffic
     ca_bundle: Path | None = None  # extra CA to trust (a TLS-intercepting proxy)
     user_agent: str = (
@@ -109,6 +113,11 @@ def _coerce(name: str, value: Any, where: str) -> Any:
     bad = SettingsError(f"{where}: setting {name!r} cannot be {value!r}")
     if isinstance(value, str) and value.strip() == "" and (name in _OPTIONAL_STRINGS or name in _PATHS):
         return None if default is None else default
+    if isinstance(default, tuple):  # a list: "a,b" (environment), a TOML list, a repeated flag
+        items = value.split(",") if isinstance(value, str) else value
+        if not isinstance(items, (list, tuple)) or not all(isinstance(item, str) for item in items):
+            raise bad
+        return tuple(item.strip() for item in items if item.strip())
     if name in _PATHS or name in _OPTIONAL_STRINGS or isinstance(default, str):
         if not isinstance(value, str):
             raise bad
@@ -156,6 +165,8 @@ def _check(settings: Settings) -> Settings:
         raise SettingsError("setting 'recheck_min_hours' must not exceed 'recheck_max_days'")
     if settings.proxy is not None:
         check_proxy_url(settings.proxy)
+    for endpoint in settings.browser_endpoints:
+        check_endpoint_url(endpoint)
     if settings.blob_store is not None and not settings.blob_store.lower().startswith("s3://"):
         # (the value is not repeated: it may hold what was meant to stay private)
         raise SettingsError("setting 'blob_store' must be an S3 URL: s3://bucket/prefix")
@@ -202,6 +213,18 @@ def check_proxy_url(url: str) -> None:
         raise SettingsError(f"proxy {url!r} needs a port")
 
 
+def check_endpoint_url(url: str) -> None:
+    """A SettingsError unless `url` can name a remote browser (the value is not repeated: a
+    Browserless URL carries its token)."""
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 - a bad port raises
+    except ValueError:
+        raise SettingsError("a browser endpoint is not a URL") from None
+    if parts.scheme.lower() not in ENDPOINT_SCHEMES or not parts.hostname:
+        raise SettingsError("a browser endpoint must look like ws://host:port/... or http://host:port")
+
+
 def _read_config(path: Path) -> dict[str, Any]:
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
@@ -223,7 +246,7 @@ def load_settings(
     config: Path | None = None,
 ) -> Settings:
     """Build Settings from options (None means 'not given'), the environment and a config file."""
-    options = {k: v for k, v in (options or {}).items() if v is not None}
+    options = {k: v for k, v in (options or {}).items() if v is not None and v != ()}  # () : no flag
     unknown = sorted(set(options) - set(_FIELDS))
     if unknown:
         raise TypeError(f"not settings: {', '.join(unknown)}")  # a caller's bug, not the user's

@@ -1,7 +1,14 @@
-"""Finding a Chromium to drive, and launching it the way a closed network needs.
+"""Finding a Chromium to drive, and launching it the way a closed network needs; or
+connecting to one running elsewhere (--browser-endpoint).
 
 Order: an explicit setting (--browser / ARCHIVER_BROWSER), Playwright's own downloaded
 Chromium, a system Chromium or Chrome on PATH. Else BrowserNotFound says how to get one.
+
+A remote browser is a Playwright browser server (`playwright run-server`, `launch_server`: a
+ws:// or wss:// URL, through chromium.connect) or a DevTools endpoint (Browserless, Chromium with
+--remote-debugging-port, Selenium Grid 4: an http(s):// URL, or a ws(s):// one whose path is
+/devtools/browser/..., through chromium.connect_over_cdp). Its launch flags are the remote
+side's; what we decide goes into each context (context_options: the proxy among them).
 """
 
 from __future__ import annotations
@@ -53,8 +60,8 @@ HOW_TO_GET_ONE = (
 
 @dataclass(frozen=True)
 class FoundBrowser:
-    path: str
-    how: str  # "setting" | "playwright" | "system"
+    path: str  # the executable, or a remote browser's endpoint as shown (endpoint_label)
+    how: str  # "setting" | "playwright" | "system" | "remote"
 
 
 def find_browser(
@@ -169,9 +176,61 @@ def first_line(message: str) -> str:
     return lines[0] if lines else "unknown error"
 
 
-def context_options(settings: Settings, platform: str | None = None) -> dict[str, Any]:
+def endpoint_label(endpoint: str) -> str:
+    """A remote browser's endpoint as we print it: no credentials, no query (Browserless's
+    ?token=...)."""
+    try:
+        parts = urlsplit(endpoint)
+        host = parts.hostname or ""
+        port = f":{parts.port}" if parts.port else ""
+    except ValueError:
+        return "(a browser endpoint that is not a URL)"
+    host = f"[{host}]" if ":" in host else host
+    return f"{parts.scheme}://{host}{port}{parts.path}"
+
+
+def speaks_cdp(endpoint: str) -> bool:
+    """Whether `endpoint` is a DevTools (CDP) endpoint rather than a Playwright browser server:
+    an http(s):// URL, the ws:// URL Chromium prints (/devtools/browser/<id>), Selenium Grid's
+    (/session/<id>/se/cdp), or any ws(s):// URL marked cdp+ws(s):// (Browserless's, say)."""
+    parts = urlsplit(endpoint)
+    path = parts.path.rstrip("/")
+    return (
+        parts.scheme.lower() in ("http", "https", "cdp+ws", "cdp+wss")
+        or path.startswith("/devtools/browser/")
+        or path.endswith("/se/cdp")
+    )
+
+
+def _unmarked(endpoint: str) -> str:
+    """`endpoint` without the cdp+ of cdp+ws(s)://, as Playwright takes it."""
+    return endpoint[4:] if endpoint.lower().startswith("cdp+") else endpoint
+
+
+async def connect(pw: Playwright, settings: Settings, endpoint: str) -> tuple[Browser, FoundBrowser]:
+    """Connect to the remote browser at `endpoint` (see the module's docstring)."""
+    from playwright.async_api import Error as PlaywrightError
+
+    found = FoundBrowser(endpoint_label(endpoint), "remote")
+    timeout = settings.page_timeout * 1000
+    try:
+        if speaks_cdp(endpoint):
+            browser = await pw.chromium.connect_over_cdp(_unmarked(endpoint), timeout=timeout)
+        else:
+            browser = await pw.chromium.connect(endpoint, timeout=timeout)
+    except PlaywrightError as exc:
+        why = first_line(exc.message).replace(_unmarked(endpoint), found.path)  # no token in it
+        raise BrowserError(f"no browser at {found.path}: {why}") from exc
+    return browser, found
+
+
+def context_options(
+    settings: Settings, platform: str | None = None, proxy: dict[str, str] | None = None
+) -> dict[str, Any]:
     """Options for every new browser context: one per post, so no state leaks between them;
-    `platform` picks its login cookies (--storage-state), None the default ones."""
+    `platform` picks its login cookies (--storage-state), None the default ones. `proxy`, in
+    Playwright's form, is the context's own (a remote browser's: a launched one has its proxy
+    from launch_options)."""
     options: dict[str, Any] = {
         "user_agent": settings.user_agent,
         "viewport": {"width": 1280, "height": 1000},
@@ -185,4 +244,6 @@ def context_options(settings: Settings, platform: str | None = None) -> dict[str
     state = settings.storage_state_for(platform)
     if state is not None:
         options["storage_state"] = str(state)
+    if proxy is not None:
+        options["proxy"] = proxy
     return options

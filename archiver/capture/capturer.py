@@ -26,6 +26,11 @@ request settings.fetch_timeout, the whole capture settings.capture_timeout. A tr
 failure (the browser died, the connection dropped, a 5xx from the data endpoint) is retried
 once after a short backoff; a dead browser is relaunched first. Timeouts are not retried.
 
+With settings.browser_endpoints the browser is a remote one (capture/browser.py: connect) instead
+of a launched one: each context is given the proxy (the relay's or the user's) that a launched
+browser gets at launch; the endpoints are used one at a time, in order, and when the one in use
+cannot be reached or dies the next takes over, as a relaunch would.
+
 What is done with a loaded page (waiting for the post, the snapshots, an article's full-page
 shot) is in snapshot.py; the recording of the traffic for the WARC in recorder.py.
 """
@@ -54,15 +59,15 @@ from playwright.async_api import TimeoutError as PlaywrightTimeout
 from playwright.async_api import async_playwright
 
 from archiver import __version__, platforms
-from archiver.capture.browser import FoundBrowser, context_options, launch
+from archiver.capture.browser import FoundBrowser, connect, context_options, launch, playwright_proxy
 from archiver.capture.media import MediaTooLarge, download, spool_folder
 from archiver.capture.politeness import HostLimiter
 from archiver.capture.recorder import Recorder
 from archiver.capture.relay import Relay
 from archiver.capture.snapshot import article_screenshot, post_snapshots, wait_rendered
 from archiver.capture.warc import write_warc
-from archiver.errors import ArchiverError, CaptureError, PostGone, Refused
-from archiver.guard import Guard
+from archiver.errors import ArchiverError, BrowserError, CaptureError, PostGone, Refused
+from archiver.guard import Guard, literal_address
 from archiver.models import Artifact, PostData, content_hash
 
 if TYPE_CHECKING:
@@ -214,6 +219,9 @@ class Capturer:
         self._restart_lock = asyncio.Lock()
         self._pw: Playwright | None = None
         self._browser: Browser | None = None
+        # Remote browsers (settings.browser_endpoints) are used one at a time, in order: when
+        # the one in use dies or cannot be reached, the next takes over.
+        self._endpoint = 0
 
     async def __aenter__(self) -> Capturer:
         self._pw = await async_playwright().start()
@@ -250,9 +258,36 @@ class Capturer:
     def _ms(self) -> float:
         return self.settings.page_timeout * 1000
 
+    @property
+    def _proxy(self) -> dict[str, str] | None:
+        """The browser's way out in Playwright's form: the relay's, else the user's proxy."""
+        return self._relay.proxy if self._relay is not None else playwright_proxy(self.settings)
+
     async def _launch(self) -> tuple[Browser, FoundBrowser]:
         assert self._pw is not None
-        return await launch(self._pw, self.settings, proxy=self._relay.proxy if self._relay else None)
+        endpoints = self.settings.browser_endpoints
+        if not endpoints:
+            return await launch(self._pw, self.settings, proxy=self._relay.proxy if self._relay else None)
+        problems: list[str] = []
+        for turn in range(len(endpoints)):  # the one in use first, then the others in order
+            index = (self._endpoint + turn) % len(endpoints)
+            try:
+                browser, found = await connect(self._pw, self.settings, endpoints[index])
+            except BrowserError as exc:
+                log.warning("%s", exc)
+                problems.append(str(exc))
+                continue
+            if self._relay is not None and not _on_this_machine(endpoints[index]):
+                log.warning(
+                    "the browser at %s may not reach the network guard's relay on 127.0.0.1 "
+                    "(see README: Remote browsers)",
+                    found.path,
+                )
+            self._endpoint = index
+            return browser, found
+        raise BrowserError(
+            problems[0] if len(problems) == 1 else "no browser endpoint answered: " + "; ".join(problems)
+        )
 
     async def _live_browser(self) -> Browser:
         """The browser, relaunched first if it has died."""
@@ -287,7 +322,9 @@ class Capturer:
     ) -> AsyncIterator[BrowserContext]:
         """A fresh browser context, routed and guarded; what the guard refuses lands in `refusals`."""
         browser = await self._live_browser()
-        context = await browser.new_context(**context_options(self.settings, platform))
+        # A launched browser has its proxy from its launch; a remote one is told it per context.
+        proxy = self._proxy if self.settings.browser_endpoints else None
+        context = await browser.new_context(**context_options(self.settings, platform, proxy))
         refusals = refusals if refusals is not None else _Refusals()
         try:
             context.set_default_timeout(self._ms)
@@ -639,6 +676,18 @@ class Capturer:
         for reason, _ in refusals.found:
             log.info("article %s: %s", url or "(given as HTML)", reason)
         return Artifact("screenshot", png, "image/png", source_url=url)
+
+
+def _on_this_machine(endpoint: str) -> bool:
+    """Whether a browser endpoint's host is this machine's loopback (so it reaches the relay)."""
+    host = urlsplit(endpoint).hostname or ""
+    if host == "localhost" or host.endswith(".localhost"):
+        return True
+    try:
+        address = literal_address(host)
+    except ValueError:
+        return False
+    return address is not None and address.is_loopback
 
 
 def _navigates(request: Request) -> bool:

@@ -1,13 +1,15 @@
-"""`archiver doctor`: which browser we would drive, its version, and whether it renders a page."""
+"""`archiver doctor`: which browser we would drive (or each remote one we would connect to), its
+version, and whether it renders a page."""
 
 from __future__ import annotations
 
 import asyncio
 import struct
 import zlib
+from contextlib import suppress
 from dataclasses import dataclass
 
-from archiver.capture.browser import FoundBrowser, find_browser, first_line, launch
+from archiver.capture.browser import FoundBrowser, connect, endpoint_label, find_browser, first_line, launch
 from archiver.errors import BrowserError
 from archiver.settings import Settings
 
@@ -15,7 +17,10 @@ HOW_FOUND = {
     "setting": "from --browser / ARCHIVER_BROWSER",
     "playwright": "Playwright's own Chromium",
     "system": "found on PATH",
+    "remote": "remote",
 }
+
+__all__ = ["HOW_FOUND", "RenderCheck", "check_endpoint", "check_render", "endpoint_label", "locate_browser"]
 
 # A page whose pixels we know: a red block in the top-left corner of a white page.
 TEST_PAGE = (
@@ -45,21 +50,29 @@ def locate_browser(settings: Settings) -> FoundBrowser:
     return find_browser(settings.browser, asyncio.run(_playwright_chromium_path()))
 
 
-async def _render(settings: Settings) -> RenderCheck:
+async def _render(settings: Settings, endpoint: str | None = None) -> RenderCheck:
     from playwright.async_api import Error as PlaywrightError
     from playwright.async_api import async_playwright
 
     async with async_playwright() as pw:
-        browser, found = await launch(pw, settings)
+        if endpoint is None:
+            browser, found = await launch(pw, settings)
+        else:
+            browser, found = await connect(pw, settings, endpoint)
         try:
-            page = await browser.new_page(viewport={"width": WIDTH, "height": HEIGHT}, device_scale_factor=1)
+            # A context of our own: a remote browser's default one may be someone else's.
+            context = await browser.new_context(
+                viewport={"width": WIDTH, "height": HEIGHT}, device_scale_factor=1
+            )
+            page = await context.new_page()
             page.set_default_timeout(settings.page_timeout * 1000)
             await page.set_content(TEST_PAGE)
             png = await page.screenshot(type="png")
         except PlaywrightError as exc:
             raise BrowserError(f"{found.path} started but did not render: {first_line(exc.message)}") from exc
         finally:
-            await browser.close()
+            with suppress(PlaywrightError):
+                await browser.close()
         width, height, pixel = decode_png(png)
         red, white = pixel(8, 8), pixel(WIDTH - 8, HEIGHT - 8)
         if (width, height) != (WIDTH, HEIGHT):
@@ -74,6 +87,11 @@ async def _render(settings: Settings) -> RenderCheck:
 def check_render(settings: Settings) -> RenderCheck:
     """Launch the browser, render a small known page, and check the screenshot's pixels."""
     return asyncio.run(_render(settings))
+
+
+def check_endpoint(settings: Settings, endpoint: str) -> RenderCheck:
+    """Connect to the remote browser at `endpoint` and check it renders as check_render does."""
+    return asyncio.run(_render(settings, endpoint))
 
 
 def _near(rgb: tuple[int, int, int], want: tuple[int, int, int]) -> bool:

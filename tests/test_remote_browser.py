@@ -1,0 +1,220 @@
+"""Remote browsers (--browser-endpoint): a Playwright browser server and a Chromium's DevTools
+endpoint, both started here on 127.0.0.1, archive the demo article as a launched browser does."""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from dataclasses import replace
+from pathlib import Path
+from typing import IO
+from urllib.parse import quote
+from urllib.request import urlopen
+
+import pytest
+from click.testing import CliRunner
+
+from archiver.capture.browser import context_options, endpoint_label, running_as_root, speaks_cdp
+from archiver.cli import cli
+from archiver.errors import SettingsError
+from archiver.flows.archive import archive_sources
+from archiver.flows.results import ArticleResult
+from archiver.settings import Settings, load_settings
+from offline_world import OfflineWorld
+from storage import Store
+
+DEMO = Path(__file__).parents[1] / "archiver" / "demo" / "article.html"
+PLAYWRIGHT = Path(sys.executable).with_name("playwright")
+
+
+def _read_line(stream: IO[str], pattern: str, seconds: float = 30) -> re.Match[str]:
+    """The first line of a server's output that matches `pattern` (its address)."""
+    deadline = time.monotonic() + seconds
+    seen: list[str] = []
+    while time.monotonic() < deadline:
+        line = stream.readline()
+        if not line:
+            break
+        seen.append(line)
+        found = re.search(pattern, line)
+        if found:
+            return found
+    raise AssertionError(f"no {pattern!r} in the server's output: {''.join(seen)[-2000:]}")
+
+
+def _stop(process: subprocess.Popen[str]) -> None:
+    process.terminate()
+    try:
+        process.wait(10)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait(10)
+
+
+@pytest.fixture()
+def playwright_server(browser_path: str) -> Iterator[str]:
+    """`playwright run-server` on 127.0.0.1; its URL asks it to launch our Chromium (a
+    client may name the executable only of a server started with --unsafe)."""
+    process = subprocess.Popen(
+        [str(PLAYWRIGHT), "run-server", "--host", "127.0.0.1", "--port", "0", "--unsafe"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        assert process.stdout is not None
+        url = _read_line(process.stdout, r"Listening on (ws://\S+)").group(1)
+        launch = {"executablePath": browser_path, "headless": True, "chromiumSandbox": not running_as_root()}
+        yield f"{url}?launch-options={quote(json.dumps(launch))}"
+    finally:
+        _stop(process)
+
+
+@pytest.fixture()
+def devtools_chromium(browser_path: str, tmp_path: Path) -> Iterator[str]:
+    """A headless Chromium with a DevTools port on 127.0.0.1; its http:// endpoint."""
+    args = [
+        browser_path,
+        "--headless=new",
+        "--remote-debugging-port=0",
+        "--remote-debugging-address=127.0.0.1",
+        f"--user-data-dir={tmp_path / 'profile'}",
+        "--no-first-run",
+        "--disable-gpu",
+        *(["--no-sandbox"] if running_as_root() else []),
+        "about:blank",
+    ]
+    # Its port is read from the profile's DevToolsActivePort, not from its stderr: a pipe that
+    # nobody reads any more would fill and stall it.
+    process = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, text=True)
+    try:
+        active = tmp_path / "profile" / "DevToolsActivePort"
+        deadline = time.monotonic() + 30
+        while not (active.is_file() and active.read_text().strip()):
+            assert process.poll() is None and time.monotonic() < deadline, "Chromium gave no DevTools port"
+            time.sleep(0.05)
+        port = active.read_text().split()[0]
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        _stop(process)
+
+
+def _archive(settings: Settings) -> list[ArticleResult]:
+    import asyncio
+
+    with Store.open(settings.home) as store:
+        return asyncio.run(archive_sources([str(DEMO)], settings, store, network=OfflineWorld().network()))
+
+
+def _outcome(settings: Settings) -> tuple[list[tuple[str, str]], list[set[str]]]:
+    """The posts' statuses and each capture's artifact kinds, in order."""
+    [result] = _archive(settings)
+    assert result.error is None
+    with Store.open(settings.home) as store:
+        kinds = [{a["kind"] for a in store.artifacts_for_capture(p.capture_id)} for p in result.posts]
+        assert store.verify().ok
+    return sorted((p.post_id, p.status) for p in result.posts), kinds
+
+
+def _settings(home: Path, browser_path: str) -> Settings:
+    return Settings(home=home, browser=browser_path, page_timeout=10, capture_timeout=30, host_delay=0)
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("kind", ["playwright server", "devtools", "devtools ws"])
+def test_a_remote_browser_archives_as_a_launched_one(
+    kind: str, request: pytest.FixtureRequest, tmp_path: Path, browser_path: str
+) -> None:
+    endpoint = request.getfixturevalue(
+        "playwright_server" if kind == "playwright server" else "devtools_chromium"
+    )
+    if kind == "devtools ws":  # the ws://.../devtools/browser/<id> URL Chromium prints
+        with urlopen(f"{endpoint}/json/version", timeout=10) as answer:
+            endpoint = json.load(answer)["webSocketDebuggerUrl"]
+    local = _outcome(_settings(tmp_path / "local", browser_path))
+    # No executable to find: the setting points nowhere, and the remote browser is used instead.
+    remote_settings = replace(_settings(tmp_path / "remote", "/nonexistent"), browser_endpoints=(endpoint,))
+    remote = _outcome(remote_settings)
+
+    assert remote == local
+    statuses, kinds = remote
+    assert {status for _, status in statuses} == {"live"}
+    assert all({"screenshot", "dom", "mhtml", "warc"} <= k for k in kinds)
+
+
+@pytest.mark.browser
+def test_an_endpoint_that_does_not_answer_gives_way_to_the_next(
+    tmp_path: Path, browser_path: str, devtools_chromium: str
+) -> None:
+    settings = replace(
+        _settings(tmp_path / "home", "/nonexistent"),
+        browser_endpoints=("ws://127.0.0.1:9/", devtools_chromium),
+    )
+    statuses, _ = _outcome(settings)
+    assert {status for _, status in statuses} == {"live"}
+
+
+@pytest.mark.browser
+def test_doctor_checks_each_endpoint(tmp_path: Path, devtools_chromium: str) -> None:
+    runner = CliRunner()
+    home = str(tmp_path / "home")
+    ok = runner.invoke(cli, ["doctor", "--home", home, "--browser-endpoint", devtools_chromium])
+    assert ok.exit_code == 0, ok.output
+    assert f"browser  {devtools_chromium} (remote)" in ok.output
+    assert "render   ok" in ok.output
+
+    args = ["doctor", "--home", home, "--browser-endpoint", devtools_chromium]
+    bad = runner.invoke(cli, [*args, "--browser-endpoint", "ws://127.0.0.1:9/"])
+    assert bad.exit_code == 1
+    assert "render   ok" in bad.output, bad.output
+    assert "ws://127.0.0.1:9/" in bad.output + (bad.stderr if bad.stderr_bytes is not None else "")
+
+
+def test_endpoints_from_flags_environment_and_config(tmp_path: Path) -> None:
+    env = {"ARCHIVER_BROWSER_ENDPOINTS": "ws://a:3000/, http://b:9222"}
+    assert load_settings({}, env=env).browser_endpoints == ("ws://a:3000/", "http://b:9222")
+    flags = {"browser_endpoints": ("cdp+wss://c/x?token=s",)}
+    assert load_settings(flags, env=env).browser_endpoints == ("cdp+wss://c/x?token=s",)
+    assert load_settings({"browser_endpoints": ()}, env=env).browser_endpoints == (
+        "ws://a:3000/",
+        "http://b:9222",
+    )
+    config = tmp_path / "config.toml"
+    config.write_text('browser_endpoints = ["http://grid:4444/session/x/se/cdp"]\n')
+    assert load_settings({}, env={}, config=config).browser_endpoints == (
+        "http://grid:4444/session/x/se/cdp",
+    )
+    assert load_settings({}, env={}).browser_endpoints == ()
+
+
+@pytest.mark.parametrize("bad", ["ftp://a/", "chromium", "ws://", "http://a:99999999"])
+def test_a_bad_endpoint_is_a_settings_error_that_does_not_repeat_it(bad: str) -> None:
+    with pytest.raises(SettingsError) as caught:
+        load_settings({"browser_endpoints": (f"{bad}?token=s3cret",)}, env={})
+    assert "s3cret" not in str(caught.value)
+
+
+def test_which_endpoints_speak_devtools() -> None:
+    assert speaks_cdp("http://127.0.0.1:9222")
+    assert speaks_cdp("https://chrome.browserless.io?token=x")
+    assert speaks_cdp("ws://127.0.0.1:9222/devtools/browser/1f2e")
+    assert speaks_cdp("ws://grid:4444/session/0a1b/se/cdp")
+    assert speaks_cdp("cdp+wss://browserless.example?token=x")
+    assert not speaks_cdp("ws://127.0.0.1:3000/")
+    assert not speaks_cdp("wss://browsers.example/playwright?token=x")
+
+
+def test_an_endpoint_is_shown_without_its_token() -> None:
+    assert endpoint_label("wss://user:pw@browserless.example:443/chromium?token=s3cret") == (
+        "wss://browserless.example:443/chromium"
+    )
+
+
+def test_a_remote_browser_is_given_the_proxy_per_context() -> None:
+    proxy = {"server": "socks5://127.0.0.1:1080"}
+    assert context_options(Settings(), None, proxy)["proxy"] == proxy
+    assert "proxy" not in context_options(Settings())
