@@ -3,32 +3,38 @@ endpoint, both started here on 127.0.0.1, archive the demo article as a launched
 
 from __future__ import annotations
 
+import asyncio
 import json
 import re
 import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
 from typing import IO
 from urllib.parse import quote
 from urllib.request import urlopen
 
+import httpx
 import pytest
 from click.testing import CliRunner
 
 from archiver.capture.browser import context_options, endpoint_label, running_as_root, speaks_cdp
+from archiver.capture.capturer import Capturer, PostCapture
 from archiver.cli import cli
 from archiver.errors import SettingsError
 from archiver.flows.archive import archive_sources
 from archiver.flows.results import ArticleResult
+from archiver.platforms.base import Platform
 from archiver.settings import Settings, load_settings
 from offline_world import OfflineWorld
 from storage import Store
 
 DEMO = Path(__file__).parents[1] / "archiver" / "demo" / "article.html"
 PLAYWRIGHT = Path(sys.executable).with_name("playwright")
+LIVE_TWEET, OTHER_TWEET = "1821185274147889728", "1821209936655409728"  # the demo article's
 
 
 def _read_line(stream: IO[str], pattern: str, seconds: float = 30) -> re.Match[str]:
@@ -74,15 +80,15 @@ def playwright_server(browser_path: str) -> Iterator[str]:
         _stop(process)
 
 
-@pytest.fixture()
-def devtools_chromium(browser_path: str, tmp_path: Path) -> Iterator[str]:
-    """A headless Chromium with a DevTools port on 127.0.0.1; its http:// endpoint."""
+@contextmanager
+def _devtools(browser_path: str, profile: Path) -> Iterator[tuple[str, subprocess.Popen[str]]]:
+    """A headless Chromium with a DevTools port on 127.0.0.1: its http:// endpoint and process."""
     args = [
         browser_path,
         "--headless=new",
         "--remote-debugging-port=0",
         "--remote-debugging-address=127.0.0.1",
-        f"--user-data-dir={tmp_path / 'profile'}",
+        f"--user-data-dir={profile}",
         "--no-first-run",
         "--disable-gpu",
         *(["--no-sandbox"] if running_as_root() else []),
@@ -92,20 +98,24 @@ def devtools_chromium(browser_path: str, tmp_path: Path) -> Iterator[str]:
     # nobody reads any more would fill and stall it.
     process = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, text=True)
     try:
-        active = tmp_path / "profile" / "DevToolsActivePort"
+        active = profile / "DevToolsActivePort"
         deadline = time.monotonic() + 30
         while not (active.is_file() and active.read_text().strip()):
             assert process.poll() is None and time.monotonic() < deadline, "Chromium gave no DevTools port"
             time.sleep(0.05)
         port = active.read_text().split()[0]
-        yield f"http://127.0.0.1:{port}"
+        yield f"http://127.0.0.1:{port}", process
     finally:
         _stop(process)
 
 
-def _archive(settings: Settings) -> list[ArticleResult]:
-    import asyncio
+@pytest.fixture()
+def devtools_chromium(browser_path: str, tmp_path: Path) -> Iterator[str]:
+    with _devtools(browser_path, tmp_path / "profile") as (endpoint, _):
+        yield endpoint
 
+
+def _archive(settings: Settings) -> list[ArticleResult]:
     with Store.open(settings.home) as store:
         return asyncio.run(archive_sources([str(DEMO)], settings, store, network=OfflineWorld().network()))
 
@@ -156,6 +166,38 @@ def test_an_endpoint_that_does_not_answer_gives_way_to_the_next(
     )
     statuses, _ = _outcome(settings)
     assert {status for _, status in statuses} == {"live"}
+
+
+@pytest.mark.browser
+def test_captures_are_spread_over_endpoints_and_a_dead_one_is_taken_out(
+    tmp_path: Path, browser_path: str
+) -> None:
+    world = OfflineWorld()
+    posts: list[tuple[Platform | str, str]] = [("twitter", LIVE_TWEET), ("twitter", OTHER_TWEET)] * 2
+    with (
+        _devtools(browser_path, tmp_path / "one") as (one, _),
+        _devtools(browser_path, tmp_path / "two") as (two, second),
+    ):
+        settings = replace(
+            _settings(tmp_path / "home", "/nonexistent"), browser_endpoints=(one, two), concurrency=1
+        )
+
+        async def run() -> tuple[list[PostCapture], list[PostCapture], list[int], list[bool]]:
+            async with (
+                httpx.AsyncClient(transport=world.transport(), timeout=5) as client,
+                Capturer(settings, client, install_routes=world.install, retry_backoff=0.1) as capturer,
+            ):
+                both = await capturer.capture_posts(posts)
+                used = [remote.used for remote in capturer._remotes]
+                _stop(second)  # the second endpoint dies for good: its turns go to the first
+                after = await capturer.capture_posts(posts)
+                return both, after, used, [remote.out for remote in capturer._remotes]
+
+        both, after, used, out = asyncio.run(run())
+
+    assert used == [2, 2]  # one page at a time on each: the four captures shared out
+    assert [c.status for c in both + after] == ["live"] * 8, [c.error for c in both + after]
+    assert out == [False, True]
 
 
 @pytest.mark.browser

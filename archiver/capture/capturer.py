@@ -28,8 +28,10 @@ once after a short backoff; a dead browser is relaunched first. Timeouts are not
 
 With settings.browser_endpoints the browser is a remote one (capture/browser.py: connect) instead
 of a launched one: each context is given the proxy (the relay's or the user's) that a launched
-browser gets at launch; the endpoints are used one at a time, in order, and when the one in use
-cannot be reached or dies the next takes over, as a relaunch would.
+browser gets at launch. Captures are spread over the endpoints (each takes the one with the
+fewest at the moment, each endpoint at most settings.concurrency at once); one that dies is
+connected to again, and one that cannot be reached is taken out of rotation, its captures
+retried on the others.
 
 What is done with a loaded page (waiting for the post, the snapshots, an article's full-page
 shot) is in snapshot.py; the recording of the traffic for the WARC in recorder.py.
@@ -45,7 +47,7 @@ import re
 import shutil
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
-from contextlib import asynccontextmanager, suppress
+from contextlib import asynccontextmanager, nullcontext, suppress
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -59,7 +61,14 @@ from playwright.async_api import TimeoutError as PlaywrightTimeout
 from playwright.async_api import async_playwright
 
 from archiver import __version__, platforms
-from archiver.capture.browser import FoundBrowser, connect, context_options, launch, playwright_proxy
+from archiver.capture.browser import (
+    FoundBrowser,
+    connect,
+    context_options,
+    endpoint_label,
+    launch,
+    playwright_proxy,
+)
 from archiver.capture.media import MediaTooLarge, download, spool_folder
 from archiver.capture.politeness import HostLimiter
 from archiver.capture.recorder import Recorder
@@ -214,21 +223,22 @@ class Capturer:
         self.found: FoundBrowser | None = None
         self._spool_parent = spool_dir
         self._spool: Path | None = None
-        self._pool = asyncio.Semaphore(settings.concurrency)
+        self._remotes = [_Remote(endpoint, settings.concurrency) for endpoint in settings.browser_endpoints]
+        self._pool = asyncio.Semaphore(settings.concurrency * max(1, len(self._remotes)))
         self._hosts = HostLimiter(settings.per_host, settings.host_delay)
         self._restart_lock = asyncio.Lock()
         self._pw: Playwright | None = None
-        self._browser: Browser | None = None
-        # Remote browsers (settings.browser_endpoints) are used one at a time, in order: when
-        # the one in use dies or cannot be reached, the next takes over.
-        self._endpoint = 0
+        self._browser: Browser | None = None  # the launched one (no remotes)
 
     async def __aenter__(self) -> Capturer:
         self._pw = await async_playwright().start()
         try:
             if self._relay is not None:
                 await self._relay.start()
-            self._browser, self.found = await self._launch()
+            if self._remotes:
+                await self._connect_all()
+            else:
+                self._browser, self.found = await self._launch()
         except BaseException:
             await self._pw.stop()
             if self._relay is not None:
@@ -241,9 +251,11 @@ class Capturer:
         self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
     ) -> None:
         try:
-            if self._browser is not None:
-                with suppress(PlaywrightError, asyncio.TimeoutError):
-                    await asyncio.wait_for(self._browser.close(), self.settings.page_timeout)
+            # A remote browser's close() only disconnects (and ends what we made in it).
+            for browser in [self._browser, *(remote.browser for remote in self._remotes)]:
+                if browser is not None:
+                    with suppress(PlaywrightError, asyncio.TimeoutError):
+                        await asyncio.wait_for(browser.close(), self.settings.page_timeout)
             if self._pw is not None:
                 await self._pw.stop()
             if self._relay is not None:
@@ -265,32 +277,12 @@ class Capturer:
 
     async def _launch(self) -> tuple[Browser, FoundBrowser]:
         assert self._pw is not None
-        endpoints = self.settings.browser_endpoints
-        if not endpoints:
-            return await launch(self._pw, self.settings, proxy=self._relay.proxy if self._relay else None)
-        problems: list[str] = []
-        for turn in range(len(endpoints)):  # the one in use first, then the others in order
-            index = (self._endpoint + turn) % len(endpoints)
-            try:
-                browser, found = await connect(self._pw, self.settings, endpoints[index])
-            except BrowserError as exc:
-                log.warning("%s", exc)
-                problems.append(str(exc))
-                continue
-            if self._relay is not None and not _on_this_machine(endpoints[index]):
-                log.warning(
-                    "the browser at %s may not reach the network guard's relay on 127.0.0.1 "
-                    "(see README: Remote browsers)",
-                    found.path,
-                )
-            self._endpoint = index
-            return browser, found
-        raise BrowserError(
-            problems[0] if len(problems) == 1 else "no browser endpoint answered: " + "; ".join(problems)
-        )
+        return await launch(self._pw, self.settings, proxy=self._relay.proxy if self._relay else None)
 
     async def _live_browser(self) -> Browser:
-        """The browser, relaunched first if it has died."""
+        """The browser, relaunched first if it has died (with remotes: the one next in turn)."""
+        if self._remotes:
+            return (await self._remote_browser())[1]
         assert self._browser is not None and self._pw is not None, "use Capturer in `async with`"
         browser = self._browser
         if browser.is_connected():
@@ -304,6 +296,53 @@ class Capturer:
                 # Said once it is done: when Ctrl-C is what killed it, the run stops before this.
                 log.warning("the browser died; a new one took over")
         return self._browser
+
+    # Remote browsers.
+
+    async def _connect_all(self) -> None:
+        """Connect to every endpoint; those that do not answer are out of rotation from the start."""
+        await asyncio.gather(*(self._connect(remote) for remote in self._remotes))
+        answered = [remote for remote in self._remotes if not remote.out]
+        if not answered:
+            raise BrowserError("; ".join(remote.why for remote in self._remotes))
+        self.found = answered[0].found
+
+    async def _connect(self, remote: _Remote) -> None:
+        assert self._pw is not None
+        try:
+            remote.browser, remote.found = await connect(self._pw, self.settings, remote.endpoint)
+        except BrowserError as exc:
+            remote.out, remote.why = True, str(exc)
+            if len(self._remotes) > 1:
+                log.warning("%s: taken out of rotation", exc)
+            return
+        if self._relay is not None and not _on_this_machine(remote.endpoint):
+            log.warning(
+                "the browser at %s may not reach the network guard's relay on 127.0.0.1 "
+                "(see README: Remote browsers)",
+                remote.found.path,
+            )
+
+    async def _remote_browser(self) -> tuple[_Remote, Browser]:
+        """The remote with the fewest captures under way and its browser, connected again
+        first if it died; one that cannot be reached is taken out and the next one tried."""
+        while True:
+            live = [remote for remote in self._remotes if not remote.out]
+            if not live:
+                raise BrowserError("no browser endpoint is left: " + "; ".join(r.why for r in self._remotes))
+            remote = min(live, key=lambda r: (r.busy, r.used))
+            browser = remote.browser
+            if browser is not None and browser.is_connected():
+                return remote, browser
+            async with remote.lock:
+                if remote.browser is browser and not remote.out:  # nobody did it meanwhile
+                    if browser is not None:
+                        with suppress(PlaywrightError):
+                            await browser.close()
+                    await self._connect(remote)
+                    if not remote.out:
+                        self.restarts += 1
+                        log.warning("the browser at %s died; connected to it again", remote.label)
 
     async def browser_pid(self) -> int | None:
         """The browser process's id (for measuring it, or for tests that kill it)."""
@@ -321,9 +360,29 @@ class Capturer:
         self, platform: str | None = None, refusals: _Refusals | None = None
     ) -> AsyncIterator[BrowserContext]:
         """A fresh browser context, routed and guarded; what the guard refuses lands in `refusals`."""
-        browser = await self._live_browser()
+        remote: _Remote | None = None
+        if self._remotes:
+            remote, browser = await self._remote_browser()
+            remote.busy += 1
+            remote.used += 1
+        else:
+            browser = await self._live_browser()
+        try:
+            async with (
+                remote.pool if remote is not None else nullcontext(),
+                self._new_context(browser, platform, refusals) as context,
+            ):
+                yield context
+        finally:
+            if remote is not None:
+                remote.busy -= 1
+
+    @asynccontextmanager
+    async def _new_context(
+        self, browser: Browser, platform: str | None, refusals: _Refusals | None
+    ) -> AsyncIterator[BrowserContext]:
         # A launched browser has its proxy from its launch; a remote one is told it per context.
-        proxy = self._proxy if self.settings.browser_endpoints else None
+        proxy = self._proxy if self._remotes else None
         context = await browser.new_context(**context_options(self.settings, platform, proxy))
         refusals = refusals if refusals is not None else _Refusals()
         try:
@@ -377,7 +436,11 @@ class Capturer:
         if isinstance(exc, PlaywrightTimeout):
             return False
         if isinstance(exc, PlaywrightError):
-            browser_gone = self._browser is None or not self._browser.is_connected()
+            # (with remotes, not knowing which one the failure was on: any in rotation that died)
+            browsers = (
+                [self._browser] if not self._remotes else [r.browser for r in self._remotes if not r.out]
+            )
+            browser_gone = any(b is None or not b.is_connected() for b in browsers)
             return browser_gone or "has been closed" in str(exc) or bool(_TRANSIENT_NET.search(str(exc)))
         return False
 
@@ -676,6 +739,29 @@ class Capturer:
         for reason, _ in refusals.found:
             log.info("article %s: %s", url or "(given as HTML)", reason)
         return Artifact("screenshot", png, "image/png", source_url=url)
+
+
+@dataclass
+class _Remote:
+    """One remote browser endpoint: its browser while connected, its captures under way."""
+
+    endpoint: str
+    concurrency: int
+    browser: Browser | None = None
+    found: FoundBrowser | None = None
+    busy: int = 0  # captures that picked it and have not finished (waiting for a page included)
+    used: int = 0  # captures it was given, to take turns when as busy as another
+    out: bool = False  # taken out of rotation: it could not be reached
+    why: str = ""
+    lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+    pool: asyncio.Semaphore = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.pool = asyncio.Semaphore(self.concurrency)
+
+    @property
+    def label(self) -> str:
+        return self.found.path if self.found is not None else endpoint_label(self.endpoint)
 
 
 def _on_this_machine(endpoint: str) -> bool:
