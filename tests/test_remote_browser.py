@@ -33,7 +33,6 @@ from offline_world import OfflineWorld
 from storage import Store
 
 DEMO = Path(__file__).parents[1] / "archiver" / "demo" / "article.html"
-PLAYWRIGHT = Path(sys.executable).with_name("playwright")
 LIVE_TWEET, OTHER_TWEET = "1821185274147889728", "1821209936655409728"  # the demo article's
 
 
@@ -66,7 +65,7 @@ def playwright_server(browser_path: str) -> Iterator[str]:
     """`playwright run-server` on 127.0.0.1; its URL asks it to launch our Chromium (a
     client may name the executable only of a server started with --unsafe)."""
     process = subprocess.Popen(
-        [str(PLAYWRIGHT), "run-server", "--host", "127.0.0.1", "--port", "0", "--unsafe"],
+        [sys.executable, "-m", "playwright", "run-server", "--host", "127.0.0.1", "--port", "0", "--unsafe"],
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
