@@ -38,6 +38,7 @@ _SCROLL_THROUGH = """async () => {
 _NEXT_FRAME = "() => new Promise(r => requestAnimationFrame(() => setTimeout(r, 100)))"
 _MAX_VIEWPORT = 16384  # Chromium's largest texture, for a page shot whole
 _MAX_SHOT = 32768  # pixels down an article's screenshot at most (1280 wide: 160 MB)
+_SHOT_STEP = 4096  # pixels down a screenshot gets one page_timeout for
 
 
 @dataclass
@@ -159,4 +160,7 @@ async def article_screenshot(page: Page, page_timeout: float) -> bytes:
     viewport = max(1, min(height, _MAX_VIEWPORT)) if whole else _MAX_SHOT
     await page.set_viewport_size({"width": width, "height": viewport})
     await page.evaluate(_NEXT_FRAME)
-    return await page.screenshot(full_page=whole, animations="disabled")
+    # Painting and encoding take time in proportion to the pixels: one step's timeout for each
+    # _SHOT_STEP pixels down (a 32,768-pixel page gets 8 of them, on a busy machine too).
+    steps = max(1.0, min(height, _MAX_SHOT) / _SHOT_STEP)
+    return await page.screenshot(full_page=whole, animations="disabled", timeout=page_timeout * steps * 1000)
