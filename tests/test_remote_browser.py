@@ -210,7 +210,9 @@ def test_captures_are_spread_over_endpoints_and_a_dead_one_is_taken_out(
 
         both, after, used, out = asyncio.run(run())
 
-    assert used == [2, 2]  # one page at a time on each: the four captures shared out
+    # Both took captures (one page at a time on each); how the four fall depends on which
+    # finishes first, so the split is 2/2 or 1/3, never 0/4.
+    assert sum(used) == 4 and min(used) >= 1, used
     assert [c.status for c in both + after] == ["live"] * 8, [c.error for c in both + after]
     assert out == [False, True]
 
