@@ -151,7 +151,7 @@ def fingerprint(home: Path) -> str:
 
 @pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
 def test_a_bad_input_is_one_line_and_the_right_exit_code(case: Case, prepared: Path, tmp_path: Path) -> None:
-    files = _files(tmp_path)
+    _files(tmp_path)
     home = prepared if case.archive else tmp_path / "no-archive"
     args = [a.replace("{tmp}", str(tmp_path)) for a in case.args]
     if args[0] != "check-report" and "--home" not in args:
@@ -173,6 +173,5 @@ def test_a_bad_input_is_one_line_and_the_right_exit_code(case: Case, prepared: P
     assert fingerprint(prepared) == before or case.args[0] == "archive"
     if not case.archive:
         assert not home.exists()  # a mistyped home is not made
-    assert files  # the files the cases name were there
     with Store.open(prepared, create=False) as store:
         assert store.verify().ok

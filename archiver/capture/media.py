@@ -15,6 +15,7 @@ from pathlib import Path
 import httpx
 
 from archiver.errors import CaptureError
+from storage.leftovers import SPOOL_PREFIX  # the name verify --repair looks for
 
 
 class MediaTooLarge(CaptureError):
@@ -72,7 +73,7 @@ def spool_folder(parent: Path | None = None) -> Path:
     """A new folder for this process's downloads under `parent` (else the system temp folder),
     named after this machine and process; the caller removes it when done. Spool folders in
     `parent` that processes since killed left behind are removed first."""
-    machine = "archiver-capture-" + re.sub(r"[^\w.-]", "_", socket.gethostname()) + "-"
+    machine = SPOOL_PREFIX + re.sub(r"[^\w.-]", "_", socket.gethostname()) + "-"
     for left in parent.glob(machine + "*") if parent is not None else ():
         pid, sep, _ = left.name[len(machine) :].partition("-")
         if sep and pid.isdigit() and not _alive(int(pid)):
