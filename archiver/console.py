@@ -22,6 +22,8 @@ STATUS_STYLE = {
     "deleted": "bold red",
     "suspended": "red",
     "protected": "yellow",
+    "geo_blocked": "yellow",
+    "login_required": "yellow",
     "unavailable": "yellow",
     "unresolved": "magenta",
     "failed": "bold red",

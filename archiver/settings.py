@@ -56,6 +56,15 @@ class Settings:
     max_article_bytes: int = 20 * 1024 * 1024
     max_media_bytes: int = 200 * 1024 * 1024
     max_posts: int = 200  # posts captured per article; the rest are recorded and skipped
+    # Video through yt-dlp (capture/video.py): the best format up to this height (0: no video
+    # through yt-dlp), merged to MP4 when ffmpeg is there; max_media_bytes caps it too.
+    video_max_height: int = 1080
+    # An access token for Meta's oEmbed endpoints (Instagram, Facebook, Threads): "APPID|TOKEN"
+    # when Meta requires one; without it the embed views are read instead. Never logged.
+    meta_access_token: str | None = None
+    # The article is rendered in the browser (recorded, then discovered again from the rendered
+    # DOM and its frames); off: static discovery only (--no-render).
+    render_article: bool = True
     # Playwright storage-state files for login walls: "FILE" for every platform, or
     # "twitter=FILE,instagram=FILE2" (an entry without a name is the default for the rest).
     storage_state: str | None = None
@@ -66,6 +75,9 @@ class Settings:
     recheck_min_hours: float = 0.0
     recheck_max_days: float = 7.0
     recheck_concurrency: int = 8  # HTTP re-checks at once (per host, per_host still applies)
+    # Posts re-checked per run through their embed view in the browser (platforms with no data
+    # endpoint), after the HTTP checks; the rest stay due for the next run.
+    view_checks_per_run: int = 20
     # The network guard (guard.py) off: URLs that came from fetched content may then reach this
     # machine and private networks too (for archiving on an intranet).
     allow_private_network: bool = False
@@ -102,7 +114,7 @@ class Settings:
 _FIELDS = {f.name: f for f in fields(Settings)}
 _DEFAULTS = Settings()
 _PATHS = ("home", "ca_bundle")
-_OPTIONAL_STRINGS = ("browser", "proxy", "storage_state", "blob_store")
+_OPTIONAL_STRINGS = ("browser", "proxy", "storage_state", "blob_store", "meta_access_token")
 _TRUE = ("1", "true", "yes", "on")
 _FALSE = ("0", "false", "no", "off")
 

@@ -12,7 +12,20 @@ from collections.abc import Sequence
 
 # A post's status, as the platform tells it (never guessed): "unresolved" while its real id is
 # not known, "unknown" when a look could not tell (a network error, a rate limit).
-POST_STATUSES = ("live", "deleted", "suspended", "protected", "unavailable", "unresolved", "unknown")
+# "protected" is private (a private post or account); "geo_blocked" is not shown where we asked
+# from; "login_required" is shown only to a logged-in reader (an age gate, say); "unavailable"
+# is gone for a reason the platform does not give, or with the whole platform (Vine).
+POST_STATUSES = (
+    "live",
+    "deleted",
+    "suspended",
+    "protected",
+    "geo_blocked",
+    "login_required",
+    "unavailable",
+    "unresolved",
+    "unknown",
+)
 # A check's outcome is the status it found; "unknown" is kept in the history and leaves the
 # post's status as it was.
 CHECK_OUTCOMES = POST_STATUSES

@@ -53,7 +53,7 @@ from archiver.outputs.atomic import new_folder
 from archiver.outputs.blobs import Blob, BlobSource, blob_size, check_blob, local_file, open_blob
 from archiver.outputs.export import ArticleBundle, PostBundle, artifact_filename, gather, select_articles
 from archiver.outputs.manifest import MANIFEST_NAME, check_manifest, manifest_text, parse_manifest
-from storage import ArticleRow, EmbeddedPostRow, Store, TimelineEvent
+from storage import POST_STATUSES, ArticleRow, EmbeddedPostRow, Store, TimelineEvent
 from storage.blobs import CHUNK, is_sha256
 
 log = logging.getLogger(__name__)
@@ -73,7 +73,7 @@ CSP = (
     "default-src 'none'; img-src 'self'; media-src 'self'; style-src 'self'; "
     "frame-src 'none'; base-uri 'none'; form-action 'none'"
 )
-BADGES = {"live", "deleted", "suspended", "protected", "unavailable", "unresolved", "unknown"}
+BADGES = set(POST_STATUSES)
 _KIND_LABELS = {
     "screenshot": "screenshot (PNG)",
     "dom": "DOM as rendered (HTML source, as text)",

@@ -17,6 +17,9 @@ Each module in this package builds one `Platform` value named PLATFORM and the r
   that is there once the embed has really rendered;
 - optionally, how to fetch its structured data over HTTP (`fetch_data`), raising PostGone
   when the platform says the post is gone;
+- what its rendered embed view shows when the platform says the post is gone (`view_states`:
+  see ViewState), read after a capture and by the browser re-check of platforms without data;
+- whether its posts carry video that yt-dlp can fetch from the post's canonical URL (`video`);
 - optionally, what the offline world (the tests' and the demo's stand-in for the platforms'
   servers) needs to stand in for it (`stand_in`: see StandIn): plain data, read only there.
 
@@ -102,6 +105,20 @@ class Page(Protocol):
 
 
 @dataclass(frozen=True)
+class ViewState:
+    """A state of the platform's rendered embed view that is the platform's own word on the post:
+    "This post isn't available", "Video unavailable", "Private video". `selector` (CSS) is
+    looked for in the view, and, when `text` is given, the regex must match the text of what
+    it found (or of the whole page, when selector is "body"). The first state that matches gives
+    the post's status (a POST_STATUSES word); `reason` says in a few words what it means."""
+
+    status: str
+    selector: str
+    text: str | None = None
+    reason: str = ""
+
+
+@dataclass(frozen=True)
 class StandInAnswer:
     """One answer of a platform's data endpoint, as the offline world serves it."""
 
@@ -182,6 +199,10 @@ class Platform:
     embed_url: Callable[[str], str | None] | None = None
     render_selector: str | None = None  # present once the embed view has rendered
     fetch_data: FetchData | None = None
+    # What the rendered embed view shows for a post the platform says is gone (see ViewState).
+    view_states: tuple[ViewState, ...] = ()
+    # Its posts may carry video that yt-dlp can fetch from the canonical URL (capture/video.py).
+    video: bool = False
     # (url, expected post_id) pairs: every platform's examples are tested against every other.
     examples: tuple[tuple[str, str], ...] = ()
     # What the offline world needs to stand in for it (not part of the platform's identity).

@@ -196,6 +196,7 @@ PLATFORM = Platform(
         r"(?<![\w.:%-])(?P<who>did(?::|%3A)[a-z]+(?::|%3A)[A-Za-z0-9._%-]+)/app\.bsky\.feed\.post/" + _RKEY,
     ),
     canonical_url=canonical_url,
+    video=True,
     make_id=make_id,
     embed_classes=("bluesky-embed",),
     url_attributes=("data-bluesky-uri", "cite"),

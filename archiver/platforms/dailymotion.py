@@ -51,6 +51,7 @@ PLATFORM = Platform(
         r"(?:https?:)?//" + _GEO + _ID,
     ),
     canonical_url=canonical_url,
+    video=True,
     embed_tags=("amp-dailymotion",),
     url_attributes=("data-videoid", "data-video", "data-href"),
     iframe_patterns=(

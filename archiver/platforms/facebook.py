@@ -28,6 +28,7 @@ PLATFORM = Platform(
         _HOST + r"/(?:watch/?" + query_to("v") + r"|reel/)" + _ID,
     ),
     canonical_url=canonical_url,
+    video=True,
     embed_classes=("fb-post", "fb-video"),
     embed_tags=("amp-facebook",),
     url_attributes=("data-href", "cite"),

@@ -21,6 +21,7 @@ PLATFORM = Platform(
     name="instagram",
     url_patterns=(_HOST + _PATH,),
     canonical_url=canonical_url,
+    video=True,
     embed_classes=("instagram-media",),
     embed_tags=("amp-instagram",),
     url_attributes=("data-instgrm-permalink", "cite", "data-href", "data-shortcode"),

@@ -238,6 +238,7 @@ PLATFORM = Platform(
         r"(?:https?:)?//(?:www\.)?redd\.it/(?P<thread>" + _BASE36 + r")(?![\w])",
     ),
     canonical_url=canonical_url,
+    video=True,
     make_id=make_id,
     detectors=(detect,),
     iframe_patterns=(r"(?P<url>(?:embed\.reddit\.com|(?:www\.)?redditmedia\.com)/r/[^\s\"'<>?#]+)",),

@@ -129,6 +129,7 @@ PLATFORM = Platform(
     name="telegram",
     url_patterns=(_HOST + _POST,),
     canonical_url=canonical_url,
+    video=True,
     make_id=make_id,
     id_attributes=("data-telegram-post",),
     iframe_patterns=(

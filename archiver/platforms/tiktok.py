@@ -53,6 +53,7 @@ PLATFORM = Platform(
         r"(?:https?:)?//(?:www\.)?tiktok(?:v)?\.com/share/video/" + _ID,
     ),
     canonical_url=canonical_url,
+    video=True,
     embed_classes=("tiktok-embed",),
     url_attributes=("cite", "data-video-id"),
     iframe_patterns=(r"tiktok\.com/(?:embed/v2|embed|player/v1)/(?P<id>\d{6,25})(?!\d)",),

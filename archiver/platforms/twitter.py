@@ -316,6 +316,7 @@ PLATFORM = Platform(
     name="twitter",
     url_patterns=(_HOST + r"/(?:#!/)?(?:[A-Za-z0-9_]{1,20}|i/web|i)/status(?:es)?/(?P<id>\d{2,20})(?!\d)",),
     canonical_url=canonical_url,
+    video=True,
     embed_classes=("twitter-tweet", "twitter-video"),
     embed_tags=("amp-twitter",),
     url_attributes=("cite", "data-href", "data-url", "data-tweetid", "data-tweet-id"),

@@ -36,6 +36,7 @@ PLATFORM = Platform(
         r"(?:https?:)?//player\.vimeo\.com/video/" + _ID,
     ),
     canonical_url=canonical_url,
+    video=True,
     embed_tags=("amp-vimeo",),
     url_attributes=("data-videoid", "data-href"),
     iframe_patterns=(

@@ -54,6 +54,7 @@ PLATFORM = Platform(
         _HOST + r"/(?:playlist|embed/videoseries|embed/?)" + query_to("list") + _PLAYLIST,
     ),
     canonical_url=canonical_url,
+    video=True,
     embed_classes=("youtube-player", "youtube-embed"),
     embed_tags=("amp-youtube", "lite-youtube", "youtube-video"),
     url_attributes=(
