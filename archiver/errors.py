@@ -79,6 +79,11 @@ class PostGone(CaptureError):
         self.http_status = http_status
 
 
+class MissingCredential(CaptureError):
+    """A request needs a credential the settings do not hold (Meta's oEmbed without
+    meta_access_token): it was not sent. The caller reads the post another way."""
+
+
 class OutputError(ArchiverError):
     pass
 

@@ -162,6 +162,9 @@ class StandIn:
     tag: str = "article"  # the rendered post's element (Reddit's is a custom element)
     extra: str = ""  # markup inside the post that render_selector looks for
     data: StandInData | None = None  # for a platform with fetch_data: its data endpoint
+    # For a post the platform says is gone, per status: the markup its real embed view shows
+    # instead of the post (what the platform's view_states look for); default: a plain box.
+    gone: Mapping[str, str] = field(default_factory=dict, compare=False)
 
 
 FetchData = Callable[["httpx.AsyncClient", str], Awaitable["PostData"]]
@@ -203,6 +206,9 @@ class Platform:
     view_states: tuple[ViewState, ...] = ()
     # Its posts may carry video that yt-dlp can fetch from the canonical URL (capture/video.py).
     video: bool = False
+    # A long-lived public post (its URL) that `archiver doctor --live` captures to tell whether
+    # the platform still works as this module expects.
+    probe: str | None = None
     # (url, expected post_id) pairs: every platform's examples are tested against every other.
     examples: tuple[tuple[str, str], ...] = ()
     # What the offline world needs to stand in for it (not part of the platform's identity).
