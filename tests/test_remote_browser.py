@@ -279,3 +279,13 @@ def test_a_remote_browser_is_given_the_proxy_per_context() -> None:
     proxy = {"server": "socks5://127.0.0.1:1080"}
     assert context_options(Settings(), None, proxy)["proxy"] == proxy
     assert "proxy" not in context_options(Settings())
+
+
+def test_each_endpoint_adds_its_own_concurrency(tmp_path: Path) -> None:
+    """The archive and re-check flows start as many captures as the Capturer can run: with two
+    endpoints at concurrency 3, six at once (not three shared by both)."""
+    one, two = "ws://127.0.0.1:1/", "http://127.0.0.1:2"
+    local = _settings(tmp_path / "home", "/nonexistent")
+    assert Capturer(replace(local, concurrency=3), httpx.AsyncClient()).capacity == 3
+    remote = replace(local, concurrency=3, browser_endpoints=(one, two))
+    assert Capturer(remote, httpx.AsyncClient()).capacity == 6

@@ -224,7 +224,8 @@ class Capturer:
         self._spool_parent = spool_dir
         self._spool: Path | None = None
         self._remotes = [_Remote(endpoint, settings.concurrency) for endpoint in settings.browser_endpoints]
-        self._pool = asyncio.Semaphore(settings.concurrency * max(1, len(self._remotes)))
+        self.capacity = settings.concurrency * max(1, len(self._remotes))  # pages at once, in all
+        self._pool = asyncio.Semaphore(self.capacity)
         self._hosts = HostLimiter(settings.per_host, settings.host_delay)
         self._restart_lock = asyncio.Lock()
         self._pw: Playwright | None = None

@@ -172,7 +172,7 @@ async def archive_article(
 
     # 3. Capture the article itself and every post at once; each is stored as soon as it is done.
     capturer = await kit.capturer()
-    turns = asyncio.Semaphore(kit.settings.concurrency)  # a post's turn: when it may start
+    turns = asyncio.Semaphore(capturer.capacity)  # a post's turn: when it may start
     limit = kit.settings.max_posts
 
     async def one(index: int, post: HeldPost) -> PostResult:

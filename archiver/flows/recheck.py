@@ -499,12 +499,13 @@ async def _capture_all(
     past_deadline: Callable[[], bool],
     report: RecheckReport,
 ) -> None:
-    """Take the new captures the checks asked for, settings.concurrency at once.
+    """Take the new captures the checks asked for, settings.concurrency at once per browser
+    (each remote endpoint takes that many).
 
     A post whose capture fails (or never starts) stays due: the next run checks it again and,
     finding its capture still missing, asks once more.
     """
-    slots = asyncio.Semaphore(settings.concurrency)
+    slots = asyncio.Semaphore(settings.concurrency * max(1, len(settings.browser_endpoints)))
 
     async def one(post: Mapping[str, Any], data: PostData) -> None:
         async with slots:
