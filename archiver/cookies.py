@@ -5,6 +5,16 @@ without it (data endpoints, media, re-checks, yt-dlp) get the same cookies from 
 a logged-in session reaches every request for that platform. Each cookie keeps its domain and
 path, so the jar sends it only where the browser would. Cookie values are secrets: nothing here
 logs them, and the archive never stores them (no request headers of ours are kept).
+
+    cookie_jar(settings, "twitter")   # one platform's state (yt-dlp's, per post)
+    client_jar(settings)              # every state, for an HTTP client serving every platform
+
+An HTTP client serves all platforms, so its jar (client_jar) holds every state's cookies, each
+under its own domain: x.com's login goes to x.com (and its subdomains) whichever post asked, and
+to no other host. By default that jar keeps nothing the servers set (LoginJar): each request
+carries the login cookies only, as a fresh browser context would, and a cookie one platform's
+answer set never rides on a later request for another platform that shares its host (Meta's
+graph.facebook.com serves Instagram's and Facebook's oEmbed).
 """
 
 from __future__ import annotations
@@ -15,12 +25,31 @@ from http.cookiejar import Cookie, CookieJar
 from pathlib import Path
 from typing import Any
 
+from archiver.errors import SettingsError
 from archiver.settings import Settings, parse_storage_states
 
 
+class LoginJar(CookieJar):
+    """A cookie jar of login cookies. `keep_answers` False: the Set-Cookie headers of answers
+    are not kept, so the jar holds what the storage states hold and nothing else."""
+
+    def __init__(self, keep_answers: bool = False) -> None:
+        super().__init__()
+        self.keep_answers = keep_answers
+
+    def extract_cookies(self, response: Any, request: Any) -> None:
+        if self.keep_answers:
+            super().extract_cookies(response, request)
+
+
 def read_cookies(path: Path) -> Iterator[Cookie]:
-    """The cookies of one storage-state file (settings checked its shape when they were built)."""
-    data = json.loads(path.read_bytes())
+    """The cookies of one storage-state file (settings checked its shape when they were built;
+    a file changed since is a SettingsError that names it, never its content)."""
+    try:
+        data = json.loads(path.read_bytes())
+    except (OSError, ValueError) as exc:
+        why = exc.strerror if isinstance(exc, OSError) and exc.strerror else "not JSON"
+        raise SettingsError(f"storage state {path} cannot be read: {why}") from None
     for item in data.get("cookies", []) if isinstance(data, dict) else []:
         cookie = _cookie(item)
         if cookie is not None:
@@ -55,15 +84,20 @@ def _cookie(item: Any) -> Cookie | None:
 
 
 def storage_state_files(settings: Settings) -> list[Path]:
-    """Every storage-state file the settings name (each platform's and the default), once."""
+    """Every storage-state file the settings name, once: the default one first, then each
+    platform's (so that, filling a jar in this order, a platform's own cookie wins one that
+    the default state holds too)."""
+    states = parse_storage_states(settings.storage_state)
     seen: list[Path] = []
-    for path in parse_storage_states(settings.storage_state).values():
+    for _, path in sorted(states.items(), key=lambda item: item[0] != ""):
         if path not in seen:
             seen.append(path)
     return seen
 
 
 def fill_jar(jar: CookieJar, cookies: Iterable[Cookie]) -> CookieJar:
+    """`jar` with `cookies` set in it (a later one replaces an earlier of the same domain, path
+    and name)."""
     for cookie in cookies:
         jar.set_cookie(cookie)
     return jar
@@ -76,6 +110,16 @@ def cookie_jar(settings: Settings, platform: str | None = None) -> CookieJar:
     if platform is not None:
         path = settings.storage_state_for(platform)
         return fill_jar(jar, read_cookies(path)) if path is not None else jar
+    for path in storage_state_files(settings):
+        fill_jar(jar, read_cookies(path))
+    return jar
+
+
+def client_jar(settings: Settings, *, keep_answers: bool = False) -> LoginJar:
+    """The jar of an HTTP client that serves every platform: every storage state's cookies,
+    each under its own domain and path (see the module docstring). `keep_answers`: whether
+    cookies the servers set are kept for the client's later requests."""
+    jar = LoginJar(keep_answers)
     for path in storage_state_files(settings):
         fill_jar(jar, read_cookies(path))
     return jar

@@ -5,6 +5,11 @@ redirects, user agent, proxy, trusted CAs and the network guard (guard.py: every
 redirect hop, checked; direct connections pinned to the address checked). A `transport` passed
 in (httpx.MockTransport in tests, the offline world's) stands for the whole network: no proxy is
 mounted in front of it, and the guard checks its URLs' literal addresses only.
+
+Logins reach every client (cookies.py): its jar holds the storage states' cookies, each sent
+only to its own domain; the shared asynchronous client (data, media, re-checks) keeps no cookie
+a server sets. Meta's oEmbed endpoints get settings.meta_access_token (MetaToken, the innermost
+transport: the URL the client logs, reports and hands back never carries it).
 """
 
 from __future__ import annotations
@@ -22,9 +27,10 @@ from urllib.parse import urlsplit
 import certifi
 import httpx
 
+from archiver.cookies import client_jar
 from archiver.decode import to_text
-from archiver.errors import FetchError, InputError, Refused, SettingsError
-from archiver.guard import Guard, guard_client, guard_transport
+from archiver.errors import FetchError, InputError, MissingCredential, Refused, SettingsError
+from archiver.guard import Guard, GuardTransport, guard_client, guard_transport
 from archiver.models import Article
 from archiver.settings import Settings
 
@@ -55,7 +61,7 @@ def ssl_context(settings: Settings) -> ssl.SSLContext | bool:
     return context
 
 
-def _client_options(settings: Settings) -> dict[str, Any]:
+def _client_options(settings: Settings, *, keep_answer_cookies: bool) -> dict[str, Any]:
     return {
         "timeout": httpx.Timeout(settings.fetch_timeout),
         "follow_redirects": True,
@@ -64,7 +70,99 @@ def _client_options(settings: Settings) -> dict[str, Any]:
         "verify": ssl_context(settings),
         # With no proxy of our own, httpx reads HTTPS_PROXY/HTTP_PROXY/ALL_PROXY and NO_PROXY.
         "trust_env": True,
+        "cookies": client_jar(settings, keep_answers=keep_answer_cookies),
     }
+
+
+# Meta's oEmbed endpoints, which take an access token (any Graph API version before the name).
+META_TOKEN_HOSTS = {
+    "graph.facebook.com": ("instagram_oembed", "oembed_post", "oembed_video", "oembed_page"),
+    "graph.threads.net": ("oembed",),
+}
+
+
+def needs_meta_token(url: httpx.URL | str) -> bool:
+    """Whether `url` is one of Meta's oEmbed endpoints (the requests MetaToken authorizes)."""
+    url = httpx.URL(url) if isinstance(url, str) else url
+    endpoints = META_TOKEN_HOSTS.get(url.host.lower().rstrip("."))
+    return (
+        url.scheme == "https"
+        and endpoints is not None
+        and url.path.rstrip("/").rsplit("/", 1)[-1] in endpoints
+    )
+
+
+class MetaToken(httpx.BaseTransport, httpx.AsyncBaseTransport):
+    """Sends a request for one of Meta's oEmbed endpoints with `access_token` added, or, when
+    the settings hold no token, raises MissingCredential without sending it. The innermost
+    transport: the token is in the copy sent, never in the request the client logs, the
+    guard checks or the response hands back (response.url), nor in an error's request."""
+
+    def __init__(self, inner: Any, token: str | None) -> None:
+        self.inner = inner
+        self._token = token
+
+    def __repr__(self) -> str:  # the token is no part of it
+        return f"MetaToken({self.inner!r})"
+
+    def _authorized(self, request: httpx.Request) -> httpx.Request:
+        if not needs_meta_token(request.url):
+            return request
+        if not self._token:
+            raise MissingCredential(
+                f"{request.url.host}{request.url.path} needs a Meta access token "
+                "(setting meta_access_token); the request was not sent"
+            )
+        return httpx.Request(
+            request.method,
+            request.url.copy_merge_params({"access_token": self._token}),
+            headers=request.headers,
+            stream=request.stream,
+            extensions=request.extensions,
+        )
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        sent = self._authorized(request)
+        try:
+            response: httpx.Response = self.inner.handle_request(sent)
+        except httpx.RequestError as exc:
+            exc.request = request
+            raise
+        return response
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        sent = self._authorized(request)
+        try:
+            response: httpx.Response = await self.inner.handle_async_request(sent)
+        except httpx.RequestError as exc:
+            exc.request = request
+            raise
+        return response
+
+    def close(self) -> None:
+        self.inner.close()
+
+    async def aclose(self) -> None:
+        await self.inner.aclose()
+
+
+def _innermost(transport: Any, token: str | None) -> Any:
+    """MetaToken just in front of `transport`'s sending: behind the guard, when there is one."""
+    if isinstance(transport, GuardTransport):
+        transport.inner = MetaToken(transport.inner, token)
+        return transport
+    return MetaToken(transport, token)
+
+
+def _authorize_client(client: httpx.Client | httpx.AsyncClient, token: str | None) -> None:
+    """MetaToken inside every transport httpx built for `client` (direct and each proxy's)."""
+    wrapped: Any = _innermost(client._transport, token)
+    client._transport = wrapped
+    mounts: Any = {
+        pattern: None if mounted is None else _innermost(mounted, token)
+        for pattern, mounted in client._mounts.items()
+    }
+    client._mounts = mounts
 
 
 def _proxy(settings: Settings) -> str | None:
@@ -77,34 +175,44 @@ def make_client(
     settings: Settings, transport: httpx.BaseTransport | None = None, *, guard: Guard | None = None
 ) -> httpx.Client:
     """The synchronous HTTP client for `settings`, behind `guard` (by default the settings'
-    own, trusting no host: what the user named is the caller's to say)."""
-    options = _client_options(settings)
+    own, trusting no host: what the user named is the caller's to say). It serves one
+    operation (an article, its short links, the watched feeds), so it keeps the cookies servers
+    set, as a browser tab would, besides the logins."""
+    options = _client_options(settings, keep_answer_cookies=True)
+    token = settings.meta_access_token
     if guard is None:
         guard = Guard.for_settings(settings)
     try:
         if transport is not None:
-            return httpx.Client(transport=guard_transport(transport, guard), **options)
+            return httpx.Client(transport=guard_transport(MetaToken(transport, token), guard), **options)
         client = httpx.Client(proxy=_proxy(settings), **options)
     except ValueError as exc:  # a proxy URL httpx cannot use, ours or the environment's
         raise SettingsError(f"proxy not usable: {exc}") from None
     guard_client(client, guard)
+    _authorize_client(client, token)
     return client
 
 
 def make_async_client(
     settings: Settings, transport: httpx.AsyncBaseTransport | None = None, *, guard: Guard | None = None
 ) -> httpx.AsyncClient:
-    """The asynchronous HTTP client for `settings`, configured and guarded like make_client's."""
-    options = _client_options(settings)
+    """The asynchronous HTTP client for `settings`, configured and guarded like make_client's.
+    It serves every platform's data, media and re-checks at once, so it keeps no cookie a
+    server sets: each request carries the logins only, and nothing one platform's answer set
+    reaches another's request."""
+    options = _client_options(settings, keep_answer_cookies=False)
+    token = settings.meta_access_token
     if guard is None:
         guard = Guard.for_settings(settings)
     try:
         if transport is not None:
-            return httpx.AsyncClient(transport=guard_transport(transport, guard), **options)
+            wrapped = guard_transport(MetaToken(transport, token), guard)
+            return httpx.AsyncClient(transport=wrapped, **options)
         client = httpx.AsyncClient(proxy=_proxy(settings), **options)
     except ValueError as exc:
         raise SettingsError(f"proxy not usable: {exc}") from None
     guard_client(client, guard)
+    _authorize_client(client, token)
     return client
 
 

@@ -18,15 +18,12 @@ from typing import TYPE_CHECKING
 
 from playwright.async_api import Error as PlaywrightError
 
-from archiver.capture.warc import Exchange
+from archiver.capture.warc import SECRET_REQUEST_HEADERS, Exchange
 
 if TYPE_CHECKING:
     from playwright.async_api import Response
 
 log = logging.getLogger(__name__)
-
-# Our own credentials: the login cookies, and what repeats them (X sends its csrf cookie back as a header).
-SECRET_REQUEST_HEADERS = ("cookie", "authorization", "proxy-authorization", "x-csrf-token")
 
 
 class Recorder:

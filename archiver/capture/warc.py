@@ -4,7 +4,8 @@ Each exchange becomes a `request` record and a `response` record pointing at eac
 (WARC-Concurrent-To); warcio adds the block and payload digests. Bodies here are what the
 browser handed back, already decoded, so headers describing the wire encoding
 (Content-Encoding, Transfer-Encoding, a stale Content-Length) are rewritten to match the bytes
-stored; the originals are kept as X-Archive-Orig-* headers.
+stored; the originals are kept as X-Archive-Orig-* headers. A request's credentials (Cookie,
+Authorization and the like: SECRET_REQUEST_HEADERS) are never written, whoever made the exchange.
 """
 
 from __future__ import annotations
@@ -21,6 +22,8 @@ from warcio.warcwriter import WARCWriter
 
 # What the records are written as, and what the warcinfo record says they are.
 WARC_VERSION = "1.0"
+# Our own credentials: the login cookies, and what repeats them (X sends its csrf cookie back as a header).
+SECRET_REQUEST_HEADERS = ("cookie", "authorization", "proxy-authorization", "x-csrf-token")
 # Headers whose value describes bytes on the wire, not the body we keep.
 _WIRE_HEADERS = ("content-encoding", "transfer-encoding", "content-length")
 
@@ -92,7 +95,7 @@ def write_warc(exchanges: Iterable[Exchange], *, software: str, info: dict[str, 
         host = [] if has_host else [("Host", urlsplit(exchange.url).netloc)]
         request_headers = StatusAndHeaders(
             _request_line(exchange),
-            [*host, *((n, v) for n, v in exchange.request_headers if not n.startswith(":"))],
+            [*host, *((n, v) for n, v in exchange.request_headers if _kept_request_header(n))],
             is_http_request=True,
         )
         request = writer.create_warc_record(
@@ -109,6 +112,10 @@ def write_warc(exchanges: Iterable[Exchange], *, software: str, info: dict[str, 
         writer.write_record(response)
         writer.write_record(request)
     return out.getvalue()
+
+
+def _kept_request_header(name: str) -> bool:
+    return not name.startswith(":") and name.lower() not in SECRET_REQUEST_HEADERS
 
 
 def _reason(status: int) -> str:

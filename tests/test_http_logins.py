@@ -1,0 +1,237 @@
+"""Logins on the HTTP side: the storage states' cookies reach the HTTP clients (each cookie only
+its own domain), Meta's oEmbed endpoints get the access token; neither is ever logged, put in
+an error message, handed back in a URL or written to a WARC."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+from pathlib import Path
+
+import httpx
+import pytest
+
+from archiver.capture.warc import Exchange, write_warc
+from archiver.cookies import client_jar, cookie_jar
+from archiver.errors import ArchiverError, MissingCredential, SettingsError
+from archiver.fetch import MetaToken, fetch_article, make_async_client, make_client, needs_meta_token
+from archiver.guard import GuardTransport
+from archiver.settings import Settings
+
+X_SECRET = "x-secret-4711"
+IG_SECRET = "ig-secret-0815"
+TOKEN = "123|meta-token-secret-42"
+SECRETS = (X_SECRET, IG_SECRET, TOKEN, "default-secret-1")
+
+
+def state(path: Path, *cookies: tuple[str, str, str]) -> Path:
+    """A storage-state file of (domain, name, value) cookies."""
+    items = [
+        {"name": name, "value": value, "domain": domain, "path": "/", "expires": -1, "httpOnly": True,
+         "secure": True, "sameSite": "None"}
+        for domain, name, value in cookies
+    ]  # fmt: skip
+    path.write_text(json.dumps({"cookies": items, "origins": []}))
+    return path
+
+
+@pytest.fixture
+def logins(tmp_path: Path) -> Settings:
+    default = state(tmp_path / "all.json", (".x.com", "auth_token", "default-secret-1"))
+    x = state(tmp_path / "x.json", (".x.com", "auth_token", X_SECRET))
+    ig = state(tmp_path / "ig.json", (".instagram.com", "sessionid", IG_SECRET))
+    # The platform's own state is named before the default one: it must still win.
+    return Settings(storage_state=f"twitter={x},instagram={ig},{default}", meta_access_token=TOKEN)
+
+
+class Seen:
+    """A MockTransport handler that records each request and answers 200 (or what `answer` says)."""
+
+    def __init__(self, answer: dict[str, httpx.Response] | None = None) -> None:
+        self.requests: list[httpx.Request] = []
+        self.answer = answer or {}
+
+    def __call__(self, request: httpx.Request) -> httpx.Response:
+        self.requests.append(request)
+        return self.answer.get(request.url.host, httpx.Response(200, text="{}"))
+
+    def cookie(self, host: str) -> list[str]:
+        return [r.headers.get("cookie", "") for r in self.requests if r.url.host == host]
+
+
+def get_all(settings: Settings, handler: Seen, urls: list[str]) -> list[httpx.Response]:
+    async def run() -> list[httpx.Response]:
+        async with make_async_client(settings, httpx.MockTransport(handler)) as client:
+            return [await client.get(url) for url in urls]
+
+    return asyncio.run(run())
+
+
+def test_each_cookie_goes_to_its_own_domain_only(logins: Settings) -> None:
+    seen = Seen()
+    get_all(
+        logins,
+        seen,
+        [
+            "https://cdn.x.com/i/status/20",
+            "https://www.instagram.com/p/BsOGulcndj-/embed/",
+            "https://news.example/story",
+            "http://x.com/plain-http",  # a secure cookie never goes over plain http
+        ],
+    )
+    assert seen.cookie("cdn.x.com") == [f"auth_token={X_SECRET}"]  # the platform's own, not the default's
+    assert seen.cookie("www.instagram.com") == [f"sessionid={IG_SECRET}"]
+    assert seen.cookie("news.example") == [""]
+    assert seen.cookie("x.com") == [""]
+
+
+def test_a_platforms_jar_for_yt_dlp_holds_its_state_or_the_default(logins: Settings) -> None:
+    assert [(c.domain, c.value) for c in cookie_jar(logins, "twitter")] == [(".x.com", X_SECRET)]
+    assert [c.value for c in cookie_jar(logins, "youtube")] == ["default-secret-1"]
+    assert sorted(c.value for c in client_jar(logins)) == sorted([X_SECRET, IG_SECRET])
+    assert list(cookie_jar(Settings())) == []
+
+
+def test_cookies_servers_set_do_not_ride_on_later_requests_of_the_shared_client(logins: Settings) -> None:
+    set_by_meta = httpx.Response(200, headers={"set-cookie": "fr=meta-answer; Domain=.facebook.com; Path=/"})
+    seen = Seen({"graph.facebook.com": set_by_meta})
+    get_all(
+        logins,
+        seen,
+        [
+            "https://graph.facebook.com/v19.0/instagram_oembed?url=https://www.instagram.com/p/BsOGulcndj-/",
+            "https://graph.facebook.com/v19.0/oembed_post?url=https://www.facebook.com/20531316728/posts/1",
+        ],
+    )
+    assert seen.cookie("graph.facebook.com") == ["", ""]
+
+
+def test_the_article_client_keeps_a_cookie_across_its_own_redirects(logins: Settings) -> None:
+    def handler(request: httpx.Request) -> httpx.Response:
+        if request.url.path == "/gate":
+            return httpx.Response(302, headers={"location": "/story", "set-cookie": "seen=1; Path=/"})
+        ok = "seen=1" in request.headers.get("cookie", "")
+        return httpx.Response(200 if ok else 403, headers={"content-type": "text/html"}, text="<p>ok</p>")
+
+    with make_client(logins, httpx.MockTransport(handler)) as client:
+        assert fetch_article(client, "https://news.example/gate", logins).status == 200
+
+
+def test_the_meta_token_is_sent_to_metas_oembed_and_nowhere_else(logins: Settings) -> None:
+    seen = Seen()
+    oembed = "https://graph.facebook.com/v19.0/instagram_oembed?url=https://www.instagram.com/p/BsOGulcndj-/"
+    responses = get_all(
+        logins,
+        seen,
+        [oembed, "https://graph.threads.net/v1.0/oembed?url=u", "https://graph.facebook.com/v19.0/me"],
+    )
+    tokens = [r.url.params.get("access_token") for r in seen.requests]
+    assert tokens == [TOKEN, TOKEN, None]
+    assert seen.requests[0].url.params["url"] == "https://www.instagram.com/p/BsOGulcndj-/"
+    # What the caller holds afterwards (response.url, response.request) never carries it.
+    assert str(responses[0].url) == oembed
+    assert all(TOKEN not in str(r.url) and TOKEN not in str(r.request.url) for r in responses)
+
+
+@pytest.mark.parametrize(
+    ("url", "needs"),
+    [
+        ("https://graph.facebook.com/v19.0/instagram_oembed?url=x", True),
+        ("https://graph.facebook.com/oembed_post", True),
+        ("https://graph.facebook.com/v8.0/oembed_video/", True),
+        ("https://graph.facebook.com/v19.0/oembed_page?url=x", True),
+        ("https://graph.threads.net/v1.0/oembed?url=x", True),
+        ("https://graph.threads.net/oembed", True),
+        ("https://graph.facebook.com/v19.0/me", False),
+        ("https://www.facebook.com/plugins/post/oembed.json/", False),
+        ("https://graph.facebook.com.evil.example/v19.0/instagram_oembed", False),
+        ("http://graph.facebook.com/v19.0/instagram_oembed", False),
+        ("https://api.instagram.com/oembed", False),
+    ],
+)
+def test_which_requests_take_the_meta_token(url: str, needs: bool) -> None:
+    assert needs_meta_token(url) is needs
+
+
+def test_without_a_token_metas_oembed_is_not_sent_at_all() -> None:
+    seen = Seen()
+    with pytest.raises(MissingCredential, match="meta_access_token"):
+        get_all(Settings(), seen, ["https://graph.facebook.com/v19.0/oembed_post?url=u"])
+    assert seen.requests == []
+    get_all(Settings(), seen, ["https://www.youtube.com/oembed?url=u"])  # the rest goes on as before
+    assert len(seen.requests) == 1
+
+
+def test_the_token_sits_behind_the_guard_on_the_real_networks_client() -> None:
+    settings = Settings(meta_access_token=TOKEN, proxy="http://127.0.0.1:9")
+    with make_client(settings) as client:
+        transports = [client._transport, *(t for t in client._mounts.values() if t is not None)]
+        for transport in transports:
+            assert isinstance(transport, GuardTransport)  # the guard checks the URL without it
+            assert isinstance(transport.inner, MetaToken)
+            assert TOKEN not in repr(transport.inner)
+
+
+def test_secrets_are_never_logged_nor_in_an_error(logins: Settings, caplog: pytest.LogCaptureFixture) -> None:
+    def handler(request: httpx.Request) -> httpx.Response:
+        if request.url.path.endswith("oembed_video"):
+            raise httpx.ConnectError("connection reset", request=request)
+        if request.url.host == "cdn.x.com":
+            return httpx.Response(500, headers={"set-cookie": f"echo={X_SECRET}"})
+        return httpx.Response(200, text="{}")
+
+    errors: list[str] = []
+
+    async def run() -> None:
+        async with make_async_client(logins, httpx.MockTransport(handler)) as client:
+            for url in (
+                "https://graph.facebook.com/v19.0/oembed_video?url=u",
+                "https://cdn.x.com/i/status/20",
+                "https://www.instagram.com/p/BsOGulcndj-/",
+            ):
+                try:
+                    (await client.get(url)).raise_for_status()
+                except httpx.HTTPError as exc:
+                    errors.append(f"{exc} {exc.request.url!s} {exc!r}")
+
+    with caplog.at_level(logging.DEBUG):
+        logging.getLogger().setLevel(logging.DEBUG)
+        asyncio.run(run())
+        with (
+            make_client(logins, httpx.MockTransport(handler)) as client,
+            pytest.raises(ArchiverError) as caught,
+        ):
+            fetch_article(client, "https://cdn.x.com/i/status/20", logins)
+        errors.append(str(caught.value))
+    assert len(errors) == 3
+    assert caplog.records  # httpx did log its requests
+    logged = caplog.text + "".join(errors)
+    assert not [s for s in SECRETS if s in logged]
+
+
+def test_a_storage_state_changed_since_is_one_line_without_its_content(tmp_path: Path) -> None:
+    path = state(tmp_path / "s.json", (".x.com", "auth_token", X_SECRET))
+    settings = Settings(storage_state=str(path))
+    path.write_text('{"cookies": [' + X_SECRET)
+    with pytest.raises(SettingsError) as caught:
+        make_async_client(settings, httpx.MockTransport(Seen()))
+    assert str(caught.value) == f"storage state {path} cannot be read: not JSON"
+
+
+def test_a_warc_request_record_never_carries_credentials() -> None:
+    exchange = Exchange(
+        url="https://x.com/i/status/20",
+        method="GET",
+        status=200,
+        body=b"ok",
+        request_headers=[
+            ("Cookie", f"auth_token={X_SECRET}"),
+            ("authorization", f"Bearer {TOKEN}"),
+            ("Proxy-Authorization", "Basic c2VjcmV0"),
+            ("Accept", "text/html"),
+        ],
+    )
+    warc = write_warc([exchange], software="test")
+    assert b"Accept: text/html" in warc
+    assert not [s for s in (X_SECRET, TOKEN, "c2VjcmV0") if s.encode() in warc]
