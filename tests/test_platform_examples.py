@@ -90,3 +90,11 @@ def test_patterns_stay_fast_on_text_that_repeats_a_post_urls_start(platform: Pla
 def test_an_id_longer_than_the_platforms_is_no_post(url: str) -> None:
     """A too-long id is never cut down to a shorter one that the URL does not name."""
     assert match_url(url) is None
+
+
+@pytest.mark.parametrize("platform", PLATFORMS, ids=[p.name for p in PLATFORMS])
+def test_every_platform_has_a_probe_that_is_its_own_post(platform: Platform) -> None:
+    """`archiver doctor --live` captures each platform's probe: an https post URL of its own."""
+    assert platform.probe is not None and platform.probe.startswith("https://")
+    found = match_url(platform.probe)
+    assert found is not None and found[0] is platform

@@ -212,6 +212,7 @@ PLATFORM = Platform(
         path=r"/embed/.+|/profile/[^/]+/post/[\w~.:-]+",
         image_host="cdn.bsky.app",
     ),
+    probe="https://bsky.app/profile/did:plc:ic6zqvuw5ulmfpjiwnhsr2ns/post/3k7qmjev5lr2s",  # best effort
     examples=(
         (
             "https://bsky.app/profile/did:plc:ic6zqvuw5ulmfpjiwnhsr2ns/post/3k7qmjev5lr2s",

@@ -67,6 +67,7 @@ PLATFORM = Platform(
         image_host="s1.dmcdn.net",
         extra="<video></video>",
     ),
+    probe="https://www.dailymotion.com/video/x7tgad0",  # Dailymotion's oEmbed guide
     examples=(
         ("https://www.dailymotion.com/video/x84sh87", "x84sh87"),
         ("https://www.dailymotion.com/video/x2bak9_the-title-of-it_news", "x2bak9"),

@@ -50,6 +50,7 @@ PLATFORM = Platform(
         path=r"/plugins/(?:post|video)\.php",
         image_host="scontent.xx.fbcdn.net",
     ),
+    probe="https://www.facebook.com/20531316728/posts/10154009990506729/",  # Embedded Posts docs
     examples=(
         (
             "https://www.facebook.com/photo.php?fbid=10207393772231779&set=a.1332832050135&type=3",

@@ -36,6 +36,7 @@ PLATFORM = Platform(
         image_host="scontent.cdninstagram.com",
         classes="Embed EmbeddedMedia",
     ),
+    probe="https://www.instagram.com/p/BsOGulcndj-/",  # world_record_egg, Meta's oEmbed docs
     examples=(
         ("https://www.instagram.com/p/BNpLF8LD0GD/", "BNpLF8LD0GD"),
         ("https://instagram.com/p/BIIivW-DEWO/?utm_source=ig_embed", "BIIivW-DEWO"),

@@ -48,6 +48,7 @@ PLATFORM = Platform(
         path=r"/embed/feed/update/[\w:%-]+",
         image_host="media.licdn.com",
     ),
+    probe="https://www.linkedin.com/feed/update/urn:li:share:6857907035879698432/",  # best effort
     examples=(
         (
             "https://www.linkedin.com/embed/feed/update/urn:li:share:7012345678901234567",

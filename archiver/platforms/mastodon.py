@@ -259,6 +259,7 @@ PLATFORM = Platform(
         image_host="files.mastodon.social",
         classes="status detailed-status",
     ),
+    probe="https://mastodon.social/@trwnh/99664077509711321",  # Mastodon's oEmbed docs
     examples=(
         (
             "https://mastodon.social/@Gargron/109318821117356215",

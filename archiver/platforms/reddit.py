@@ -252,6 +252,7 @@ PLATFORM = Platform(
         image_host="preview.redd.it",
         tag="shreddit-post",
     ),
+    probe="https://www.reddit.com/r/me_irl/comments/52rmir/me_irl/",  # amp-reddit's docs
     examples=(
         (
             "https://www.reddit.com/r/investing/comments/7pfpeq/buffett_on_cyrptocurrencies_i_can_say_almost_with/",

@@ -146,6 +146,7 @@ PLATFORM = Platform(
         image_host="cdn4.telegram-cdn.org",
         classes="tgme_widget_message js-widget_message",
     ),
+    probe="https://t.me/durov/68",  # Telegram's Post Widget docs
     examples=(
         ("https://t.me/durov/43", "durov/43"),
         ("https://t.me/s/topwar_official/70991", "topwar_official/70991"),

@@ -36,6 +36,7 @@ PLATFORM = Platform(
         path=r"/(?:@[\w.]+/post|t)/[\w-]+/embed/?",
         image_host="scontent.cdninstagram.com",
     ),
+    probe="https://www.threads.com/@meta/post/DDzbnVKx57R",  # Threads' oEmbed reference
     examples=(
         ("https://www.threads.net/@zuck/post/C8Fr0YgS0Bt", "C8Fr0YgS0Bt"),
         ("https://www.threads.com/@nasa/post/DAbCdEfGhIj?xmt=AQGz", "DAbCdEfGhIj"),

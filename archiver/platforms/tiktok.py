@@ -71,6 +71,7 @@ PLATFORM = Platform(
         image_host="p16-sign.tiktokcdn.com",
         extra="<video></video>",
     ),
+    probe="https://www.tiktok.com/@scout2015/video/6718335390845095173",  # TikTok's embed docs
     examples=(
         ("https://www.tiktok.com/@a3noticias/video/6806030056956251397", "6806030056956251397"),
         (

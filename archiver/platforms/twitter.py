@@ -334,6 +334,7 @@ PLATFORM = Platform(
     embed_url=embed_url,
     render_selector="article",
     fetch_data=fetch_data,
+    probe="https://x.com/jack/status/20",  # the first tweet
     examples=(
         ("https://twitter.com/AggregateOsint/status/1821183329484083200", "1821183329484083200"),
         ("https://x.com/nexta_tv/statuses/1821176355424186769?ref_src=twsrc%5Etfw", "1821176355424186769"),

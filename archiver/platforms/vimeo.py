@@ -53,6 +53,7 @@ PLATFORM = Platform(
         image_host="i.vimeocdn.com",
         classes="player",
     ),
+    probe="https://vimeo.com/76979871",  # Vimeo's oEmbed docs' example
     examples=(
         ("https://vimeo.com/51492729", "51492729"),
         ("http://player.vimeo.com/video/51492729?title=0", "51492729"),

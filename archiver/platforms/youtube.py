@@ -84,6 +84,7 @@ PLATFORM = Platform(
         classes="html5-video-player",
         extra='<div class="ytp-title">Offline video</div>',
     ),
+    probe="https://www.youtube.com/watch?v=jNQXAC9IVRw",  # "Me at the zoo", the first video
     examples=(
         ("https://www.youtube.com/watch?v=1j7j2U_BGNo", "1j7j2U_BGNo"),
         ("https://youtu.be/c8aFcHFu8QM?t=42", "c8aFcHFu8QM"),
