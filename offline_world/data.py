@@ -39,17 +39,26 @@ from urllib.parse import unquote
 from archiver import platforms as registry
 from archiver.platforms import mastodon
 from archiver.platforms.base import Platform, StandInData
-from offline_world import embeds, files
+from offline_world import embeds, files, videos
 from offline_world.core import Request, Response, World
 
 # How each platform the world emulates closely says that a post is gone, in the statuses its
 # fetch_data reads back.
 GONE: dict[str, dict[str, str]] = {
-    "youtube": {"deleted": "oEmbed 404 Not Found", "protected": "oEmbed 403 Forbidden (a private video)"},
-    "vimeo": {"deleted": "oEmbed 404 (Vimeo answers a private video alike)"},
+    "youtube": {
+        "deleted": "oEmbed 404; player ERROR: removed by the uploader",
+        "protected": "oEmbed 403 Forbidden; player LOGIN_REQUIRED: This video is private",
+        "login_required": "player LOGIN_REQUIRED: Sign in to confirm your age",
+        "geo_blocked": "player UNPLAYABLE: not made available in your country",
+        "suspended": "oEmbed 404; player ERROR: the account has been terminated",
+        "unavailable": "oEmbed 404; player ERROR: removed for violating the Terms of Service",
+    },
+    "vimeo": {"deleted": "oEmbed 404 and the player's 404 page: This video does not exist."},
     "tiktok": {
-        "deleted": "oEmbed 404",
-        "unavailable": "oEmbed 200 carrying only a status_msg",
+        "deleted": "post page statusCode 10204 item doesn't exist; oEmbed 404",
+        "protected": "post page statusCode 10216 (a private post); oEmbed 400",
+        "geo_blocked": "post page statusCode 10204 cross_border_violation_ur",
+        "unavailable": "post page without its data (a bot challenge); oEmbed 200 carrying only a status_msg",
     },
     "bluesky": {
         "deleted": "getPostThread 400 NotFound",
@@ -298,7 +307,7 @@ class DataWorld:
 
     @classmethod
     def youtube(cls, post_id: str, post: _Post) -> Response:
-        if post.status == "deleted":
+        if post.status in ("deleted", "suspended", "unavailable"):
             return _not_found()
         if post.status == "protected":
             return Response.make("Forbidden", "text/html; charset=utf-8", 403)
@@ -316,6 +325,8 @@ class DataWorld:
     def tiktok(cls, post_id: str, post: _Post) -> Response:
         if post.status == "deleted":
             return Response.json({"code": 404, "message": "Not Found", "status_msg": "Not Found"}, 404)
+        if post.status == "protected":
+            return Response.json({"code": 400, "message": "Something went wrong", "status_msg": ""}, 400)
         if post.status == "unavailable":
             return Response.json({"code": 400, "message": "Something went wrong", "status_msg": ""})
         return cls._retitled(_filled("tiktok", {_TIKTOK: post_id}), post)
@@ -529,6 +540,7 @@ class DataWorld:
         world.route("www.youtube.com", r"/oembed", partial(self.oembed, "youtube", self.youtube))
         world.route("vimeo.com", r"/api/oembed\.json", partial(self.oembed, "vimeo", self.vimeo))
         world.route("www.tiktok.com", r"/oembed", partial(self.oembed, "tiktok", self.tiktok))
+        videos.install(world, self.describe)  # the video platforms' other endpoints
         api = "public.api.bsky.app"
         world.route(api, r"/xrpc/app\.bsky\.feed\.getPostThread", self.bluesky_thread)
         world.route(api, r"/xrpc/com\.atproto\.identity\.resolveHandle", self.bluesky_resolve)

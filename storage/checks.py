@@ -58,10 +58,10 @@ class Checks:
         require(outcome, CHECK_OUTCOMES, "post status")
         t = _ts(at)
         with self._core.write() as db:
-            current = self._posts.get_post(post)
+            current = db.execute("SELECT status FROM posts WHERE id = ?", [post]).fetchone()
             if current is None:
                 raise KeyError(f"no post with id {post}")
-            previous = current["status"]
+            previous = current[0]
             status = previous if outcome == "unknown" else outcome
             self._posts.set_status(db, post, status, t)
             changed = content_hash is not None and self._posts.set_content_hash(db, post, content_hash, t)

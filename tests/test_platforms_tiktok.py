@@ -1,4 +1,4 @@
-"""TikTok: URL forms, embed markup, and fetch_data over oEmbed."""
+"""TikTok: URL forms, embed markup, and fetch_data over oEmbed when the post page cannot be read."""
 
 from __future__ import annotations
 
@@ -28,12 +28,14 @@ def test_urls_and_not_profiles():
 
 def test_live_video_from_oembed():
     def handler(request: httpx.Request) -> httpx.Response:
+        if request.url.path == f"/@/video/{VIDEO}":  # a bot challenge: a page without its data
+            return httpx.Response(200, text="<html><body>Please wait...</body></html>")
         assert request.url.host == "www.tiktok.com" and request.url.path == "/oembed"
         assert VIDEO in request.url.params["url"]
         return httpx.Response(200, content=fixture(OEMBED))
 
     data, seen = fetch(tiktok.PLATFORM, VIDEO, handler)
-    assert len(seen) == 1
+    assert len(seen) == 2  # the post page first, then oEmbed
     assert data.platform == "tiktok" and data.post_id == VIDEO
     assert data.author_name == "Antena 3 Noticias"
     assert data.author_handle == "a3noticias"

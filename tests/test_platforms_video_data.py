@@ -15,6 +15,8 @@ PLAYLIST_ID = "PL4qTakKkQATKOyZPJG_cAMnRtF7fAIdST"
 
 def test_youtube_video():
     def handler(request: httpx.Request) -> httpx.Response:
+        if request.url.path == "/youtubei/v1/player":  # no player answer: oEmbed alone tells
+            return httpx.Response(503)
         assert request.url.host == "www.youtube.com" and request.url.path == "/oembed"
         assert request.url.params["url"] == "https://www.youtube.com/watch?v=eiHXASgRTcA"
         return httpx.Response(200, content=fixture(VIDEO))
