@@ -186,15 +186,52 @@ def cli(verbose: int) -> None:
 @cli.command()
 @settings_options
 @click.option("--find", is_flag=True, help="Only print the browser's path (exit 1 when there is none)")
-def doctor(settings: Settings, find: bool) -> None:
+@click.option(
+    "--live",
+    is_flag=True,
+    help="Capture one long-lived public post per platform (in a temporary archive) and tell "
+    "which platforms still work as expected",
+)
+@click.option(
+    "--post",
+    "posts",
+    multiple=True,
+    metavar="URL",
+    help="With --live: check this post, not its platform's probe (repeatable)",
+)
+@click.option(
+    "--platform", "only", multiple=True, metavar="NAME", help="With --live: only this platform (repeatable)"
+)
+@click.option("--json", "as_json", is_flag=True, help="With --live: print the table as JSON")
+@offline_option
+def doctor(
+    settings: Settings,
+    find: bool,
+    live: bool,
+    posts: tuple[str, ...],
+    only: tuple[str, ...],
+    as_json: bool,
+    offline: bool,
+) -> None:
     """Check the set-up: which browser, its version, the proxy, the archive home, a test render.
 
     Exits non-zero, with one line saying why, when no browser is found or it cannot render.
 
+    --live captures each platform's probe post (or the --post URLs) through the whole pipeline
+    in a temporary archive, deleted afterwards, and prints per platform: found by discovery,
+    rendered, data fields, media kept, status. Exits 3, naming them, when any platform is
+    degraded: a platform changed its markup or endpoints.
+
     Usage: archiver doctor [--browser PATH] [--proxy URL]
+           archiver doctor --live [--platform instagram] [--post URL] [--json]
     """
     from archiver.flows import doctor as checks
 
+    if live:
+        _doctor_live(settings, posts, only, as_json, offline)
+        return
+    if posts or only or as_json:
+        raise UsageProblem("--post, --platform and --json go with --live")
     if find:
         click.echo(checks.locate_browser(settings).path)
         return
@@ -220,6 +257,26 @@ def doctor(settings: Settings, find: bool) -> None:
     found = checks.locate_browser(settings)
     click.echo(f"browser  {found.path} ({checks.HOW_FOUND[found.how]})")
     _echo_render(checks.check_render(settings))
+
+
+def _doctor_live(
+    settings: Settings, posts: tuple[str, ...], only: tuple[str, ...], as_json: bool, offline: bool
+) -> None:
+    import asyncio
+    import json
+
+    from archiver.flows import live
+
+    report = asyncio.run(live.live_check(settings, _network(offline), posts=posts, only=only))
+    if as_json:
+        rows = [row.as_json() for row in report.rows]
+        click.echo(json.dumps({"posts": rows, "degraded": report.degraded}, indent=2, ensure_ascii=False))
+    else:
+        for line in live.table(report):
+            _echo(line)
+    if report.degraded:
+        _echo(f"degraded: {', '.join(report.degraded)}", err=True)
+        sys.exit(report.exit_code)
 
 
 def _echo_render(result: RenderCheck) -> None:

@@ -235,3 +235,51 @@ def test_a_warc_request_record_never_carries_credentials() -> None:
     warc = write_warc([exchange], software="test")
     assert b"Accept: text/html" in warc
     assert not [s for s in (X_SECRET, TOKEN, "c2VjcmV0") if s.encode() in warc]
+
+
+@pytest.mark.browser
+def test_nothing_of_the_logins_or_the_token_is_stored(tmp_path: Path, browser_path: str) -> None:
+    """An article embedding X, Instagram, Facebook and Threads posts, archived through the
+    offline world with a login for X and one for Meta's sites, and a Meta token: not a byte of
+    them in the archive (database, blobs: WARCs, raw data, DOM, MHTML)."""
+    from archiver.flows.archive import archive_sources
+    from offline_world import OfflineWorld
+    from storage import Store
+
+    posts = [
+        ("twitter-tweet", "https://twitter.com/AggregateOsint/status/1821185274147889728"),
+        ("instagram-media", "https://www.instagram.com/p/BsOGulcndj-/"),
+        ("fb-post", "https://www.facebook.com/20531316728/posts/10154009990506729/"),
+        ("text-post-media", "https://www.threads.com/@meta/post/DDzbnVKx57R"),
+    ]
+    article = tmp_path / "article.html"
+    article.write_text(
+        "<html><body><p>Logged in.</p>"
+        + "".join(f'<blockquote class="{c}"><a href="{u}">{u}</a></blockquote>' for c, u in posts)
+        + "</body></html>"
+    )
+    x = state(tmp_path / "x.json", (".twitter.com", "auth_token", X_SECRET), (".x.com", "ct0", X_SECRET))
+    meta = state(
+        tmp_path / "meta.json",
+        (".instagram.com", "sessionid", IG_SECRET),
+        (".facebook.com", "xs", IG_SECRET),
+        (".threads.com", "sessionid", IG_SECRET),
+    )
+    home = tmp_path / "home"
+    settings = Settings(
+        home=home, browser=browser_path, page_timeout=8, capture_timeout=30, host_delay=0, concurrency=4,
+        storage_state=f"twitter={x},{meta}", meta_access_token=TOKEN,
+    )  # fmt: skip
+    world = OfflineWorld()
+    with Store.open(home) as store:
+        results = asyncio.run(archive_sources([str(article)], settings, store, network=world.network()))
+    assert [p.platform for p in results[0].posts] == ["twitter", "instagram", "facebook", "threads"]
+    sent = [r.headers.get("cookie", "") for r in world.requests]
+    assert any(X_SECRET in c for c in sent) and any(IG_SECRET in c for c in sent)  # the logins were used
+    assert any(r.query.get("access_token") == TOKEN for r in world.requests if r.host == "graph.facebook.com")
+    leaks = [
+        str(path.relative_to(home))
+        for path in home.rglob("*")
+        if path.is_file() and any(s.encode() in path.read_bytes() for s in (X_SECRET, IG_SECRET, TOKEN))
+    ]
+    assert leaks == []
