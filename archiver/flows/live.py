@@ -80,8 +80,8 @@ class LiveRow:
             found.append("not discovered in its embed markup")
         if self.status != "live":
             found.append(f"status {self.status}" + (f": {self.error}" if self.error else ""))
-        elif not self.rendered:
-            found.append("post element not rendered")
+        elif not self.rendered and not any(m.startswith(NOT_RENDERED) for m in self.missing):
+            found.append("post element not rendered")  # (what is missing says it otherwise)
         if self.data_expected and self.status == "live" and not self.fields:
             found.append("no data fields")
         found.extend(self.missing)
