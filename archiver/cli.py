@@ -626,7 +626,8 @@ def recheck(
 @cli.command()
 @settings_options
 def status(settings: Settings) -> None:
-    """Counts of posts by status, what is due, the watches, and how the last run ended.
+    """Counts of posts by status, what is due, per platform how its posts are re-checked (HTTP,
+    the browser, or why not), the watches, and how the last run ended.
 
     Usage: archiver status
     """
@@ -634,7 +635,7 @@ def status(settings: Settings) -> None:
     from storage import Store
 
     with Store.open(settings.home, create=False, blob_store=settings.blob_store) as store:
-        for line in status_lines(store):
+        for line in status_lines(store, view_checks_per_run=settings.view_checks_per_run):
             _echo(line)
 
 

@@ -65,8 +65,10 @@ Per test, the table can be changed:
   "Forbidden" for a private YouTube video, Mastodon's 404 with its account lookup saying
   suspended, Bluesky's NotFound with getProfile's AccountTakedown, Telegram's widget error box,
   Reddit's [deleted]/[removed] shell or a private subreddit's 403; for any other, the answers
-  its module declares); "suspended" (and Bluesky's "unavailable", a deactivated account) take
-  the author's whole account, as they do on the platform;
+  its module declares; for a platform with no data endpoint, its embed view alone says it: the
+  statuses of its view_states, drawn as its stand-in's `gone` markup); "suspended" (and
+  Bluesky's "unavailable", a deactivated account) take the author's whole account, as they do
+  on the platform;
 - `world.data.edit(platform, post_id, text=...)`: the post now says `text`, marked edited where
   the platform marks edits (Mastodon's edited_at, Reddit's edited, Telegram's "edited");
 - `world.data.live(platform, post_id)`: back to the fixture's (or declared) live answer.

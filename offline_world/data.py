@@ -167,8 +167,27 @@ class DataWorld:
             return GONE[platform]
         data = self._declared(platform)
         if data is None:
+            shown = self._shown(platform)
+            if shown:  # no data endpoint: its embed view alone tells
+                return shown
             raise ValueError(f"the offline world serves no data for {platform}")
         return {status: f"HTTP {answer.status}" for status, answer in data.gone.items()}
+
+    def _shown(self, platform: str) -> dict[str, str]:
+        """For a platform without a data endpoint: the gone statuses its embed view shows
+        (its view_states, and the markup its stand-in draws for a gone post)."""
+        try:
+            declared = self._platform(platform)
+        except ValueError:
+            return {}
+        if declared.fetch_data is not None:
+            return {}
+        shown = {
+            state.status: f"its embed view: {state.reason or state.selector}"
+            for state in declared.view_states
+        }
+        drawn = declared.stand_in.gone if declared.stand_in is not None else {}
+        return shown | {status: "its embed view" for status in drawn if status not in shown}
 
     def gone(self, platform: str, post_id: str, status: str = "deleted") -> None:
         """The platform now answers that the post is `status` (one of statuses(platform))."""
@@ -202,7 +221,7 @@ class DataWorld:
     def describe(self, platform: str, value: str) -> dict[str, str | None] | None:
         """For an embed view of a post (`value`: its id or a post URL): the post's status and
         text, None for a platform without data."""
-        if platform not in GONE and self._declared(platform) is None:
+        if platform not in GONE and self._declared(platform) is None and not self._shown(platform):
             return None
         try:
             key = self._key(platform, value, remember=False)

@@ -7,8 +7,10 @@ The view (the URL the module's `embed_url`, or else `canonical_url`, gives) rend
 as the real embeds do, one post element carrying the platform's own well-known class names
 (what its render_selector waits for), the post's address, a line of text and one image from the
 platform's media host. It is enough to capture a post of every platform offline. For a platform
-whose data endpoint the world serves (data.py), the view shows the same text as the data, and a
-"not available" box instead of the post when the data says it is gone.
+whose data endpoint the world serves (data.py), the view shows the same text as the data; for a
+post that is gone (by its data, or, on a platform without one, as `world.data.gone` set it), the
+view shows instead of the post what the platform's real view shows for that status
+(`stand_in.gone`, what its `view_states` look for), else a plain "not available" box.
 """
 
 from __future__ import annotations
@@ -101,6 +103,10 @@ video {{ width: 100%; height: 240px; background: #000; display: block; }}
 <script>
 (function () {{
   var post = {post};
+  if (post.gone && post.goneMarkup) {{
+    document.getElementById("root").innerHTML = post.goneMarkup;
+    return;
+  }}
   if (post.gone) {{
     var box = document.createElement("div");
     box.className = "embed-unavailable";
@@ -170,6 +176,7 @@ def embed_page(
     post = post_of(request.url)
     known = describe(platform, post) if describe is not None and post is not None else None
     image = f"https://{site.image_host}/offline/{zlib.crc32(request.url.encode()):08x}.jpg"
+    gone = known["status"] if known and known.get("status") != "live" else None
     page = {
         "platform": platform,
         "title": site.title,
@@ -179,7 +186,9 @@ def embed_page(
         "url": request.url,
         "image": image,
         "text": known.get("text") if known else None,
-        "gone": known["status"] if known and known.get("status") != "live" else None,
+        "gone": gone,
+        # What the real view shows instead of a gone post (its platform's view_states read it).
+        "goneMarkup": site.gone.get(gone) if gone else None,
     }
     # </script> cannot occur in JSON we build from a URL once '<' is escaped.
     data = json.dumps(page).replace("<", "\\u003c")

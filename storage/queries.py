@@ -14,11 +14,12 @@ from storage.captures import Captures
 from storage.checks import Checks
 from storage.core import StoreCore, Timestamp, _ts
 from storage.migrations import BLOB_COLUMNS
-from storage.posts import Posts
+from storage.posts import UNRESOLVED_PREFIX, Posts
 from storage.rows import (
     ChangedPostRow,
     EmbeddedPostRow,
     EmbeddingArticleRow,
+    PlatformCountRow,
     TimelineEvent,
 )
 from storage.statuses import KEPT_CAPTURE_STATUSES
@@ -72,6 +73,18 @@ class Queries:
     def status_counts(self) -> dict[str, int]:
         rows = self._core.db.execute("SELECT status, count(*) FROM posts GROUP BY 1").fetchall()
         return {status: n for status, n in rows}
+
+    def platform_counts(self, now: Timestamp = None) -> list[PlatformCountRow]:
+        """Per platform (by name): the posts held, how many have no id yet (unresolved), and how
+        many of the others are due for a re-check at `now`."""
+        sql = """
+            SELECT platform, count(*) AS posts,
+                   sum(substr(post_id, 1, ?) = ?) AS unresolved,
+                   sum(substr(post_id, 1, ?) != ? AND (next_check_at IS NULL OR next_check_at <= ?)) AS due
+            FROM posts GROUP BY platform ORDER BY platform
+        """
+        prefix = [len(UNRESOLVED_PREFIX), UNRESOLVED_PREFIX]
+        return self._core.rows(PlatformCountRow, sql, [*prefix, *prefix, _ts(now)])
 
     def count_due(self, now: Timestamp = None) -> int:
         (n,) = self._core.db.execute(

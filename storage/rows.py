@@ -12,6 +12,7 @@ columns (missing, timings, positions, media_links, counts) come back decoded.
     EmbeddedPostRow     a post with its embed in one article               posts_for_article
     EmbeddingArticleRow an article with its embed of one post              articles_for_post
     ChangedPostRow      a post with when a check last found it changed     changed_posts
+    PlatformCountRow    per platform: posts held, unresolved, due          platform_counts
     TimelineEvent       one thing that happened to a post                  timeline
 """
 
@@ -178,6 +179,13 @@ class EmbeddingArticleRow(ArticleRow):
 
 class ChangedPostRow(PostRow):
     changed_at: str
+
+
+class PlatformCountRow(TypedDict):
+    platform: str
+    posts: int  # posts held
+    unresolved: int  # of them, those with no id yet
+    due: int  # of the others, those due for a re-check now
 
 
 class TimelineArtifact(TypedDict):

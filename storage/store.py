@@ -117,6 +117,7 @@ class Store:
         self.articles_for_post = queries.articles_for_post
         self.changed_posts = queries.changed_posts
         self.status_counts = queries.status_counts
+        self.platform_counts = queries.platform_counts
         self.count_due = queries.count_due
         self.next_due = queries.next_due
         self.captured_hashes = queries.captured_hashes

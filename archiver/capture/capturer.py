@@ -74,6 +74,7 @@ from archiver.capture.politeness import HostLimiter
 from archiver.capture.recorder import Recorder
 from archiver.capture.relay import Relay
 from archiver.capture.snapshot import article_screenshot, post_snapshots, wait_rendered
+from archiver.capture.viewstate import ViewCheck, post_fingerprint, view_state
 from archiver.capture.warc import write_warc
 from archiver.errors import ArchiverError, BrowserError, CaptureError, PostGone, Refused
 from archiver.guard import Guard, literal_address
@@ -82,7 +83,7 @@ from archiver.models import Artifact, PostData, content_hash
 if TYPE_CHECKING:
     from playwright.async_api import Browser, BrowserContext, Playwright, Request, Route
 
-    from archiver.platforms.base import Platform
+    from archiver.platforms.base import Platform, ViewState
     from archiver.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -92,6 +93,8 @@ SOFTWARE = f"embed-archiver/{__version__}"
 
 # Capture statuses beyond the post statuses: something on our side or the network's went wrong.
 FAILED_STATUSES = ("failed", "timeout")
+# Seconds a view without its post element is looked at for a gone state its script draws late.
+STATE_WAIT = 2.0
 # Chromium network errors worth one more try.
 _TRANSIENT_NET = re.compile(
     r"ERR_(CONNECTION_(RESET|CLOSED|ABORTED|REFUSED|TIMED_OUT)|NETWORK_CHANGED|EMPTY_RESPONSE|"
@@ -164,6 +167,8 @@ class _View:
     error_kind: str = "failed"  # or "timeout"
     timings: dict[str, float] = field(default_factory=dict)
     refused: list[str] = field(default_factory=list)  # subresources the guard refused
+    state: ViewState | None = None  # the platform's own word that the post is gone (viewstate.py)
+    fingerprint: str | None = None  # of the rendered post's text (viewstate.post_fingerprint)
 
 
 @dataclass
@@ -526,17 +531,26 @@ class Capturer:
         result.timings["media"] = round(data.media_seconds, 3)
 
     def _judge(self, platform: Platform, view: _View, data: _Data | None, result: PostCapture) -> None:
-        """Status, error and what is missing, from what the view and the data gave."""
+        """Status, error and what is missing, from what the view and the data gave.
+
+        The data's word on the post comes first; when it gave none, a gone state the view shows
+        (view_states) is the platform's word. A gone post shows no post element: its capture,
+        a screenshot of what the platform shows instead, is complete as the record of that."""
+        gone = data.gone if data is not None else None
         if data is not None and data.data is not None:
             result.post_status = "live"
-        elif data is not None and data.gone is not None:
-            result.post_status = data.gone.status
+        elif gone is not None:
+            result.post_status = gone.status
+        elif view.state is not None:
+            result.post_status = view.state.status
         elif view.rendered:
             result.post_status = "live"
+        if platform.fetch_data is None and view.fingerprint is not None:
+            result.content_hash = view.fingerprint  # no data: the view's text is the content
         if view.error is not None:
             result.missing.insert(0, f"view: {view.error}")
             result.error = view.error
-        elif not view.rendered and (data is None or data.gone is None):
+        elif not view.rendered and gone is None and view.state is None:
             what = (
                 f"{platform.render_selector} never appeared" if platform.render_selector else "not rendered"
             )
@@ -547,11 +561,11 @@ class Capturer:
         if data is not None and data.error is not None:
             result.missing.append(f"data: {data.error}")
             result.error = result.error or data.error
-        if data is not None and data.gone is not None:
-            result.status = data.gone.status  # the platform answered: that is the result
+        if gone is not None:
+            result.status = gone.status  # the platform answered: that is the result
         elif view.error is not None:
             result.status = view.error_kind
-        elif data is not None and data.data is None and not view.rendered:
+        elif data is not None and data.data is None and not view.rendered and view.state is None:
             result.status = "failed"
         else:
             result.status = result.post_status
@@ -625,11 +639,14 @@ class Capturer:
 
     # The embed view in the browser.
 
-    async def _view_with_retry(self, platform: Platform, post_id: str, result: PostCapture) -> _View:
+    async def _view_with_retry(
+        self, platform: Platform, post_id: str, result: PostCapture | None = None, *, keep: bool = True
+    ) -> _View:
         for attempt in (1, 2):
-            result.attempts = attempt
+            if result is not None:
+                result.attempts = attempt
             try:
-                return await self._view(platform, post_id)
+                return await self._view(platform, post_id, keep=keep)
             except _Retry as exc:
                 if attempt == 2:
                     return _View(error=str(exc), error_kind="failed")
@@ -637,7 +654,9 @@ class Capturer:
                 await asyncio.sleep(self.retry_backoff * attempt)
         raise AssertionError("unreachable")  # pragma: no cover
 
-    async def _view(self, platform: Platform, post_id: str) -> _View:
+    async def _view(self, platform: Platform, post_id: str, *, keep: bool = True) -> _View:
+        """The embed view loaded and read: whether the post rendered, a gone state it shows
+        instead, the post's fingerprint; with `keep`, its screenshot, DOM, MHTML and WARC."""
         view = _View()
         url = platform.view_url(post_id)
         try:  # an instance on a literal private address, say: no browser for it at all
@@ -647,10 +666,12 @@ class Capturer:
             return view
         refusals = _Refusals()
         step = "opening a browser context"
+        timeout = self.settings.page_timeout
         try:
             async with self._context(platform.name, refusals) as context:
                 recorder = Recorder()
-                context.on("response", recorder.on_response)
+                if keep:
+                    context.on("response", recorder.on_response)
                 page = await context.new_page()
                 step = "loading the view"
                 started = time.monotonic()
@@ -658,11 +679,19 @@ class Capturer:
                     response = await page.goto(url, wait_until="domcontentloaded")
                 view.http_status = response.status if response is not None else None
                 step = "waiting for it to render"
-                timeout = self.settings.page_timeout
                 view.rendered = await wait_rendered(page, platform.render_selector, timeout)
+                # No post: look a little longer for what a gone post shows instead.
+                wait = 0.0 if view.rendered else min(timeout, STATE_WAIT)
+                view.state = await view_state(page, platform, timeout=timeout, wait=wait)
+                if view.rendered and view.state is None and not (keep and platform.fetch_data):
+                    # What a re-check compares (and, with no data, a capture's content hash).
+                    view.fingerprint = await post_fingerprint(page, platform.render_selector, timeout=timeout)
                 view.timings["render"] = round(time.monotonic() - started, 3)
+                if not keep:
+                    return view
                 step = "taking its screenshot"
-                selector = platform.render_selector if view.rendered else None
+                # The post element; for a gone post the whole page, what the platform shows instead.
+                selector = platform.render_selector if view.rendered and view.state is None else None
                 kept = await post_snapshots(context, page, selector, url, timeout)
                 view.artifacts += kept.artifacts
                 view.full_page = kept.full_page
@@ -689,6 +718,35 @@ class Capturer:
             view.artifacts.clear()
         view.refused = refusals.subresources
         return view
+
+    async def check_view(self, platform: Platform | str, post: str) -> ViewCheck:
+        """Load the post's embed view and read it, keeping nothing: the gone state it shows, or
+        whether the post rendered and its fingerprint (viewstate.py). The browser re-check of a
+        platform without a data endpoint; politeness, the guard and the timeouts are a
+        capture's. Never raises for the post's sake: a view that did not load has .error."""
+        if isinstance(platform, str):
+            platform = platforms.get(platform)
+        post_id = platform.post_id(post) or post
+        try:
+            platform.view_url(post_id)
+        except (ValueError, KeyError) as exc:
+            return ViewCheck(error=f"no view URL: {exc}")
+        async with self._pool:
+            try:
+                view = await asyncio.wait_for(
+                    self._view_with_retry(platform, post_id, keep=False), self.settings.capture_timeout
+                )
+            except asyncio.TimeoutError:
+                return ViewCheck(error=f"the view check took over {self.settings.capture_timeout:g}s")
+            except ArchiverError as exc:  # the browser would not start again, and the like
+                return ViewCheck(error=str(exc))
+            except Exception as exc:  # a bug in one check must not stop the others
+                log.exception("view check of %s %s crashed", platform.name, post_id)
+                return ViewCheck(error=f"{type(exc).__name__}: {exc}")
+        # Without a render_selector, "rendered" only means the page settled: no word that it is live.
+        rendered = view.rendered and platform.render_selector is not None
+        fingerprint = view.fingerprint if rendered else None
+        return ViewCheck(view.state, rendered, fingerprint, view.error, view.http_status)
 
     # The article itself.
 

@@ -72,8 +72,11 @@ def list_posts(store: Store, status: str | None, since: datetime | None) -> Sequ
     return store.list_posts(status=status, since=since)
 
 
-def status_lines(store: Store, now: datetime | None = None) -> list[str]:
-    """Counts by status, what is due, the watches, and how the last run went."""
+def status_lines(
+    store: Store, now: datetime | None = None, view_checks_per_run: int | None = None
+) -> list[str]:
+    """Counts by status, what is due, per platform how its posts are re-checked, the watches,
+    and how the last run went."""
     now = now or datetime.now(timezone.utc)
     counts = store.status_counts()
     total = sum(counts.values())
@@ -86,6 +89,7 @@ def status_lines(store: Store, now: datetime | None = None) -> list[str]:
     next_due = store.next_due()
     later = f"; next at {short_time(next_due)}" if next_due and next_due > now.isoformat() else ""
     lines.append(f"due       {checkable} re-check(s) now" + later)
+    lines.extend(platform_lines(store, now, view_checks_per_run))
     watches = store.list_watches()
     feeds = sum(1 for w in watches if w["kind"] == "feed")
     waiting, given_up = watch.entries_to_archive(store)
@@ -111,6 +115,25 @@ def status_lines(store: Store, now: datetime | None = None) -> list[str]:
             lines.append(f"          {counts_line}")
         if last.get("error"):
             lines.append(f"          {last['error']}")
+    return lines
+
+
+def platform_lines(store: Store, now: datetime, view_checks_per_run: int | None = None) -> list[str]:
+    """Per platform: the posts held, how many are due now, and how they are re-checked (over
+    HTTP, in the browser, or why not); unresolved posts (no id yet) are never checkable."""
+    rows = store.platform_counts(now)
+    if not rows:
+        return []
+    lines = [f"          {'platform':<11} {'posts':>6} {'due':>5}  re-checked by"]
+    for row in rows:
+        how = recheck.how_checked(row["platform"])
+        text = how.how
+        if how.method == recheck.VIEW_METHOD and view_checks_per_run is not None:
+            text += f", at most {view_checks_per_run} a run" if view_checks_per_run > 0 else ", turned off"
+        if row["unresolved"]:
+            text += f"; {row['unresolved']} unresolved (no id: not checkable)"
+        due = str(row["due"]) if how.method is not None else "-"
+        lines.append(f"          {row['platform']:<11} {row['posts']:>6} {due:>5}  {text}")
     return lines
 
 

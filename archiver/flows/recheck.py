@@ -1,9 +1,17 @@
-"""Re-checking held posts cheaply: one request to the platform's data endpoint, no browser.
+"""Re-checking held posts: one request to the platform's data endpoint, else a look at its
+embed view in the browser.
 
-    report = await recheck_posts(store, settings, store.posts_due(), transport=None, capture=pipeline_capture)
+    report = await recheck_posts(store, settings, store.posts_due(), transport=None,
+                                 capture=pipeline_capture, view_check=capturer.check_view)
 
-Each post is asked of its platform's `fetch_data` over one httpx.AsyncClient (make_async_client),
-at most settings.recheck_concurrency at once, and politely per host (HostGate):
+How a post is re-checked depends on its platform (`how_checked`): over HTTP where it has a data
+endpoint (`fetch_data`), through its embed view in the browser where it has none (or where the
+endpoint wants a credential the settings lack: MissingCredential), not at all when this version
+does not know the platform or the post has no id yet (unresolved).
+
+The HTTP checks come first, being cheap. Each post is asked of its platform's `fetch_data` over
+one httpx.AsyncClient (make_async_client), at most settings.recheck_concurrency at once, and
+politely per host (HostGate):
 
 - data came back: the post is "live"; the SHA-256 of its normalized data is compared with the
   one the store holds. When it differs, or the post has no capture of this content yet (a
@@ -19,11 +27,22 @@ connection failures closes it for a doubling while. Posts whose host is closed f
 MAX_WAIT, or that come after the deadline, are left due for the next run and counted as
 deferred: they were not looked at, so nothing is recorded for them.
 
+Then the browser checks (`view_check`: the Capturer's check_view, injected by the caller), at
+most settings.view_checks_per_run of them (the rest stay due and are counted deferred; 0 turns
+them off), each as polite per host as a capture and within the deadline. A check loads the
+post's embed view and reads it (capture/viewstate.py), keeping nothing:
+
+- a gone state the platform declares (`view_states`: "This post isn't available"): that status;
+- the post rendered (its render_selector): "live", and the fingerprint of its text (times,
+  counts and buttons left out) stands for its content hash: when it differs from the latest
+  capture's, or the post was never captured complete, `capture` takes a new version;
+- anything else (the view did not load, timed out, showed neither): "unknown this time".
+
 When a post is next due (`next_check`) grows with how long it has stayed the same: the time
 since the latest of first seen / status change / content change, times settings.recheck_backoff,
-kept between settings.recheck_min_hours and settings.recheck_max_days. Posts on platforms with
-no data endpoint, and unresolved posts, cannot be re-checked without a browser: they are skipped
-and not due again before the longest interval.
+kept between settings.recheck_min_hours and settings.recheck_max_days. Posts that cannot be
+re-checked (an unknown platform, an unresolved post, browser checks turned off or not offered
+by the caller) are skipped and not due again before the longest interval.
 """
 
 from __future__ import annotations
@@ -43,22 +62,69 @@ import httpx
 
 from archiver import platforms
 from archiver.capture.politeness import HostLimiter
-from archiver.errors import ArchiverError, PostGone
+from archiver.capture.viewstate import ViewCheck
+from archiver.errors import ArchiverError, MissingCredential, PostGone
 from archiver.fetch import make_async_client
 from archiver.models import PostData, content_hash
+from archiver.platforms.base import Platform
 from archiver.settings import Settings
 from storage import PostRow, Store
 
 log = logging.getLogger(__name__)
 
 METHOD = "data"  # the checks table's `method` for a data-endpoint re-check
+VIEW_METHOD = "view"  # ... and for a look at the embed view in the browser
 MAX_WAIT = 10.0  # seconds a check may wait for its host to open again; longer, it is deferred
 UNKNOWN_RETRY = timedelta(hours=1)  # an unknown check is retried within this (or after Retry-After)
 DEFAULT_RETRY_AFTER = 60.0  # seconds a 429 without Retry-After closes its host
 MAX_PENALTY = 300.0  # the longest a run of failures closes a host
 
-# What a capture callback gets: the post's row and the data the check just fetched.
-Capture = Callable[[Mapping[str, Any], PostData], Awaitable[object]]
+# What a capture callback gets: the post's row and the data the check just fetched (None after
+# a look at the embed view).
+Capture = Callable[[Mapping[str, Any], PostData | None], Awaitable[object]]
+# A look at a post's embed view in the browser (Capturer.check_view).
+ViewChecker = Callable[[Platform, str], Awaitable[ViewCheck]]
+
+
+# --- How a post is re-checked -----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class HowChecked:
+    """How a platform's posts are re-checked: `method` is METHOD (HTTP), VIEW_METHOD (the
+    browser) or None (they are not); `how` says it in a few words."""
+
+    method: str | None
+    how: str
+
+
+def how_checked(platform_name: str) -> HowChecked:
+    """How the posts of `platform_name` are re-checked, and in words why not when they are not."""
+    try:
+        platform = platforms.get(platform_name)
+    except KeyError:
+        return HowChecked(None, "not checkable: a platform this version does not know")
+    if platform.fetch_data is not None:
+        return HowChecked(METHOD, "HTTP: its data endpoint")
+    if platform.view_states and platform.render_selector:
+        return HowChecked(VIEW_METHOD, "browser: its embed view")
+    if platform.render_selector:
+        return HowChecked(VIEW_METHOD, "browser: its embed view (live or not; no gone state declared)")
+    if platform.view_states:
+        return HowChecked(VIEW_METHOD, "browser: its embed view (gone states only; no post element)")
+    return HowChecked(None, "not checkable: no data endpoint, and nothing to read in its view")
+
+
+def _views(platform: Platform) -> bool:
+    """Whether the platform's embed view has something to read (a post element, a gone state)."""
+    return bool(platform.render_selector or platform.view_states)
+
+
+def method_for(post: Mapping[str, Any]) -> str | None:
+    """How `post` is re-checked (METHOD, VIEW_METHOD), None when it cannot be: an unresolved post."""
+    if str(post["post_id"]).startswith("unresolved:"):
+        return None
+    return how_checked(post["platform"]).method
 
 
 # --- When a post is due ----------------------------------------------------------------------
@@ -256,8 +322,9 @@ class RecheckReport:
     changed: int = 0  # posts whose content changed
     captured: int = 0  # new captures the callback took
     capture_failed: int = 0
-    deferred: int = 0  # due but not looked at: host closed, or the deadline came
-    skipped: int = 0  # no data endpoint, or unresolved
+    deferred: int = 0  # due but not looked at: host closed, the deadline came, view_checks_per_run
+    skipped: int = 0  # not checkable: an unknown platform, unresolved, browser checks off
+    view_checks: int = 0  # of the checks, those through the embed view in the browser
     events: list[CheckEvent] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)  # capture failures, one line each
 
@@ -274,10 +341,13 @@ class RecheckReport:
             "capture_failed": self.capture_failed,
             "deferred": self.deferred,
             "skipped": self.skipped,
+            "view_checks": self.view_checks,
         }
 
     def summary(self) -> str:
         parts = [f"re-checked {self.checked} post(s)"]
+        if self.view_checks:
+            parts[0] += f" ({self.view_checks} in the browser)"
         parts += [f"{n} {outcome}" for outcome, n in sorted(self.outcomes.items())]
         if self.changed:
             parts.append(f"{self.changed} changed")
@@ -288,7 +358,7 @@ class RecheckReport:
         if self.deferred:
             parts.append(f"{self.deferred} left for the next run")
         if self.skipped:
-            parts.append(f"{self.skipped} without a data endpoint")
+            parts.append(f"{self.skipped} not checkable")
         return ", ".join(parts)
 
 
@@ -301,6 +371,24 @@ class _Look:
     http_status: int | None = None
     detail: str | None = None
     retry_after: float | None = None
+    method: str = METHOD
+    fingerprint: str | None = None  # a view check's: the rendered post's text, hashed
+    no_credential: bool = False  # the data endpoint wants a credential the settings lack
+
+    @property
+    def digest(self) -> str | None:
+        """What stands for the post's content: its data's hash, else the view's fingerprint."""
+        return content_hash(self.data) if self.data is not None else self.fingerprint
+
+    @classmethod
+    def of_view(cls, seen: ViewCheck) -> _Look:
+        return cls(
+            seen.status,
+            http_status=seen.http_status if seen.state is not None else None,
+            detail=seen.detail,
+            method=VIEW_METHOD,
+            fingerprint=seen.fingerprint,
+        )
 
 
 def _one_line(exc: BaseException) -> str:
@@ -318,6 +406,8 @@ async def _look(client: httpx.AsyncClient, gate: HostGate, post: Mapping[str, An
             return _Look(gone.status, http_status=gone.http_status, detail=str(gone))
         except HostClosed:
             return None
+        except MissingCredential as exc:  # not asked: read the embed view instead, if there is one
+            return _Look("unknown", detail=_one_line(exc), no_credential=True)
         except httpx.HTTPStatusError as exc:
             response = exc.response
             if response.status_code == 429:
@@ -345,13 +435,8 @@ async def _look(client: httpx.AsyncClient, gate: HostGate, post: Mapping[str, An
 
 
 def checkable(post: Mapping[str, Any]) -> bool:
-    """Whether `post` can be re-checked over HTTP: a known platform with a data endpoint, a real id."""
-    if str(post["post_id"]).startswith("unresolved:"):
-        return False
-    try:
-        return platforms.get(post["platform"]).fetch_data is not None
-    except KeyError:
-        return False
+    """Whether `post` can be re-checked at all: over HTTP or through its embed view."""
+    return method_for(post) is not None
 
 
 async def recheck_posts(
@@ -361,31 +446,44 @@ async def recheck_posts(
     *,
     transport: httpx.AsyncBaseTransport | None = None,
     capture: Capture | None = None,
+    view_check: ViewChecker | None = None,
     deadline: float | None = None,
     on_event: Callable[[CheckEvent], None] | None = None,
 ) -> RecheckReport:
     """Re-check `posts` (rows of the posts table) and record what their platforms say.
 
-    `deadline` (time.monotonic()) stops starting new checks and captures; what is left stays
-    due. `on_event` hears each status or content change as it is recorded (a first look that
-    finds a post live is none). Each check is its own transaction: a run killed midway keeps
-    every check it finished.
+    HTTP checks first, then at most settings.view_checks_per_run looks at embed views through
+    `view_check` (none without it), then the new captures that changed posts want. `deadline`
+    (time.monotonic()) stops starting new checks and captures; what is left stays due.
+    `on_event` hears each status or content change as it is recorded (a first look that finds
+    a post live is none). Each check is its own transaction: a run killed midway keeps every
+    check it finished.
     """
     report = RecheckReport()
     gate = HostGate(settings.per_host, settings.host_delay)
     slots = asyncio.Semaphore(settings.recheck_concurrency)
-    to_capture: list[tuple[Mapping[str, Any], PostData]] = []
-    todo: list[Mapping[str, Any]] = []
+    browser = view_check is not None and settings.view_checks_per_run > 0
+    to_capture: list[tuple[Mapping[str, Any], PostData | None]] = []
+    by_data: list[Mapping[str, Any]] = []
+    by_view: list[Mapping[str, Any]] = []
     for post in posts:
-        if checkable(post):
-            todo.append(post)
+        method = method_for(post)
+        if method == METHOD:
+            by_data.append(post)
+        elif method == VIEW_METHOD and browser:
+            by_view.append(post)
         else:
             report.skipped += 1
             _reschedule_uncheckable(store, settings, post)
-    captured = store.captured_hashes([int(p["id"]) for p in todo])
+    captured = store.captured_hashes([int(p["id"]) for p in (*by_data, *by_view)])
 
     def past_deadline() -> bool:
         return deadline is not None and time.monotonic() >= deadline
+
+    def record(post: Mapping[str, Any], look: _Look, complete: bool = True) -> None:
+        wanted = _record(store, settings, post, look, captured, report, on_event, complete)
+        if wanted is not None:
+            to_capture.append(wanted)
 
     async def check(client: httpx.AsyncClient, post: Mapping[str, Any]) -> None:
         async with slots:
@@ -395,14 +493,35 @@ async def recheck_posts(
             look = await _look(client, gate, post)
         if look is None:
             report.deferred += 1
+        elif look.no_credential and browser and _views(platforms.get(post["platform"])):
+            by_view.append(post)  # its data is out of reach: its view tells instead
+        else:
+            record(post, look)
+
+    async def look_at_view(post: Mapping[str, Any]) -> None:
+        if past_deadline():
+            report.deferred += 1
             return
-        wanted = _record(store, settings, post, look, captured, report, on_event)
-        if wanted is not None:
-            to_capture.append(wanted)
+        assert view_check is not None
+        try:
+            seen = await view_check(platforms.get(post["platform"]), post["post_id"])
+        except ArchiverError as exc:  # the browser would not start, say
+            seen = ViewCheck(error=_one_line(exc))
+        except Exception as exc:  # a bug in one look must not stop the others
+            log.exception("view re-check %s %s", post["platform"], post["post_id"])
+            seen = ViewCheck(error=f"{type(exc).__name__}: {_one_line(exc)}")
+        report.view_checks += 1
+        kept = store.captures_for_post(int(post["id"]))
+        record(post, _Look.of_view(seen), complete=any(c["status"] == "complete" for c in kept))
 
     async with make_async_client(settings, transport) as client:
         gate.install(client)
-        await asyncio.gather(*(check(client, post) for post in todo))
+        await asyncio.gather(*(check(client, post) for post in by_data))
+
+    if by_view:
+        allowed = by_view[: settings.view_checks_per_run]
+        report.deferred += len(by_view) - len(allowed)  # still due: the next run looks at them first
+        await asyncio.gather(*(look_at_view(post) for post in allowed))
 
     if to_capture and capture is not None:
         await _capture_all(store, settings, to_capture, capture, past_deadline, report)
@@ -417,17 +536,19 @@ def _record(
     captured: Mapping[int, str | None],
     report: RecheckReport,
     on_event: Callable[[CheckEvent], None] | None,
-) -> tuple[Mapping[str, Any], PostData] | None:
-    """Record one look; returns (post, data) when the post wants a new capture."""
+    complete: bool = True,
+) -> tuple[Mapping[str, Any], PostData | None] | None:
+    """Record one look; returns (post, data) when the post wants a new capture. `complete`: the
+    post has a complete capture (a view check wants one for a post that has none)."""
     now = datetime.now(timezone.utc)
     post_id = int(post["id"])
-    digest = content_hash(look.data) if look.data is not None else None
+    digest = look.digest
     changes = (look.outcome not in ("unknown", post["status"])) or (
         digest is not None and post.get("content_hash") not in (None, digest)
     )
     wants_capture = False
     if digest is not None:
-        if post_id not in captured:
+        if post_id not in captured or not complete:
             wants_capture = True  # never captured whole: a capture killed midway, say
         elif captured[post_id] is not None:
             wants_capture = captured[post_id] != digest
@@ -444,7 +565,7 @@ def _record(
         due = next_check(post, now, settings)
     result = store.record_check(
         post_id,
-        method=METHOD,
+        method=look.method,
         outcome=look.outcome,
         http_status=look.http_status,
         detail=look.detail,
@@ -477,7 +598,7 @@ def _record(
             on_event(event)
     if look.outcome == "unknown":
         log.info("re-check %s %s: unknown this time (%s)", post["platform"], post["post_id"], look.detail)
-    return (post, look.data) if wants_capture and look.data is not None else None
+    return (post, look.data) if wants_capture and digest is not None else None
 
 
 def _first_look_found_live(previous: str, status: str) -> bool:
@@ -494,7 +615,7 @@ def _reschedule_uncheckable(store: Store, settings: Settings, post: Mapping[str,
 async def _capture_all(
     store: Store,
     settings: Settings,
-    wanted: Sequence[tuple[Mapping[str, Any], PostData]],
+    wanted: Sequence[tuple[Mapping[str, Any], PostData | None]],
     capture: Capture,
     past_deadline: Callable[[], bool],
     report: RecheckReport,
@@ -507,7 +628,7 @@ async def _capture_all(
     """
     slots = asyncio.Semaphore(settings.concurrency * max(1, len(settings.browser_endpoints)))
 
-    async def one(post: Mapping[str, Any], data: PostData) -> None:
+    async def one(post: Mapping[str, Any], data: PostData | None) -> None:
         async with slots:
             if past_deadline():
                 report.deferred += 1

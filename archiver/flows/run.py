@@ -14,7 +14,9 @@ finished and the next run completes the rest:
 3. Watched articles: fetch and discover (no browser); when the set of posts the article embeds
    changed since the last look, or it was never archived, archive it again: new embeds are
    recorded, dropped ones marked removed (each drop is an event).
-4. Re-check the posts that are due (recheck.py); a changed one gets a new capture.
+4. Re-check the posts that are due (recheck.py): over HTTP where the platform has a data
+   endpoint, then, in the browser, a bounded number through their embed views; a changed one
+   gets a new capture.
 5. Record the run: complete, or stopped when the deadline (--max-minutes) or --limit left work
    for the next run. SIGTERM cancels the run cleanly: it is recorded as interrupted.
 
@@ -39,6 +41,7 @@ from typing import Any, Protocol
 import httpx
 
 from archiver.blocking import in_thread
+from archiver.capture.viewstate import ViewCheck
 from archiver.errors import ArchiverError, CaptureError
 from archiver.flows import history, notify, recheck, watch
 from archiver.flows.archive import HeldPost, archive_article, capture_post, discover_article
@@ -46,6 +49,7 @@ from archiver.flows.kit import Kit, Network
 from archiver.flows.lock import RunLock
 from archiver.flows.results import ArticleResult, LogReporter
 from archiver.models import PostData
+from archiver.platforms.base import Platform
 from archiver.settings import Settings
 from storage import EmbeddedPostRow, PostRow, Store, StoreError
 
@@ -64,7 +68,7 @@ class Archiving(Protocol):
     """What a run needs from the capture pipeline (tests may stand in for it)."""
 
     async def archive(self, url: str) -> ArticleResult: ...
-    async def capture(self, post: Mapping[str, Any], data: PostData) -> None: ...
+    async def capture(self, post: Mapping[str, Any], data: PostData | None) -> None: ...
 
 
 @dataclass(frozen=True)
@@ -130,11 +134,24 @@ class KitArchiving:
     async def archive(self, url: str) -> ArticleResult:
         return await archive_article(url, self.kit, self.store, LogReporter())
 
-    async def capture(self, post: Mapping[str, Any], data: PostData) -> None:
+    async def capture(self, post: Mapping[str, Any], data: PostData | None) -> None:
         capturer = await self.kit.capturer()
         result = await capture_post(self.store, capturer, HeldPost.of(post))
         if result.failed:
             raise CaptureError(result.error or result.status)
+
+
+class BrowserChecks:
+    """Re-checks through the embed view in the kit's browser (launched at the first one)."""
+
+    def __init__(self, kit: Kit) -> None:
+        self.kit = kit
+        self._launch = asyncio.Lock()  # concurrent first looks launch one browser, not several
+
+    async def __call__(self, platform: Platform, post_id: str) -> ViewCheck:
+        async with self._launch:
+            capturer = await self.kit.capturer()
+        return await capturer.check_view(platform, post_id)
 
 
 # --- The run ---------------------------------------------------------------------------------
@@ -406,6 +423,7 @@ class _Run:
             due,
             transport=self.kit.network.transport,
             capture=self.worker.capture,
+            view_check=BrowserChecks(self.kit),
             deadline=self.deadline,
             on_event=lambda e: self.event(e.to_dict(), e.line()),
         )
@@ -451,6 +469,7 @@ async def recheck_now(
                 posts,
                 transport=kit.network.transport,
                 capture=KitArchiving(kit, store).capture,
+                view_check=BrowserChecks(kit),
                 on_event=lambda e: output.change(e.line()),
             )
     finally:
@@ -478,7 +497,7 @@ def _dry_run(store: Store, options: RunOptions, output: Output) -> RunReport:
     output.info(
         f"{len(checkable)} post(s) due for a re-check"
         + (f" (at most {options.limit} this run)" if options.limit is not None else "")
-        + (f"; {len(due) - len(checkable)} without a data endpoint" if len(due) > len(checkable) else "")
+        + (f"; {len(due) - len(checkable)} not checkable" if len(due) > len(checkable) else "")
     )
     for post in checkable[: options.limit if options.limit is not None else 20]:
         since = post["next_check_at"] or "never checked"
