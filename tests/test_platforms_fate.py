@@ -58,6 +58,7 @@ def test_live_data_fields(world: OfflineWorld) -> None:
     assert yt.created_at == "2019-08-24T15:39:57+00:00" and yt.extra["duration"] == 381
     assert yt.counts == {"views": 41613592, "likes": 5471574} and yt.extra["embed_html"]
     assert json.loads(yt.raw)["videoDetails"]["videoId"] == POSTS["youtube"]
+    assert yt.extra["source"] == "player"  # which answers made it: a new source is no edit
 
     tt = world_fetch(world, "tiktok", POSTS["tiktok"])
     assert (tt.author_handle, tt.author_name) == ("a3noticias", "Antena 3 Noticias")
@@ -67,6 +68,7 @@ def test_live_data_fields(world: OfflineWorld) -> None:
     assert tt.counts == {"views": 611300, "likes": 52400, "comments": 830, "shares": 1200, "saves": 310}
     assert tt.media == []  # its cover URLs are signed anew on every answer
     assert world.count("/oembed", host="www.tiktok.com") == 0  # the page said it all
+    assert tt.extra["source"] == "page"
 
     dm = world_fetch(world, "dailymotion", POSTS["dailymotion"])
     assert dm.text is not None and dm.text.startswith("Offline report\n\n")
@@ -170,6 +172,7 @@ def test_youtube_player_silent_leaves_it_to_oembed() -> None:
     oembed = httpx.Response(200, content=fixture("youtube/oembed-eiHXASgRTcA.json"))
     data, _ = fetch(youtube.PLATFORM, "eiHXASgRTcA", youtube_handler(httpx.Response(200, json=bot), oembed))
     assert data.text == "Noisy kittens waiting for dinner!" and data.counts == {}
+    assert data.extra["source"] == "oembed"
 
 
 # TikTok's page states, as its pages write them.

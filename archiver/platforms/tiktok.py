@@ -130,7 +130,9 @@ async def fetch_data(client: httpx.AsyncClient, post_id: str) -> PostData:
         detail, raw = page
         item = oembed.mapping(oembed.mapping(detail.get("itemInfo")).get("itemStruct"))
         if item and not oembed.as_int(detail.get("statusCode")):
-            return post_from_item(post_id, item, raw)
+            data = post_from_item(post_id, item, raw)
+            data.extra["source"] = "page"  # (a re-check can tell a new source from an edit)
+            return data
         status = page_status(detail)
         if status is not None:
             code, message = detail.get("statusCode"), oembed.text(detail.get("statusMsg")) or ""
@@ -144,6 +146,7 @@ async def fetch_data(client: httpx.AsyncClient, post_id: str) -> PostData:
     data.author_handle = oembed.text(answer.get("author_unique_id")) or data.author_handle
     if data.author_handle:
         data.url = f"https://www.tiktok.com/@{data.author_handle}/video/{post_id}"
+    data.extra["source"] = "oembed"
     return data
 
 

@@ -171,7 +171,12 @@ async def fetch_data(client: httpx.AsyncClient, post_id: str) -> PostData:
         if said != "live" or player is None:
             raise
         data = PostData(platform="youtube", post_id=post_id, url=canonical_url(post_id))
-    return _with_player(data, *player) if said == "live" and player is not None else data
+    if said == "live" and player is not None:
+        data = _with_player(data, *player)
+    # Which answers the data is made of: a re-check that finds it changed can tell a new source
+    # (the player refused one time, answered the next) from an edit.
+    data.extra["source"] = "player" if said == "live" else "oembed"
+    return data
 
 
 # What the embed view shows for a video that does not play, as YouTube words it: the error
