@@ -1,7 +1,9 @@
 """Re-checking held posts: `recheck_posts` over N held tweets against a bare httpx loop, with
-and without the network guard.
+and without the network guard; then the browser re-check of an embed view against a bare
+Playwright goto + screenshot of the same view.
 
 Usage: python bench/bench_recheck.py [--posts N] [--concurrency C] [--rounds N] [--polite N] [--delay S]
+           [--views N] [--view-delay S] [--view-concurrency C]
 
 A fake syndication CDN runs on 127.0.0.1 in its own process (asyncio, HTTP/1.1 keep-alive): it
 answers `/tweet-result?id=ID` with the shipped fixture tweet under that id; 1 in 100 ids is a
@@ -38,6 +40,23 @@ at a time, each start `delay` after the one before. Both ratios are recheck / ba
 time, and the median time between two starts as the transport saw them (the median: a start the
 event loop sends late, behind a store write say, brings the next one closer without the gate
 being at fault). A median under 0.75 x means the gate let requests through early: exit status 1.
+
+Last, the browser re-check's cost per post (`--views`, default 16; 0: none). A Mastodon-like
+instance on 127.0.0.1 (bench/loopback_instance.py, in a process of its own) serves each post's
+embed view, its stylesheet, script and photo, every response held back `--view-delay` seconds
+(default 0.15) as a distant server would. Both sides load the N views, `--view-concurrency` at
+once (default 4), each in a fresh browser context, timed from when the browser is up:
+
+- view re-check: `Capturer.check_view`, the production path of a browser re-check: the guard's
+  relay in front of the browser, the per-host limiter, the wait until the post has rendered
+  (its images and the load event too), the look for a declared gone state and the post's text
+  fingerprint; nothing is kept;
+- bare: the same Chromium, launch flags and context options: goto, wait for the post element,
+  a screenshot of the page.
+
+The ratio is view re-check / bare, per post (both sides keep their best of `--rounds`, taking
+turns). The load average is printed beside it: on a loaded machine both sides slow down, and the
+ratio, not the seconds, is the figure to read. A view that did not render: exit status 1.
 """
 
 from __future__ import annotations
@@ -48,6 +67,7 @@ import copy
 import itertools
 import json
 import multiprocessing
+import os
 import statistics
 import sys
 import tempfile
@@ -58,11 +78,15 @@ from typing import Any
 
 import httpcore
 import httpx
+from loopback_instance import Instance, serve
+from playwright.async_api import async_playwright
 
+from archiver.capture.browser import context_options, launch
+from archiver.capture.capturer import Capturer
 from archiver.flows.recheck import recheck_posts
 from archiver.guard import Guard, GuardTransport, pin_connections
 from archiver.models import content_hash
-from archiver.platforms import twitter
+from archiver.platforms import mastodon, twitter
 from archiver.settings import Settings
 from offline_world.twitter import FIXTURES
 from storage import Store
@@ -270,6 +294,86 @@ async def recheck_run(
     return seconds, cpu, report
 
 
+async def view_rechecks(site: Instance, settings: Settings) -> tuple[float, list[str]]:
+    """check_view over every post's embed view; (seconds from the browser up, problems)."""
+    guard = Guard.for_settings(settings, [site.article_url])  # the instance is one the user named
+    async with (
+        httpx.AsyncClient() as client,
+        Capturer(settings, client, guard=guard, spool_dir=settings.home) as capturer,
+    ):
+        started = time.perf_counter()
+        checks = await asyncio.gather(*(capturer.check_view(mastodon.PLATFORM, p) for p in site.post_ids))
+        seconds = time.perf_counter() - started
+    problems = [
+        f"{post}: {check.error or check.detail}"
+        for post, check in zip(site.post_ids, checks, strict=True)
+        if check.status != "live" or check.fingerprint is None
+    ]
+    return seconds, problems
+
+
+async def bare_views(site: Instance, settings: Settings) -> tuple[float, list[str]]:
+    """goto, the post element, a screenshot, over the same views at the same concurrency."""
+    pool = asyncio.Semaphore(settings.concurrency)
+    problems: list[str] = []
+    async with async_playwright() as pw:
+        browser, _ = await launch(pw, settings)
+        started = time.perf_counter()
+
+        async def one(url: str) -> None:
+            async with pool:
+                context = await browser.new_context(**context_options(settings))
+                try:
+                    page = await context.new_page()
+                    await page.goto(url)
+                    await page.wait_for_selector(".status", state="visible")
+                    await page.screenshot()
+                except Exception as exc:
+                    problems.append(f"{url}: {exc}")
+                finally:
+                    await context.close()
+
+        await asyncio.gather(*(one(url) for url in site.view_urls))
+        seconds = time.perf_counter() - started
+        await browser.close()
+    return seconds, problems
+
+
+def view_bench(posts: int, delay: float, concurrency: int, rounds: int) -> int:
+    """The browser re-check against the bare loop; prints the figures, returns the exit status."""
+    with tempfile.TemporaryDirectory(prefix="bench-views-") as home, serve(posts, delay) as site:
+        settings = replace(
+            Settings(home=Path(home)), concurrency=concurrency, per_host=concurrency, host_delay=0.0
+        )
+
+        async def both() -> tuple[float, float, list[str]]:
+            ours = bare = float("inf")
+            problems: list[str] = []
+            for round in range(max(1, rounds)):
+                sides = [("ours", view_rechecks), ("bare", bare_views)]
+                for name, side in sides if round % 2 == 0 else sides[::-1]:
+                    seconds, trouble = await side(site, settings)
+                    problems += trouble
+                    if name == "ours":
+                        ours = min(ours, seconds)
+                    else:
+                        bare = min(bare, seconds)
+            return ours, bare, problems
+
+        ours, bare, problems = asyncio.run(both())
+    load = " ".join(f"{n:.2f}" for n in os.getloadavg())
+    print(
+        f"browser re-check: {posts} embed views on loopback, each response after {delay:g} s, "
+        f"{concurrency} at once (load average {load})"
+    )
+    print(f"  check_view      {ours / posts:7.3f} s/post")
+    print(f"  bare goto+shot  {bare / posts:7.3f} s/post")
+    print(f"  ratio           {ours / bare:7.2f} x (view re-check / bare)")
+    for line in problems[:5]:
+        print(f"  UNEXPECTED: {line}", file=sys.stderr)
+    return 1 if problems else 0
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -279,8 +383,20 @@ def main() -> int:
     parser.add_argument("--rounds", type=int, default=1, help="runs per side; the fastest counts")
     parser.add_argument("--polite", type=int, default=40, help="checks for the politeness figure (0: none)")
     parser.add_argument("--delay", type=float, default=0.05, help="host_delay for it (default 0.05 s)")
+    parser.add_argument("--views", type=int, default=16, help="embed views for the browser figure (0: none)")
+    parser.add_argument("--view-delay", type=float, default=0.15, help="each view response's delay (s)")
+    parser.add_argument("--view-concurrency", type=int, default=4, help="views at once (default 4)")
     args = parser.parse_args()
+    status = main_http(args)
+    if args.views > 0:
+        status = max(
+            status, view_bench(args.views, args.view_delay, args.view_concurrency, max(2, args.rounds))
+        )
+    return status
 
+
+def main_http(args: argparse.Namespace) -> int:
+    """The HTTP re-check figures and the politeness figure; returns the exit status."""
     ports: Any = multiprocessing.get_context("spawn").Queue()
     server = multiprocessing.get_context("spawn").Process(target=_serve, args=(ports,), daemon=True)
     server.start()
