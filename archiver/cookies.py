@@ -11,17 +11,15 @@ logs them, and the archive never stores them (no request headers of ours are kep
 
 An HTTP client serves all platforms, so its jar (client_jar) holds every state's cookies, each
 under its own domain: x.com's login goes to x.com (and its subdomains) whichever post asked, and
-to no other host. By default that jar keeps nothing the servers set (LoginJar): each request
-carries the login cookies only, as a fresh browser context would, and a cookie one platform's
-answer set never rides on a later request for another platform that shares its host (Meta's
-graph.facebook.com serves Instagram's and Facebook's oEmbed).
+to no other host. The jar never takes in what the servers set (LoginJar); the client's innermost
+transport (credentials.py) adds its cookies to each request as it is sent.
 """
 
 from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Iterator
-from http.cookiejar import Cookie, CookieJar
+from http.cookiejar import Cookie, CookieJar, DefaultCookiePolicy
 from pathlib import Path
 from typing import Any
 
@@ -30,16 +28,16 @@ from archiver.settings import Settings, parse_storage_states
 
 
 class LoginJar(CookieJar):
-    """A cookie jar of login cookies. `keep_answers` False: the Set-Cookie headers of answers
-    are not kept, so the jar holds what the storage states hold and nothing else."""
+    """A jar of login cookies: what the storage states hold, and nothing the servers set (the
+    Set-Cookie of answers is not taken in). A host-only cookie (its domain without a leading
+    dot, as Playwright writes one set without a Domain attribute) goes to that very host, not
+    to its subdomains, as in a browser."""
 
-    def __init__(self, keep_answers: bool = False) -> None:
-        super().__init__()
-        self.keep_answers = keep_answers
+    def __init__(self) -> None:
+        super().__init__(DefaultCookiePolicy(strict_ns_domain=DefaultCookiePolicy.DomainStrictNonDomain))
 
     def extract_cookies(self, response: Any, request: Any) -> None:
-        if self.keep_answers:
-            super().extract_cookies(response, request)
+        """Answers' cookies are not kept."""
 
 
 def read_cookies(path: Path) -> Iterator[Cookie]:
@@ -115,11 +113,10 @@ def cookie_jar(settings: Settings, platform: str | None = None) -> CookieJar:
     return jar
 
 
-def client_jar(settings: Settings, *, keep_answers: bool = False) -> LoginJar:
-    """The jar of an HTTP client that serves every platform: every storage state's cookies,
-    each under its own domain and path (see the module docstring). `keep_answers`: whether
-    cookies the servers set are kept for the client's later requests."""
-    jar = LoginJar(keep_answers)
+def client_jar(settings: Settings) -> LoginJar:
+    """The login cookies of an HTTP client that serves every platform: every storage state's,
+    each under its own domain and path (see the module docstring)."""
+    jar = LoginJar()
     for path in storage_state_files(settings):
         fill_jar(jar, read_cookies(path))
     return jar

@@ -6,10 +6,10 @@ redirect hop, checked; direct connections pinned to the address checked). A `tra
 in (httpx.MockTransport in tests, the offline world's) stands for the whole network: no proxy is
 mounted in front of it, and the guard checks its URLs' literal addresses only.
 
-Logins reach every client (cookies.py): its jar holds the storage states' cookies, each sent
-only to its own domain; the shared asynchronous client (data, media, re-checks) keeps no cookie
-a server sets. Meta's oEmbed endpoints get settings.meta_access_token (MetaToken, the innermost
-transport: the URL the client logs, reports and hands back never carries it).
+The logins (the storage states' cookies, each to its own domain only) and Meta's access token
+reach every request through each client's innermost transport (credentials.py), so that what
+the client logs, the guard checks and a response hands back never carries them. The shared
+asynchronous client (data, media, re-checks) keeps no cookie a server sets.
 """
 
 from __future__ import annotations
@@ -27,9 +27,11 @@ from urllib.parse import urlsplit
 import certifi
 import httpx
 
-from archiver.cookies import client_jar
+from archiver.cookies import LoginJar, client_jar
+from archiver.credentials import Credentials
+from archiver.credentials import needs_meta_token as needs_meta_token  # re-exported: Meta's rule
 from archiver.decode import to_text
-from archiver.errors import FetchError, InputError, MissingCredential, Refused, SettingsError
+from archiver.errors import FetchError, InputError, Refused, SettingsError
 from archiver.guard import Guard, GuardTransport, guard_client, guard_transport
 from archiver.models import Article
 from archiver.settings import Settings
@@ -70,96 +72,34 @@ def _client_options(settings: Settings, *, keep_answer_cookies: bool) -> dict[st
         "verify": ssl_context(settings),
         # With no proxy of our own, httpx reads HTTPS_PROXY/HTTP_PROXY/ALL_PROXY and NO_PROXY.
         "trust_env": True,
-        "cookies": client_jar(settings, keep_answers=keep_answer_cookies),
+        # The logins are not the client's cookies but Credentials' (credentials.py); a client
+        # that keeps no answer's cookie gets a jar that takes none in.
+        "cookies": None if keep_answer_cookies else LoginJar(),
     }
 
 
-# Meta's oEmbed endpoints, which take an access token (any Graph API version before the name).
-META_TOKEN_HOSTS = {
-    "graph.facebook.com": ("instagram_oembed", "oembed_post", "oembed_video", "oembed_page"),
-    "graph.threads.net": ("oembed",),
-}
-
-
-def needs_meta_token(url: httpx.URL | str) -> bool:
-    """Whether `url` is one of Meta's oEmbed endpoints (the requests MetaToken authorizes)."""
-    url = httpx.URL(url) if isinstance(url, str) else url
-    endpoints = META_TOKEN_HOSTS.get(url.host.lower().rstrip("."))
-    return (
-        url.scheme == "https"
-        and endpoints is not None
-        and url.path.rstrip("/").rsplit("/", 1)[-1] in endpoints
-    )
-
-
-class MetaToken(httpx.BaseTransport, httpx.AsyncBaseTransport):
-    """Sends a request for one of Meta's oEmbed endpoints with `access_token` added, or, when
-    the settings hold no token, raises MissingCredential without sending it. The innermost
-    transport: the token is in the copy sent, never in the request the client logs, the
-    guard checks or the response hands back (response.url), nor in an error's request."""
-
-    def __init__(self, inner: Any, token: str | None) -> None:
-        self.inner = inner
-        self._token = token
-
-    def __repr__(self) -> str:  # the token is no part of it
-        return f"MetaToken({self.inner!r})"
-
-    def _authorized(self, request: httpx.Request) -> httpx.Request:
-        if not needs_meta_token(request.url):
-            return request
-        if not self._token:
-            raise MissingCredential(
-                f"{request.url.host}{request.url.path} needs a Meta access token "
-                "(setting meta_access_token); the request was not sent"
-            )
-        return httpx.Request(
-            request.method,
-            request.url.copy_merge_params({"access_token": self._token}),
-            headers=request.headers,
-            stream=request.stream,
-            extensions=request.extensions,
-        )
-
-    def handle_request(self, request: httpx.Request) -> httpx.Response:
-        sent = self._authorized(request)
-        try:
-            response: httpx.Response = self.inner.handle_request(sent)
-        except httpx.RequestError as exc:
-            exc.request = request
-            raise
-        return response
-
-    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
-        sent = self._authorized(request)
-        try:
-            response: httpx.Response = await self.inner.handle_async_request(sent)
-        except httpx.RequestError as exc:
-            exc.request = request
-            raise
-        return response
-
-    def close(self) -> None:
-        self.inner.close()
-
-    async def aclose(self) -> None:
-        await self.inner.aclose()
-
-
-def _innermost(transport: Any, token: str | None) -> Any:
-    """MetaToken just in front of `transport`'s sending: behind the guard, when there is one."""
+def _innermost(transport: Any, credentials: Callable[[Any], Credentials]) -> Any:
+    """`transport` with Credentials just in front of its sending: behind the guard, if any."""
     if isinstance(transport, GuardTransport):
-        transport.inner = MetaToken(transport.inner, token)
+        transport.inner = credentials(transport.inner)
         return transport
-    return MetaToken(transport, token)
+    return credentials(transport)
 
 
-def _authorize_client(client: httpx.Client | httpx.AsyncClient, token: str | None) -> None:
-    """MetaToken inside every transport httpx built for `client` (direct and each proxy's)."""
-    wrapped: Any = _innermost(client._transport, token)
+def _credentials(settings: Settings) -> Callable[[Any], Credentials]:
+    """What wraps a transport in the settings' Credentials (their logins read once)."""
+    jar = client_jar(settings)
+    return lambda inner: Credentials(inner, jar, settings.meta_access_token)
+
+
+def _authorize_client(
+    client: httpx.Client | httpx.AsyncClient, credentials: Callable[[Any], Credentials]
+) -> None:
+    """Credentials inside every transport httpx built for `client` (direct and each proxy's)."""
+    wrapped: Any = _innermost(client._transport, credentials)
     client._transport = wrapped
     mounts: Any = {
-        pattern: None if mounted is None else _innermost(mounted, token)
+        pattern: None if mounted is None else _innermost(mounted, credentials)
         for pattern, mounted in client._mounts.items()
     }
     client._mounts = mounts
@@ -179,17 +119,17 @@ def make_client(
     operation (an article, its short links, the watched feeds), so it keeps the cookies servers
     set, as a browser tab would, besides the logins."""
     options = _client_options(settings, keep_answer_cookies=True)
-    token = settings.meta_access_token
+    credentials = _credentials(settings)
     if guard is None:
         guard = Guard.for_settings(settings)
     try:
         if transport is not None:
-            return httpx.Client(transport=guard_transport(MetaToken(transport, token), guard), **options)
+            return httpx.Client(transport=guard_transport(credentials(transport), guard), **options)
         client = httpx.Client(proxy=_proxy(settings), **options)
     except ValueError as exc:  # a proxy URL httpx cannot use, ours or the environment's
         raise SettingsError(f"proxy not usable: {exc}") from None
     guard_client(client, guard)
-    _authorize_client(client, token)
+    _authorize_client(client, credentials)
     return client
 
 
@@ -201,18 +141,17 @@ def make_async_client(
     server sets: each request carries the logins only, and nothing one platform's answer set
     reaches another's request."""
     options = _client_options(settings, keep_answer_cookies=False)
-    token = settings.meta_access_token
+    credentials = _credentials(settings)
     if guard is None:
         guard = Guard.for_settings(settings)
     try:
         if transport is not None:
-            wrapped = guard_transport(MetaToken(transport, token), guard)
-            return httpx.AsyncClient(transport=wrapped, **options)
+            return httpx.AsyncClient(transport=guard_transport(credentials(transport), guard), **options)
         client = httpx.AsyncClient(proxy=_proxy(settings), **options)
     except ValueError as exc:
         raise SettingsError(f"proxy not usable: {exc}") from None
     guard_client(client, guard)
-    _authorize_client(client, token)
+    _authorize_client(client, credentials)
     return client
 
 

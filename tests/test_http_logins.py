@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+from dataclasses import replace
 from pathlib import Path
 
 import httpx
@@ -14,8 +15,9 @@ import pytest
 
 from archiver.capture.warc import Exchange, write_warc
 from archiver.cookies import client_jar, cookie_jar
+from archiver.credentials import Credentials, needs_meta_token
 from archiver.errors import ArchiverError, MissingCredential, SettingsError
-from archiver.fetch import MetaToken, fetch_article, make_async_client, make_client, needs_meta_token
+from archiver.fetch import fetch_article, make_async_client, make_client
 from archiver.guard import GuardTransport
 from archiver.settings import Settings
 
@@ -70,7 +72,7 @@ def get_all(settings: Settings, handler: Seen, urls: list[str]) -> list[httpx.Re
 
 def test_each_cookie_goes_to_its_own_domain_only(logins: Settings) -> None:
     seen = Seen()
-    get_all(
+    responses = get_all(
         logins,
         seen,
         [
@@ -84,6 +86,22 @@ def test_each_cookie_goes_to_its_own_domain_only(logins: Settings) -> None:
     assert seen.cookie("www.instagram.com") == [f"sessionid={IG_SECRET}"]
     assert seen.cookie("news.example") == [""]
     assert seen.cookie("x.com") == [""]
+    # The cookies ride on the copy sent: the request the caller holds afterwards has none.
+    assert [r.request.headers.get("cookie") for r in responses] == [None] * 4
+
+
+def test_a_host_only_cookie_goes_to_its_host_only(tmp_path: Path) -> None:
+    # Playwright writes a cookie set without a Domain attribute with its host, no leading dot.
+    only = state(tmp_path / "s.json", ("instagram.com", "sessionid", IG_SECRET), (".x.com", "ct0", X_SECRET))
+    seen = Seen()
+    get_all(
+        Settings(storage_state=str(only)),
+        seen,
+        ["https://instagram.com/p/1/", "https://www.instagram.com/p/1/", "https://api.x.com/1"],
+    )
+    assert seen.cookie("instagram.com") == [f"sessionid={IG_SECRET}"]
+    assert seen.cookie("www.instagram.com") == [""]
+    assert seen.cookie("api.x.com") == [f"ct0={X_SECRET}"]  # a domain cookie reaches subdomains
 
 
 def test_a_platforms_jar_for_yt_dlp_holds_its_state_or_the_default(logins: Settings) -> None:
@@ -107,15 +125,22 @@ def test_cookies_servers_set_do_not_ride_on_later_requests_of_the_shared_client(
     assert seen.cookie("graph.facebook.com") == ["", ""]
 
 
-def test_the_article_client_keeps_a_cookie_across_its_own_redirects(logins: Settings) -> None:
+def test_the_article_client_keeps_a_cookie_across_its_own_redirects(logins: Settings, tmp_path: Path) -> None:
+    sent: list[str] = []
+
     def handler(request: httpx.Request) -> httpx.Response:
+        sent.append(request.headers.get("cookie", ""))
         if request.url.path == "/gate":
             return httpx.Response(302, headers={"location": "/story", "set-cookie": "seen=1; Path=/"})
         ok = "seen=1" in request.headers.get("cookie", "")
         return httpx.Response(200 if ok else 403, headers={"content-type": "text/html"}, text="<p>ok</p>")
 
-    with make_client(logins, httpx.MockTransport(handler)) as client:
-        assert fetch_article(client, "https://news.example/gate", logins).status == 200
+    news = state(tmp_path / "news.json", (".news.example", "member", "m-1"), (".news.example", "seen", "0"))
+    settings = replace(logins, storage_state=f"{logins.storage_state},news={news}")
+    with make_client(settings, httpx.MockTransport(handler)) as client:
+        assert fetch_article(client, "https://news.example/gate", settings).status == 200
+    # The login's own "seen" gives way to the one the site set; no name is sent twice.
+    assert sent == ["member=m-1; seen=0", "seen=1; member=m-1"]
 
 
 def test_the_meta_token_is_sent_to_metas_oembed_and_nowhere_else(logins: Settings) -> None:
@@ -163,14 +188,14 @@ def test_without_a_token_metas_oembed_is_not_sent_at_all() -> None:
     assert len(seen.requests) == 1
 
 
-def test_the_token_sits_behind_the_guard_on_the_real_networks_client() -> None:
-    settings = Settings(meta_access_token=TOKEN, proxy="http://127.0.0.1:9")
+def test_the_credentials_sit_behind_the_guard_on_the_real_networks_client(logins: Settings) -> None:
+    settings = replace(logins, proxy="http://127.0.0.1:9")
     with make_client(settings) as client:
         transports = [client._transport, *(t for t in client._mounts.values() if t is not None)]
         for transport in transports:
             assert isinstance(transport, GuardTransport)  # the guard checks the URL without it
-            assert isinstance(transport.inner, MetaToken)
-            assert TOKEN not in repr(transport.inner)
+            assert isinstance(transport.inner, Credentials)
+            assert not [s for s in SECRETS if s in repr(transport.inner)]
 
 
 def test_secrets_are_never_logged_nor_in_an_error(logins: Settings, caplog: pytest.LogCaptureFixture) -> None:
