@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -100,10 +101,24 @@ class PostData:
 
     def content(self) -> dict[str, Any]:
         """What the post says: the normalized data less its engagement counts, which change on
-        nearly every look. The content hash is computed over this, so a new like is no edit."""
+        nearly every look, and less the signatures of its media URLs, which change on every
+        answer. The content hash is computed over this, so a new like is no edit."""
         d = self.normalized()
         d.pop("counts")
+        d["media"] = [_unsigned(item) for item in d["media"]]
         return d
+
+
+# Query parameters that sign a media URL for a while (fbcdn's oh/oe, TikTok's x-expires and
+# x-signature, S3's): the same photo comes back under a new signature on every look.
+_SIGNED = re.compile(r"[?&](?:oh|oe|x-expires|x-signature|expires|x-amz-expires|x-amz-signature)=", re.I)
+
+
+def _unsigned(item: Any) -> Any:
+    """A media item as the content hash sees it: each signed URL in it less its query."""
+    if not isinstance(item, dict):
+        return item
+    return {k: v.split("?", 1)[0] if isinstance(v, str) and _SIGNED.search(v) else v for k, v in item.items()}
 
 
 def content_hash(data: PostData) -> str:

@@ -31,6 +31,9 @@ What it serves, over https, on the real hosts:
   embeds.py), drawn as the platform module declares it (`stand_in`: see StandIn in
   archiver/platforms/base.py), or as the world derives it from the module's declaration when it
   declares none; each renders the element its platform module's render_selector waits for;
+- Instagram's, Threads' and Facebook's embed views as Meta renders them on its server (real
+  pages with the post written in, or the module's `stand_in.gone` markup), their oEmbed
+  endpoints on graph.facebook.com and graph.threads.net, and Meta's CDNs (see meta.py);
 - every data endpoint a platform's `fetch_data` asks, answering for ANY post id (see data.py),
   so that fetch_data comes back live. The platforms the world emulates closely get a fixture
   shaped on the real answer, the post's id, URL and author written in: oEmbed on
@@ -87,7 +90,7 @@ from archiver import platforms as registry
 from archiver.capture.politeness import is_loopback
 from archiver.flows.kit import Network
 from archiver.platforms.base import Platform
-from offline_world import embeds
+from offline_world import embeds, meta
 from offline_world.core import DISCONNECTED, HANG, Request, Response, World, WorldTransport
 from offline_world.data import DataWorld
 from offline_world.twitter import TwitterWorld
@@ -109,6 +112,7 @@ class OfflineWorld(World):
         embeds.install(self, self.platforms, self.data.describe, skip=(TwitterWorld.platform,))
         self.twitter.install(self)
         self.data.install(self)  # after the embed views: a data path on a view host wins
+        meta.install(self, self.platforms, self.data.describe)  # Meta's server-rendered views
 
 
 __all__ = [

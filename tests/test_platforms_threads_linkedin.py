@@ -29,7 +29,7 @@ def test_threads_ids():
     assert match("https://www.threads.net/@thelocalsweden") is None
     assert match("https://www.threads.net/@zuck/post/C8Fr0YgS0Bt/media") == "C8Fr0YgS0Bt"
     assert threads.PLATFORM.view_url("C8Fr0YgS0Bt") == "https://www.threads.com/t/C8Fr0YgS0Bt/embed"
-    assert threads.PLATFORM.fetch_data is None
+    assert threads.PLATFORM.fetch_data is not None  # Meta's oEmbed and embed view: test_platforms_meta.py
 
 
 def test_linkedin_ids():

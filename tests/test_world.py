@@ -271,8 +271,8 @@ def test_gone_takes_a_post_url_and_refuses_what_a_platform_cannot_say(world: Off
     assert gone_status(world, "youtube", "dQw4w9WgXcQ") == "protected"
     with pytest.raises(ValueError, match="mastodon has no way of saying a post is 'protected'"):
         world.data.gone("mastodon", GARGRON, "protected")
-    with pytest.raises(ValueError, match="no data for instagram"):
-        world.data.gone("instagram", "C-Xy12abcD")
+    with pytest.raises(ValueError, match="instagram has no way of saying a post is 'deleted'"):
+        world.data.gone("instagram", "C-Xy12abcD")  # Meta's box never says which: "unavailable"
     with pytest.raises(ValueError, match="not a vimeo post"):
         world.data.edit("vimeo", "not a video", text="x")
 

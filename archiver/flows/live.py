@@ -35,6 +35,7 @@ from archiver.discovery.find import find_embeds
 from archiver.errors import InputError
 from archiver.flows.archive import HeldPost, capture_post
 from archiver.flows.kit import Kit, Network
+from archiver.flows.recheck import METHOD, VIEW_METHOD, how_checked
 from archiver.platforms.base import Platform
 from archiver.settings import Settings
 from storage import Store
@@ -202,9 +203,9 @@ def gone_from(platform: Platform) -> str:
 
 
 def recheck_by(platform: Platform) -> str:
-    if platform.fetch_data is not None:
-        return "http"
-    return "browser" if platform.render_selector or platform.view_states else "-"
+    """How its posts are re-checked: "http" (its data endpoint), "browser" (its embed view), "-"."""
+    method = how_checked(platform.name).method
+    return {METHOD: "http", VIEW_METHOD: "browser"}.get(method or "", "-")
 
 
 async def live_check(

@@ -20,6 +20,11 @@ Each module in this package builds one `Platform` value named PLATFORM and the r
 - what its rendered embed view shows when the platform says the post is gone (`view_states`:
   see ViewState), read after a capture and by the browser re-check of platforms without data;
 - whether its posts carry video that yt-dlp can fetch from the post's canonical URL (`video`);
+- the shape every post id of it has (`id_shape`), where its URL patterns alone are looser: no
+  id of another shape is ever one of its posts (see `valid_id`), and the words publishers name
+  it by in their own page data besides its name (`aliases`: a "tweet" block);
+- whether it has closed (`retired`): its posts are found and recorded as gone with it, never
+  captured;
 - optionally, what the offline world (the tests' and the demo's stand-in for the platforms'
   servers) needs to stand in for it (`stand_in`: see StandIn): plain data, read only there.
 
@@ -92,7 +97,8 @@ class Page(Protocol):
         url: str | None = None,
         **fields: Any,
     ) -> Embed:
-        """An Embed of `platform` found at `element`; `url` is the post URL as found, if any."""
+        """An Embed of `platform` found at `element`; `url` is the post URL as found, if any.
+        Raises ValueError when `post_id` has not the platform's shape (see valid_id)."""
         ...
 
     def claim(self, element: Any) -> None:
@@ -209,6 +215,14 @@ class Platform:
     # A long-lived public post (its URL) that `archiver doctor --live` captures to tell whether
     # the platform still works as this module expects.
     probe: str | None = None
+    # A regex every post id fully matches (YouTube's 11 characters, a tweet's at most 19 digits);
+    # None: an id is valid when its rebuilt canonical URL names it again (see valid_id).
+    id_shape: str | None = None
+    # Other words that name the platform in publishers' page data ("tweet" for twitter).
+    aliases: tuple[str, ...] = ()
+    # When and why the platform closed ("Vine closed in January 2017"): its posts are recorded
+    # "unavailable" with this reason, without a capture. None for a live platform.
+    retired: str | None = None
     # (url, expected post_id) pairs: every platform's examples are tested against every other.
     examples: tuple[tuple[str, str], ...] = ()
     # What the offline world needs to stand in for it (not part of the platform's identity).
@@ -216,6 +230,7 @@ class Platform:
     url_res: tuple[re.Pattern[str], ...] = field(default=(), init=False, repr=False, compare=False)
     iframe_res: tuple[re.Pattern[str], ...] = field(default=(), init=False, repr=False, compare=False)
     short_link_res: tuple[re.Pattern[str], ...] = field(default=(), init=False, repr=False, compare=False)
+    id_re: re.Pattern[str] | None = field(default=None, init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         def compile_all(patterns: tuple[str, ...]) -> tuple[re.Pattern[str], ...]:
@@ -224,6 +239,7 @@ class Platform:
         object.__setattr__(self, "url_res", compile_all(self.url_patterns))
         object.__setattr__(self, "iframe_res", compile_all(self.iframe_patterns))
         object.__setattr__(self, "short_link_res", compile_all(self.short_links))
+        object.__setattr__(self, "id_re", re.compile(self.id_shape) if self.id_shape else None)
 
     def match(self, url: str) -> str | None:
         """The post id if `url` is one of this platform's post URLs, else None."""
@@ -231,9 +247,22 @@ class Platform:
             m = pattern.search(url)
             if m:
                 post_id = m.group("id") if self.make_id is None else self.make_id(m)
-                if post_id:
+                if post_id and (self.id_re is None or self.id_re.fullmatch(post_id)):
                     return post_id
         return None
+
+    def valid_id(self, post_id: str) -> bool:
+        """Has `post_id` the shape of this platform's post ids? It fully matches id_shape when
+        one is declared, else it is the id its own canonical URL names: the one test every id
+        discovery reports passes (a wrapper's name such as "EmbedBoxModule" is no shortcode)."""
+        if not post_id or len(post_id) > 300:
+            return False
+        if self.id_re is not None:
+            return self.id_re.fullmatch(post_id) is not None
+        try:
+            return self.match(self.canonical_url(post_id)) == post_id
+        except (ValueError, KeyError, IndexError):
+            return False
 
     def post_id(self, value: str) -> str | None:
         """The post id in `value`, a post URL or a bare id (checked by rebuilding its URL)."""
@@ -247,6 +276,8 @@ class Platform:
             except (ValueError, KeyError):
                 return None
             found = rebuilt if rebuilt is not None and rebuilt.lower() == value.lower() else None
+            if found is None and self.id_re is not None and self.id_re.fullmatch(value):
+                found = value  # its shape says so where its canonical URL does not (Facebook's)
         return found
 
     def view_url(self, post_id: str) -> str:
