@@ -9,6 +9,7 @@ the test and stood in for by the offline world, so nothing waits on the real pla
 from __future__ import annotations
 
 import asyncio
+import time
 from collections.abc import Mapping
 from dataclasses import fields, replace
 from datetime import datetime, timedelta, timezone
@@ -174,6 +175,10 @@ def test_view_checks_are_bounded_per_run_and_the_rest_stay_due(
     assert all(store.checks_for_post(p) == [] for p in posts[2:])  # not looked at: nothing recorded
     [check] = store.checks_for_post(posts[0])
     assert (check["method"], check["outcome"]) == ("view", "live")
+
+    late = FakeViews()
+    past = run(store, settings, late, deadline=time.monotonic() - 1)
+    assert (past.checked, past.deferred, late.asked) == (0, 5, [])  # the deadline came: all left due
 
     off = run(store, _with(settings, view_checks_per_run=0), FakeViews())
     assert (off.checked, off.skipped, off.deferred) == (0, 5, 0)  # turned off: skipped, not pending

@@ -498,18 +498,21 @@ async def recheck_posts(
         else:
             record(post, look)
 
+    pages = asyncio.Semaphore(settings.concurrency)  # the browser's, so the deadline is seen in time
+
     async def look_at_view(post: Mapping[str, Any]) -> None:
-        if past_deadline():
-            report.deferred += 1
-            return
         assert view_check is not None
-        try:
-            seen = await view_check(platforms.get(post["platform"]), post["post_id"])
-        except ArchiverError as exc:  # the browser would not start, say
-            seen = ViewCheck(error=_one_line(exc))
-        except Exception as exc:  # a bug in one look must not stop the others
-            log.exception("view re-check %s %s", post["platform"], post["post_id"])
-            seen = ViewCheck(error=f"{type(exc).__name__}: {_one_line(exc)}")
+        async with pages:
+            if past_deadline():
+                report.deferred += 1
+                return
+            try:
+                seen = await view_check(platforms.get(post["platform"]), post["post_id"])
+            except ArchiverError as exc:  # the browser would not start, say
+                seen = ViewCheck(error=_one_line(exc))
+            except Exception as exc:  # a bug in one look must not stop the others
+                log.exception("view re-check %s %s", post["platform"], post["post_id"])
+                seen = ViewCheck(error=f"{type(exc).__name__}: {_one_line(exc)}")
         report.view_checks += 1
         kept = store.captures_for_post(int(post["id"]))
         record(post, _Look.of_view(seen), complete=any(c["status"] == "complete" for c in kept))
