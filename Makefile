@@ -12,7 +12,7 @@ APT_GET := DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600
 DEMO_HOME ?= demo-archive
 DEMO_ARTICLE ?= archiver/demo/article.html
 
-.PHONY: venv install browser test lint demo bench clean
+.PHONY: venv install browser ffmpeg test lint demo bench clean
 
 venv: $(BIN)/python
 
@@ -49,7 +49,21 @@ browser: install
 	  echo "browser: $$found"; \
 	fi
 
-test: install browser
+# ffmpeg (with ffprobe) merges a video's separate video and audio tracks into one MP4
+# (archiver/capture/video.py); without it yt-dlp keeps the best single file that has both, and
+# the video tests skip. Debian's ffmpeg is installed when none is on PATH and we are root.
+ffmpeg:
+	@if command -v ffmpeg >/dev/null && command -v ffprobe >/dev/null; then \
+	  echo "ffmpeg: $$(command -v ffmpeg)"; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	  echo "no ffmpeg found: installing Debian's ffmpeg"; \
+	  { $(APT_GET) update && $(APT_GET) install -y ffmpeg; } \
+	  || echo "ffmpeg could not be installed: videos are kept unmerged, the video tests skip" >&2; \
+	else \
+	  echo "no ffmpeg found: install your system's ffmpeg package to merge videos (the video tests skip)" >&2; \
+	fi
+
+test: install browser ffmpeg
 	$(BIN)/pytest -q
 
 lint: install
@@ -59,12 +73,12 @@ lint: install
 
 # The demo: the bundled sample article (the seed article with its two embedded tweets),
 # archived offline through the bundled offline world into $(DEMO_HOME), then checked.
-demo: install browser
+demo: install browser ffmpeg
 	$(BIN)/archiver archive --offline --home $(DEMO_HOME) $(DEMO_ARTICLE)
 	$(BIN)/archiver verify --home $(DEMO_HOME)
 	@echo "The archive is in $(DEMO_HOME)/: archive.db (SQLite) and blobs/ (files by SHA-256)."
 
-bench: install browser
+bench: install browser ffmpeg
 	@set -e; for f in bench/bench_*.py; do \
 	  [ -e "$$f" ] || { echo "no benchmarks in bench/"; break; }; \
 	  echo "== $$f"; $(BIN)/python "$$f"; \

@@ -74,6 +74,7 @@ from archiver.capture.politeness import HostLimiter
 from archiver.capture.recorder import Recorder
 from archiver.capture.relay import Relay
 from archiver.capture.snapshot import article_screenshot, post_snapshots, wait_rendered
+from archiver.capture.video import VideoFetcher, VideoOutcome, download_video, stated_status, video_wanted
 from archiver.capture.viewstate import ViewCheck, post_fingerprint, view_state
 from archiver.capture.warc import write_warc
 from archiver.errors import ArchiverError, BrowserError, CaptureError, PostGone, Refused
@@ -155,6 +156,7 @@ class _Data:
     seconds: float = 0.0
     media: list[tuple[Artifact | None, str | None]] = field(default_factory=list)  # (file, or why not)
     media_seconds: float = 0.0
+    video: VideoOutcome | None = None  # yt-dlp's (capture/video.py)
 
 
 @dataclass
@@ -201,7 +203,8 @@ class Capturer:
     `client` is the HTTP client for data and media (the caller's: it carries the proxy and CA
     settings); `install_routes` is given every new browser context before use (the offline
     world's `install`, or None for the real network); `guard` is the network guard (by default
-    the settings' own, trusting no host). Media files are spooled under
+    the settings' own, trusting no host); `video` fetches posts' video (capture/video.py's
+    YtDlpFetcher; None: no video through yt-dlp). Media files are spooled under
     `spool_dir` (default: the system temp folder) and live until the Capturer closes: store
     the captures' artifacts before leaving the `async with`; a spool folder left there by a
     process that was killed is removed by the next Capturer that uses the same folder.
@@ -216,9 +219,11 @@ class Capturer:
         spool_dir: Path | None = None,
         retry_backoff: float = 1.0,
         guard: Guard | None = None,
+        video: VideoFetcher | None = None,
     ) -> None:
         self.settings = settings
         self.client = client
+        self.video = video  # fetches posts' video (capture/video.py); None: no video through yt-dlp
         self.install_routes = install_routes
         self.guard = guard if guard is not None else Guard.for_settings(settings)
         # With a proxy of the user's the browser's connections are that proxy's to make.
@@ -492,8 +497,12 @@ class Capturer:
         return result
 
     async def _capture(self, platform: Platform, post_id: str, result: PostCapture) -> None:
+        # The data, its media and the video through yt-dlp come while the view renders.
+        video = self.video is not None and video_wanted(self.settings, platform, None)
         data_task = (
-            asyncio.ensure_future(self._data_and_media(platform, post_id)) if platform.fetch_data else None
+            asyncio.ensure_future(self._data_and_media(platform, post_id))
+            if platform.fetch_data or video
+            else None
         )
         try:
             view = await self._view_with_retry(platform, post_id, result)
@@ -506,9 +515,26 @@ class Capturer:
         result.rendered = view.rendered
         result.http_status = view.http_status
         if data is not None:
+            self._keep_video(data, view, result)
+            if platform.fetch_data is None and data.gone is None:
+                data = None  # no data endpoint, and yt-dlp stated nothing: the view tells
+        if data is not None:
             result.timings["data"] = round(data.seconds, 3)
             self._keep_data(data, result)
         self._judge(platform, view, data, result)
+
+    def _keep_video(self, data: _Data, view: _View, result: PostCapture) -> None:
+        """yt-dlp's files and what it could not get; the status it was told, where neither the
+        data nor the view gave one (capture/video.py: stated_status)."""
+        if data.video is None:
+            return
+        result.artifacts.extend(data.video.artifacts)
+        result.missing.extend(data.video.missing)
+        result.timings["video"] = round(data.video.seconds, 3)
+        if data.data is None and data.gone is None and view.state is None:
+            status = stated_status(data.video, view.rendered)
+            if status is not None:
+                data.gone = PostGone(status, data.video.reason)
 
     def _keep_data(self, data: _Data, result: PostCapture) -> None:
         if data.gone is not None:
@@ -599,14 +625,23 @@ class Capturer:
         return outcome
 
     async def _data_and_media(self, platform: Platform, post_id: str) -> _Data:
-        """The data, then its photos and video: downloaded while the view renders, not after it."""
-        outcome = await self._data(platform, post_id)
+        """The data, then its photos and video, then the video through yt-dlp where the data did
+        not give it (capture/video.py): downloaded while the view renders, not after it."""
+        outcome = await self._data(platform, post_id) if platform.fetch_data else _Data()
         started = time.monotonic()
+        kept: dict[str, bool] = {}
         for item in outcome.data.media if outcome.data is not None else ():
             url = item.get("url")
             if url and item.get("type") in ("photo", "video", "gif"):
                 outcome.media.append(await self._media(url))
+                kept[url] = outcome.media[-1][0] is not None
         outcome.media_seconds = time.monotonic() - started
+        wanted = outcome.gone is None and video_wanted(self.settings, platform, outcome.data, kept)
+        if self.video is not None and self._spool is not None and wanted:
+            async with self._hosts.slot(f"{platform.name} video"):
+                outcome.video = await download_video(
+                    self.video, self.settings, self.guard, platform, post_id, self._spool, self._relay
+                )
         return outcome
 
     async def _media(self, url: str) -> tuple[Artifact | None, str | None]:

@@ -24,6 +24,7 @@ import httpx
 
 from archiver import fetch
 from archiver.capture.capturer import Capturer, RouteInstaller
+from archiver.capture.video import VideoFetcher, YtDlpFetcher
 from archiver.guard import Guard
 from archiver.settings import Settings
 
@@ -32,10 +33,17 @@ from archiver.settings import Settings
 class Network:
     """One httpx transport serving the sync and the async client alike (a MockTransport such as
     the offline world's; None: the real network, through the settings' proxy) and a route
-    installer for every browser context (None: the real web)."""
+    installer for every browser context (None: the real web); what fetches posts' video
+    (capture/video.py; None: yt-dlp on the real network, none at all in a stand-in world)."""
 
     transport: httpx.MockTransport | None = None
     install_routes: RouteInstaller | None = None
+    video: VideoFetcher | None = None
+
+    def video_fetcher(self) -> VideoFetcher | None:
+        if self.video is not None:
+            return self.video
+        return YtDlpFetcher() if self.transport is None and self.install_routes is None else None
 
 
 class Kit:
@@ -85,6 +93,7 @@ class Kit:
                     install_routes=self.network.install_routes,
                     spool_dir=self.settings.home,
                     guard=self.guard,
+                    video=self.network.video_fetcher(),
                 )
             )
         return self._capturer

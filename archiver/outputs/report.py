@@ -81,6 +81,7 @@ _KIND_LABELS = {
     "warc": "WARC (every response the browser received)",
     "metadata": "metadata (normalized JSON)",
     "raw": "platform data (as received)",
+    "video-info": "video information (yt-dlp's JSON)",
     "media": "media",
     "html": "HTML",
 }
