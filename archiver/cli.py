@@ -350,6 +350,12 @@ def verify(settings: Settings, repair: bool, older_than: timedelta | None, sampl
     default=None,
     help="Follow t.co/pic.twitter.com/vm.tiktok.com short links to their posts [on for URLs]",
 )
+@click.option(
+    "--render",
+    is_flag=True,
+    help="Also render the article in the browser and find the posts its scripts, frames and "
+    "consent wall show (found_in: rendered, frame:URL)",
+)
 @offline_option
 def discover(
     settings: Settings,
@@ -358,19 +364,36 @@ def discover(
     as_json: bool,
     links: bool,
     resolve: bool | None,
+    render: bool,
     offline: bool,
 ) -> None:
     """List the posts an article embeds: SOURCE is a URL, an HTML or text file, or - for stdin.
 
+    Static by default (the HTML as fetched). With --render the article is also rendered in the
+    browser and searched again; a render that fails is said on stderr, the static result is
+    printed, and the exit code is 3.
+
     Usage: archiver discover https://example.com/news/story --json
     """
     from archiver.discovery import output
-    from archiver.flows.archive import discover_article
+    from archiver.flows.archive import discover_article, discover_rendered
     from archiver.flows.kit import Kit
 
     _check_sources([source])
-    kit = Kit(settings, _network(offline), sources=[source])
-    found = discover_article(source, settings, kit.client, base_url=base_url, links=links, resolve=resolve)
+    render_error = None
+    if render:
+        import asyncio
+
+        found, render_error = asyncio.run(
+            discover_rendered(
+                source, settings, _network(offline), base_url=base_url, links=links, resolve=resolve
+            )
+        )
+    else:
+        kit = Kit(settings, _network(offline), sources=[source])
+        found = discover_article(
+            source, settings, kit.client, base_url=base_url, links=links, resolve=resolve
+        )
     embeds = found.embeds
     if as_json:
         click.echo(output.to_json(embeds))
@@ -380,6 +403,9 @@ def discover(
         click.echo(f"{summary} in {source}")
         for line in output.to_lines(embeds):
             _echo(line)
+    if render_error is not None:
+        _echo(f"the render failed, so this is what the HTML shows: {render_error}", err=True)
+        sys.exit(3)
 
 
 @cli.command()
@@ -399,6 +425,13 @@ def discover(
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON")
 @click.option(
     "--resolve/--no-resolve", default=None, help="Follow short links of posts with no id [on for URLs]"
+)
+@click.option(
+    "--render/--no-render",
+    "render_article",
+    default=None,
+    help="Render the article in the browser: screenshot, DOM, WARC, and the posts only the render "
+    "shows; --no-render keeps its HTML and the posts found there [render]",
 )
 @offline_option
 @click.option("-q", "--quiet", is_flag=True, help="No progress output")

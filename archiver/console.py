@@ -85,6 +85,13 @@ class ProgressReporter:
             self._line(printable(f"{result.platform} {result.post_id or result.url} {result.status}{error}"))
 
 
+def found_where(found_in: str | None) -> str:
+    """Where an embed was found, in a table cell: html, rendered, frame (its URL in the JSON)."""
+    if found_in is None:
+        return "-"
+    return {"static": "html"}.get(found_in, found_in.split(":", 1)[0])
+
+
 def printable(text: str) -> str:
     """Text from a page or a platform, its control characters (a hidden escape sequence that
     would drive the terminal) shown as "?"."""
@@ -113,7 +120,7 @@ def print_summary(
             errors.print(f"[bold red]not archived[/] {safe(article.source)}: {safe(article.error)}")
             continue
         table = Table(title=safe(article.title or article.url or article.source), title_justify="left")
-        for column in ("post", "platform", "status", "artifacts", "missing", "time"):
+        for column in ("post", "platform", "found", "status", "artifacts", "missing", "time"):
             table.add_column(column, justify="right" if column in ("artifacts", "time") else "left")
         for post in article.posts:
             style = STATUS_STYLE.get(post.status, "")
@@ -123,6 +130,7 @@ def print_summary(
             table.add_row(
                 safe(post.post_id or post.url),
                 post.platform,
+                found_where(post.found_in),
                 status,
                 str(post.artifacts),
                 str(len(post.missing)) if post.missing else "-",
@@ -131,8 +139,13 @@ def print_summary(
         console.print(table)
         if not article.posts:
             console.print("no embedded posts found")
+        if article.consent:
+            console.print(f"article: clicked {safe(article.consent)}'s consent accept button")
         if article.screenshot_error:
-            console.print(f"[yellow]article screenshot failed:[/] {safe(article.screenshot_error)}")
+            console.print(f"[yellow]article render failed (partial):[/] {safe(article.screenshot_error)}")
+        for what in article.article_missing:
+            if not what.startswith("render: "):  # said just above
+                console.print(f"  [yellow]article not kept:[/] {safe(what)}")
         for post in article.posts:
             name = f"{post.platform} {safe(post.post_id or post.url)}"
             if post.error and post.status not in ("live",):

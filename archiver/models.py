@@ -46,6 +46,9 @@ class Embed:
     media_links: tuple[str, ...] = ()
     raw: str = ""
     positions: tuple[int, ...] = ()
+    # static (the article's HTML as fetched) | rendered (its DOM once the browser rendered it) |
+    # frame:<url> (the DOM of a frame of the rendered page)
+    found_in: str = "static"
 
     @property
     def key(self) -> tuple[str, str]:
@@ -67,7 +70,7 @@ class Artifact:
     (a large media download); Store.finish_capture takes either.
     """
 
-    kind: str  # screenshot | dom | mhtml | warc | metadata | raw | media | html
+    kind: str  # screenshot | dom | mhtml | warc | metadata | raw | media | html | render
     data: bytes | Path
     mime: str
     source_url: str | None = None

@@ -35,12 +35,14 @@ class Embeds:
         date_text: str | None = None,
         text: str | None = None,
         media_links: Sequence[str] = (),
+        found_in: str = "static",
         at: Timestamp = None,
     ) -> int:
         """Record that `article` embeds `post` (one row per pair); returns the embed id.
 
-        Seen again, the embed's last_seen and positions are refreshed and a removal is undone;
-        the markup and text first found are kept as they were.
+        Seen again, the embed's last_seen, positions and found_in (static, rendered or
+        frame:<url>) are refreshed and a removal is undone; the markup and text first found are
+        kept as they were.
         """
         t = _ts(at)
         with self._core.write() as db:
@@ -48,12 +50,14 @@ class Embeds:
                 db,
                 """
                 INSERT INTO embeds (article, post, position, positions, source, where_found, raw, author_name,
-                                    author_handle, date_text, text, media_links, first_seen, last_seen)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                                    author_handle, date_text, text, media_links, found_in, first_seen,
+                                    last_seen)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 ON CONFLICT (article, post) DO UPDATE SET
                     position = excluded.position,
                     positions = excluded.positions,
                     last_seen = excluded.last_seen,
+                    found_in = excluded.found_in,
                     removed_at = NULL
                 RETURNING id
                 """,
@@ -70,6 +74,7 @@ class Embeds:
                     date_text,
                     text,
                     json.dumps(list(media_links)),
+                    found_in,
                     t,
                     t,
                 ],

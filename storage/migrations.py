@@ -2,14 +2,15 @@
 
 Tables (open archive.db in Datasette to browse them; m002 adds watches, watch_entries, runs;
 m003 adds views: post_timeline, post_status_changes, article_posts, artifact_files; m004 adds
-blob_store and gives artifact_files the blob's place in a bucket):
+blob_store and gives artifact_files the blob's place in a bucket; m005 adds embeds.found_in):
 
     articles    an article we fetched: url (unique), final url, title, the sha256 of its latest
                 HTML blob, first/last fetched, status of the latest fetch
     posts       a post we know of: (platform, post_id) unique, canonical url, current status and
                 since when, author and text for display, content hash of its latest normalized
                 data, first seen / last checked / last captured / next check due
-    embeds      article <-> post: how and where it was found, the raw markup as found (itself a
+    embeds      article <-> post: how and where it was found (found_in: in the HTML, the
+                rendered DOM, or which frame), the raw markup as found (itself a
                 preserved copy of the quoted text), what the embed carried, first/last seen,
                 removed_at once the article dropped it
     captures    one capture attempt of a post or an article: started/finished/duration, tool
@@ -352,3 +353,12 @@ def m004_blob_store(db: Database) -> None:
         FROM artifacts f JOIN captures c ON c.id = f.capture
         """,
     )
+
+
+@migrations()
+def m005_embed_found_in(db: Database) -> None:
+    """Where each embed was found, at its latest sighting: "static" (the article's HTML as
+    fetched), "rendered" (its DOM once the browser had rendered it: injected by script, lazy,
+    behind a consent wall) or "frame:<url>" (the DOM of a frame of the rendered page). Every
+    embed recorded before this was found in the HTML."""
+    db.table("embeds").add_column("found_in", str, not_null_default="static")

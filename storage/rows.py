@@ -62,6 +62,7 @@ class EmbedRow(TypedDict):
     positions: list[int] | None
     source: str
     where_found: str | None
+    found_in: str  # static | rendered | frame:<url>
     raw: str | None
     author_name: str | None
     author_handle: str | None

@@ -60,7 +60,13 @@ def test_migrations_apply_once(home: Path) -> None:
         post = store.upsert_post(*TWEET)
     with Store.open(home) as store:  # a second open migrates nothing and loses nothing
         applied = [row["name"] for row in store.db.query("SELECT name FROM _sqlite_migrations")]
-        assert applied == ["m001_initial", "m002_watches_and_runs", "m003_views", "m004_blob_store"]
+        assert applied == [
+            "m001_initial",
+            "m002_watches_and_runs",
+            "m003_views",
+            "m004_blob_store",
+            "m005_embed_found_in",
+        ]
         assert store.get_post(post) is not None
 
 

@@ -2,7 +2,7 @@
 
     async with Capturer(settings, client, install_routes=world.install) as capturer:
         results = await capturer.capture_posts([(twitter.PLATFORM, "1821185274147889728")])
-        shot = await capturer.capture_article_screenshot(article.final_url, html=article.body)
+        render = await capturer.capture_article(article.final_url, html=article.body)
 
 A post's capture renders the platform's embed view in a fresh browser context, waits until it
 has really rendered (the platform's render_selector, else network idle, both capped), and keeps
@@ -33,8 +33,9 @@ fewest at the moment, each endpoint at most settings.concurrency at once); one t
 connected to again, and one that cannot be reached is taken out of rotation, its captures
 retried on the others.
 
-What is done with a loaded page (waiting for the post, the snapshots, an article's full-page
-shot) is in snapshot.py; the recording of the traffic for the WARC in recorder.py.
+What is done with a loaded page (waiting for the post, the snapshots) is in snapshot.py; the
+recording of the traffic for the WARC in recorder.py; what is done with an article (rendered as
+a reader sees it, recorded, its DOMs read for discovery) in article.py.
 """
 
 from __future__ import annotations
@@ -52,7 +53,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 from types import TracebackType
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 import httpx
@@ -61,6 +62,7 @@ from playwright.async_api import TimeoutError as PlaywrightTimeout
 from playwright.async_api import async_playwright
 
 from archiver import __version__, platforms
+from archiver.capture.article import ArticlePage, ArticleRender, render_article
 from archiver.capture.browser import (
     FoundBrowser,
     connect,
@@ -73,7 +75,7 @@ from archiver.capture.media import MediaTooLarge, download, spool_folder
 from archiver.capture.politeness import HostLimiter
 from archiver.capture.recorder import Recorder
 from archiver.capture.relay import Relay
-from archiver.capture.snapshot import article_screenshot, post_snapshots, wait_rendered
+from archiver.capture.snapshot import post_snapshots, wait_rendered
 from archiver.capture.video import VideoFetcher, VideoOutcome, download_video, stated_status, video_wanted
 from archiver.capture.viewstate import ViewCheck, post_fingerprint, view_state
 from archiver.capture.warc import write_warc
@@ -785,54 +787,75 @@ class Capturer:
 
     # The article itself.
 
+    async def capture_article(
+        self,
+        url: str | None = None,
+        html: bytes | str | None = None,
+        content_type: str | None = None,
+        *,
+        keep: bool = True,
+    ) -> ArticleRender:
+        """The article rendered as a reader sees it and kept (capture/article.py): loaded from
+        `url`, or, given `html`, those very bytes served at `url` as `content_type`. Never raises
+        for the article's sake: a failure is the render's `error`, what it lacks its `missing`
+        (among them what the network guard refused). keep=False: only the DOMs, for discovery."""
+        if url is None and html is None:
+            raise ValueError("give the article's url, its html, or both")
+        target = ArticlePage(url, html, content_type)
+        render = ArticleRender(url)
+        async with self._pool:
+            for attempt in (1, 2):
+                refusals = _Refusals()
+                try:
+                    render = await asyncio.wait_for(
+                        self._render_article(target, refusals, keep), self.settings.capture_timeout
+                    )
+                    if refusals.navigation is not None:  # the guard's reason, not the browser's
+                        render.error = refusals.navigation
+                        render.missing = [f"render: {render.error}"] + [
+                            m for m in render.missing if not m.startswith("render: ")
+                        ]
+                    render.missing.extend(refusals.subresources)
+                    break
+                except asyncio.TimeoutError:
+                    render = ArticleRender(url, error=f"took over {self.settings.capture_timeout:g}s")
+                    break
+                except PlaywrightError as exc:
+                    render = ArticleRender(url, error=refusals.navigation or _first_line(exc))
+                    if attempt == 2 or refusals.navigation is not None or not self._is_transient(exc):
+                        break
+                    await asyncio.sleep(self.retry_backoff)
+                except ArchiverError as exc:  # the browser would not start again, and the like
+                    render = ArticleRender(url, error=str(exc))
+                    break
+        if render.error is not None and not render.missing:
+            render.missing.append(f"render: {render.error}")
+        for reason in refusals.found:
+            log.info("article %s: %s", url or "(given as HTML)", reason[0])
+        return render
+
+    async def _render_article(self, target: ArticlePage, refusals: _Refusals, keep: bool) -> ArticleRender:
+        async with self._context(None, refusals) as context:
+            return await render_article(
+                context,
+                target,
+                self.settings,
+                hosts=self._hosts,
+                software=SOFTWARE,
+                keep=keep,
+                is_transient=self._is_transient,
+            )
+
     async def capture_article_screenshot(
         self, url: str | None = None, html: bytes | str | None = None, content_type: str | None = None
     ) -> Artifact:
-        """A full-page PNG of an article: loaded from `url`, or, given `html`, those very bytes
-        served at `url` as `content_type` (so relative links and embeds load as they would, and
-        the browser reads the charset the page declares). CaptureError on failure."""
-        if url is None and html is None:
-            raise ValueError("give the article's url, its html, or both")
-        last: Exception | None = None
-        async with self._pool:
-            for attempt in (1, 2):
-                try:
-                    return await asyncio.wait_for(
-                        self._article(url, html, content_type), self.settings.capture_timeout
-                    )
-                except (PlaywrightError, asyncio.TimeoutError) as exc:
-                    last = exc
-                    if attempt == 2 or not self._is_transient(exc):
-                        break
-                    await asyncio.sleep(self.retry_backoff)
-        raise CaptureError(f"article screenshot of {url or 'the given HTML'}: {_first_line(last)}")
-
-    async def _article(self, url: str | None, html: bytes | str | None, content_type: str | None) -> Artifact:
-        refusals = _Refusals()
-        async with self._context(None, refusals) as context:
-            page = await context.new_page()
-            if url is None:
-                assert html is not None
-                text = html if isinstance(html, str) else html.decode("utf-8", "replace")
-                await page.set_content(text, wait_until="domcontentloaded")
-            else:
-                if html is not None:
-                    if isinstance(html, str):
-                        body, served_as = html.encode(), "text/html; charset=utf-8"
-                    else:
-                        body, served_as = html, content_type or "text/html"
-                    target = url.split("#", 1)[0]
-
-                    async def serve(route: Any) -> None:
-                        await route.fulfill(status=200, body=body, content_type=served_as)
-
-                    await page.route(lambda u: u.split("#", 1)[0] == target, serve)
-                async with self._hosts.slot(urlsplit(url).hostname or ""):
-                    await page.goto(url, wait_until="domcontentloaded")
-            png = await article_screenshot(page, self.settings.page_timeout)
-        for reason, _ in refusals.found:
-            log.info("article %s: %s", url or "(given as HTML)", reason)
-        return Artifact("screenshot", png, "image/png", source_url=url)
+        """Only the full-page PNG of capture_article. CaptureError when there is none."""
+        render = await self.capture_article(url, html, content_type)
+        shot = render.artifact("screenshot")
+        if shot is None:
+            what = url or "the given HTML"
+            raise CaptureError(f"article screenshot of {what}: {render.error or 'not taken'}")
+        return shot
 
 
 @dataclass

@@ -1,7 +1,7 @@
 """What a capture does with one loaded browser page: wait until the post has rendered, then
-keep it (a PNG of the post element, the rendered DOM, an MHTML snapshot); or shoot a whole
-article. Every wait is capped: by `page_timeout` seconds (the page's default timeout, or given
-here), the small settling waits by at most 10 s.
+keep it (a PNG of the post element, the rendered DOM, an MHTML snapshot); an article's render is
+article.py's. Every wait is capped: by `page_timeout` seconds (the page's default timeout, or
+given here), the small settling waits by at most 10 s.
 """
 
 from __future__ import annotations
@@ -25,20 +25,6 @@ _IMAGES_DONE = (
     "s => { const el = document.querySelector(s);"
     " return !!el && [...el.querySelectorAll('img')].every(i => i.complete); }"
 )
-# Scroll down a viewport at a time (at most 40 steps), letting each frame paint, then back to the top.
-_SCROLL_THROUGH = """async () => {
-  const frame = () => new Promise(r => requestAnimationFrame(() => setTimeout(r, 50)));
-  for (let i = 0; i < 40 && window.scrollY + innerHeight < document.documentElement.scrollHeight; i++) {
-    window.scrollBy(0, innerHeight);
-    await frame();
-  }
-  window.scrollTo(0, 0);
-  await frame();
-}"""
-_NEXT_FRAME = "() => new Promise(r => requestAnimationFrame(() => setTimeout(r, 100)))"
-_MAX_VIEWPORT = 16384  # Chromium's largest texture, for a page shot whole
-_MAX_SHOT = 32768  # pixels down an article's screenshot at most (1280 wide: 160 MB)
-_SHOT_STEP = 4096  # pixels down a screenshot gets one page_timeout for
 
 
 @dataclass
@@ -134,33 +120,3 @@ async def post_snapshots(
     kept.artifacts.append(Artifact("mhtml", snapshot["data"].encode(), "multipart/related", source_url=url))
     kept.timings["dom"] = round(time.monotonic() - started, 3)
     return kept
-
-
-async def article_screenshot(page: Page, page_timeout: float) -> bytes:
-    """A full-page PNG of an article whose document has loaded (its subresources may not have)."""
-    # An image or script that never comes costs this wait, not the screenshot; and the
-    # network will not idle while it hangs, so there is no waiting for that either.
-    try:
-        await page.wait_for_load_state("load")
-        loaded = True
-    except PlaywrightTimeout:
-        loaded = False
-    if loaded:
-        await settle(page, page_timeout)
-    # Scroll through once so lazy images load; then make the viewport as tall as the page,
-    # because Chromium leaves embed iframes outside the viewport blank in a full-page shot.
-    await page.evaluate(_SCROLL_THROUGH)
-    if loaded:
-        await settle(page, page_timeout)
-    width = (page.viewport_size or {"width": 1280})["width"]
-    height = int(await page.evaluate("document.documentElement.scrollHeight"))
-    # A screenshot's pixels are held in memory, 4 bytes each: a longer page is cut at
-    # _MAX_SHOT, shot as one viewport (a full-page shot would lay out all of it first).
-    whole = height <= _MAX_SHOT
-    viewport = max(1, min(height, _MAX_VIEWPORT)) if whole else _MAX_SHOT
-    await page.set_viewport_size({"width": width, "height": viewport})
-    await page.evaluate(_NEXT_FRAME)
-    # Painting and encoding take time in proportion to the pixels: one step's timeout for each
-    # _SHOT_STEP pixels down (a 32,768-pixel page gets 8 of them, on a busy machine too).
-    steps = max(1.0, min(height, _MAX_SHOT) / _SHOT_STEP)
-    return await page.screenshot(full_page=whole, animations="disabled", timeout=page_timeout * steps * 1000)

@@ -19,7 +19,7 @@ import functools
 import hashlib
 import time
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -29,10 +29,12 @@ from lxml import etree
 
 from archiver import __version__, fetch, platforms
 from archiver.blocking import in_thread
+from archiver.capture.article import ArticleRender, RenderedDocument
 from archiver.capture.capturer import Capturer, PostCapture
 from archiver.discovery.find import find_embeds, page_urls
+from archiver.discovery.index import build
 from archiver.discovery.resolve import resolve_embeds
-from archiver.errors import ArchiverError, CaptureError, InputError, Refused
+from archiver.errors import InputError, Refused
 from archiver.flows.kit import Kit, Network
 from archiver.flows.results import SKIPPED, ArticleResult, LogReporter, PostResult, Reporter
 from archiver.models import Article, Artifact, Embed
@@ -62,6 +64,7 @@ class HeldPost:
     url: str
     row: int
     status: str
+    found_in: str | None = None  # where this article's embed of it was found (Embed.found_in)
 
     @classmethod
     def of(cls, post: Mapping[str, Any]) -> HeldPost:
@@ -94,6 +97,79 @@ def discover_article(
         with client_factory() as client:
             embeds = resolve_embeds(embeds, client, link_seconds=settings.fetch_timeout)
     return Discovered(article, embeds)
+
+
+def discover_after_render(
+    found: Discovered,
+    documents: Sequence[RenderedDocument],
+    settings: Settings,
+    client_factory: Callable[[], httpx.Client],
+    *,
+    links: bool = False,
+    resolve: bool | None = None,
+) -> Discovered:
+    """`found` (static discovery) with the posts the rendered article shows that its HTML did
+    not: discovery run again over the rendered page's DOM and each frame's (capture/article.py),
+    each new post marked with where it was found ("rendered", "frame:<url>"), after the static
+    ones. One post is one embed: a post the HTML already has (same platform and id, or its media
+    short link) keeps its static finding. A platform's own embed frame is the post itself, not a
+    page that embeds posts: it and the frames inside it are not read. Blocking."""
+    frames = build(platforms.PLATFORMS)
+    keys = {embed.key for embed in found.embeds}
+    media = {(e.platform, link) for e in found.embeds for link in (e.url, *e.media_links)}
+    skipped: set[int] = set()
+    new: list[Embed] = []
+    for n, document in enumerate(documents):
+        embed_frame = document.found_in.startswith("frame:") and frames.match_frame(document.url) is not None
+        if embed_frame or (document.parent is not None and document.parent in skipped):
+            skipped.add(n)
+            continue
+        base = document.url if document.url.startswith(("http://", "https://")) else found.article.final_url
+        try:
+            seen = find_embeds(
+                document.html, base if base.startswith("http") else None, links=links,
+                max_bytes=settings.max_article_bytes,
+            )  # fmt: skip
+        except InputError:  # an empty frame
+            continue
+        for embed in seen:
+            if embed.key in keys or any((embed.platform, link) in media for link in embed.media_links):
+                continue
+            keys.add(embed.key)
+            new.append(replace(embed, found_in=document.found_in))
+    web = found.from_web
+    if new and (web if resolve is None else resolve) and any(e.post_id is None for e in new):
+        with client_factory() as client:
+            new = resolve_embeds(new, client, link_seconds=settings.fetch_timeout)
+    return Discovered(found.article, [*found.embeds, *new])
+
+
+async def discover_rendered(
+    source: str,
+    settings: Settings,
+    network: Network | None = None,
+    *,
+    base_url: str | None = None,
+    links: bool = False,
+    resolve: bool | None = None,
+) -> tuple[Discovered, str | None]:
+    """`archiver discover --render`: discover_article, then the article rendered in the browser
+    (its DOMs only: nothing is kept) and discover_after_render. The render's error, if any: the
+    static result stands then."""
+    async with Kit(settings, network, sources=[source]) as kit:
+        read = functools.partial(discover_article, source, settings, kit.client, base_url=base_url)
+        found = await in_thread(functools.partial(read, links=links, resolve=resolve))
+        capturer = await kit.capturer()
+        article = found.article
+        url = base_url or _article_url(article, source)
+        if url.startswith("http"):
+            render = await capturer.capture_article(url, article.body, article.content_type, keep=False)
+        else:
+            render = await capturer.capture_article(None, fetch.article_markup(article), keep=False)
+        if not render.rendered:
+            return found, render.error or "not rendered"
+        again = functools.partial(discover_after_render, found, render.documents, settings, kit.client)
+        return await in_thread(functools.partial(again, links=links, resolve=resolve)), render.error
 
 
 async def archive_sources(
@@ -168,9 +244,10 @@ async def archive_article(
     )
     reporter.posts_found(source, len(found.embeds))
     held = [_record_embed(store, result.article_row, embed) for embed in found.embeds]
-    store.mark_removed_embeds(result.article_row, [post.row for post in held])
 
-    # 3. Capture the article itself and every post at once; each is stored as soon as it is done.
+    # 3. Capture the article itself (rendered as a reader sees it) and every post at once; each
+    #    is stored as soon as it is done. The posts found only once the article has rendered
+    #    (injected by script, lazy, behind a consent wall, in a frame) join them then.
     capturer = await kit.capturer()
     turns = asyncio.Semaphore(capturer.capacity)  # a post's turn: when it may start
     limit = kit.settings.max_posts
@@ -187,13 +264,63 @@ async def archive_article(
         reporter.post_done(done)
         return done
 
-    shot = asyncio.ensure_future(
-        _screenshot_article(store, capturer, result.article_row, result.url, article)
-    )
-    result.posts = list(await asyncio.gather(*(one(i, post) for i, post in enumerate(held))))
-    result.screenshot_error = await shot
+    static = [asyncio.ensure_future(one(i, post)) for i, post in enumerate(held)]
+    try:
+        render = await _capture_article(store, capturer, result.article_row, result.url, article)
+        later: list[HeldPost] = []
+        if render is not None:
+            result.screenshot_error, result.article_missing = render.error, list(render.missing)
+            clicked = render.consent is not None and render.consent.clicked
+            result.consent = render.consent.platform if render.consent and clicked else None
+            later = await _found_after_render(store, kit, found, render, result.article_row, held, resolve)
+            if later:
+                reporter.posts_found(source, len(held) + len(later))
+        rendered = render is not None and render.rendered
+        _mark_removed(store, result.article_row, [*held, *later], rendered=rendered)
+        more = [one(len(held) + i, post) for i, post in enumerate(later)]
+        result.posts = list(await asyncio.gather(*static, *more))
+    finally:
+        for task in static:
+            task.cancel()
     result.seconds = round(time.monotonic() - started, 3)
     return result
+
+
+async def _found_after_render(
+    store: Store,
+    kit: Kit,
+    found: Discovered,
+    render: ArticleRender,
+    article_row: int,
+    held: Sequence[HeldPost],
+    resolve: bool | None,
+) -> list[HeldPost]:
+    """The posts the rendered article shows that static discovery did not find, recorded."""
+    if not render.rendered:
+        return []
+    again = functools.partial(discover_after_render, found, render.documents, kit.settings, kit.client)
+    after = await in_thread(functools.partial(again, resolve=resolve))
+    rows = {post.row for post in held}
+    later = []
+    for embed in after.embeds[len(found.embeds) :]:
+        post = _record_embed(store, article_row, embed)
+        if post.row not in rows:  # a post one of its other embeds already holds
+            rows.add(post.row)
+            later.append(post)
+    return later
+
+
+def _mark_removed(store: Store, article_row: int, held: Sequence[HeldPost], *, rendered: bool) -> None:
+    """The article's embeds not seen this time are removed. Without a render (--no-render, or
+    it failed) an embed only a render finds is not known to be gone: it stays."""
+    present = {post.row for post in held}
+    if not rendered:
+        present |= {
+            int(embed["post"])
+            for embed in store.embeds_for_article(article_row)
+            if embed["found_in"] != "static" and embed["removed_at"] is None
+        }
+    store.mark_removed_embeds(article_row, present)
 
 
 def _skipped(post: HeldPost, why: str) -> PostResult:
@@ -227,16 +354,19 @@ def _record_embed(store: Store, article_row: int, embed: Embed) -> HeldPost:
         article_row, post_row, source=embed.source, where=embed.where, raw=embed.raw,
         positions=embed.positions, author_name=embed.author_name, author_handle=embed.author_handle,
         date_text=embed.date_text, text=embed.text, media_links=embed.media_links,
+        found_in=embed.found_in,
     )  # fmt: skip
     post = store.get_post(post_row)
     status = post["status"] if post is not None else "unknown"
-    return HeldPost(embed.platform, embed.post_id, embed.url, post_row, status)
+    return HeldPost(embed.platform, embed.post_id, embed.url, post_row, status, embed.found_in)
 
 
 async def capture_post(store: Store, capturer: Capturer, post: HeldPost) -> PostResult:
     """Capture one held post and store the capture. Used for an article's posts and by
     re-checks that saw a post change."""
-    result = PostResult(post.platform, post.post_id, post.url, post.status, post_row=post.row)
+    result = PostResult(
+        post.platform, post.post_id, post.url, post.status, post_row=post.row, found_in=post.found_in
+    )
     if post.post_id is None:
         # Nothing to render: the article's own copy (the embed's markup and text) is what we keep.
         result.status = "unresolved"
@@ -290,30 +420,38 @@ def _store_capture(store: Store, post_row: int, captured: PostCapture) -> int:
     return capture_id
 
 
-async def _screenshot_article(
+async def _capture_article(
     store: Store, capturer: Capturer, article_row: int, url: str, article: Article
-) -> str | None:
-    """This fetch of the article, as a capture: its HTML as served and a full-page screenshot.
-    Articles get edited too: every version's HTML stays named by a capture. The error, if any."""
+) -> ArticleRender | None:
+    """This fetch of the article, as a capture: its HTML as served and, unless
+    settings.render_article is off, its render (capture/article.py: screenshot, rendered DOM,
+    render notes, WARC). Articles get edited too: every version's HTML stays named by a capture.
+    The render (None when off), its error and what it lacks recorded with the capture."""
     began, started = now(), time.monotonic()
     html = Artifact("html", article.body, article.content_type or "text/html", source_url=article.final_url)
-    try:
+    render: ArticleRender | None = None
+    if capturer.settings.render_article:
         if url.startswith("http"):
-            shot = await capturer.capture_article_screenshot(url, article.body, article.content_type)
+            render = await capturer.capture_article(url, article.body, article.content_type)
         else:  # no address to serve it at: the page is given as text, decoded as a browser would
-            shot = await capturer.capture_article_screenshot(None, fetch.article_markup(article))
-    except (CaptureError, ArchiverError) as exc:
-        error: str | None = str(exc)
-        outcome, artifacts, missing, timings = "partial", [html], ["screenshot"], None
-    else:
-        error, outcome, artifacts, missing = None, "complete", [html, shot], []
-        timings = {"total": round(time.monotonic() - started, 3)}
+            render = await capturer.capture_article(None, fetch.article_markup(article))
+    missing = render.missing if render is not None else []
+    timings = {**(render.timings if render is not None else {}), "total": _since(started)}
     with store.transaction():
         capture_id = store.start_capture(article=article_row, tool_version=__version__, at=began)
         store.finish_capture(
-            capture_id, outcome, error=error, missing=missing, artifacts=artifacts, timings=timings
+            capture_id,
+            "partial" if missing else "complete",
+            error=render.error if render is not None else None,
+            missing=missing,
+            artifacts=[html, *(render.artifacts if render is not None else [])],
+            timings=timings,
         )
-    return error
+    return render
+
+
+def _since(started: float) -> float:
+    return round(time.monotonic() - started, 3)
 
 
 def _is_web(article: Article) -> bool:

@@ -2,7 +2,8 @@
 
 Exit codes of `archiver archive` (the README lists them too): 0 every post captured in full or
 recorded as gone; 3 not everything was kept: a post failed, or a capture is partial (a media
-file, the data, the post's screenshot missing), or the article's screenshot failed; 1 nothing
+file, the data, the post's screenshot missing), or the article's render failed or is partial
+(its screenshot, DOM or WARC missing; posts found in its HTML are still captured); 1 nothing
 could be done (no article could be read).
 """
 
@@ -35,6 +36,7 @@ class PostResult:
     missing: list[str] = field(default_factory=list)
     post_row: int | None = None
     capture_id: int | None = None
+    found_in: str | None = None  # where the article's embed of it was found: static, rendered, frame:<url>
 
     @property
     def failed(self) -> bool:
@@ -58,15 +60,18 @@ class ArticleResult:
     title: str | None = None
     article_row: int | None = None
     error: str | None = None  # the article could not be read at all
-    screenshot_error: str | None = None
+    screenshot_error: str | None = None  # the article's render failed (capture/article.py): why
+    article_missing: list[str] = field(default_factory=list)  # what the article's capture lacks
+    consent: str | None = None  # the consent platform whose accept button the render clicked
     posts: list[PostResult] = field(default_factory=list)
     seconds: float = 0.0
     report: str | None = None  # the HTML report's index.html, once written
 
     @property
     def complete(self) -> bool:
-        """Read, its screenshot taken, and every post complete."""
-        return self.error is None and not self.screenshot_error and all(p.complete for p in self.posts)
+        """Read, rendered and kept in full (when asked to render), and every post complete."""
+        kept = not self.screenshot_error and not self.article_missing
+        return self.error is None and kept and all(p.complete for p in self.posts)
 
     @property
     def exit_code(self) -> int:

@@ -1,10 +1,14 @@
 """A WACZ of articles and their posts' captures, as the WACZ 1.1.1 spec lays it out, so that
 ReplayWeb.page and pywb open it:
 
-    archive/<sha256>.warc      each capture's WARC, byte for byte the blob the archive keeps
+    archive/<sha256>.warc      each capture's WARC, byte for byte the blob the archive keeps:
+                               a post's embed view, and the article's render (its page, scripts,
+                               every embed frame and what each loaded), so that the article
+                               replays WITH its posts
     archive/articles.warc      each article's HTML as fetched, one `resource` record each (we
                                keep the bytes the server sent, not its headers: no response is
-                               made up)
+                               made up); indexed only for an article no render WARC holds (its
+                               page is the render's response record then, the same bytes)
     archive/media.warc         each photo and video we downloaded ourselves that no capture WARC
                                holds in full, as a `response` record at the URL it came from
                                (the embed's player asks for that URL on replay): status 200, its
@@ -15,7 +19,8 @@ ReplayWeb.page and pywb open it:
                                14-digit time, JSON), sorted, gzipped in blocks of 256 lines
     indexes/index.idx          the secondary index of those blocks (each block's first key, offset,
                                length and SHA-256): the ZipNum pair py-wacz writes
-    pages/pages.jsonl          the article and each post (its embed view) as a page, with text;
+    pages/pages.jsonl          the article (at its render's time, else its fetch's) and each
+                               post (its embed view) as a page, with text;
                                the article's page lists its posts' pages (`posts`), each post's
                                page the articles that embed it (`articles`)
     files/<sha256>.<ext>       every other artifact: screenshots, DOM, MHTML, data, media
@@ -389,6 +394,28 @@ def _one_per_media_url(
     return missing
 
 
+def _rendered_page(bundle: ArticleBundle, entries: Mapping[str, list[IndexEntry]]) -> IndexEntry | None:
+    """The article's page as its latest render recorded it: the response record at its URL
+    (status 200) in one of its captures' WARCs, if any."""
+    url = bundle.article["url"]
+    found = [
+        entry
+        for capture in bundle.captures
+        for warc in capture.of_kind("warc")
+        for entry in entries.get(f"{warc['sha256']}.warc", [])
+        if entry.url == url and entry.status == "200"
+    ]
+    return max(found, key=lambda e: e.timestamp) if found else None
+
+
+def _one_per_article_url(entries: dict[str, list[IndexEntry]], bundles: Sequence[ArticleBundle]) -> None:
+    """An article a render WARC holds is replayed from it: its record in articles.warc (the
+    same bytes, without headers) is left out of the index."""
+    rendered = {b.article["url"] for b in bundles if _rendered_page(b, entries) is not None}
+    if ARTICLES_WARC in entries:
+        entries[ARTICLES_WARC] = [e for e in entries[ARTICLES_WARC] if e.url not in rendered]
+
+
 def page_text(html: bytes) -> str:
     """The readable text of an HTML page, whitespace collapsed (scripts and styles left out)."""
     try:
@@ -416,6 +443,11 @@ def _post_title(post: PostRow, article: ArticleRow) -> str:
     return f"{head}: {text[:100]}{'…' if len(text) > 100 else ''}" if text else head
 
 
+def _entry_time(entry: IndexEntry) -> str:
+    """An index entry's time as pages.jsonl has it (RFC 3339)."""
+    return datetime.strptime(entry.timestamp, "%Y%m%d%H%M%S").strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
 def _post_page(
     post: PostBundle, article: ArticleRow, entries: dict[str, list[IndexEntry]]
 ) -> dict[str, Any] | None:
@@ -435,11 +467,10 @@ def _post_page(
     if match is None:
         return None
     row = post.post
-    moment = datetime.strptime(match.timestamp, "%Y%m%d%H%M%S").strftime("%Y-%m-%dT%H:%M:%SZ")
     return {
         "id": f"post-{row['id']}",
         "url": match.url,
-        "ts": moment,
+        "ts": _entry_time(match),
         "title": _post_title(row, article),
         "text": " ".join((row["text"] or "").split()),
         "post_url": row["url"],
@@ -460,10 +491,11 @@ def pages_of(
     for bundle in bundles:
         article = bundle.article
         fetched = html.get(article["id"], b"")
+        rendered = _rendered_page(bundle, entries)
         page: dict[str, Any] = {
             "id": f"article-{article['id']}",
             "url": article["url"],
-            "ts": _rfc3339(article["last_fetched"]),
+            "ts": _entry_time(rendered) if rendered is not None else _rfc3339(article["last_fetched"]),
             "title": _article_title(article),
             "text": page_text(fetched) if fetched else "",
             "posts": [],
@@ -542,6 +574,7 @@ def write_wacz(
             else:
                 with open_blob(blob_path, source) as stream:
                     entries[filename] = index_warc(stream, filename)
+    _one_per_article_url(entries, bundles)
     streamed: dict[str, MediaWarc] = {}
     if media := _one_per_media_url(entries, media_records(bundles, blobs)):
         streamed[f"archive/{MEDIA_WARC}"] = MediaWarc(media)
