@@ -21,6 +21,7 @@ import pytest
 from platforms_support import register
 from test_run import Lines
 
+from archiver import platforms as registry
 from archiver.capture.capturer import Capturer
 from archiver.capture.viewstate import ViewCheck, fingerprint, normalized
 from archiver.errors import MissingCredential
@@ -363,3 +364,40 @@ def test_the_scheduled_run_re_checks_in_the_browser_what_has_no_data_endpoint(
     assert world.count("/tweet-result", client="http") >= 1  # the tweet over HTTP, as before
     with Store.open(home) as store:
         assert status_of(store, post) == "protected"
+
+
+@pytest.mark.browser
+def test_every_registered_platform_s_gone_view_reads_back_in_the_browser(
+    home: Path, browser_path: str
+) -> None:
+    """For each platform that declares view_states, its view in the offline world of a post made
+    gone (each status the world can make it say and the stand-in draws) reads back, in Chromium,
+    as that status: the declarations, the world's markup and viewstate.py agree."""
+    world = OfflineWorld()
+    cases = []
+    for platform in registry.PLATFORMS:
+        drawn = platform.stand_in.gone if platform.stand_in is not None else {}
+        if not platform.view_states or not drawn or not platform.examples:
+            continue
+        for status in drawn:
+            if status in world.data.statuses(platform.name):
+                cases.append((platform, status))
+    assert len({p.name for p, _ in cases}) >= 5, cases
+
+    async def read_all() -> list[tuple[str, str, str]]:
+        settings = browser_settings(home, browser_path, concurrency=2)
+        async with (
+            httpx.AsyncClient(transport=world.transport()) as client,
+            Capturer(settings, client, install_routes=world.install, spool_dir=home) as capturer,
+        ):
+            found = []
+            for platform, status in cases:
+                post = platform.examples[0][1]
+                world.data.gone(platform.name, post, status)
+                seen = await capturer.check_view(platform, post)
+                found.append((platform.name, status, seen.status if seen.error is None else seen.error))
+                world.data.live(platform.name, post)
+            return found
+
+    found = asyncio.run(read_all())
+    assert [(name, status) for name, status, _ in found] == [(name, read) for name, _, read in found]
