@@ -128,6 +128,25 @@ def test_an_hls_playlist_becomes_a_playable_mp4(server: MediaServer, media: Medi
     assert any(a.kind == VIDEO_INFO for a in outcome.artifacts)
 
 
+def test_a_page_s_video_and_its_thumbnail_are_kept(server: MediaServer, media: Media, tmp_path: Path) -> None:
+    outcome = fetch(OPEN, loopback_platform(server), media.page, tmp_path)
+    assert outcome.missing == []
+    files = {a.mime: a for a in outcome.artifacts if a.kind == "media"}
+    assert set(files) == {"video/mp4", "image/jpeg"}
+    assert files["image/jpeg"].source_url == server.url(media.thumbnail)
+    for mime, name in (("video/mp4", media.mp4), ("image/jpeg", media.thumbnail)):
+        kept = files[mime].data
+        assert isinstance(kept, Path) and sha256(kept) == sha256(media.folder / name)
+
+
+def test_an_audio_only_post_keeps_its_audio(server: MediaServer, media: Media, tmp_path: Path) -> None:
+    outcome = fetch(OPEN, loopback_platform(server), media.audio, tmp_path)
+    assert outcome.missing == []
+    [audio] = media_of(outcome)
+    assert audio.mime == "audio/mp4" and isinstance(audio.data, Path)
+    assert duration(audio.data) == pytest.approx(2.0, abs=0.3)
+
+
 def test_a_video_over_the_size_cap_is_skipped(server: MediaServer, media: Media, tmp_path: Path) -> None:
     small = replace(OPEN, max_media_bytes=20_000)
     for name in (media.mp4, media.hls):

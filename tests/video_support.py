@@ -28,7 +28,15 @@ _TYPES = {
     ".m3u8": "application/vnd.apple.mpegurl",
     ".ts": "video/mp2t",
     ".jpg": "image/jpeg",
+    ".m4a": "audio/mp4",
+    ".html": "text/html; charset=utf-8",
 }
+
+# A post page as video sites serve it to a link preview: its video and picture in Open Graph tags.
+PAGE = """<!doctype html><html><head><title>A post</title>
+<meta property="og:title" content="A post"><meta property="og:image" content="/thumb.jpg">
+<meta property="og:video" content="/clip.mp4"><meta property="og:video:type" content="video/mp4">
+</head><body><video src="/clip.mp4" poster="/thumb.jpg"></video></body></html>"""
 
 
 def ffmpeg_missing() -> str | None:
@@ -42,6 +50,9 @@ class Media:
     folder: Path
     mp4: str = "clip.mp4"
     hls: str = "clip.m3u8"
+    audio: str = "clip.m4a"  # the tone alone
+    thumbnail: str = "thumb.jpg"
+    page: str = "page.html"  # names clip.mp4 and thumb.jpg
 
 
 def make_media(
@@ -60,6 +71,9 @@ def make_media(
     hls = ["-f", "hls", "-hls_time", f"{segment or max(seconds / 3, 0.5):g}", "-hls_playlist_type", "vod"]
     hls += ["-hls_segment_filename", str(folder / "seg%d.ts")]
     subprocess.run([*run, *source, *codecs, *hls, str(folder / "clip.m3u8")], check=True)
+    subprocess.run([*run, *source[4:], "-c:a", "aac", str(folder / "clip.m4a")], check=True)
+    subprocess.run([*run, *source[:4], "-frames:v", "1", str(folder / "thumb.jpg")], check=True)
+    (folder / "page.html").write_text(PAGE)
     return Media(folder)
 
 

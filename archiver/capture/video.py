@@ -396,10 +396,8 @@ def _params(
         "no_warnings": False,
         "noprogress": True,
         "color": {"stdout": "never", "stderr": "never"},
-        "outtmpl": {
-            "default": "%(id).60B-%(format_id).40B.%(ext)s",
-            "thumbnail": "%(id).60B-thumbnail.%(ext)s",
-        },
+        # (one template: the thumbnail's path yt-dlp records is the default template's)
+        "outtmpl": {"default": "%(id).60B-%(format_id).40B.%(ext)s"},
         "paths": {"home": str(request.folder), "temp": str(request.folder)},
         "restrictfilenames": True,
         "windowsfilenames": True,
