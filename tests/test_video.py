@@ -13,6 +13,7 @@ import json
 import shutil
 import subprocess
 import threading
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -435,6 +436,26 @@ def test_a_hung_fetch_ends_with_the_capture_timeout(tmp_path: Path) -> None:
     outcome = fetch(settings, platforms.get("instagram"), "C9xYz12AbCd", tmp_path, fetcher=Hung())
     assert outcome.missing and "not done within 0.2s" in outcome.missing[0]
     assert released.wait(5)  # the thread was told to stop, and did
+
+
+def test_a_download_needs_no_thread_of_the_loop_s_pool(tmp_path: Path) -> None:
+    """A download takes minutes: in the loop's default pool it would hold a thread the relay and
+    the guard need to resolve names. Here that pool's one thread is busy, and the fetch goes on."""
+
+    async def run() -> VideoOutcome:
+        loop = asyncio.get_running_loop()
+        loop.set_default_executor(ThreadPoolExecutor(max_workers=1))
+        release = threading.Event()
+        busy = loop.run_in_executor(None, release.wait, 10)
+        try:
+            instagram = platforms.get("instagram")
+            got = download_video(Recording(VideoResult()), OPEN, Guard(), instagram, "C9xYz12AbCd", tmp_path)
+            return await asyncio.wait_for(got, 5)
+        finally:
+            release.set()
+            await busy
+
+    assert asyncio.run(run()).missing == []
 
 
 # --- Through the Capturer ----------------------------------------------------------------------------

@@ -35,6 +35,7 @@ gives the post a status only where it is the platform's own statement (video_sta
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import functools
 import json
 import logging
@@ -607,7 +608,7 @@ async def download_video(
     )
     refused_before = dict(relay.refused) if relay is not None else {}
     try:
-        got = await asyncio.wait_for(asyncio.to_thread(fetcher.fetch, request), settings.capture_timeout)
+        got = await asyncio.wait_for(_on_own_thread(fetcher.fetch, request), settings.capture_timeout)
     except asyncio.TimeoutError:
         got = VideoResult(error=f"not done within {settings.capture_timeout:g}s")
     except Exception as exc:  # a bug in yt-dlp or ours costs the video, not the capture
@@ -622,6 +623,37 @@ async def download_video(
             left.unlink(missing_ok=True)
     outcome.seconds = time.monotonic() - started
     return outcome
+
+
+async def _on_own_thread(fetch: Callable[[VideoRequest], VideoResult], request: VideoRequest) -> VideoResult:
+    """`fetch(request)` on a thread of its own, not the event loop's default pool: a download
+    takes minutes, and in that pool it would hold a thread the relay and the guard need to
+    resolve names (the download waiting on them); a daemon thread, so a hung one never holds
+    up the process's exit either (it stops at its next chunk once request.cancel is set)."""
+    loop = asyncio.get_running_loop()
+    done: asyncio.Future[VideoResult] = loop.create_future()
+
+    def settle(result: VideoResult | None, error: BaseException | None) -> None:
+        if done.done():  # given up on: the capture ended
+            return
+        if error is not None:
+            done.set_exception(error)
+        else:
+            assert result is not None
+            done.set_result(result)
+
+    def run() -> None:
+        result: VideoResult | None = None
+        error: BaseException | None = None
+        try:
+            result = fetch(request)
+        except BaseException as exc:  # handed to the awaiting task, which says what it was
+            error = exc
+        with contextlib.suppress(RuntimeError):  # the loop is gone: nobody waits any more
+            loop.call_soon_threadsafe(settle, result, error)
+
+    threading.Thread(target=run, name=f"yt-dlp {request.url}"[:60], daemon=True).start()
+    return await done
 
 
 def _refusal(relay: Relay | None, before: Mapping[str, Refused], error: str | None) -> str | None:
