@@ -167,6 +167,8 @@ def test_shortcodes_date_posts_only_where_they_are_times() -> None:
     assert meta.shortcode_time("DIgLLaiptZg", early) == "2025-04-16T09:39:13+00:00"
     # The 2015 post of shapes/instagram_oembed_2020.json: oEmbed's own <time datetime> says the same.
     assert meta.shortcode_time("ySl7G9tO_q", early) == "2015-01-25T20:34:26+00:00"
+    # A private post's long code keeps the media id in its first 11 characters.
+    assert meta.shortcode_time("CuE2WNQs6vH" + "Zq4_r" * 6, early) == "2023-06-29T13:21:27+00:00"
     assert meta.shortcode_time("short", early) is None and meta.shortcode_time("no!good!id!", early) is None
 
 

@@ -233,7 +233,7 @@ def shortcode_time(code: str, earliest: datetime) -> str | None:
     media id in URL-safe base64, whose top bits count milliseconds since Instagram's epoch.
     None before `earliest` (the oldest ids were sequential, not times) or for a code that is no
     media id (a longer private code keeps the id in its first 11 characters)."""
-    digits = code[:11]
+    digits = code if len(code) <= 12 else code[:11]
     if len(digits) < 10 or any(c not in _SHORTCODE for c in digits):
         return None
     media_id = 0
