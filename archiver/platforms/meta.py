@@ -6,9 +6,9 @@ A Meta post is read in up to two looks, each Meta's own word:
 1. Meta's oEmbed endpoint (graph.facebook.com `instagram_oembed`, `oembed_post`,
    `oembed_video`; graph.threads.net `oembed`): the official answer, an embed code whose
    blockquote carries the text and the author. The access token is not ours to add: the HTTP
-   client's innermost transport (archiver.credentials.Credentials) adds settings.meta_access_token to
-   the requests archiver.fetch.needs_meta_token names, and raises MissingCredential, sending
-   nothing, when the settings hold none.
+   client's innermost transport (archiver.credentials.Credentials) adds meta_access_token to
+   the requests archiver.credentials.needs_meta_token names, and raises MissingCredential,
+   sending nothing, when the settings hold none.
 2. The embed view fetched over HTTP, no browser (instagram.com/p/ID/embed/captioned/,
    threads.com/t/ID/embed, facebook.com/plugins/post.php?href=...): Meta renders it on the
    server, so its HTML carries the post (author, text, photo and video URLs, counts), or
