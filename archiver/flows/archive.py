@@ -155,11 +155,15 @@ async def discover_rendered(
 ) -> tuple[Discovered, str | None]:
     """`archiver discover --render`: discover_article, then the article rendered in the browser
     (its DOMs only: nothing is kept) and discover_after_render. The render's error, if any: the
-    static result stands then."""
-    async with Kit(settings, network, sources=[source]) as kit:
-        read = functools.partial(discover_article, source, settings, kit.client, base_url=base_url)
-        found = await in_thread(functools.partial(read, links=links, resolve=resolve))
-        capturer = await kit.capturer()
+    static result stands then. No archive home is made or needed."""
+    kit = Kit(settings, network, sources=[source])
+    read = functools.partial(discover_article, source, settings, kit.client, base_url=base_url)
+    found = await in_thread(functools.partial(read, links=links, resolve=resolve))
+    routes = kit.network.install_routes
+    async with (
+        kit.async_client() as client,
+        Capturer(settings, client, install_routes=routes, guard=kit.guard) as capturer,  # spool: temp
+    ):
         article = found.article
         url = base_url or _article_url(article, source)
         if url.startswith("http"):
@@ -414,7 +418,7 @@ def _store_capture(store: Store, post_row: int, captured: PostCapture) -> int:
                 method="capture",
                 outcome=captured.post_status,
                 http_status=captured.http_status,
-                detail=captured.error,
+                detail=captured.error or captured.said,
                 content_hash=captured.content_hash,
             )
     return capture_id
