@@ -343,6 +343,7 @@ def test_the_browser_re_check_reads_the_view_and_captures_only_a_change(
     shot = seen["gone_capture"]
     assert (shot.status, shot.post_status, shot.outcome) == ("deleted", "deleted", "complete"), shot.missing
     assert shot.artifact("screenshot") is not None and shot.content_hash is None
+    assert shot.said == "embed view: the post was removed"  # the capture's check says why
 
 
 @pytest.mark.browser

@@ -135,6 +135,7 @@ class PostCapture:
     content_hash: str | None = None
     rendered: bool = False
     attempts: int = 0
+    said: str | None = None  # the platform's own words when it said the post is gone
 
     @property
     def failed(self) -> bool:
@@ -569,8 +570,10 @@ class Capturer:
             result.post_status = "live"
         elif gone is not None:
             result.post_status = gone.status
+            result.said = str(gone) or None
         elif view.state is not None:
             result.post_status = view.state.status
+            result.said = f"embed view: {view.state.reason or view.state.selector}"
         elif view.rendered:
             result.post_status = "live"
         if platform.fetch_data is None and view.fingerprint is not None:
