@@ -27,6 +27,7 @@ from archiver.cli import cli
 from archiver.console import results_json
 from archiver.flows.archive import archive_sources
 from archiver.flows.results import ArticleResult
+from archiver.outputs.report import write_report
 from archiver.settings import Settings
 from offline_world import OfflineWorld, Response
 from storage import Store
@@ -151,6 +152,11 @@ def test_every_post_the_reader_saw_is_found_marked_and_captured(rendered: Archiv
             assert post.capture_id is not None
             kinds = {a["kind"] for a in store.artifacts_for_capture(post.capture_id)}
             assert {"screenshot", "warc"} <= kinds, (post.post_id, kinds)
+        # And on each post's card in the report.
+        page = write_report(store, result.article_row, rendered.home / "report").read_text(encoding="utf-8")
+    assert page.count("found once the article had rendered") == 3
+    assert page.count("found in the article&#39;s HTML") == 1
+    assert f"found in a frame of the article ({BOX})" in page
 
 
 def test_the_article_capture_keeps_its_render_and_every_embed_frames_traffic(rendered: Archived) -> None:

@@ -84,6 +84,7 @@ _KIND_LABELS = {
     "video-info": "video information (yt-dlp's JSON)",
     "media": "media",
     "html": "HTML",
+    "render": "render notes (consent click, frames, waits; JSON)",
 }
 
 
@@ -135,6 +136,16 @@ class PostCard:
     captured_iso: str | None = None
     partial: bool = False  # that capture kept less than it should have
     links: dict[str, str] = field(default_factory=dict)  # t.co code -> where the post's data says it leads
+    found: str | None = None  # where in the article its embed was found (found_line)
+
+
+def found_line(found_in: str | None) -> str | None:
+    """Where the article's embed of a post was found, for its card."""
+    if found_in is None or found_in == "static":
+        return "found in the article's HTML" if found_in else None
+    if found_in == "rendered":
+        return "found once the article had rendered"
+    return f"found in a frame of the article ({found_in.removeprefix('frame:')})"
 
 
 @dataclass
@@ -329,6 +340,7 @@ def _card(
         captured_iso=latest.capture["started"] if latest else None,
         partial=latest is not None and latest.capture["status"] == "partial",
         links=_post_links(blobs, post, known),
+        found=found_line(post.embed["found_in"]) if post.embed else None,
     )
 
 
