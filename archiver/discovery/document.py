@@ -2,7 +2,8 @@
 
 Platform `detectors` receive a Document (as the `Page` that platforms/base.py describes) and
 build their Embeds with `doc.embed(...)`, which fills in where the markup was, its position in
-the page and its raw markup.
+the page and its raw markup. It is also the one gate every id passes (check_id): an id without
+its platform's shape raises WrongShape, and the rule that found it gives way to the next.
 """
 
 from __future__ import annotations
@@ -25,6 +26,17 @@ log = logging.getLogger(__name__)
 RAW_LIMIT = 20_000  # characters of an embed's own markup kept in Embed.raw
 # Hidden places inside the page's own tree (libxml2 parses these as elements).
 _HIDING_TAGS = ("template", "noscript", "textarea")
+
+
+class WrongShape(ValueError):
+    """An id that its platform's post ids never look like (a wrapper's name, a cut number)."""
+
+
+def check_id(platform: Platform, post_id: str | None) -> None:
+    """Raise WrongShape unless `post_id` (when there is one) has `platform`'s shape: the test
+    every id discovery reports goes through (Platform.valid_id says what the shape is)."""
+    if post_id is not None and not platform.valid_id(post_id):
+        raise WrongShape(f"{platform.name}: {post_id[:80]!r} is no post id")
 
 
 @dataclass
@@ -83,7 +95,9 @@ class Document:
         url: str | None = None,
         **fields: Any,
     ) -> Embed:
-        """An Embed of `platform` found at `element`; `url` is the post URL as found, if any."""
+        """An Embed of `platform` found at `element`; `url` is the post URL as found, if any.
+        WrongShape when `post_id` is none of the platform's."""
+        check_id(platform, post_id)
         if url:
             post_url = clean_url(platform, self.absolute(url), post_id)
         elif post_id:

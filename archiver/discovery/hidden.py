@@ -4,7 +4,9 @@
 - the same, base64-encoded (consent plugins keep the original embed code so: data-html="PGJs...");
 - the raw text of a <textarea> (privacy wrappers keep the embed code there until consent);
 - <noscript>/<template> content kept as text, and <script type="text/template">;
-- HTML strings inside JSON or JavaScript in a <script> (framework props, page state).
+- HTML strings inside JSON or JavaScript in a <script> (framework props, page state);
+- posts that an object of that JSON names by id beside its platform (a YoutubeBlockElement's
+  assetId), as the `named` test passed in finds them (named.py): a Fragment with `post` set.
 
 The first kinds are the article's own markup, waiting to be shown. JSON in a script is page
 *data*, which often also carries other articles' or sidebars' posts: its fragments are marked
@@ -54,22 +56,28 @@ class Fragment:
     host: Any  # the element that held it (its line is the fragment's position)
     data: bool = False  # page data (JSON), not markup waiting to be shown
     owner: tuple[str, ...] = ()  # for data: URLs/slug of the article object around it, if any
+    # A post a JSON object names without markup: (platform, post id, its URL if written); the
+    # markup is then the object's JSON, kept as the embed's raw form.
+    post: tuple[str, str, str | None] | None = None
 
 
 Test = Callable[[str], bool]
+# The posts one JSON object names (platform, post id, URL or None), see named.py.
+Named = Callable[[dict[Any, Any]], list[tuple[str, str, str | None]]]
 
 
-def fragments(element: Any, hint: Test, is_post_url: Test) -> Iterator[Fragment]:
+def fragments(element: Any, hint: Test, is_post_url: Test, named: Named | None = None) -> Iterator[Fragment]:
     """The hidden markup `element` holds (in its attributes or its raw text) that may embed a post,
     MAX_FRAGMENTS at most.
 
     `hint` says whether text may hold embed markup at all; `is_post_url` tells a post's own URL
-    (in an oEmbed object) from an article's, when looking for the article a JSON string is in.
+    (in an oEmbed object) from an article's, when looking for the article a JSON string is in;
+    `named` finds the posts a JSON object of a script names by id.
     """
-    return itertools.islice(_fragments(element, hint, is_post_url), MAX_FRAGMENTS)
+    return itertools.islice(_fragments(element, hint, is_post_url, named), MAX_FRAGMENTS)
 
 
-def _fragments(element: Any, hint: Test, is_post_url: Test) -> Iterator[Fragment]:
+def _fragments(element: Any, hint: Test, is_post_url: Test, named: Named | None) -> Iterator[Fragment]:
     tag = element.tag if isinstance(element.tag, str) else ""
     for _name, value in element.items():
         decoded = _base64_markup(value)
@@ -78,7 +86,7 @@ def _fragments(element: Any, hint: Test, is_post_url: Test) -> Iterator[Fragment
         elif "<" in value and hint(value):
             stripped = value.lstrip()
             if stripped[:1] in "{[":
-                for text, owner in _json_strings(stripped, hint, is_post_url):
+                for text, owner, _post in _json_strings(stripped, hint, is_post_url, None):
                     yield Fragment(text, "attribute", element, data=True, owner=owner)
             else:
                 yield Fragment(value, "attribute", element)
@@ -94,15 +102,25 @@ def _fragments(element: Any, hint: Test, is_post_url: Test) -> Iterator[Fragment
         if markup or _MARKUP_SCRIPT_TYPES.search(kind):
             yield Fragment(text, "template", element)
             return
-        for value, owner in _json_strings(text[:MAX_SCRIPT_CHARS], hint, is_post_url):
-            yield Fragment(value, "script", element, data=True, owner=owner)
+        for value, owner, post in _json_strings(text[:MAX_SCRIPT_CHARS], hint, is_post_url, named):
+            yield Fragment(value, "script", element, data=True, owner=owner, post=post)
+    elif tag == "script" and named is not None and "embed" in text[:MAX_SCRIPT_CHARS].lower():
+        # page data naming no platform in plain words may still hold an embed proxy's URL whose
+        # post URL is encoded (unwrap.py): its objects are read for that alone
+        data = _load_json(text[:MAX_SCRIPT_CHARS])
+        for value, owner, post in _walk(data, hint, is_post_url, named) if data is not None else ():
+            yield Fragment(value, "script", element, data=True, owner=owner, post=post)
 
 
-def _json_strings(text: str, hint: Test, is_post_url: Test) -> Iterator[tuple[str, tuple[str, ...]]]:
-    """HTML-bearing strings in JSON or JavaScript text, with their owner when it is JSON."""
+Found = tuple[str, tuple[str, ...], "tuple[str, str, str | None] | None"]
+
+
+def _json_strings(text: str, hint: Test, is_post_url: Test, named: Named | None) -> Iterator[Found]:
+    """HTML-bearing strings in JSON or JavaScript text, with their owner when it is JSON; and the
+    posts its objects name (with their JSON as the text)."""
     data = _load_json(text)
     if data is not None:
-        yield from _walk(data, hint, is_post_url)
+        yield from _walk(data, hint, is_post_url, named)
         return
     for m in _STRING.finditer(text):
         raw = m.group(1) if m.group(1) is not None else m.group(2)
@@ -112,7 +130,7 @@ def _json_strings(text: str, hint: Test, is_post_url: Test) -> Iterator[tuple[st
         if "<" not in value and "&lt;" in value:
             value = html.unescape(value)
         if "<" in value:
-            yield value, ()
+            yield value, (), None
 
 
 def _load_json(text: str) -> Any:
@@ -133,25 +151,35 @@ def _load_json(text: str) -> Any:
     return value
 
 
-def _walk(data: Any, hint: Test, is_post_url: Test) -> Iterator[tuple[str, tuple[str, ...]]]:
+def _walk(data: Any, hint: Test, is_post_url: Test, named: Named | None) -> Iterator[Found]:
     stack: list[tuple[Any, tuple[str, ...]]] = [(data, ())]
     while stack:
         value, owner = stack.pop()
         if isinstance(value, str):
             if ("<" in value or "&lt;" in value) and hint(value):
-                yield (value if "<" in value else html.unescape(value)), owner
+                yield (value if "<" in value else html.unescape(value)), owner, None
             elif value.lstrip()[:1] in "{[" and hint(value):  # JSON inside a JSON string
                 inner = _load_json(value)
                 if inner is not None:
                     stack.append((inner, owner))
         elif isinstance(value, dict):
             names = _article_names(value, is_post_url) or owner
+            for post in named(value) if named is not None else ():
+                yield _compact(value), names, post
             for key, item in reversed(list(value.items())):
                 if isinstance(key, str) and _OTHER_CONTENT.search(key):
                     continue
                 stack.append((item, names))
         elif isinstance(value, list):
             stack.extend((item, owner) for item in reversed(value))
+
+
+def _compact(obj: dict[Any, Any]) -> str:
+    """A JSON object as short text (the raw form of the post it names)."""
+    try:
+        return json.dumps(obj, ensure_ascii=False)[:2000]
+    except (TypeError, ValueError):
+        return ""
 
 
 def _article_names(obj: dict[Any, Any], is_post_url: Test) -> tuple[str, ...]:

@@ -7,16 +7,20 @@ platform module changes what is found here without touching the scanning code.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from urllib.parse import unquote
 
 from lxml import etree
 
+from archiver.discovery import unwrap
 from archiver.platforms.base import Platform, TextForm
 
 # Elements whose own markup is the embed's (not a place a post can be linked from).
 FRAME_TAGS = ("iframe", "embed", "object", "amp-iframe", "frame")
+# URLs that are buttons or boxes about a page, not a post: like, share, follow, comments...
+BUTTONS = re.compile(r"like|share|follow|send|subscribe|comment|button|page\.php|login|intent", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -33,6 +37,9 @@ class Index:
     markers: tuple[str, ...]  # lowercase words that embed markup of some platform contains
     candidates: etree.XPath  # every element discovery looks at, in document order
     signatures: etree.XPath  # text nodes that may hold a byline's "(@handle)"
+    # Each platform with a pattern of the words naming it in page data (named.py): its name and
+    # aliases, starting a word or a camelCase part ("YoutubeBlockElement", "youtube-atom").
+    naming: tuple[tuple[Platform, re.Pattern[str]], ...] = ()
 
     def hinted(self, text: str) -> bool:
         """Might this markup hold an embed at all? (a cheap test before parsing it)"""
@@ -74,12 +81,35 @@ class Index:
                         return platform, post_id, inner
         return None
 
+    def find_post(self, value: str) -> tuple[Platform, str, str | None] | None:
+        """The platform, post id and (when known) post URL that a URL names: as a post URL or an
+        embed frame, or by a post URL nested inside it (an oEmbed proxy's ?url=, a consent
+        service's base64 src: see unwrap.py)."""
+        for url in _unwrapped(value.strip()):
+            match = self.match_url(url)
+            if match is not None:
+                return match[0], match[1], url
+            frame = self.match_frame(url)
+            if frame is not None:
+                return frame
+        return None
+
     def short_link(self, url: str) -> Platform | None:
         """The platform a short link (t.co, vm.tiktok.com) leads to, when one declares it."""
         for platform in self.platforms:
             if any(p.match(url) for p in platform.short_link_res):
                 return platform
         return None
+
+
+def _unwrapped(value: str) -> Iterator[str]:
+    """`value`, then the URLs nested in it, unless it is a button (a share button's ?url= names
+    what it shares, not what it shows)."""
+    if not value:
+        return
+    yield value
+    if not BUTTONS.search(value.split("?", 1)[0]):
+        yield from unwrap.inner_urls(value)
 
 
 def _xpath_literal(text: str) -> str:
@@ -126,7 +156,8 @@ def build(platforms: tuple[Platform, ...]) -> Index:
     any_post_url = re.compile(_alternatives(url_patterns), re.IGNORECASE)
     # Markers of embed markup: class names, tag names, id attributes and iframe hosts.
     frame_words = [w for platform in platforms for p in platform.iframe_patterns for w in _frame_hosts(p)]
-    markers = tuple(sorted({*by_class, *by_tag, *by_attr, *frame_words, *(p.name for p in platforms)}))
+    names = {p.name for p in platforms} | {a.lower() for p in platforms for a in p.aliases}
+    markers = tuple(sorted({*by_class, *by_tag, *by_attr, *frame_words, *names}))
     return Index(
         platforms=platforms,
         by_class={k: tuple(v) for k, v in by_class.items()},
@@ -136,16 +167,36 @@ def build(platforms: tuple[Platform, ...]) -> Index:
         text_forms=tuple(p.text_form for p in platforms if p.text_form is not None),
         any_post_url=any_post_url,
         markers=markers,
-        candidates=etree.XPath(_candidates(list(by_class), list(by_tag), list(by_attr))),
+        candidates=etree.XPath(
+            _candidates(list(by_class), list(by_tag), list(by_attr), _spellings(platforms))
+        ),
         signatures=etree.XPath("/descendant::text()[contains(., '(@')]"),
+        naming=tuple((p, _naming(p)) for p in platforms),
     )
 
 
-def _candidates(classes: list[str], tags: list[str], id_attributes: list[str]) -> str:
+def _naming(platform: Platform) -> re.Pattern[str]:
+    words = "|".join(re.escape(w) for w in (platform.name, *platform.aliases))
+    return re.compile(rf"(?:(?<![A-Za-z])|(?<=[a-z])(?=[A-Z]))(?i:{words})")
+
+
+def _spellings(platforms: tuple[Platform, ...]) -> list[str]:
+    """How page data spells the platforms' names: youtube, Youtube, YouTube (its stand-in's title)."""
+    words: set[str] = set()
+    for platform in platforms:
+        for word in (platform.name, *platform.aliases):
+            words.update((word, word.capitalize()))
+        if platform.stand_in is not None and platform.stand_in.title:
+            words.add(platform.stand_in.title)
+    return sorted(w for w in words if "'" not in w)
+
+
+def _candidates(classes: list[str], tags: list[str], id_attributes: list[str], names: list[str]) -> str:
     """The XPath of every element discovery looks at: the platforms' declared markup, and all
     that may be a placeholder or hold hidden markup."""
-    # A script worth reading holds embed markup: a blockquote, an iframe, or an id attribute.
-    script_words = ["blockquote", "iframe", *(a for a in id_attributes if "'" not in a)]
+    # A script worth reading holds embed markup (a blockquote, an iframe, an id attribute), or
+    # names a platform (its data may name a post by id: named.py).
+    script_words = ["blockquote", "iframe", "embed", *(a for a in id_attributes if "'" not in a), *names]
     class_words = [*classes, "embed", "Embed"]
     tests = [  # each says of one element whether discovery looks at it
         "@class[" + " or ".join(f"contains(., {_xpath_literal(c)})" for c in class_words) + "]",
@@ -163,8 +214,11 @@ def _candidates(classes: list[str], tags: list[str], id_attributes: list[str]) -
         "@*[contains(., '<') or starts-with(., 'PG') or starts-with(., 'PH') or starts-with(., '{')"
         " or contains(name(), 'embed') or contains(name(), 'permalink') or name() = 'url']",
         # lazy loaders keep the iframe URL on a placeholder: data-src, data-lazy-src, data-iframe-src
+        # (or its base64, "aHR0c..." being "http")
         "not(self::img or self::iframe or self::script or self::source)"
-        " and @*[contains(name(), 'src') and contains(., '//')]",
+        " and @*[contains(name(), 'src') and (contains(., '//') or starts-with(., 'aHR0c'))]",
+        # an id beside the platform's name (named.py): data-asset-id, data-video-id, videoid
+        "@*[substring(name(), string-length(name()) - 1) = 'id' and string-length(name()) > 2]",
     ]
     # One step from the document with one predicate, never a union or a `//x[...]` path: libxml2
     # merges the node sets of those in time quadratic in their size (80,000 quotes took 90 s).

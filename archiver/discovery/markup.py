@@ -17,13 +17,12 @@ class, flattened posts in text (as their platforms' text forms say), and plain l
 from __future__ import annotations
 
 import logging
-import re
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
 from typing import Any
-from urllib.parse import parse_qsl, urlsplit
 
-from archiver.discovery import hidden
-from archiver.discovery.document import Document, parse
+from archiver.discovery import hidden, named
+from archiver.discovery.document import Document, WrongShape, parse
 from archiver.discovery.elements import make_embed, text_of
 from archiver.discovery.index import FRAME_TAGS
 from archiver.discovery.placeholders import placeholder
@@ -35,8 +34,6 @@ log = logging.getLogger(__name__)
 
 MAX_DEPTH = 2  # hidden markup inside hidden markup inside the page, no deeper
 MAX_FRAGMENT_CHARS = 2_000_000
-# Frames that are buttons or boxes about a page, not a post: like, share, follow, comments...
-_BUTTONS = re.compile(r"like|share|follow|send|subscribe|comment|button|page\.php|login", re.IGNORECASE)
 
 
 @dataclass
@@ -54,11 +51,7 @@ def scan(doc: Document, links: bool = False) -> Findings:
     quotes: list[Any] = []
     anchors: list[Any] = []
     for node in doc.index.candidates(doc.root):
-        embed = _declared(doc, node)
-        if embed is None and node.tag in FRAME_TAGS:
-            embed = _frame(doc, node)
-        if embed is None:
-            embed = placeholder(doc, node)
+        embed = _found_at(doc, node)
         if embed is not None:
             doc.claim(node)
             found.embeds.append(embed)
@@ -72,6 +65,8 @@ def scan(doc: Document, links: bool = False) -> Findings:
         for detector in platform.detectors:
             try:
                 found.embeds.extend(detector(doc))
+            except WrongShape as exc:
+                log.debug("%s detector: %s", platform.name, exc)
             except Exception:  # one platform's quirk must not cost the others their embeds
                 log.warning("%s detector %s failed", platform.name, getattr(detector, "__name__", detector))
     held = {ancestor for element in doc.claimed for ancestor in element.iterancestors()}
@@ -84,6 +79,23 @@ def scan(doc: Document, links: bool = False) -> Findings:
     if links:
         found.links.extend(plain_links(doc, anchors))
     return found
+
+
+def _found_at(doc: Document, node: Any) -> Embed | None:
+    """The embed `node` is, by the first rule that finds one; a rule whose id has not its
+    platform's shape (WrongShape) gives way to the next."""
+    rules: tuple[Callable[[Document, Any], Embed | None], ...] = (
+        (_declared, _frame, placeholder) if node.tag in FRAME_TAGS else (_declared, placeholder)
+    )
+    for rule in rules:
+        try:
+            embed = rule(doc, node)
+        except WrongShape as exc:
+            log.debug("%s", exc)
+            continue
+        if embed is not None:
+            return embed
+    return None
 
 
 def _declared(doc: Document, element: Any) -> Embed | None:
@@ -149,31 +161,23 @@ def _frame(doc: Document, element: Any) -> Embed | None:
         if found is not None:
             platform, post_id, url = found
             return make_embed(doc, platform, post_id, element, url)
-    for value in sources:  # an embed service's frame (Embedly, Iframely) names the post it shows
-        for inner in _url_parameters(value):
-            found = doc.index.match_frame(inner)
-            match = (found[0], found[1]) if found is not None else doc.index.match_url(inner)
-            if match is not None:
-                return make_embed(doc, match[0], match[1], element, inner)
+    for value in sources:  # an embed service's or a consent proxy's frame names the post it shows
+        wrapped = doc.index.find_post(value)
+        if wrapped is not None:
+            return make_embed(doc, wrapped[0], wrapped[1], element, wrapped[2])
     return None
 
 
-def _url_parameters(src: str) -> list[str]:
-    """URLs in the query of an iframe's src, unless the frame is a button or a page box."""
-    try:
-        parts = urlsplit(src)
-    except ValueError:
-        return []
-    if not parts.query or _BUTTONS.search(parts.path):
-        return []
-    return [v for _, v in parse_qsl(parts.query) if v.startswith(("http://", "https://", "//"))]
-
-
 def _scan_hidden(doc: Document, node: Any, found: Findings, links: bool) -> None:
-    for fragment in hidden.fragments(node, doc.index.hinted, doc.index.is_post_url):
+    for fragment in hidden.fragments(node, doc.index.hinted, doc.index.is_post_url, _named(doc)):
         mine = hidden.belongs(fragment.owner, doc.page_urls) if fragment.data else True
         if mine is False:
             continue  # another article's body in the page data
+        if fragment.post is not None:
+            embed = _named_post(doc, node, fragment)
+            if embed is not None:
+                (found.embeds if mine else found.data).append(embed)
+            continue
         root = parse(fragment.markup[:MAX_FRAGMENT_CHARS])
         if root is None:
             continue
@@ -193,3 +197,26 @@ def _scan_hidden(doc: Document, node: Any, found: Findings, links: bool) -> None
             found.embeds.extend(inner.embeds)
             found.links.extend(inner.links)
         found.data.extend(inner.data)
+
+
+def _named(doc: Document) -> hidden.Named:
+    """What named.py finds in one JSON object of page data, as hidden.py reports it."""
+
+    def posts(obj: dict[Any, Any]) -> list[tuple[str, str, str | None]]:
+        return [(platform.name, post_id, url) for platform, post_id, url in named.in_object(doc.index, obj)]
+
+    return posts
+
+
+def _named_post(doc: Document, node: Any, fragment: hidden.Fragment) -> Embed | None:
+    """The post page data names by id or URL (fragment.post), found at the script holding it."""
+    assert fragment.post is not None
+    name, post_id, url = fragment.post
+    platform = doc.index.by_name.get(name)
+    if platform is None:
+        return None
+    try:
+        embed = doc.embed(platform, post_id, "widget", node, url=url, raw=fragment.markup)
+    except WrongShape:
+        return None
+    return replace(embed, where=fragment.where, source="widget")

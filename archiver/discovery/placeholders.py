@@ -2,9 +2,10 @@
 
 - an attribute named like *embed*, *permalink* or url holding a post URL (data-embed-url);
 - a lazy loader keeping an embed's iframe URL in a src-like attribute (data-src on a div);
-- a platform named in a type-like attribute, with an id beside it (data-embed-type="instagram");
-- a small JSON object in an attribute with one post URL, or an id when the class names the
-  platform (Substack's data-attrs);
+- a platform named beside an id on the same element (data-embed-type="instagram" with
+  data-embed-id, class="youtube-atom" with data-asset-id, data-youtube-id: see named.py);
+- a small JSON object in an attribute with one post URL (or one URL wrapping a post URL), or
+  one post named by id beside its platform (Substack's data-attrs, a component's props);
 - an "embed" container whose only text is a post URL (WordPress's wp-block-embed__wrapper).
 """
 
@@ -14,6 +15,7 @@ import json
 from collections.abc import Iterator
 from typing import Any
 
+from archiver.discovery import named
 from archiver.discovery.document import Document
 from archiver.discovery.elements import make_embed, names_platform, text_of
 from archiver.models import Embed
@@ -40,14 +42,14 @@ def placeholder(doc: Document, element: Any) -> Embed | None:
             return None  # the blockquote around it is the embed (found after the walk)
         items = [("href", element.get("href") or ""), *items]
     for name, value in items:
-        if value.lstrip()[:2] not in ("ht", "//"):
+        if value.lstrip()[:2] not in ("ht", "//", "aH"):  # a URL, or one in base64
             continue
         if _url_name(name):
             match = doc.index.match_url(doc.absolute(value))
             if match is not None:
                 return make_embed(doc, match[0], match[1], element, value, source="widget")
-        if "src" in name.lower() or "iframe" in name.lower():  # a lazy loader's placeholder
-            frame = doc.index.match_frame(doc.absolute(value))
+        if "src" in name.lower() or "iframe" in name.lower() or _url_name(name):  # a lazy loader's
+            frame = doc.index.match_frame(doc.absolute(value)) or doc.index.find_post(value)
             if frame is not None:
                 return make_embed(doc, frame[0], frame[1], element, frame[2], source="iframe")
     embed = _typed(doc, element, items) or _json_attributes(doc, element, items)
@@ -66,17 +68,20 @@ def _url_name(name: str) -> bool:
 
 
 def _typed(doc: Document, element: Any, items: list[tuple[str, str]]) -> Embed | None:
-    """<div data-embed-type="instagram" data-embed-id="CI4vzvdnMGG">: a platform named, then an id."""
+    """<div data-embed-type="instagram" data-embed-id="CI4vzvdnMGG">: a platform named, then an id
+    (or a post URL) of its shape; any other platform named beside an id (named.py)."""
     for name, value in items:
         platform = doc.index.by_name.get(value.strip().lower())
         if platform is None or not any(word in name.lower() for word in _TYPE_WORDS):
             continue
         for other, candidate in items:
-            if other != name and ("id" in other.lower() or _url_name(other)):
+            if other != name and _url_name(other) and "/" in candidate:
                 post_id = platform.post_id(candidate)
                 if post_id:
-                    url = candidate if "/" in candidate else None
-                    return make_embed(doc, platform, post_id, element, url, "widget")
+                    return make_embed(doc, platform, post_id, element, candidate, "widget")
+    found = named.at_element(doc.index, str(element.tag), items)
+    if found is not None:
+        return make_embed(doc, found[0], found[1], element, found[2], "widget")
     return None
 
 
@@ -91,21 +96,25 @@ def _json_attributes(doc: Document, element: Any, items: list[tuple[str, str]]) 
         except ValueError:
             continue
         strings = list(_json_values(data))
-        posts: dict[tuple[str, str], tuple[Platform, str, str]] = {}
+        posts: dict[tuple[str, str], tuple[Platform, str, str | None]] = {}
         for _key, text in strings:
-            match = doc.index.match_url(text) if "/" in text else None
+            match = doc.index.find_post(text) if "/" in text or text[:3] == "aHR" else None
             if match is not None:
-                posts[(match[0].name, match[1])] = (match[0], match[1], text)
+                posts[(match[0].name, match[1])] = match
+        around = named.stated_on(doc.index, str(element.tag), items)
+        for obj in named.walk_objects(data, limit=200):
+            for found in named.in_object(doc.index, obj, around):
+                posts.setdefault((found[0].name, found[1]), found)
         if len(posts) > 1:
             continue  # a feed or a list of posts, not one embed
-        for platform, post_id, text in posts.values():
-            return make_embed(doc, platform, post_id, element, text, source="widget")
-        named = [p for p in doc.index.platforms if names_platform(element, p, parents=0)]
-        if len(named) == 1:
+        for platform, post_id, url in posts.values():
+            return make_embed(doc, platform, post_id, element, url, source="widget")
+        naming = [p for p in doc.index.platforms if names_platform(element, p, parents=0)]
+        if len(naming) == 1:
             for key, text in strings:
-                found_id = named[0].post_id(text) if "id" in key.lower() else None
+                found_id = naming[0].post_id(text) if "id" in key.lower() else None
                 if found_id:
-                    return make_embed(doc, named[0], found_id, element, None, source="widget")
+                    return make_embed(doc, naming[0], found_id, element, None, source="widget")
     return None
 
 

@@ -166,6 +166,7 @@ PLATFORM = Platform(
         r"(?:https?:)?//(?:www\.)?tiktok(?:v)?\.com/share/video/" + _ID,
     ),
     canonical_url=canonical_url,
+    id_shape=r"\d{15,20}",  # a 64-bit video id (19 digits today)
     video=True,
     embed_classes=("tiktok-embed",),
     url_attributes=("cite", "data-video-id"),

@@ -1,0 +1,169 @@
+"""Posts named by a bare id in the publisher's own data, next to a word that names the platform.
+
+Publishers' page data and components name a post by its id under their own keys:
+
+    {"_type": "model.dotcomrendering.pageElements.YoutubeBlockElement", "assetId": "dQw4w9WgXcQ"}
+    {"provider": "twitter", "id": "1821183329484083200"}
+    <div class="youtube-atom" data-asset-id="dQw4w9WgXcQ">
+    <div data-youtube-id="dQw4w9WgXcQ">
+
+An id counts only when the platform is stated beside it (in the same JSON object, or on the same
+element: a type-like key or attribute whose value names the platform, or the id's own key naming
+it) AND the id has that platform's shape (Platform.valid_id); a word naming a person or a page
+of the platform ("twitterUser", "youtube-channel") states no post. A bare 11-character string
+with no platform beside it is never a YouTube video. A URL under such a key, or an embed URL
+anywhere in the object (an oEmbed proxy's, unwrapped), names its post the same way.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+from archiver.discovery.index import Index
+from archiver.discovery.unwrap import looks_like_url
+from archiver.platforms.base import Platform
+
+# Words that make a mention of the platform something else than a post: a person, a page, a button.
+_NOT_A_POST = re.compile(
+    r"user|author|account|channel|profile|owner|creator|handle|screen_?name|follow|share|like|"
+    r"subscri|login|logo|icon|button|hashtag|timeline|feed|page|avatar|banner|thumb|image|poster",
+    re.IGNORECASE,
+)
+# Keys (and attributes) whose value may say what a thing is.
+_TYPE_KEY = re.compile(
+    r"type|kind|provider|platform|service|source|network|component|block|widget|embed|module|"
+    r"template|layout|variant|vendor|class|element|is$|^name$|^(?:data-)?name$",
+    re.IGNORECASE,
+)
+# Keys (and attributes) whose value may be an id: "id", "assetId", "video_id", "data-embed-id".
+_ID_KEY = re.compile(r"(?:^|[^a-z])id$|[a-z]Id$|^shortcode$|^code$")
+_ID_NOUN = re.compile(r"(?:video|asset|media|post|content|item|clip|embed|status|story|entry)id$")
+# An id is no plain word: it has a digit, or capitals among small letters ("dQw4w9WgXcQ"); and
+# no short number (a publisher's own counter for its embed block: data-id="48213").
+_NOT_A_WORD = re.compile(r"\d|[a-z][A-Z]|[A-Z]{2}")
+_SHORT_NUMBER = re.compile(r"\d{1,7}")
+# Keys whose value may be the post's URL.
+_URL_KEY = re.compile(r"url|src|href|link|permalink|uri", re.IGNORECASE)
+MAX_MARKER = 100  # characters of a value that names a platform: a type, a class
+MAX_STRINGS = 60  # string values of one object read
+Post = tuple[Platform, str, str | None]  # platform, post id, its URL when one was written
+
+
+def named_platform(index: Index, text: str) -> Platform | None:
+    """The one platform `text` (a type, a component's name, a key: a few words at most, never
+    a sentence such as a headline that mentions it) names as a kind of post."""
+    if not text or len(text) > MAX_MARKER or "://" in text or len(text.split()) > 3:
+        return None
+    text = re.split(r"[./:]", text)[-1]  # "model.pageElements.YoutubeBlockElement": the type's own name
+    if _NOT_A_POST.search(text):
+        return None
+    named = [platform for platform, pattern in index.naming if pattern.search(text)]
+    return named[0] if len(named) == 1 else None
+
+
+def _is_id_key(index: Index, key: str) -> bool:
+    """Does `key` name an id ("id", "assetId", "video_id", "data-embed-id", "youtubeid")?"""
+    low = key.lower()
+    if _NOT_A_POST.search(key) or not low.endswith("id"):
+        return False
+    return bool(_ID_KEY.search(key) or _ID_NOUN.search(low) or named_platform(index, low[:-2]))
+
+
+def _bare_id(index: Index, platform: Platform, value: str) -> bool:
+    """Is `value` an id of `platform` as a bare value (not a word, not a platform's name)?"""
+    return (
+        bool(_NOT_A_WORD.search(value))
+        and not _SHORT_NUMBER.fullmatch(value)
+        and platform.valid_id(value)
+        and not any(value.lower() == p.name for p in index.platforms)
+    )
+
+
+def _post_of(index: Index, platform: Platform, key: str, value: str) -> tuple[str, str | None] | None:
+    """(post id, URL) of `platform` that `value` under `key` names, if any."""
+    value = value.strip()
+    if not value or len(value) > 2000:
+        return None
+    if looks_like_url(value) or "%2F" in value:
+        if not _URL_KEY.search(key) or _NOT_A_POST.search(key):
+            return None
+        found = index.find_post(value)
+        if found is not None and found[0] is platform:
+            return found[1], found[2]
+        return None
+    if _is_id_key(index, key) and _bare_id(index, platform, value):
+        return value, None
+    return None
+
+
+def in_object(index: Index, obj: dict[Any, Any], around: frozenset[Platform] = frozenset()) -> list[Post]:
+    """The posts one JSON object names: by an id (or URL) beside a word naming their platform
+    (in the object, or `around` it: the element whose props it is), or by an embed URL that
+    wraps a post URL; (platform, post id, URL if one was written)."""
+    strings = [(str(k), v) for k, v in list(obj.items())[:MAX_STRINGS] if isinstance(v, str)]
+    if not strings:
+        return []
+    found: dict[tuple[str, str], Post] = {}
+    stated = {p for key, value in strings if _TYPE_KEY.search(key) and (p := named_platform(index, value))}
+    stated |= around
+    if len(stated) > 1:
+        stated = set()  # two platforms named: neither is stated
+    for key, value in strings:
+        owners = set(stated)
+        by_key = named_platform(index, key)  # "youtubeId", "tweet_id"
+        if by_key is not None:
+            owners.add(by_key)
+        for platform in owners:
+            post = _post_of(index, platform, key, value)
+            if post is not None:
+                found.setdefault((platform.name, post[0]), (platform, *post))
+        if not owners and "embed" in value[:300].lower() and looks_like_url(value.strip()):
+            wrapped = index.find_post(value)  # an embed proxy's URL (oEmbed ?url=...)
+            if wrapped is not None and wrapped[2] != value.strip():
+                found.setdefault((wrapped[0].name, wrapped[1]), wrapped)
+    return list(found.values())
+
+
+def stated_on(index: Index, tag: str, items: Iterable[tuple[str, str]]) -> frozenset[Platform]:
+    """The platforms an element says it is (its tag, a class word, a type-like attribute)."""
+    markers = [tag] + [
+        word
+        for name, value in items
+        if _TYPE_KEY.search(name)
+        for word in (value.split() if name == "class" else (value,))
+    ]
+    stated = frozenset(p for value in markers if (p := named_platform(index, value)))
+    return stated if len(stated) == 1 else frozenset()  # two platforms named: neither is stated
+
+
+def at_element(index: Index, tag: str, items: Iterable[tuple[str, str]]) -> Post | None:
+    """The one post an element's attributes name as the module docstring tells (its class, type
+    or tag naming the platform, an id attribute beside it), or None."""
+    items = list(items)
+    stated = stated_on(index, tag, items)
+    posts: dict[tuple[str, str], tuple[Platform, str, str | None]] = {}
+    for name, value in items:
+        owners = set(stated)
+        by_name = named_platform(index, name)
+        if by_name is not None:
+            owners.add(by_name)
+        for platform in owners:
+            if _is_id_key(index, name) and _bare_id(index, platform, value.strip()):
+                posts.setdefault((platform.name, value.strip()), (platform, value.strip(), None))
+    return next(iter(posts.values())) if len(posts) == 1 else None
+
+
+def walk_objects(data: Any, limit: int = 20_000) -> Iterator[dict[Any, Any]]:
+    """Every JSON object in `data` (at most `limit`), depth first."""
+    stack = [data]
+    seen = 0
+    while stack and seen < limit:
+        value = stack.pop()
+        if isinstance(value, dict):
+            seen += 1
+            yield value
+            stack.extend(reversed(list(value.values())))
+        elif isinstance(value, list):
+            stack.extend(reversed(value))
