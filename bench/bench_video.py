@@ -23,7 +23,7 @@ its extractors (seconds on a busy machine); a capture process pays that once. So
 baseline is the bare library in the same process (aim: pipeline within 1.15x of it); the
 command's figure is printed beside it, and so is `yt-dlp --version`, the bare start of the
 command. Every side runs once before the rounds (imports, compiled patterns); then the sides
-take turns, and each keeps its fastest of `rounds` (default 3). The load average is printed: on
+take turns, and each keeps its fastest of `rounds` (default 5). The load average is printed: on
 a busy machine every figure is slower, the ratios less so.
 """
 
@@ -80,6 +80,7 @@ def pipeline(server: MediaServer, name: str, guarded: bool) -> float:
         finally:
             if relay is not None:
                 await relay.close()
+                await asyncio.sleep(0.1)  # its connections end (else asyncio.run cancels them, noisily)
 
     started = time.perf_counter()
     got = asyncio.run(run())
@@ -125,7 +126,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, default=20.0)
     parser.add_argument("--delay", type=float, default=0.03)
-    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--rounds", type=int, default=5)
     args = parser.parse_args()
     why = ffmpeg_missing()
     if why or not YT_DLP.exists():
