@@ -389,6 +389,15 @@ REASONS = [
     ),
     ("[Instagram] C9: Requested content is not available, rate-limit reached or login required", None),
     ("[facebook] 1: This video is only available for registered users", "login_required"),
+    (
+        "[facebook] 1: This video is age-restricted and requires authentication. Use --cookies",
+        "login_required",
+    ),
+    ("[TikTok] 1: TikTok is requiring login for access to this content", "login_required"),
+    ("[TikTok] 1: This post may not be comfortable for some audiences. Log in for access", "login_required"),
+    ("[generic] x: This video is not available from your location due to geo restriction", "geo_blocked"),
+    ("[TikTok] 1: Video not available, status code 10204", None),  # no word on why
+    ("[generic] x: Unable to download webpage: ProxyError('Unable to connect to proxy')", None),
     ("[generic] x: Unable to download webpage: HTTP Error 404: Not Found", None),
     ("[youtube] abc: Unable to download API page: <urlopen error [Errno -3] Temporary failure>", None),
     ("Unsupported URL: https://example.com/", None),

@@ -155,7 +155,7 @@ class VideoFetcher(Protocol):
 # Reasons that are ours or the network's, never the platform's word on the post (checked first).
 _NOT_A_STATEMENT = re.compile(
     r"unsupported url|unable to (?:download|extract|connect)|http error \d|timed? ?out|"
-    r"connection|proxy|socks|ssl|certificate|resolve|network|rate.?limit|too many requests|"
+    r"connection|proxy ?error|tunnel|socks|ssl|certificate|resolve|network|rate.?limit|too many requests|"
     r"name or service|errno|refused",
     re.IGNORECASE,
 )
@@ -181,8 +181,8 @@ STATUS_TABLE: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ),
         (
             "login_required",
-            r"sign in to confirm your age|age.?restrict|login required|requires? (?:a )?login|"
-            r"log ?in to (?:view|watch|see)|only available for registered users|"
+            r"sign in to confirm your age|age.?restrict|login required|requir\w* (?:a )?log ?in|"
+            r"log ?in (?:to (?:view|watch|see)|for access)|only available for registered users|"
             r"requires authentication|you need to log in|inappropriate for some users",
         ),
         (
