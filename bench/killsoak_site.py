@@ -91,6 +91,7 @@ class Site(Instance):
 
     video_bytes: int = 20 * MB
     rate: float = 6 * MB  # bytes a second, per connection
+    video_in_view: bool = False  # the embed view loads the video itself (X's, Telegram's players do)
 
     @property
     def article_urls(self) -> list[str]:
@@ -148,8 +149,8 @@ class Site(Instance):
         """What the embed view draws: the video as its poster (the view's script draws images)."""
         status = copy.deepcopy(self.status(sid))
         for media in status["media_attachments"]:
-            if media["type"] == "video":
-                media["url"] = media["preview_url"]
+            if media["type"] == "video" and not self.video_in_view:
+                media["url"], media["type"] = media["preview_url"], "image"
         return status
 
     def video(self, path: str) -> bytes | None:
@@ -213,10 +214,12 @@ def _handler(site: Site, traffic: Traffic) -> type[http.server.BaseHTTPRequestHa
 
 
 @contextmanager
-def serve(video_bytes: int = 20 * MB, rate: float = 6 * MB) -> Iterator[tuple[Site, Traffic]]:
+def serve(
+    video_bytes: int = 20 * MB, rate: float = 6 * MB, video_in_view: bool = False
+) -> Iterator[tuple[Site, Traffic]]:
     """The site, served from a thread of this process for as long as the `with` lasts."""
     server = _Server(("127.0.0.1", 0), http.server.BaseHTTPRequestHandler)
-    site = Site(f"127.0.0.1:{server.server_address[1]}", 4, video_bytes, rate)
+    site = Site(f"127.0.0.1:{server.server_address[1]}", 4, video_bytes, rate, video_in_view)
     traffic = Traffic()
     server.RequestHandlerClass = _handler(site, traffic)
     for sid in site.sids:  # generated now, not during the first round

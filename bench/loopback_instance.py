@@ -83,13 +83,20 @@ _JS = """(function () {
   var content = el("div", "status__content");
   content.innerHTML = s.content;
   var gallery = el("div", "media-gallery");
+  var loading = [];
   s.media_attachments.forEach(function (m) {
+    if (m.type === "video") {  // a player that loads the whole file first, as Telegram's does
+      var video = el("video"); video.muted = true; gallery.append(video);
+      loading.push(fetch(m.url).then(function (r) { return r.blob(); })
+        .then(function (b) { video.src = URL.createObjectURL(b); }));
+      return;
+    }
     var img = el("img"); img.src = m.url; img.alt = m.description || ""; gallery.append(img);
   });
   var meta = el("div", "status__meta", new Date(s.created_at).toUTCString() + " \\u00b7 " +
     s.favourites_count + " favourites");
   status.append(header, content, gallery, meta);
-  root.append(status);
+  Promise.all(loading).then(function () { root.append(status); });  // shown once its video is in
 })();
 """
 

@@ -172,3 +172,54 @@ def test_the_recorder_keeps_our_credentials_and_unfinished_bodies_out() -> None:
     anonymous = asyncio.run(recorder.exchanges(0.2, keep_set_cookie=True))
     assert ("Set-Cookie", "ct0=secret") in anonymous[0].response_headers  # the site's own, kept
     assert anonymous[0].request_headers == [("Accept", "*/*")]
+
+
+class SizedResponse(FakeResponse):
+    """A response with a Content-Length (or none), whose body the browser may no longer hold."""
+
+    def __init__(self, url: str, body: bytes, *, length: int | None, gone: bool = False) -> None:
+        super().__init__(url, body)
+        self.length, self.gone, self.asked = length, gone, False
+
+    async def headers_array(self) -> list[dict[str, str]]:
+        sized = [] if self.length is None else [{"name": "Content-Length", "value": str(self.length)}]
+        return [{"name": "Content-Type", "value": "video/mp4"}, *sized]
+
+    async def body(self) -> bytes:
+        from playwright.async_api import Error as PlaywrightError
+
+        self.asked = True
+        if self.gone:
+            raise PlaywrightError(
+                "Protocol error (Network.getResponseBody): No resource with given identifier"
+            )
+        return self._body
+
+
+def test_a_body_too_large_or_lost_is_marked_truncated_not_kept_empty(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    import archiver.capture.recorder as recorder_module
+
+    monkeypatch.setattr(recorder_module, "MAX_BODY", 1000)
+    big = SizedResponse("https://video.example/big.mp4", b"v" * 5000, length=5000)
+    unsized = SizedResponse("https://video.example/stream.mp4", b"s" * 5000, length=None)
+    lost = SizedResponse("https://video.example/lost.mp4", b"", length=10, gone=True)
+    small = SizedResponse("https://video.example/small.mp4", b"m" * 10, length=10)
+    recorder = Recorder()
+    for response in (big, unsized, lost, small):
+        recorder.on_response(response)  # type: ignore[arg-type]
+    kept = {e.url.rsplit("/", 1)[1]: e for e in asyncio.run(recorder.exchanges(5, keep_set_cookie=True))}
+
+    assert not big.asked  # never read from the browser at all: its length said it was too large
+    assert (kept["big.mp4"].body, kept["big.mp4"].truncated) == (b"", "length")
+    assert (kept["stream.mp4"].body, kept["stream.mp4"].truncated) == (b"", "length")
+    assert (kept["lost.mp4"].body, kept["lost.mp4"].truncated) == (b"", "unspecified")
+    assert (kept["small.mp4"].body, kept["small.mp4"].truncated) == (b"m" * 10, None)
+
+    records = {}  # name -> (WARC-Truncated, body), read as the iterator passes each record
+    for record in ArchiveIterator(io.BytesIO(write_warc(kept.values(), software="test"))):
+        if record.rec_type == "response":
+            name = record.rec_headers.get_header("WARC-Target-URI").rsplit("/", 1)[1]
+            records[name] = (record.rec_headers.get_header("WARC-Truncated"), record.content_stream().read())
+    assert records["big.mp4"] == ("length", b"")
+    assert records["lost.mp4"] == ("unspecified", b"")
+    assert records["small.mp4"] == (None, b"m" * 10)

@@ -41,6 +41,9 @@ class Exchange:
     request_body: bytes = b""
     reason: str = ""
     date: datetime = field(default_factory=lambda: datetime.now(timezone.utc))
+    # Why `body` is not the whole body, when it is not: a WARC-Truncated reason ("length",
+    # "time", "disconnect", "unspecified"); the record then says so.
+    truncated: str | None = None
 
 
 def stored_headers(headers: Iterable[tuple[str, str]], body_length: int) -> list[tuple[str, str]]:
@@ -89,7 +92,10 @@ def write_warc(exchanges: Iterable[Exchange], *, software: str, info: dict[str, 
             payload=io.BytesIO(exchange.body),
             length=len(exchange.body),
             http_headers=response_headers,
-            warc_headers_dict={"WARC-Date": date},
+            warc_headers_dict={
+                "WARC-Date": date,
+                **({"WARC-Truncated": exchange.truncated} if exchange.truncated else {}),
+            },
         )
         has_host = any(name.lower() == "host" for name, _ in exchange.request_headers)
         host = [] if has_host else [("Host", urlsplit(exchange.url).netloc)]
