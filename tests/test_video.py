@@ -8,6 +8,7 @@ made with ffmpeg, through yt-dlp's generic extractor); the per-platform calls at
 from __future__ import annotations
 
 import asyncio
+import functools
 import hashlib
 import json
 import shutil
@@ -319,6 +320,33 @@ def test_each_platform_asks_for_its_canonical_url(
     assert request.url == (url or platform.canonical_url(post_id))
     assert (request.max_height, request.max_bytes, request.socket_timeout) == (720, 12345, 7)
     assert request.folder.parent == tmp_path and request.proxy == "" and not request.native_only
+
+
+VIDEO_PLATFORMS = [p for p in platforms.PLATFORMS if p.video]
+
+
+@functools.cache
+def _extractors() -> list[Any]:
+    from yt_dlp.extractor import gen_extractor_classes
+
+    return [ie for ie in gen_extractor_classes() if ie.ie_key() != "Generic"]
+
+
+def extractor(url: str) -> str:
+    """The yt-dlp extractor that reads `url` (Generic: none of the sites' own)."""
+    return next((ie.ie_key() for ie in _extractors() if ie.suitable(url)), "Generic")
+
+
+@pytest.mark.parametrize("platform", VIDEO_PLATFORMS, ids=[p.name for p in VIDEO_PLATFORMS])
+def test_every_video_platform_hands_yt_dlp_its_post_url(platform: Platform, tmp_path: Path) -> None:
+    _, post_id = platform.examples[0]
+    reason = "[x] 1: This video has been removed by the uploader"
+    recording = Recording(VideoResult(error=reason, status=video_status(reason)))
+    outcome = fetch(OPEN, platform, post_id, tmp_path, fetcher=recording)
+    [request] = recording.requests
+    assert request.url.startswith("https://") and platform.post_id(request.url) == post_id
+    assert extractor(request.url) != "Generic"  # yt-dlp's own extractor for the site reads it
+    assert outcome.status == "deleted" and outcome.missing == [f"video {request.url}: {reason}"]
 
 
 def test_the_format_honours_the_height_setting_and_ffmpeg(tmp_path: Path) -> None:

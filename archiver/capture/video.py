@@ -188,7 +188,7 @@ STATUS_TABLE: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         (
             "deleted",
             r"video unavailable|has been removed|(?:was|has been) deleted|no longer available|"
-            r"does not exist|post (?:was )?not found|video (?:was )?not found|content isn'?t available",
+            r"does not exist|post (?:was )?not found|video (?:was )?not found",
         ),
     )
 )
@@ -581,7 +581,7 @@ async def download_video(
     raises for the post's sake."""
     started = time.monotonic()
     outcome = VideoOutcome()
-    url = platform.canonical_url(post_id)
+    url = (platform.video_url or platform.canonical_url)(post_id)
     proxy = settings.proxy_origin()[0]
     try:
         guard.check_url(url)

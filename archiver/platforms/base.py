@@ -212,6 +212,8 @@ class Platform:
     view_states: tuple[ViewState, ...] = ()
     # Its posts may carry video that yt-dlp can fetch from the canonical URL (capture/video.py).
     video: bool = False
+    # The URL yt-dlp is given for a post, when its extractor does not read the canonical one.
+    video_url: Callable[[str], str] | None = None
     # A long-lived public post (its URL) that `archiver doctor --live` captures to tell whether
     # the platform still works as this module expects.
     probe: str | None = None

@@ -32,6 +32,14 @@ def canonical_url(post_id: str) -> str:
     return f"https://www.facebook.com/{post_id}"
 
 
+def video_url(post_id: str) -> str:
+    """What yt-dlp's Facebook extractor reads (it does not read facebook.com/ID): a video's watch
+    page, or the permalink of a pfbid post."""
+    if post_id.isdigit():
+        return f"https://www.facebook.com/watch/?v={post_id}"
+    return f"https://www.facebook.com/permalink.php?story_fbid={post_id}"
+
+
 def embed_url(post_id: str) -> str:
     return "https://www.facebook.com/plugins/post.php?href=" + quote(canonical_url(post_id), safe="")
 
@@ -165,6 +173,7 @@ PLATFORM = Platform(
     canonical_url=canonical_url,
     id_shape=r"pfbid[A-Za-z0-9]{10,100}|\d{5,20}",  # its canonical URL names no id again
     video=True,
+    video_url=video_url,
     embed_classes=("fb-post", "fb-video"),
     embed_tags=("amp-facebook",),
     url_attributes=("data-href", "cite"),
