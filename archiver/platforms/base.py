@@ -19,7 +19,8 @@ Each module in this package builds one `Platform` value named PLATFORM and the r
   when the platform says the post is gone;
 - what its rendered embed view shows when the platform says the post is gone (`view_states`:
   see ViewState), read after a capture and by the browser re-check of platforms without data;
-- whether its posts carry video that yt-dlp can fetch from the post's canonical URL (`video`);
+- whether its posts carry video that yt-dlp can fetch from the post's canonical URL (`video`),
+  or from another URL its extractor reads (`video_url`);
 - the shape every post id of it has (`id_shape`), where its URL patterns alone are looser: no
   id of another shape is ever one of its posts (see `valid_id`), and the words publishers name
   it by in their own page data besides its name (`aliases`: a "tweet" block);
