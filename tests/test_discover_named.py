@@ -125,3 +125,29 @@ def test_the_raw_form_is_the_object_that_named_it() -> None:
         f"https://twitter.com/i/status/{TWEET}",
     )
     assert json.loads(html.unescape(embed.raw or "")) == {"provider": "twitter", "id": TWEET}
+
+
+def test_a_devalue_payload_names_its_posts_by_index() -> None:
+    """Nuxt 3 / SvelteKit: a flat array whose objects hold, as values, indices into it."""
+    table = [{"data": 1}, [2, 3], {"__typename": 4, "provider": 5, "url": 6}, "text", "Embed", "Instagram"]
+    table.append("https://www.instagram.com/p/CxGkwHxxx4Z/?utm_source=ig_web_copy_link")
+    body = f'<script type="application/json" id="__NUXT_DATA__">{json.dumps(table)}</script>'
+    assert posts(body) == [("instagram", "CxGkwHxxx4Z")]
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        '<div class="tweet" data-mod="tweet" data-url="https://twitter.com/a/status/' + TWEET + '"></div>',
+        '<div class="tcb-video" data-type="twitter" data-url="https://twitter.com/a/status/'
+        + TWEET
+        + '"></div>',
+    ],
+)
+def test_a_post_url_beside_its_platforms_name_is_a_post(body: str) -> None:
+    assert posts(body) == [("twitter", TWEET)]
+
+
+def test_a_share_button_carrying_an_app_id_is_no_post() -> None:
+    body = '<amp-social-share type="facebook" data-param-app_id="128964814603"></amp-social-share>'
+    assert posts(body) == []

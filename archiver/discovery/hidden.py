@@ -63,7 +63,9 @@ class Fragment:
 
 Test = Callable[[str], bool]
 # The posts one JSON object names (platform, post id, URL or None), see named.py.
-Named = Callable[[dict[Any, Any]], list[tuple[str, str, str | None]]]
+# The posts one JSON object names (platform, post id, URL or None), see named.py; the second
+# argument is the document's top-level array, when it is one (devalue's table of values).
+Named = Callable[[dict[Any, Any], list[Any] | None], list[tuple[str, str, str | None]]]
 
 
 def fragments(element: Any, hint: Test, is_post_url: Test, named: Named | None = None) -> Iterator[Fragment]:
@@ -164,7 +166,7 @@ def _walk(data: Any, hint: Test, is_post_url: Test, named: Named | None) -> Iter
                     stack.append((inner, owner))
         elif isinstance(value, dict):
             names = _article_names(value, is_post_url) or owner
-            for post in named(value) if named is not None else ():
+            for post in named(value, data if isinstance(data, list) else None) if named is not None else ():
                 yield _compact(value), names, post
             for key, item in reversed(list(value.items())):
                 if isinstance(key, str) and _OTHER_CONTENT.search(key):

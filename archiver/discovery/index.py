@@ -219,6 +219,8 @@ def _candidates(classes: list[str], tags: list[str], id_attributes: list[str], n
         " and @*[contains(name(), 'src') and (contains(., '//') or starts-with(., 'aHR0c'))]",
         # an id beside the platform's name (named.py): data-asset-id, data-video-id, videoid
         "@*[substring(name(), string-length(name()) - 1) = 'id' and string-length(name()) > 2]",
+        # ... or a post URL beside it (div.tweet data-url="https://twitter.com/...")
+        "@*[substring(name(), string-length(name()) - 2) = 'url' and contains(., '//')]",
     ]
     # One step from the document with one predicate, never a union or a `//x[...]` path: libxml2
     # merges the node sets of those in time quadratic in their size (80,000 quotes took 90 s).

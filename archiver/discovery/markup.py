@@ -202,8 +202,9 @@ def _scan_hidden(doc: Document, node: Any, found: Findings, links: bool) -> None
 def _named(doc: Document) -> hidden.Named:
     """What named.py finds in one JSON object of page data, as hidden.py reports it."""
 
-    def posts(obj: dict[Any, Any]) -> list[tuple[str, str, str | None]]:
-        return [(platform.name, post_id, url) for platform, post_id, url in named.in_object(doc.index, obj)]
+    def posts(obj: dict[Any, Any], table: list[Any] | None) -> list[tuple[str, str, str | None]]:
+        found = named.in_object(doc.index, named.resolved(obj, table))
+        return [(platform.name, post_id, url) for platform, post_id, url in found]
 
     return posts
 

@@ -28,7 +28,8 @@ from archiver.platforms.base import Platform
 # Words that make a mention of the platform something else than a post: a person, a page, a button.
 _NOT_A_POST = re.compile(
     r"user|author|account|channel|profile|owner|creator|handle|screen_?name|follow|share|like|"
-    r"subscri|login|logo|icon|button|hashtag|timeline|feed|page|avatar|banner|thumb|image|poster",
+    r"subscri|login|logo|icon|button|hashtag|timeline|feed|page|avatar|banner|thumb|image|poster|"
+    r"app_?id|app-id|client|pixel|tracking|analytics|sdk",
     re.IGNORECASE,
 )
 # Keys (and attributes) whose value may say what a thing is.
@@ -134,6 +135,8 @@ def stated_on(index: Index, tag: str, items: Iterable[tuple[str, str]]) -> froze
         if _TYPE_KEY.search(name)
         for word in (value.split() if name == "class" else (value,))
     ]
+    if any(_NOT_A_POST.search(word) for word in markers if len(word) <= MAX_MARKER):
+        return frozenset()  # <amp-social-share type="facebook">: a button, whatever ids it carries
     stated = frozenset(p for value in markers if (p := named_platform(index, value)))
     return stated if len(stated) == 1 else frozenset()  # two platforms named: neither is stated
 
@@ -150,9 +153,19 @@ def at_element(index: Index, tag: str, items: Iterable[tuple[str, str]]) -> Post
         if by_name is not None:
             owners.add(by_name)
         for platform in owners:
-            if _is_id_key(index, name) and _bare_id(index, platform, value.strip()):
-                posts.setdefault((platform.name, value.strip()), (platform, value.strip(), None))
+            post = _post_of(index, platform, name, value)
+            if post is not None:
+                posts.setdefault((platform.name, post[0]), (platform, *post))
     return next(iter(posts.values())) if len(posts) == 1 else None
+
+
+def resolved(obj: dict[Any, Any], table: list[Any] | None) -> dict[Any, Any]:
+    """`obj` with its values looked up in `table` when it is a devalue object (Nuxt 3's and
+    SvelteKit's payloads: a flat array whose objects hold, as every value, the index of the
+    value in that array: {"provider": 149, "url": 150}); else `obj` itself."""
+    if not table or not obj or not all(type(v) is int and 0 <= v < len(table) for v in obj.values()):
+        return obj
+    return {key: table[index] for key, index in obj.items()}
 
 
 def walk_objects(data: Any, limit: int = 20_000) -> Iterator[dict[Any, Any]]:

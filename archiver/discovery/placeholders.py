@@ -17,7 +17,7 @@ from typing import Any
 
 from archiver.discovery import named
 from archiver.discovery.document import Document
-from archiver.discovery.elements import make_embed, names_platform, text_of
+from archiver.discovery.elements import make_embed, text_of
 from archiver.models import Embed
 from archiver.platforms.base import Platform
 
@@ -109,12 +109,6 @@ def _json_attributes(doc: Document, element: Any, items: list[tuple[str, str]]) 
             continue  # a feed or a list of posts, not one embed
         for platform, post_id, url in posts.values():
             return make_embed(doc, platform, post_id, element, url, source="widget")
-        naming = [p for p in doc.index.platforms if names_platform(element, p, parents=0)]
-        if len(naming) == 1:
-            for key, text in strings:
-                found_id = naming[0].post_id(text) if "id" in key.lower() else None
-                if found_id:
-                    return make_embed(doc, naming[0], found_id, element, None, source="widget")
     return None
 
 
