@@ -586,3 +586,49 @@ def test_a_download_by_another_program_is_refused_when_the_guard_is_on() -> None
     ):
         ydl.dl("a.flv", dict(rtmp))
     assert "rtmpdump" in str(refused.value) and "network guard" in str(refused.value)
+
+
+@pytest.mark.browser
+def test_a_capture_through_the_relay_keeps_a_real_hls_video(
+    server: MediaServer, media: Media, settings: Settings
+) -> None:
+    """The production path whole: the Capturer with the guard on starts its relay, renders the
+    view, and yt-dlp (the real library) fetches the HLS video through that relay, merged to MP4."""
+    platform = replace(loopback_platform(server), embed_url=lambda post_id: server.url(media.page))
+    guard = Guard(trusted_hosts=frozenset({"127.0.0.1"}))  # as a source the user named
+
+    class Seen(YtDlpFetcher):
+        def __init__(self) -> None:
+            self.proxies: list[str] = []
+
+        def fetch(self, request: VideoRequest) -> VideoResult:
+            self.proxies.append(request.proxy)
+            return super().fetch(request)
+
+    fetcher = Seen()
+    settings = replace(settings, page_timeout=10, capture_timeout=60, fetch_timeout=10)
+
+    async def run() -> tuple[Any, list[tuple[str, str, float | None]]]:
+        async with (
+            httpx.AsyncClient(timeout=5) as client,
+            Capturer(settings, client, guard=guard, video=fetcher) as capturer,
+        ):
+            assert capturer._relay is not None
+            result = await capturer.capture_post(platform, media.hls)
+            assert fetcher.proxies == [f"socks5h://127.0.0.1:{capturer._relay.port}"]  # the relay carried it
+            kept = [
+                (
+                    a.kind,
+                    a.mime,
+                    duration(a.data) if a.mime == "video/mp4" and isinstance(a.data, Path) else None,
+                )
+                for a in result.artifacts
+            ]
+            return result, kept
+
+    result, kept = asyncio.run(run())
+    assert result.status == "live" and result.missing == [], result.missing
+    [(_, _, seconds)] = [k for k in kept if k[0] == "media" and k[1] == "video/mp4"]
+    assert seconds == pytest.approx(2.0, abs=0.3)
+    assert any(kind == VIDEO_INFO for kind, _, _ in kept) and any(kind == "screenshot" for kind, _, _ in kept)
+    assert any(path.startswith("/seg") for path in server.paths)
