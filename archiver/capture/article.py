@@ -39,14 +39,15 @@ from archiver.capture.warc import write_warc
 from archiver.models import Artifact
 
 if TYPE_CHECKING:
-    from playwright.async_api import BrowserContext, Frame, Page
+    from playwright.async_api import BrowserContext, Frame, Page, Request
 
     from archiver.settings import Settings
 
 log = logging.getLogger(__name__)
 
 CONSENT_SECONDS = 2.0  # a consent button that is there: its click and what it reveals
-IDLE_SECONDS = 5.0  # the wait for the network to go idle and the frames to load, at most
+IDLE_SECONDS = 5.0  # the wait for the network to go quiet and the frames to load, at most
+QUIET_SECONDS = 0.3  # nothing in flight for this long: the network is quiet
 FRAME_SECONDS = 2.0  # reading one frame's DOM, at most
 MAX_FRAMES = 60  # frames whose DOM is read (ad-heavy pages have dozens)
 
@@ -82,7 +83,7 @@ _ANY_CONSENT = ", ".join(button.frame or button.selector for button in CONSENT_B
 
 # Scroll down a viewport at a time (at most 40 steps), letting each step paint and lazy loaders
 # see it, then back to the top.
-_SCROLL_THROUGH = """async () => {
+SCROLL_THROUGH = """async () => {
   const frame = () => new Promise(r => requestAnimationFrame(() => setTimeout(r, 50)));
   for (let i = 0; i < 40 && window.scrollY + innerHeight < document.documentElement.scrollHeight; i++) {
     window.scrollBy(0, innerHeight);
@@ -185,32 +186,43 @@ async def render_article(
     if keep:
         context.on("response", recorder.on_response)
     page = await context.new_page()
+    traffic = _Traffic(page)
     timeout = settings.page_timeout
     step = "loading the article"
     try:
         started = time.monotonic()
         await _load(page, target, hosts)
+        render.timings["load"] = _since(started)
+        # Through it as a reader scrolls, once its document is there: lazy embeds start loading
+        # beside the page's own images and scripts, not after them.
+        step = "scrolling through it"
+        started = time.monotonic()
+        await page.evaluate(SCROLL_THROUGH)
+        render.timings["scroll"] = _since(started)
+        step = "waiting for it to load"
+        started = time.monotonic()
         try:
             await page.wait_for_load_state("load")
             loaded = True
         except PlaywrightTimeout:  # an image or script that never comes: its wait, not a failure
             loaded = False
-        render.timings["load"] = _since(started)
+        render.timings["load_event"] = _since(started)
         step = "accepting its consent wall"
         started = time.monotonic()
         clicked = await _accept_consent(page, render)
+        if clicked:  # what the wall held back may be lazy too
+            await page.evaluate(SCROLL_THROUGH)
         render.timings["consent"] = _since(started)
-        step = "scrolling through it"
-        started = time.monotonic()
-        await page.evaluate(_SCROLL_THROUGH)
-        render.timings["scroll"] = _since(started)
         step = "waiting for its embeds to settle"
         started = time.monotonic()
-        render.idle_cut = not await _settle(page, loaded)
-        if not clicked and await _accept_consent(page, render):  # a wall that came late
-            await page.evaluate(_SCROLL_THROUGH)
-            render.idle_cut = not await _settle(page, True)
+        render.idle_cut = not await _settle(page, traffic, loaded)
         render.timings["idle"] = _since(started)
+        if not clicked:  # a wall that came late: accepted, then what it held back settles too
+            started = time.monotonic()
+            if await _accept_consent(page, render):
+                await page.evaluate(SCROLL_THROUGH)
+                render.idle_cut = not await _settle(page, traffic, True)
+            render.timings["consent"] += _since(started)
         step = "reading its DOM"
         started = time.monotonic()
         await _read_documents(page, render)
@@ -295,17 +307,38 @@ async def _accept_consent(page: Page, render: ArticleRender) -> bool:
     return False
 
 
-async def _settle(page: Page, loaded: bool) -> bool:
-    """Wait (at most IDLE_SECONDS in all) for the network to go idle and every frame to have
-    loaded; True when they did within the bound. A page that never loaded will not go idle
+class _Traffic:
+    """The page's requests in flight (its frames' too), and when the last one ended."""
+
+    def __init__(self, page: Page) -> None:
+        self.inflight: set[Request] = set()
+        self.last = time.monotonic()
+        page.on("request", self._started)
+        page.on("requestfinished", self._ended)
+        page.on("requestfailed", self._ended)
+
+    def _started(self, request: Request) -> None:
+        self.inflight.add(request)
+
+    def _ended(self, request: Request) -> None:
+        self.inflight.discard(request)
+        self.last = time.monotonic()
+
+    async def quiet(self, deadline: float) -> bool:
+        """Until nothing has been in flight for QUIET_SECONDS (True), or `deadline` (False)."""
+        while time.monotonic() < deadline:
+            if not self.inflight and time.monotonic() - self.last >= QUIET_SECONDS:
+                return True
+            await asyncio.sleep(0.05)
+        return False
+
+
+async def _settle(page: Page, traffic: _Traffic, loaded: bool) -> bool:
+    """Wait (at most IDLE_SECONDS in all) for the network to go quiet and every frame to have
+    loaded; True when they did within the bound. A page that never loaded will not go quiet
     either (what hangs keeps it busy): its frames get the wait."""
     deadline = time.monotonic() + IDLE_SECONDS
-    idle = True
-    if loaded:
-        try:
-            await page.wait_for_load_state("networkidle", timeout=IDLE_SECONDS * 1000)
-        except PlaywrightTimeout:
-            idle = False
+    idle = await traffic.quiet(deadline) if loaded else False
     for frame in page.frames[1:]:
         left = deadline - time.monotonic()
         if left <= 0:
@@ -320,17 +353,18 @@ async def _settle(page: Page, loaded: bool) -> bool:
 
 
 async def _read_documents(page: Page, render: ArticleRender) -> None:
-    """The page's DOM, then each frame's (depth first, at most MAX_FRAMES, each at most
-    FRAME_SECONDS), with where it was found and its parent."""
-    render.documents.append(RenderedDocument("rendered", page.url, await page.content()))
-    index: dict[Frame, int] = {page.main_frame: 0}
+    """The page's DOM, then each frame's (depth first, at most MAX_FRAMES, read at once, each
+    within FRAME_SECONDS), with where it was found and its parent."""
     frames = _descendants(page.main_frame)
-    for frame in frames[:MAX_FRAMES]:
+    kept = frames[:MAX_FRAMES]
+    main = asyncio.ensure_future(page.content())
+    doms = await asyncio.gather(*(_frame_dom(frame) for frame in kept))
+    render.documents.append(RenderedDocument("rendered", page.url, await main))
+    index: dict[Frame, int] = {page.main_frame: 0}
+    for frame, html in zip(kept, doms, strict=True):
         parent = frame.parent_frame
         render.frames.append({"url": frame.url, "parent": parent.url if parent is not None else None})
-        try:
-            html = await asyncio.wait_for(frame.content(), FRAME_SECONDS)
-        except (PlaywrightError, asyncio.TimeoutError):  # detached, or still loading
+        if html is None:
             continue
         index[frame] = len(render.documents)
         render.documents.append(
@@ -338,6 +372,13 @@ async def _read_documents(page: Page, render: ArticleRender) -> None:
         )
     if len(frames) > MAX_FRAMES:
         render.frames.append({"url": None, "skipped": len(frames) - MAX_FRAMES})
+
+
+async def _frame_dom(frame: Frame) -> str | None:
+    try:
+        return await asyncio.wait_for(frame.content(), FRAME_SECONDS)
+    except (PlaywrightError, asyncio.TimeoutError):  # detached, or still loading
+        return None
 
 
 def _descendants(frame: Frame) -> list[Frame]:
