@@ -469,7 +469,7 @@ def test_the_command_line_says_damage_that_got_past_the_store_in_one_line(
 
     make_archive(home)
 
-    def status_lines(store: Store) -> list[str]:
+    def status_lines(store: Store, *args: object, **kwargs: object) -> list[str]:
         raise raised
 
     monkeypatch.setattr(history, "status_lines", status_lines)
