@@ -40,6 +40,7 @@ class Index:
     # Each platform with a pattern of the words naming it in page data (named.py): its name and
     # aliases, starting a word or a camelCase part ("YoutubeBlockElement", "youtube-atom").
     naming: tuple[tuple[Platform, re.Pattern[str]], ...] = ()
+    names_any: re.Pattern[str] = re.compile(r"(?!)")  # any of those words, to pass over the rest
 
     def hinted(self, text: str) -> bool:
         """Might this markup hold an embed at all? (a cheap test before parsing it)"""
@@ -172,6 +173,7 @@ def build(platforms: tuple[Platform, ...]) -> Index:
         ),
         signatures=etree.XPath("/descendant::text()[contains(., '(@')]"),
         naming=tuple((p, _naming(p)) for p in platforms),
+        names_any=re.compile("|".join(re.escape(w) for w in sorted(names)) or r"(?!)", re.IGNORECASE),
     )
 
 
@@ -212,15 +214,15 @@ def _candidates(classes: list[str], tags: list[str], id_attributes: list[str], n
         # markup in an attribute, escaped or base64 ("<b", "<i"... encode as PG, PH); JSON props
         # (data-attrs='{"url": ...}'); a URL in an attribute named like an embed's
         "@*[contains(., '<') or starts-with(., 'PG') or starts-with(., 'PH') or starts-with(., '{')"
-        " or contains(name(), 'embed') or contains(name(), 'permalink') or name() = 'url']",
+        " or contains(name(), 'embed') or contains(name(), 'permalink') or name() = 'url'"
+        # an id beside the platform's name (named.py): data-asset-id, data-video-id, videoid; or a
+        # post URL beside it (div.tweet data-url="https://twitter.com/...")
+        " or (substring(name(), string-length(name()) - 1) = 'id' and string-length(name()) > 2)"
+        " or (substring(name(), string-length(name()) - 2) = 'url' and contains(., '//'))]",
         # lazy loaders keep the iframe URL on a placeholder: data-src, data-lazy-src, data-iframe-src
         # (or its base64, "aHR0c..." being "http")
         "not(self::img or self::iframe or self::script or self::source)"
         " and @*[contains(name(), 'src') and (contains(., '//') or starts-with(., 'aHR0c'))]",
-        # an id beside the platform's name (named.py): data-asset-id, data-video-id, videoid
-        "@*[substring(name(), string-length(name()) - 1) = 'id' and string-length(name()) > 2]",
-        # ... or a post URL beside it (div.tweet data-url="https://twitter.com/...")
-        "@*[substring(name(), string-length(name()) - 2) = 'url' and contains(., '//')]",
     ]
     # One step from the document with one predicate, never a union or a `//x[...]` path: libxml2
     # merges the node sets of those in time quadratic in their size (80,000 quotes took 90 s).

@@ -55,7 +55,9 @@ Post = tuple[Platform, str, str | None]  # platform, post id, its URL when one w
 def named_platform(index: Index, text: str) -> Platform | None:
     """The one platform `text` (a type, a component's name, a key: a few words at most, never
     a sentence such as a headline that mentions it) names as a kind of post."""
-    if not text or len(text) > MAX_MARKER or "://" in text or len(text.split()) > 3:
+    if not text or len(text) > MAX_MARKER or "://" in text or not index.names_any.search(text):
+        return None
+    if len(text.split()) > 3:
         return None
     text = re.split(r"[./:]", text)[-1]  # "model.pageElements.YoutubeBlockElement": the type's own name
     if _NOT_A_POST.search(text):
