@@ -240,6 +240,7 @@ def doctor(
     click.echo(f"proxy    {proxy or 'none'}{from_env}")
     home = settings.home.resolve()
     click.echo(f"home     {home}" + ("" if home.is_dir() else " (not created yet)"))
+    click.echo(f"video    {checks.video_tools(settings)}")
     if settings.browser_endpoints:
         failed = 0
         for endpoint in settings.browser_endpoints:

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import struct
 import zlib
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -10,6 +11,7 @@ from click.testing import CliRunner
 from archiver.cli import cli
 from archiver.errors import BrowserError
 from archiver.flows.doctor import decode_png
+from archiver.settings import Settings
 
 
 def _png(width: int, rows: list[bytes], color: int = 2) -> bytes:
@@ -117,3 +119,14 @@ def test_doctor_renders_with_real_chromium(home: Path, browser_path: str) -> Non
 def test_doctor_find_prints_the_path(home: Path, browser_path: str) -> None:
     code, output = _doctor(["--find"], home)
     assert code == 0 and output.strip() == browser_path
+
+
+def test_doctor_says_what_video_capture_has(tmp_path: Path) -> None:
+    from archiver.flows.doctor import video_tools
+
+    settings = Settings(home=tmp_path)
+    with_ffmpeg = video_tools(settings, which=lambda name: f"/usr/bin/{name}")
+    assert with_ffmpeg.startswith("yt-dlp ") and "up to 1080p" in with_ffmpeg
+    assert "ffmpeg /usr/bin/ffmpeg merges" in with_ffmpeg
+    assert "no ffmpeg: single-file formats only" in video_tools(settings, which=lambda name: None)
+    assert video_tools(replace(settings, video_max_height=0)).startswith("off")

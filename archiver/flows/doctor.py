@@ -4,8 +4,10 @@ version, and whether it renders a page."""
 from __future__ import annotations
 
 import asyncio
+import shutil
 import struct
 import zlib
+from collections.abc import Callable
 from contextlib import suppress
 from dataclasses import dataclass
 
@@ -43,6 +45,17 @@ async def _playwright_chromium_path() -> str | None:
 
     async with async_playwright() as pw:
         return pw.chromium.executable_path
+
+
+def video_tools(settings: Settings, which: Callable[[str], str | None] = shutil.which) -> str:
+    """What video capture has: yt-dlp's version and whether ffmpeg is there to merge, in a line."""
+    if settings.video_max_height == 0:
+        return "off (video_max_height is 0)"
+    from yt_dlp.version import __version__ as yt_dlp_version  # type: ignore[import-untyped, unused-ignore]
+
+    ffmpeg = which("ffmpeg")
+    merge = f"ffmpeg {ffmpeg} merges video and audio" if ffmpeg else "no ffmpeg: single-file formats only"
+    return f"yt-dlp {yt_dlp_version}, up to {settings.video_max_height}p; {merge}"
 
 
 def locate_browser(settings: Settings) -> FoundBrowser:
