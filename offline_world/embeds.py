@@ -69,7 +69,10 @@ def stand_in_for(platform: Platform) -> StandIn | None:
     the defaults) with the defaults filled in from the rest of the platform's declaration: the
     title from its name, the hosts from its examples' views, the image host the view's own, and
     when the stand-in says nothing of the post element, the element read off render_selector.
-    None when no view can be placed (no example to take a host from)."""
+    None when no view can be placed (no example to take a host from), or the platform is
+    retired (Vine: it has no view any more to stand in for)."""
+    if platform.retired is not None:
+        return None
     site = platform.stand_in or StandIn()
     if site.tag == "article" and not site.classes and not site.extra:  # nothing said of the element
         element = _read_off(platform.render_selector)

@@ -167,7 +167,7 @@ def served(world: OfflineWorld, platform: Platform) -> list[str]:
     return posts
 
 
-REGISTRY = [p.name for p in platforms.PLATFORMS]
+REGISTRY = [p.name for p in platforms.PLATFORMS if p.retired is None]  # a retired one has no view
 WITH_DATA = [p.name for p in platforms.PLATFORMS if p.fetch_data is not None]
 # Twitter's tweets are TwitterWorld's (tombstone, empty, remove: tested above); every other
 # platform's data is world.data's, by an emulation of its own or as its module declares.

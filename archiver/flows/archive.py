@@ -376,6 +376,12 @@ async def capture_post(store: Store, capturer: Capturer, post: HeldPost) -> Post
         result.status = "unresolved"
         result.error = "no post id: its short link did not resolve (kept the text the article quoted)"
         return result
+    retired = platforms.get(post.platform).retired
+    if retired is not None:
+        # The platform itself is gone (Vine, Storify...): nothing to render; its own word, recorded.
+        store.record_check(post.row, method="retired", outcome="unavailable", detail=retired)
+        result.status, result.error = "unavailable", retired
+        return result
     captured = await capturer.capture_post(post.platform, post.post_id)
     capture_id = _store_capture(store, post.row, captured)
     result.status = captured.status

@@ -104,6 +104,8 @@ def how_checked(platform_name: str) -> HowChecked:
         platform = platforms.get(platform_name)
     except KeyError:
         return HowChecked(None, "not checkable: a platform this version does not know")
+    if platform.retired is not None:
+        return HowChecked(None, f"not checkable: {platform.retired}")
     if platform.fetch_data is not None:
         return HowChecked(METHOD, "HTTP: its data endpoint")
     if platform.view_states and platform.render_selector:

@@ -11,15 +11,19 @@ from archiver.platforms import (
     bluesky,
     dailymotion,
     facebook,
+    googleplus,
     instagram,
     linkedin,
     mastodon,
+    periscope,
     reddit,
+    storify,
     telegram,
     threads,
     tiktok,
     twitter,
     vimeo,
+    vine,
     youtube,
 )
 from archiver.platforms.base import Platform
@@ -38,6 +42,11 @@ PLATFORMS: tuple[Platform, ...] = (
     threads.PLATFORM,
     reddit.PLATFORM,
     linkedin.PLATFORM,
+    # Retired platforms: their posts are found and recorded as gone with them, never captured.
+    vine.PLATFORM,
+    periscope.PLATFORM,
+    googleplus.PLATFORM,
+    storify.PLATFORM,
 )
 
 
