@@ -176,12 +176,14 @@ async def render_article(
     software: str,
     keep: bool = True,
     is_transient: Callable[[BaseException], bool] = lambda exc: False,
+    into: ArticleRender | None = None,
 ) -> ArticleRender:
     """Render the article in `context` and keep it (see the module's docstring). With keep=False
     only what discovery needs is read (no screenshot, no WARC). A PlaywrightError that
     `is_transient` (the browser died) is raised for the caller to retry; any other failure is
-    the render's `error`."""
-    render = ArticleRender(target.url)
+    the render's `error`. `into` is filled as the render goes, so that a caller who cancels it
+    keeps what it had (then see_missing)."""
+    render = into if into is not None else ArticleRender(target.url)
     recorder = Recorder()
     if keep:
         context.on("response", recorder.on_response)
@@ -222,10 +224,14 @@ async def render_article(
             if await _accept_consent(page, render):
                 await page.evaluate(SCROLL_THROUGH)
                 render.idle_cut = not await _settle(page, traffic, True)
-            render.timings["consent"] += _since(started)
+            render.timings["consent"] = round(render.timings["consent"] + _since(started), 3)
         step = "reading its DOM"
         started = time.monotonic()
         await _read_documents(page, render)
+        main = render.documents[0]
+        render.artifacts.append(
+            Artifact("dom", main.html.encode(), "text/html; charset=utf-8", source_url=main.url)
+        )
         render.timings["dom"] = _since(started)
         if keep:
             step = "taking its screenshot"
@@ -239,16 +245,11 @@ async def render_article(
         if is_transient(exc):
             raise
         render.error = f"{step}: {_first_line(exc)}"
-    if render.documents:
-        main = render.documents[0]
-        render.artifacts.append(
-            Artifact("dom", main.html.encode(), "text/html; charset=utf-8", source_url=main.url)
-        )
     if keep:
         await _keep_traffic(recorder, render, settings, software)
         notes = json.dumps(render.notes(), indent=2, ensure_ascii=False).encode()
         render.artifacts.append(Artifact("render", notes, "application/json", source_url=target.url))
-    _say_missing(render, keep)
+    see_missing(render, keep)
     return render
 
 
@@ -419,7 +420,8 @@ async def _keep_traffic(recorder: Recorder, render: ArticleRender, settings: Set
     render.timings["warc"] = _since(started)
 
 
-def _say_missing(render: ArticleRender, keep: bool) -> None:
+def see_missing(render: ArticleRender, keep: bool = True) -> None:
+    """What the render did not keep, in its `missing` (after its error, if any)."""
     kinds = {a.kind for a in render.artifacts}
     if render.error is not None:
         render.missing.append(f"render: {render.error}")

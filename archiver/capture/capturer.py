@@ -62,7 +62,7 @@ from playwright.async_api import TimeoutError as PlaywrightTimeout
 from playwright.async_api import async_playwright
 
 from archiver import __version__, platforms
-from archiver.capture.article import ArticlePage, ArticleRender, render_article
+from archiver.capture.article import ArticlePage, ArticleRender, render_article, see_missing
 from archiver.capture.browser import (
     FoundBrowser,
     connect,
@@ -809,9 +809,10 @@ class Capturer:
         async with self._pool:
             for attempt in (1, 2):
                 refusals = _Refusals()
+                render = ArticleRender(url)
                 try:
-                    render = await asyncio.wait_for(
-                        self._render_article(target, refusals, keep), self.settings.capture_timeout
+                    await asyncio.wait_for(
+                        self._render_article(target, refusals, keep, render), self.settings.capture_timeout
                     )
                     if refusals.navigation is not None:  # the guard's reason, not the browser's
                         render.error = refusals.navigation
@@ -820,8 +821,9 @@ class Capturer:
                         ]
                     render.missing.extend(refusals.subresources)
                     break
-                except asyncio.TimeoutError:
-                    render = ArticleRender(url, error=f"took over {self.settings.capture_timeout:g}s")
+                except asyncio.TimeoutError:  # what it had kept by then stays
+                    render.error = f"the whole render took over {self.settings.capture_timeout:g}s"
+                    see_missing(render, keep)
                     break
                 except PlaywrightError as exc:
                     render = ArticleRender(url, error=refusals.navigation or _first_line(exc))
@@ -837,7 +839,9 @@ class Capturer:
             log.info("article %s: %s", url or "(given as HTML)", reason[0])
         return render
 
-    async def _render_article(self, target: ArticlePage, refusals: _Refusals, keep: bool) -> ArticleRender:
+    async def _render_article(
+        self, target: ArticlePage, refusals: _Refusals, keep: bool, into: ArticleRender
+    ) -> ArticleRender:
         async with self._context(None, refusals) as context:
             return await render_article(
                 context,
@@ -847,6 +851,7 @@ class Capturer:
                 software=SOFTWARE,
                 keep=keep,
                 is_transient=self._is_transient,
+                into=into,
             )
 
     async def capture_article_screenshot(
