@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html
+
 import pytest
 
 from archiver.discovery import flatten
@@ -62,3 +64,61 @@ def test_flattening_keeps_text_entities_comments_and_lines() -> None:
 def test_the_depth_limit_is_told_from_the_parsers_log() -> None:
     assert flatten.too_deep(["Excessive depth in document: 2048, use XML_PARSE_HUGE option"])
     assert not flatten.too_deep(["Tag nav invalid"])
+
+
+YT = '<iframe src="https://www.youtube.com/embed/dQw4w9WgXcQ"></iframe>'
+FB = '<div class="fb-post" data-href="https://www.facebook.com/justiciatv/videos/1661762744185332/"></div>'
+AMP = f'<amp-twitter width="375" height="472" data-tweetid="{AFTER[:-1]}5"></amp-twitter>'
+
+
+def around(middle: str) -> str:
+    return f"<html><body>{tweet(BEFORE)}{middle}{tweet(AFTER)}</body></html>"
+
+
+@pytest.mark.parametrize(
+    ("middle", "inside"),
+    [
+        # embeds at several depths of one deep subtree of classed wrappers
+        (
+            "".join(f'<div class="level-{n}">' + (YT if n in (1000, 2500, 4000) else "") for n in range(5000))
+            + "</div>" * 5000,
+            ("youtube", "dQw4w9WgXcQ"),
+        ),
+        # a placeholder that carries its post in a data attribute, deep inside classed wrappers
+        ('<div class="w">' * 2600 + FB + "</div>" * 2600, ("facebook", "1661762744185332")),
+        # a custom element deep inside bare ones
+        ("<div>" * 4000 + AMP + "</div>" * 4000, ("twitter", AFTER[:-1] + "5")),
+        # embed-like containers nested deeper than the limit, the frame at the bottom
+        ('<blockquote class="q">' * 2500 + YT + "</blockquote>" * 2500, ("youtube", "dQw4w9WgXcQ")),
+        # deep lists, deep formatting, deep tables of classed cells
+        ("<ul><li>" * 3000 + YT + "</li></ul>" * 3000, ("youtube", "dQw4w9WgXcQ")),
+        ("<b><i><font>" * 1500 + YT + "</font></i></b>" * 1500, ("youtube", "dQw4w9WgXcQ")),
+        (
+            '<table class="t"><tr><td class="c">' * 1200 + YT + "</td></tr></table>" * 1200,
+            ("youtube", "dQw4w9WgXcQ"),
+        ),
+        # deep markup kept hidden: in a template, and escaped in an attribute
+        ("<template>" + "<div>" * 3000 + YT + "</div>" * 3000 + "</template>", ("youtube", "dQw4w9WgXcQ")),
+        (
+            '<div data-content="' + html.escape("<div>" * 3000 + YT + "</div>" * 3000) + '"></div>',
+            ("youtube", "dQw4w9WgXcQ"),
+        ),
+        # far deeper than the limit
+        ("<div>" * 100_000 + YT + "</div>" * 100_000, ("youtube", "dQw4w9WgXcQ")),
+    ],
+    ids=[
+        "iframes at depths",
+        "data placeholder",
+        "custom element",
+        "nested quotes",
+        "lists",
+        "formatting",
+        "classed tables",
+        "template",
+        "attribute",
+        "100,000 divs",
+    ],
+)
+def test_embeds_in_any_deep_shape_and_after_it_are_found(middle: str, inside: tuple[str, str]) -> None:
+    found = find_embeds(around(middle).encode(), "https://news.example/a", content_type="text/html")
+    assert [(e.platform, e.post_id) for e in found] == [("twitter", BEFORE), inside, ("twitter", AFTER)]

@@ -5,11 +5,13 @@ everything after that point is lost, while a browser goes on showing it (it flat
 too deep). A page that hits the limit is re-tokenized here and written out again with its
 nesting capped, a start tag past its depth dropped with its end tag (what it held joins its
 nearest kept ancestor): a tag without attributes (a bare <div>, <span>, <b>: what deep-nesting
-pages are made of) past BARE_DEPTH, one with attributes past ATTRIBUTED_DEPTH, and one with
-attributes that can make or hide an embed (blockquote, iframe, a, script, ...) past
-EMBED_DEPTH, below the parser's limit. Only a page nesting more than that many embed-like
-elements loses what is inside the deepest of them. Text, comments and positions (line
-breaks) are kept, so the embeds inside and after the deep part are found where they stand.
+pages are made of) past BARE_DEPTH, one with only layout attributes (class, id, style) past
+ATTRIBUTED_DEPTH, one that carries data (a data-href, a src) or can hold an embed (blockquote,
+a) past EMBED_DEPTH, and one that is or hides an embed itself (iframe, script, template,
+noscript, a custom element such as amp-twitter) past FRAME_DEPTH, below the parser's limit
+with room for the elements it adds itself (tbody). Only a page nesting more than that many
+embed-like elements loses what is inside the deepest of them. Text, comments and positions
+(line breaks) are kept, so the embeds inside and after the deep part are found where they stand.
 """
 
 from __future__ import annotations
@@ -17,10 +19,16 @@ from __future__ import annotations
 from html.parser import HTMLParser
 
 # The depth past which a tag is dropped, by kind; libxml2 stops at 2,048.
-BARE_DEPTH, ATTRIBUTED_DEPTH, EMBED_DEPTH = 900, 1500, 2000
-# The tags embeds are made of or hidden in.
-EMBED_TAGS = frozenset(
-    {"blockquote", "iframe", "a", "script", "noscript", "template", "textarea", "object", "embed", "video"}
+BARE_DEPTH, ATTRIBUTED_DEPTH, EMBED_DEPTH, FRAME_DEPTH = 900, 1500, 1900, 2000
+# The tags embeds are made of.
+EMBED_TAGS = frozenset({"blockquote", "a"})
+# The tags that are an embed, or hide its markup.
+FRAME_TAGS = frozenset(
+    {"iframe", "script", "noscript", "template", "textarea", "object", "embed", "video", "frame", "xmp"}
+)
+# Attributes that only lay an element out (a wrapper's), as opposed to carrying data.
+LAYOUT_ATTRIBUTES = frozenset(
+    {"class", "id", "style", "dir", "lang", "role", "title", "align", "width", "height"}
 )
 VOID_TAGS = frozenset(
     ("area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source", "track")
@@ -48,9 +56,13 @@ class _Writer(HTMLParser):
         self.depth = 0  # open elements written
 
     def _keeps(self, tag: str, attrs: list[tuple[str, str | None]]) -> bool:
+        if tag in FRAME_TAGS or "-" in tag:
+            return self.depth < FRAME_DEPTH
         if not attrs:
             return self.depth < BARE_DEPTH
-        return self.depth < (EMBED_DEPTH if tag in EMBED_TAGS else ATTRIBUTED_DEPTH)
+        if tag in EMBED_TAGS or any(name not in LAYOUT_ATTRIBUTES for name, _ in attrs):
+            return self.depth < EMBED_DEPTH
+        return self.depth < ATTRIBUTED_DEPTH
 
     def _drop(self, raw: str) -> None:
         self.out.append("\n" * raw.count("\n"))  # the lines after it stay where they were
