@@ -25,24 +25,18 @@ from shared_support import SHARED
 CORPUS = Path(__file__).resolve().parent / "corpus"
 PAGES = next((p for p in (CORPUS / "pages", SHARED / "owncorpus" / "pages") if p.is_dir()), CORPUS / "pages")
 
-# Measured on the tune split at commit 862cc7f (before issue 13's discovery work): 158 of 167
-# embeds found, 1 false post. Raise these when discovery gets better; never lower them.
-TUNE_RECALL_FLOOR = 0.946
-TUNE_PRECISION_FLOOR = 0.993
+# The tune split's floor: at commit 862cc7f (before issue 13's discovery work) it scored recall
+# 0.946 and precision 0.993 (158 of 167 embeds, 1 false post); at bda50b8, 1.000 and 1.000.
+# Raise these when discovery gets better; never lower them.
+TUNE_RECALL_FLOOR = 1.0
+TUNE_PRECISION_FLOOR = 1.0
 
-# Tune pages that do not yet come out exactly as labelled, each with the markup class it shows.
-EXPECTED_FAILURES = {
-    "changenow.de-0ad8f0fc": "YouTube video named only by a Thrive Architect element "
-    '(div data-type="youtube" data-url=watch URL); the iframe is built by script',
-    "corkbeo.ie-2fc951f9": 'live-blog tweets as div.tweet data-mod="tweet" data-url=status URL, '
-    "no twitter-tweet class",
-    "omr.com-f12c6396": 'Instagram posts only in the Nuxt payload ({"provider":"Instagram","url":...}), '
-    "not in the served HTML",
-    "scmp.com-2036f4b8": "YouTube iframes only in the article-body JSON "
-    '({"subtype":"youtube","type":"iframe","attribs":{"src":...}})',
-    "citylimits.org-a8939de0": 'false post: Elementor settings JSON {"full_width":"stretch"} '
-    'read as Threads post "stretch"',
-}
+# Tune pages that do not yet come out exactly as labelled, each with the markup class it shows
+# (page id -> reason); they are xfail, so fixing one shows as XPASS. None at bda50b8; at 862cc7f
+# they were changenow.de (Thrive div data-type=youtube data-url), corkbeo.ie (div.tweet
+# data-mod=tweet data-url), omr.com (Instagram only in the Nuxt payload), scmp.com (YouTube only
+# in the article-body JSON) and citylimits.org (Elementor's "stretch" read as a Threads post).
+EXPECTED_FAILURES: dict[str, str] = {}
 
 
 def _load_scorer() -> ModuleType:
