@@ -34,6 +34,7 @@ def test_json_lines_one_per_post_with_status_metadata_and_files(home: Path) -> N
     assert gone["text"] == HOSTILE and gone["author_handle"] == "hostile"
     assert live["article_url"] == ARTICLE_URL and live["article_id"] == made.article
     assert live["embed_source"] == "blockquote" and live["captures"] == 1
+    assert live["embed_found_in"] == "static"
     kinds = sorted(a["kind"] for a in live["artifacts"])
     assert kinds == ["dom", "media", "metadata", "mhtml", "screenshot", "warc"]
     for artifact in live["artifacts"]:

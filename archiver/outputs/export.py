@@ -217,6 +217,7 @@ CSV_COLUMNS = (
     "last_checked",
     "last_captured",
     "embed_source",
+    "embed_found_in",
     "embed_removed_at",
     "captures",
     "artifacts",
@@ -244,6 +245,7 @@ def post_record(bundle: ArticleBundle, post: PostBundle) -> dict[str, Any]:
         "last_checked": row["last_checked"],
         "last_captured": row["last_captured"],
         "embed_source": row.get("source"),
+        "embed_found_in": post.embed["found_in"] if post.embed else None,
         "embed_removed_at": row.get("removed_at"),
         "captures": len(post.captures),
         "artifacts": [
