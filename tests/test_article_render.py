@@ -6,7 +6,8 @@ One article on loopback shows five tweets and videos, each a different way: one 
 lazy below the fold, and one inside a frame of the page. Every one is found, marked with where it
 was found, and captured; static discovery (`discover`, `archive --no-render`) finds only the
 first; the article's WARC holds the embed frames' responses; a page whose render hangs is a
-partial article capture that says why, its static posts captured all the same.
+partial article capture that says why, its static posts captured all the same; and a run that
+did not render does not take an embed only a render found for removed.
 """
 
 from __future__ import annotations
@@ -241,3 +242,22 @@ def test_a_render_that_hangs_is_a_partial_article_capture_and_its_posts_are_capt
         assert capture["status"] == "partial" and capture["error"] == result.screenshot_error
         assert capture["missing"] == result.article_missing
         assert "html" in {a["kind"] for a in store.artifacts_for_capture(capture["id"])}
+
+
+def test_an_embed_only_a_render_found_is_not_removed_by_a_run_that_did_not_render(tmp_path: Path) -> None:
+    from archiver.flows.archive import HeldPost, _mark_removed
+
+    with Store.open(tmp_path / "archive") as store:
+        article = store.record_article("https://news.example/story", html=b"<p>story</p>")
+        static, rendered = (
+            store.upsert_post("twitter", tweet, f"https://x.com/i/status/{tweet}") for tweet in (STATIC, LAZY)
+        )
+        store.record_embed(article, static, source="blockquote")
+        store.record_embed(article, rendered, source="iframe", found_in="rendered")
+        seen = [HeldPost("twitter", STATIC, "https://x.com/i/status/1", static, "live", "static")]
+
+        _mark_removed(store, article, seen, rendered=False)  # --no-render, or the render failed
+        assert [e["removed_at"] for e in store.embeds_for_article(article)] == [None, None]
+        _mark_removed(store, article, seen, rendered=True)  # rendered, and it is not there
+        removed = {e["post"]: e["removed_at"] is not None for e in store.embeds_for_article(article)}
+        assert removed == {static: False, rendered: True}
