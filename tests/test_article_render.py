@@ -1,9 +1,10 @@
 """The article as a reader saw it: rendered, its consent wall accepted, scrolled, recorded, and
 searched again for posts (capture/article.py, flows/archive.py discover_after_render).
 
-One article on loopback shows five tweets and videos, each a different way: one in its HTML
-(static), one its script injects after a delay, one behind a OneTrust-shaped consent wall, one
-lazy below the fold, and one inside a frame of the page. Every one is found, marked with where it
+One article on loopback shows six posts, each a different way: one in its HTML (static), one its
+script injects after a delay, one behind a OneTrust-shaped consent wall, one lazy below the
+fold, one only in its page data (JSON) that its script expands, and one inside a frame of the
+page. Every one is found, marked with where it
 was found, and captured; static discovery (`discover`, `archive --no-render`) finds only the
 first; the article's WARC holds the embed frames' responses; a page whose render hangs is a
 partial article capture that says why, its static posts captured all the same; and a run that
@@ -42,6 +43,7 @@ STATIC, INJECTED, GATED, LAZY = (
     "1703436713362870723",
 )
 VIDEO = "dQw4w9WgXcQ"
+ISLAND = "C-Xy12abcD"  # an Instagram post only the page's data holds, which its script expands
 BOX = "https://widgets.news.example/box.html"  # a frame of the page, holding a video embed
 TWEET_VIEW = "https://platform.twitter.com/embed/Tweet.html?id="
 HANG = "https://hang.example/block.js"
@@ -58,6 +60,10 @@ ARTICLE = f"""<!doctype html><html><head><title>Rendered</title></head><body><ar
 <iframe src="{BOX}" width="600" height="400"></iframe>
 <div style="height: 4000px">A long read.</div>
 <div id="lazy">…</div>
+<div id="island"></div>
+<script type="application/json" id="page-data">{{"body": "<blockquote class=\\"instagram-media\\" \
+data-instgrm-permalink=\\"https://www.instagram.com/p/{ISLAND}/\\"><a \
+href=\\"https://www.instagram.com/p/{ISLAND}/\\">View this post</a></blockquote>"}}</script>
 </article>
 <script>
 function tweet(id, into) {{
@@ -76,6 +82,8 @@ new IntersectionObserver(function (seen, observer) {{
   observer.disconnect();
   tweet("{LAZY}", "lazy");
 }}).observe(document.getElementById("lazy"));
+var data = JSON.parse(document.getElementById("page-data").textContent);
+document.getElementById("island").innerHTML = data.body;
 </script>
 </body></html>"""
 
@@ -135,6 +143,7 @@ def test_every_post_the_reader_saw_is_found_marked_and_captured(rendered: Archiv
         INJECTED: "rendered",
         GATED: "rendered",
         LAZY: "rendered",
+        ISLAND: "rendered",
         VIDEO: f"frame:{BOX}",
     }, [(p.post_id, p.found_in, p.error) for p in result.posts]
     assert all(p.status == "live" for p in result.posts), [
@@ -155,7 +164,7 @@ def test_every_post_the_reader_saw_is_found_marked_and_captured(rendered: Archiv
             assert {"screenshot", "warc"} <= kinds, (post.post_id, kinds)
         # And on each post's card in the report.
         page = write_report(store, result.article_row, rendered.home / "report").read_text(encoding="utf-8")
-    assert page.count("found once the article had rendered") == 3
+    assert page.count("found once the article had rendered") == 4
     assert page.count("found in the article&#39;s HTML") == 1
     assert f"found in a frame of the article ({BOX})" in page
 
@@ -219,7 +228,13 @@ def test_discover_render_finds_what_the_rendered_page_shows(site: LocalSite, bro
     assert printed.exit_code == 0, printed.output
     found = {e["post_id"]: e["found_in"] for e in json.loads(printed.output)}
     # (The CLI's own offline world has no widgets.news.example: the video in that frame is not there.)
-    assert found == {STATIC: "static", INJECTED: "rendered", GATED: "rendered", LAZY: "rendered"}
+    assert found == {
+        STATIC: "static",
+        INJECTED: "rendered",
+        GATED: "rendered",
+        LAZY: "rendered",
+        ISLAND: "rendered",
+    }
 
 
 def test_a_render_that_hangs_is_a_partial_article_capture_and_its_posts_are_captured(
