@@ -182,3 +182,68 @@ def check_post_replays(
         own.append((page, mine))
         assert seen["refused"] == [], seen["refused"]  # the replay is the archive's alone
     return own
+
+
+async def open_article_replay(browser_path: str, url: str, frame_of: Callable[[Any], Any]) -> dict[str, Any]:
+    """Open the article's replay URL in Chromium, refusing every request that is not to its
+    server; `frame_of(page)` is the replayed article's frame. What each embed frame (by tweet
+    id) showed, its text and its images (src, loaded, width), and what was refused."""
+    from playwright.async_api import async_playwright
+
+    from archiver.capture import browser
+    from archiver.settings import Settings
+
+    origin = f"{urlsplit(url).scheme}://{urlsplit(url).netloc}/"
+    refused: list[str] = []
+    shown: dict[str, dict[str, Any]] = {}
+    async with async_playwright() as pw:
+        chromium, _ = await browser.launch(pw, Settings(browser=browser_path))
+        try:
+            context = await chromium.new_context(proxy=NOWHERE)
+            context.on("request", elsewhere(origin, refused))
+            page = await context.new_page()
+            await page.goto(url, wait_until="load")
+            article = frame_of(page)
+            frames = article.locator("iframe.twitter-tweet")
+            await frames.first.wait_for(timeout=30_000)
+            for n in range(await frames.count()):
+                tweet_id = await frames.nth(n).get_attribute("data-tweet-id")
+                post = article.frame_locator("iframe.twitter-tweet").nth(n).locator("article")
+                await post.locator(".text").wait_for(timeout=30_000)
+                images = post.locator("img")
+                for i in range(await images.count()):
+                    await images.nth(i).evaluate(
+                        "i => i.complete || new Promise(done => { i.onload = i.onerror = done; })"
+                    )
+                shown[str(tweet_id)] = {
+                    "text": await post.locator(".text").inner_text(),
+                    "images": await images.evaluate_all(
+                        "all => all.map(i => [i.currentSrc, i.complete, i.naturalWidth])"
+                    ),
+                }
+        finally:
+            with contextlib.suppress(Exception):
+                await chromium.close()
+    return {"posts": shown, "refused": refused}
+
+
+def check_article_replay(exported: Exported, shown: dict[str, Any], replay_base: str) -> None:
+    """Assert that the article's replay drew each of its posts in its embed frame: the post's
+    text, its images all loaded from `replay_base`, the post's own picture among them, and
+    nothing asked of anywhere else."""
+    posts = exported.of_kind("post")
+    with Store.open(exported.home, create=False) as store:
+        rows = {p["id"]: store.get_post(int(p["id"].removeprefix("post-"))) for p in posts}
+    assert sorted(shown["posts"]) == sorted(str(r["post_id"]) for r in rows.values() if r), shown
+    for page in posts:
+        row = rows[page["id"]]
+        assert row is not None
+        seen = shown["posts"][row["post_id"]]
+        text, images = post_media(exported.home, page)
+        expected = " ".join(re.sub(r"https://t\.co/\w+", "", text).split())
+        assert expected and expected in " ".join(seen["text"].split()), (page["id"], seen["text"])
+        assert seen["images"] and all(ok and width > 0 for _, ok, width in seen["images"]), seen["images"]
+        assert all(src.startswith(replay_base) for src, _, _ in seen["images"]), seen["images"]
+        originals = [original_url(src) for src, _, _ in seen["images"]]
+        assert any(same_image(o, i) for o in originals for i in images), (originals, images)
+    assert shown["refused"] == [], shown["refused"]  # the replay is the archive's alone

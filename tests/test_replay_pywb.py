@@ -11,7 +11,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
-import re
 import shutil
 import socket
 import subprocess
@@ -26,15 +25,12 @@ import httpx
 import pytest
 from replay_support import (
     DEMO,
-    NOWHERE,
     Exported,
+    check_article_replay,
     check_post_replays,
-    elsewhere,
     export_demo,
+    open_article_replay,
     open_replays,
-    original_url,
-    post_media,
-    same_image,
     timestamp14,
     warc_payload,
 )
@@ -174,47 +170,6 @@ def test_a_posts_video_replays_from_the_archive_as_video_mp4(replay: Replay) -> 
         assert part.status_code == 206 and part.content == data[100:200]
 
 
-async def _article_replay(browser_path: str, url: str) -> tuple[dict[str, dict[str, Any]], list[str]]:
-    """Open the article's replay in Chromium with every request but to pywb refused; what each
-    embed frame (by tweet id) showed: its text and its images (src, loaded, width)."""
-    from playwright.async_api import async_playwright
-
-    from archiver.capture import browser
-    from archiver.settings import Settings
-
-    origin = url.split("/coll/", 1)[0] + "/"
-    refused: list[str] = []
-    shown: dict[str, dict[str, Any]] = {}
-    async with async_playwright() as pw:
-        chromium, _ = await browser.launch(pw, Settings(browser=browser_path))
-        try:
-            context = await chromium.new_context(proxy=NOWHERE)
-            context.on("request", elsewhere(origin, refused))
-            page = await context.new_page()
-            await page.goto(url, wait_until="load")
-            article = page.frame_locator("iframe#replay_iframe")
-            frames = article.locator("iframe.twitter-tweet")
-            await frames.first.wait_for(timeout=30_000)
-            for n in range(await frames.count()):
-                tweet_id = await frames.nth(n).get_attribute("data-tweet-id")
-                post = article.frame_locator("iframe.twitter-tweet").nth(n).locator("article")
-                await post.locator(".text").wait_for(timeout=30_000)
-                images = post.locator("img")
-                for i in range(await images.count()):
-                    await images.nth(i).evaluate(
-                        "i => i.complete || new Promise(done => { i.onload = i.onerror = done; })"
-                    )
-                shown[str(tweet_id)] = {
-                    "text": await post.locator(".text").inner_text(),
-                    "images": await images.evaluate_all(
-                        "all => all.map(i => [i.currentSrc, i.complete, i.naturalWidth])"
-                    ),
-                }
-        finally:
-            await chromium.close()
-    return shown, refused
-
-
 def test_the_articles_replay_shows_each_embedded_post_from_the_archive(
     replay: Replay, browser_path: str
 ) -> None:
@@ -222,20 +177,8 @@ def test_the_articles_replay_shows_each_embedded_post_from_the_archive(
     what the frame loads come from the article's recorded render; each post's text and its
     picture are there, every request answered by pywb."""
     (article,) = replay.exported.of_kind("article")
-    shown, refused = asyncio.run(_article_replay(browser_path, replay.url(article, "")))
-    posts = replay.exported.of_kind("post")
-    with Store.open(replay.exported.home, create=False) as store:
-        ids = {p["id"]: store.get_post(int(p["id"].removeprefix("post-"))) for p in posts}
-    assert sorted(shown) == sorted(str(row["post_id"]) for row in ids.values() if row), shown
-    for page in posts:
-        row = ids[page["id"]]
-        assert row is not None
-        seen = shown[row["post_id"]]
-        text, images = post_media(replay.exported.home, page)
-        expected = " ".join(re.sub(r"https://t\.co/\w+", "", text).split())
-        assert expected and expected in " ".join(seen["text"].split()), (page["id"], seen["text"])
-        assert seen["images"] and all(ok and width > 0 for _, ok, width in seen["images"]), seen["images"]
-        assert all(src.startswith(replay.base + "/") for src, _, _ in seen["images"]), seen["images"]
-        originals = [original_url(src) for src, _, _ in seen["images"]]
-        assert any(same_image(o, i) for o in originals for i in images), (originals, images)
-    assert refused == [], refused  # the replay is the archive's alone
+    url = replay.url(article, "")
+    shown = asyncio.run(
+        open_article_replay(browser_path, url, lambda page: page.frame_locator("iframe#replay_iframe"))
+    )
+    check_article_replay(replay.exported, shown, replay.base + "/")

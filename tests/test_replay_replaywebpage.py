@@ -27,7 +27,16 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from replay_support import NOWHERE, Exported, check_post_replays, export_demo, open_replays, timestamp14
+from replay_support import (
+    NOWHERE,
+    Exported,
+    check_article_replay,
+    check_post_replays,
+    export_demo,
+    open_article_replay,
+    open_replays,
+    timestamp14,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -134,6 +143,17 @@ def test_each_post_replays_in_replaywebpage_with_its_text_and_its_image(
     urls = [f"{base}{p['id']}.html" for p in exported.of_kind("post")]
     shown = asyncio.run(open_replays(browser_path, urls, replayed_frame))
     check_post_replays(exported, shown, base + "replay/")
+
+
+def test_the_articles_replay_shows_each_embedded_post_from_the_archive(
+    site: tuple[str, Exported], browser_path: str
+) -> None:
+    """The article replayed in ReplayWeb.page: each embedded post drawn in its embed frame from
+    the article's recorded render, text and picture, nothing asked of anywhere else."""
+    base, exported = site
+    (article,) = exported.of_kind("article")
+    shown = asyncio.run(open_article_replay(browser_path, f"{base}{article['id']}.html", replayed_frame))
+    check_article_replay(exported, shown, base + "replay/")
 
 
 def test_the_article_is_a_page_replaywebpage_lists(site: tuple[str, Exported], browser_path: str) -> None:
