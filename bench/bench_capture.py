@@ -75,8 +75,9 @@ a viewport screenshot, content(). The pipeline in addition: fetches the article 
 discovers its posts; per post waits for .status to render and its images to load, screenshots
 the post element, keeps the DOM, an MHTML snapshot (CDP) and a WARC of every response, fetches
 the post's API data and downloads its photo (2 more requests, each as late as the rest), and
-stores it all (SQLite rows, SHA-256 blobs); its article screenshot scrolls the page through and
-waits for the network to go idle. CPU: this process, and Playwright's driver with the browser.
+stores it all (SQLite rows, SHA-256 blobs); the article itself is rendered and recorded
+(capture/article.py: scrolled, its frames given a bounded wait, DOMs, PNG, WARC) and searched again
+for posts. CPU: this process, and Playwright's driver with the browser.
 Peak memory: the browser's process tree, RSS summed per process (shared pages counted once per
 process) and PSS (shared pages shared out; read near the RSS peaks, as reading it is costly)."""
 
