@@ -86,7 +86,12 @@ class Index:
         """The platform, post id and (when known) post URL that a URL names: as a post URL or an
         embed frame, or by a post URL nested inside it (an oEmbed proxy's ?url=, a consent
         service's base64 src: see unwrap.py)."""
-        for url in _unwrapped(value.strip()):
+        return self.find_nested(value, itself=True)
+
+    def find_nested(self, value: str, itself: bool = False) -> tuple[Platform, str, str | None] | None:
+        """The post named by a post URL (or embed frame) nested inside the URL `value` (and, with
+        `itself`, by `value` itself): see find_post."""
+        for url in _unwrapped(value.strip(), itself):
             match = self.match_url(url)
             if match is not None:
                 return match[0], match[1], url
@@ -103,12 +108,13 @@ class Index:
         return None
 
 
-def _unwrapped(value: str) -> Iterator[str]:
-    """`value`, then the URLs nested in it, unless it is a button (a share button's ?url= names
-    what it shares, not what it shows)."""
+def _unwrapped(value: str, itself: bool) -> Iterator[str]:
+    """(`value`, when `itself`, then) the URLs nested in it, unless it is a button (a share
+    button's ?url= names what it shares, not what it shows)."""
     if not value:
         return
-    yield value
+    if itself:
+        yield value
     if not BUTTONS.search(value.split("?", 1)[0]):
         yield from unwrap.inner_urls(value)
 

@@ -19,6 +19,8 @@ def to_lines(embeds: Sequence[Embed]) -> list[str]:
     width = len(str(len(embeds)))
     for n, e in enumerate(embeds, 1):
         found_as = e.source if e.where in ("dom", "text") else f"{e.source} in {e.where}"
+        if e.found_in != "static":  # discover --render: the rendered page, or one of its frames
+            found_as += " once rendered" if e.found_in == "rendered" else f" in the {e.found_in}"
         who = " ".join(x for x in (e.author_name, f"(@{e.author_handle})" if e.author_handle else None) if x)
         parts = [e.platform, e.post_id or "(id unknown until resolved)", found_as, who, e.date_text or ""]
         lines.append(f"{n:>{width}}  " + "  ".join(p for p in parts if p))

@@ -18,6 +18,7 @@ from typing import Any
 from archiver.discovery import named
 from archiver.discovery.document import Document
 from archiver.discovery.elements import make_embed, text_of
+from archiver.discovery.index import FRAME_TAGS
 from archiver.models import Embed
 from archiver.platforms.base import Platform
 
@@ -49,7 +50,7 @@ def placeholder(doc: Document, element: Any) -> Embed | None:
             if match is not None:
                 return make_embed(doc, match[0], match[1], element, value, source="widget")
         if "src" in name.lower() or "iframe" in name.lower() or _url_name(name):  # a lazy loader's
-            frame = doc.index.match_frame(doc.absolute(value)) or doc.index.find_post(value)
+            frame = doc.index.match_frame(doc.absolute(value)) or doc.index.find_nested(value)
             if frame is not None:
                 return make_embed(doc, frame[0], frame[1], element, frame[2], source="iframe")
     embed = _typed(doc, element, items) or _json_attributes(doc, element, items)
@@ -79,7 +80,8 @@ def _typed(doc: Document, element: Any, items: list[tuple[str, str]]) -> Embed |
                 post_id = platform.post_id(candidate)
                 if post_id:
                     return make_embed(doc, platform, post_id, element, candidate, "widget")
-    found = named.at_element(doc.index, str(element.tag), items)
+    # (a frame is what its URL shows: _frame and the platforms' detectors read it)
+    found = named.at_element(doc.index, str(element.tag), items) if element.tag not in FRAME_TAGS else None
     if found is not None:
         return make_embed(doc, found[0], found[1], element, found[2], "widget")
     return None

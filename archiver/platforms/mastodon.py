@@ -247,6 +247,8 @@ PLATFORM = Platform(
         rf"(?:https?:)?//(?P<host>{_KNOWN}|{_NAMED})/users/{_USER}/statuses/{_SID}",
     ),
     canonical_url=canonical_url,
+    # HOST/@USER/ID on any instance (embed markup proves one the URL patterns do not know)
+    id_shape=r"[^/\s]+/@[^/\s]+/\d{1,20}",
     make_id=make_id,
     detectors=(detect,),
     embed_url=embed_url,
