@@ -34,7 +34,7 @@ from archiver.capture.capturer import Capturer, PostCapture
 from archiver.discovery.find import find_embeds, page_urls
 from archiver.discovery.index import build
 from archiver.discovery.resolve import resolve_embeds
-from archiver.errors import InputError, Refused
+from archiver.errors import ArchiverError, InputError, Refused
 from archiver.flows.kit import Kit, Network
 from archiver.flows.results import SKIPPED, ArticleResult, LogReporter, PostResult, Reporter
 from archiver.models import Article, Artifact, Embed
@@ -159,21 +159,28 @@ async def discover_rendered(
     kit = Kit(settings, network, sources=[source])
     read = functools.partial(discover_article, source, settings, kit.client, base_url=base_url)
     found = await in_thread(functools.partial(read, links=links, resolve=resolve))
+    try:
+        render = await _render_only(kit, found, base_url or _article_url(found.article, source))
+    except ArchiverError as exc:  # no browser to render with, say: the static result stands
+        return found, str(exc)
+    if not render.rendered:
+        return found, render.error or "not rendered"
+    again = functools.partial(discover_after_render, found, render.documents, settings, kit.client)
+    return await in_thread(functools.partial(again, links=links, resolve=resolve)), render.error
+
+
+async def _render_only(kit: Kit, found: Discovered, url: str) -> ArticleRender:
+    """The article rendered for its DOMs alone, in a browser of its own (media spooled to the
+    system's temp folder, so no archive home is needed)."""
+    article = found.article
     routes = kit.network.install_routes
     async with (
         kit.async_client() as client,
-        Capturer(settings, client, install_routes=routes, guard=kit.guard) as capturer,  # spool: temp
+        Capturer(kit.settings, client, install_routes=routes, guard=kit.guard) as capturer,
     ):
-        article = found.article
-        url = base_url or _article_url(article, source)
         if url.startswith("http"):
-            render = await capturer.capture_article(url, article.body, article.content_type, keep=False)
-        else:
-            render = await capturer.capture_article(None, fetch.article_markup(article), keep=False)
-        if not render.rendered:
-            return found, render.error or "not rendered"
-        again = functools.partial(discover_after_render, found, render.documents, settings, kit.client)
-        return await in_thread(functools.partial(again, links=links, resolve=resolve)), render.error
+            return await capturer.capture_article(url, article.body, article.content_type, keep=False)
+        return await capturer.capture_article(None, fetch.article_markup(article), keep=False)
 
 
 async def archive_sources(
