@@ -199,7 +199,7 @@ async def render_article(
         # beside the page's own images and scripts, not after them.
         step = "scrolling through it"
         started = time.monotonic()
-        await page.evaluate(SCROLL_THROUGH)
+        await _scroll(page)
         render.timings["scroll"] = _since(started)
         step = "waiting for it to load"
         started = time.monotonic()
@@ -213,7 +213,7 @@ async def render_article(
         started = time.monotonic()
         clicked = await _accept_consent(page, render)
         if clicked:  # what the wall held back may be lazy too
-            await page.evaluate(SCROLL_THROUGH)
+            await _scroll(page)
         render.timings["consent"] = _since(started)
         step = "waiting for its embeds to settle"
         started = time.monotonic()
@@ -222,7 +222,7 @@ async def render_article(
         if not clicked:  # a wall that came late: accepted, then what it held back settles too
             started = time.monotonic()
             if await _accept_consent(page, render):
-                await page.evaluate(SCROLL_THROUGH)
+                await _scroll(page)
                 render.idle_cut = not await _settle(page, traffic, True)
             render.timings["consent"] = round(render.timings["consent"] + _since(started), 3)
         step = "reading its DOM"
@@ -251,6 +251,20 @@ async def render_article(
         render.artifacts.append(Artifact("render", notes, "application/json", source_url=target.url))
     see_missing(render, keep)
     return render
+
+
+async def _scroll(page: Page) -> None:
+    """Scroll through the page; once more when the page navigated meanwhile (a consent wall
+    that reloads it, a script's redirect)."""
+    for attempt in (1, 2):
+        try:
+            await page.evaluate(SCROLL_THROUGH)
+            return
+        except PlaywrightError as exc:
+            if attempt == 2 or "context was destroyed" not in str(exc):
+                raise
+            with suppress(PlaywrightTimeout):
+                await page.wait_for_load_state("domcontentloaded")
 
 
 async def _load(page: Page, target: ArticlePage, hosts: HostLimiter) -> None:
@@ -303,7 +317,8 @@ async def _accept_consent(page: Page, render: ArticleRender) -> bool:
         # The wall may reload the page, or reveal what it held back: give that its moment.
         with suppress(PlaywrightTimeout):
             await page.wait_for_load_state("load", timeout=CONSENT_SECONDS * 1000)
-        await page.evaluate(_NEXT_FRAME)
+        with suppress(PlaywrightError):  # a page that navigated meanwhile has no frame to wait for
+            await page.evaluate(_NEXT_FRAME)
         return True
     return False
 
