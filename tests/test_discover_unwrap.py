@@ -118,3 +118,16 @@ def test_a_share_button_names_what_it_shares_not_what_it_shows() -> None:
     tweet = "https://twitter.com/a/status/1821183329484083200"
     body = f'<iframe src="https://www.facebook.com/plugins/share_button.php?href={percent(tweet)}"></iframe>'
     assert found(body) == []
+
+
+def test_a_link_shim_is_a_link_to_the_post_it_carries() -> None:
+    tweet = "https://twitter.com/a/status/1821183329484083200"
+    body = f'<p>See <a href="https://l.facebook.com/l.php?u={percent(tweet)}&amp;h=AT0">this</a>.</p>'
+    [link] = find_embeds(page(body), links=True)
+    assert (link.platform, link.post_id, link.source, link.url) == (
+        "twitter",
+        "1821183329484083200",
+        "link",
+        tweet,
+    )
+    assert find_embeds(page(body)) == []  # a link is no embed

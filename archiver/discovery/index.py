@@ -94,7 +94,8 @@ class Index:
         for url in _unwrapped(value.strip(), itself):
             match = self.match_url(url)
             if match is not None:
-                return match[0], match[1], url
+                at = self.any_post_url.search(url)  # the post URL where it stands in a decoded outer one
+                return match[0], match[1], url[at.start() :] if at is not None else url
             frame = self.match_frame(url)
             if frame is not None:
                 return frame

@@ -3,7 +3,8 @@
 - a blockquote that lost its platform's class but still looks like the embed (unclassed_quote);
 - a flattened post in text, "— Name (@handle) date", in the text form its platform declares
   (flattened, see textform.py);
-- links to posts in running text (plain_links), reported only when asked for.
+- links to posts in running text (plain_links), reported only when asked for, also through a
+  link shim or redirect that carries the post URL (l.facebook.com/l.php?u=...).
 
 All of them leave alone what lies inside an embed found already (doc.claimed).
 """
@@ -13,7 +14,7 @@ from __future__ import annotations
 from typing import Any
 
 from archiver.discovery import textform
-from archiver.discovery.document import Document
+from archiver.discovery.document import Document, WrongShape
 from archiver.discovery.elements import inside, make_embed, names_platform, text_of
 from archiver.models import Embed
 from archiver.platforms.base import Platform, TextForm
@@ -127,9 +128,17 @@ def plain_links(doc: Document, anchors: list[Any]) -> list[Embed]:
     found = []
     for anchor in anchors:
         href = anchor.get("href") or ""
-        match = doc.index.match_url(href)
+        match: tuple[Platform, str, str | None] | None = None
+        direct = doc.index.match_url(href)
+        if direct is not None:
+            match = (direct[0], direct[1], href)
+        elif "%" in href or "=" in href:  # a link shim's ?u=, a redirect's ?url= (unwrap.py)
+            match = doc.index.find_nested(href)
         if match is None or inside(anchor, doc.claimed):
             continue
         label = text_of(anchor).strip() or None
-        found.append(doc.embed(match[0], match[1], "link", anchor, url=href, text=label))
+        try:
+            found.append(doc.embed(match[0], match[1], "link", anchor, url=match[2], text=label))
+        except WrongShape:
+            continue
     return found
