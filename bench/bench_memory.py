@@ -2,17 +2,20 @@
 
 Usage: python bench/bench_memory.py [--big-mb N] [--small-mb N] [--rate-mb N]
 
-bench/killsoak_site.py serves a news article on 127.0.0.1 embedding two Mastodon posts of a
+bench/killsoak_site.py serves a news article on 127.0.0.1 embedding three Mastodon posts of a
 loopback instance, each with a video (a generated MP4 of the given size, sent at `rate-mb`
 MB/s), and a tweet the offline world answers. The posts' embed views load the video themselves,
 as X's and Telegram's players do, so the browser's traffic (recorded for the WARC) carries it
-too; `--poster-only` shows its poster instead, as Mastodon's view does. `archiver archive --offline` archives it in a
-process of its own, once with small videos (about a photo's size) and once with large ones,
-each into a fresh archive; the process reports its own peak RSS (getrusage: the Python process
-alone, not the browser's). The aim: the large run's peak within 50 MB of the small one's, since
-a video goes from the socket to a spool file and from there into the blob store, never whole in
-memory. The run also checks that the videos were kept in full (their blobs' sizes), so a run
-that kept less cannot pass for a lean one.
+too; `--poster-only` shows its poster instead, as Mastodon's view does.
+
+`archiver archive --offline` archives it in a process of its own, once with small videos (about
+a photo's size) and once with large ones, each into a fresh archive; the process reports its
+own peak RSS (VmHWM: the Python process alone, not the browser's). The aim: the large run's
+peak within 50 MB of the small one's. Our download goes from the socket to a spool file and
+from there into the blob store, and the WARC recorder reads no body over its cap from the
+browser (the record is marked truncated), so no video is ever whole in memory. The run also
+checks that the videos were kept in full (their blobs' sizes), so a run that kept less cannot
+pass for a lean one.
 """
 
 from __future__ import annotations
