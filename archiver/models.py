@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import json
 import re
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, is_dataclass
 from pathlib import Path
 from typing import Any
 
@@ -97,19 +98,45 @@ class PostData:
     raw: bytes = b""
 
     def normalized(self) -> dict[str, Any]:
-        """Everything but the raw bytes: what the content hash is computed over."""
-        d = asdict(self)
-        d.pop("raw")
-        return d
+        """Everything but the raw bytes, as a copy the caller may change: what a capture keeps as
+        its metadata. The same dict as dataclasses.asdict's less "raw", built without its
+        per-value deepcopy (a re-check builds thousands)."""
+        return {name: _copied(getattr(self, name)) for name in _NORMALIZED}
 
     def content(self) -> dict[str, Any]:
         """What the post says: the normalized data less its engagement counts, which change on
         nearly every look, and less the signatures of its media URLs, which change on every
         answer. The content hash is computed over this, so a new like is no edit."""
-        d = self.normalized()
-        d.pop("counts")
-        d["media"] = [_unsigned(item) for item in d["media"]]
-        return d
+        content: dict[str, Any] = _copied(self._content_view())
+        return content
+
+    def _content_view(self) -> dict[str, Any]:
+        """content() over the data's own values, not copies: for reading only (content_hash)."""
+        view = {name: getattr(self, name) for name in _CONTENT}
+        view["media"] = [_unsigned(item) for item in self.media]
+        return view
+
+
+# PostData's fields in their order, less the raw bytes (normalized) and less the counts (content).
+_NORMALIZED = tuple(name for name in PostData.__dataclass_fields__ if name != "raw")
+_CONTENT = tuple(name for name in _NORMALIZED if name != "counts")
+_ATOMS = (str, int, float, bool, type(None))
+
+
+def _copied(value: Any) -> Any:
+    """A copy of `value` as dataclasses.asdict makes one (containers rebuilt, dataclasses as
+    dicts), plain JSON values shared instead of deep-copied: they cannot change."""
+    if isinstance(value, _ATOMS):
+        return value
+    if isinstance(value, dict):
+        return type(value)((_copied(k), _copied(v)) for k, v in value.items())
+    if isinstance(value, list):
+        return [_copied(v) for v in value]
+    if isinstance(value, tuple) and not hasattr(value, "_fields"):
+        return tuple(_copied(v) for v in value)
+    if is_dataclass(value) and not isinstance(value, type):
+        return asdict(value)
+    return copy.deepcopy(value)  # a namedtuple, a set...: as asdict would
 
 
 # Query parameters that sign a media URL for a while (fbcdn's oh/oe, TikTok's x-expires and
@@ -127,5 +154,5 @@ def _unsigned(item: Any) -> Any:
 def content_hash(data: PostData) -> str:
     """SHA-256 of the post's content as canonical JSON: equal when what the post says is unchanged
     (counts of likes and views left out: they change on nearly every look)."""
-    text = json.dumps(data.content(), sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    text = json.dumps(data._content_view(), sort_keys=True, separators=(",", ":"), ensure_ascii=False)
     return hashlib.sha256(text.encode()).hexdigest()

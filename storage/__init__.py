@@ -7,7 +7,7 @@ archiver/: it takes and returns plain values.
     articles.py     Articles: the articles we fetched
     posts.py        Posts: the posts we know of, their status; unresolved_post_id
     embeds.py       Embeds: which article embeds which post
-    checks.py       Checks: a post's liveness history; CheckResult
+    checks.py       Checks: a post's liveness history; CheckRecord, CheckResult
     captures.py     Captures: captures and their artifacts
     schedule.py     Watches (and feed entries), Runs: what scheduled runs keep
     queries.py      Queries: the reads that join tables or aggregate; a post's timeline
@@ -43,7 +43,7 @@ from __future__ import annotations
 
 from storage.backends import open_blobs
 from storage.blobs import Blobs, BlobStore, BlobWriter, LocalBlobs, is_sha256
-from storage.checks import CheckResult
+from storage.checks import CheckRecord, CheckResult
 from storage.core import now
 from storage.errors import BlobTooLarge, StoreError
 from storage.leftovers import STALE_AFTER, RepairReport
@@ -94,6 +94,7 @@ __all__ = [
     "Blobs",
     "CaptureRow",
     "ChangedPostRow",
+    "CheckRecord",
     "CheckResult",
     "CheckRow",
     "EmbedRow",

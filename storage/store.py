@@ -87,6 +87,7 @@ class Store:
         self.embeds_for_article = embeds.embeds_for_article
         # Checks (storage/checks.py)
         self.record_check = checks.record_check
+        self.record_checks = checks.record_checks
         self.checks_for_post = checks.checks_for_post
         # Captures and their artifacts (storage/captures.py)
         self.start_capture = captures.start_capture

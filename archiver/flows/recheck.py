@@ -38,6 +38,13 @@ post's embed view and reads it (capture/viewstate.py), keeping nothing:
   capture's, or the post was never captured complete, `capture` takes a new version;
 - anything else (the view did not load, timed out, showed neither): "unknown this time".
 
+Checks are committed in small batches (`_Batch`): at most BATCH_SIZE of them in one
+transaction, at most BATCH_SECONDS after the first of them was made, and all that wait before
+any capture is taken and whenever the re-check ends, returns or is cancelled. A process killed
+midway loses only the checks of the batch it had not committed yet, never one committed: their
+posts keep their schedule, so they are simply due again. Changes are told (`on_event`) once
+committed.
+
 When a post is next due (`next_check`) grows with how long it has stayed the same: the time
 since the latest of first seen / status change / content change, times settings.recheck_backoff,
 kept between settings.recheck_min_hours and settings.recheck_max_days. Posts that cannot be
@@ -52,23 +59,24 @@ import contextvars
 import email.utils
 import logging
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
-from contextlib import AbstractAsyncContextManager, asynccontextmanager
+from collections.abc import Awaitable, Callable, Coroutine, Iterable, Mapping, Sequence
+from contextlib import AbstractAsyncContextManager
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timedelta, timezone
+from functools import cached_property
 from typing import Any
 
 import httpx
 
 from archiver import platforms
-from archiver.capture.politeness import HostLimiter
+from archiver.capture.politeness import HostLimiter, is_loopback
 from archiver.capture.viewstate import ViewCheck
 from archiver.errors import ArchiverError, MissingCredential, PostGone
 from archiver.fetch import make_async_client
 from archiver.models import PostData, content_hash
 from archiver.platforms.base import Platform
 from archiver.settings import Settings
-from storage import PostRow, Store
+from storage import CheckRecord, CheckResult, PostRow, Store
 
 log = logging.getLogger(__name__)
 
@@ -78,6 +86,8 @@ MAX_WAIT = 10.0  # seconds a check may wait for its host to open again; longer, 
 UNKNOWN_RETRY = timedelta(hours=1)  # an unknown check is retried within this (or after Retry-After)
 DEFAULT_RETRY_AFTER = 60.0  # seconds a 429 without Retry-After closes its host
 MAX_PENALTY = 300.0  # the longest a run of failures closes a host
+BATCH_SIZE = 50  # checks committed in one transaction, at most...
+BATCH_SECONDS = 0.5  # ... and at most this long after the first of them was made
 
 # What a capture callback gets: the post's row and the data the check just fetched (None after
 # a look at the embed view).
@@ -198,6 +208,10 @@ class HostGate:
     starts) and waits while the host is closed; a 429 or a 503 with Retry-After closes the
     host for that long, a 5xx or a connection failure for a doubling while. Slots are given
     back when the response arrives, or at the end of the check (`scope`) when none did.
+
+    With no delay between starts, a slot is the host's semaphore alone (per_host at once, our
+    own machine exempt, as HostLimiter does), taken without HostLimiter's per-request context
+    manager and zero-second sleep: a re-check of thousands of posts pays for each request's.
     """
 
     def __init__(
@@ -210,6 +224,9 @@ class HostGate:
         sleep: Callable[[float], Awaitable[object]] = asyncio.sleep,
     ) -> None:
         self.limiter = HostLimiter(per_host, delay, clock=clock, sleep=sleep)
+        self.per_host = self.limiter.per_host
+        self.spaced = delay > 0  # starts spaced out: HostLimiter's slots; else _semaphore's
+        self._semaphores: dict[str, asyncio.Semaphore | None] = {}  # None: a loopback host
         self.max_wait = max_wait
         self.clock = clock
         self.sleep = sleep
@@ -222,21 +239,25 @@ class HostGate:
         hooks.setdefault("response", []).append(self.after)
         client.event_hooks = hooks
 
-    @asynccontextmanager
-    async def scope(self) -> AsyncIterator[None]:
+    def scope(self) -> AbstractAsyncContextManager[None]:
         """One check: the slots its requests take are all given back when it ends."""
-        held: list[tuple[str, AbstractAsyncContextManager[None]]] = []
-        token = _held.set(held)
-        try:
-            yield
-        finally:
-            _held.reset(token)
-            while held:
-                await held.pop()[1].__aexit__(None, None, None)
+        return _Scope()
 
     def closed_for(self, host: str) -> float:
         """Seconds until `host` opens again (0 when open)."""
-        return max(self._closed_until.get(host, 0.0) - self.clock(), 0.0)
+        until = self._closed_until.get(host)
+        return 0.0 if until is None else max(until - self.clock(), 0.0)
+
+    def _slot(self, host: str) -> AbstractAsyncContextManager[None] | None:
+        """The slot to take for a request to `host`; None when there is none to take (no delay,
+        our own machine)."""
+        if self.spaced:
+            return self.limiter.slot(host)
+        try:
+            return self._semaphores[host]
+        except KeyError:
+            semaphore = None if is_loopback(host) else asyncio.Semaphore(self.per_host)
+            return self._semaphores.setdefault(host, semaphore)
 
     def close(self, host: str, seconds: float) -> None:
         until = self.clock() + seconds
@@ -258,7 +279,9 @@ class HostGate:
                 raise HostClosed(host, wait)
             if wait:
                 await self.sleep(wait)
-            slot = self.limiter.slot(host)
+            slot = self._slot(host)
+            if slot is None:
+                return
             await slot.__aenter__()
             if not self.closed_for(host):  # the host may have closed while we waited for the slot
                 break
@@ -278,13 +301,26 @@ class HostGate:
                 await slot.__aexit__(None, None, None)
                 break
         status = response.status_code
-        asked = retry_after(response)
+        asked = retry_after(response) if status in (429, 503) else None
         if status == 429 or (status == 503 and asked is not None):
             self.close(host, asked if asked is not None else DEFAULT_RETRY_AFTER)
         elif status >= 500:
             self.failed(host)
-        elif status < 400:
+        elif status < 400 and self._failures:
             self._failures.pop(host, None)
+
+
+class _Scope:
+    """HostGate.scope: the check's list of held slots, in the context its requests' hooks run in."""
+
+    async def __aenter__(self) -> None:
+        self.held: list[tuple[str, AbstractAsyncContextManager[None]]] = []
+        self.token = _held.set(self.held)
+
+    async def __aexit__(self, *exc: object) -> None:
+        _held.reset(self.token)
+        while self.held:
+            await self.held.pop()[1].__aexit__(None, None, None)
 
 
 # --- What a re-check found --------------------------------------------------------------------
@@ -377,7 +413,7 @@ class _Look:
     fingerprint: str | None = None  # a view check's: the rendered post's text, hashed
     no_credential: bool = False  # the data endpoint wants a credential the settings lack
 
-    @property
+    @cached_property
     def digest(self) -> str | None:
         """What stands for the post's content: its data's hash, else the view's fingerprint."""
         return content_hash(self.data) if self.data is not None else self.fingerprint
@@ -457,9 +493,10 @@ async def recheck_posts(
     HTTP checks first, then at most settings.view_checks_per_run looks at embed views through
     `view_check` (none without it), then the new captures that changed posts want. `deadline`
     (time.monotonic()) stops starting new checks and captures; what is left stays due.
-    `on_event` hears each status or content change as it is recorded (a first look that finds
-    a post live is none). Each check is its own transaction: a run killed midway keeps every
-    check it finished.
+    `on_event` hears each status or content change once it is committed (a first look that
+    finds a post live is none). Checks are committed in batches (`_Batch`): a run killed midway
+    keeps every batch it committed and loses at most the last one's checks, whose posts stay
+    due; every check is committed before the first capture is taken.
     """
     report = RecheckReport()
     gate = HostGate(settings.per_host, settings.host_delay)
@@ -482,10 +519,14 @@ async def recheck_posts(
     def past_deadline() -> bool:
         return deadline is not None and time.monotonic() >= deadline
 
+    def told(item: _Assessed, result: CheckResult | None) -> None:
+        if _tell(item, result, report, on_event):
+            to_capture.append((item.post, item.look.data))
+
+    batch = _Batch(store, told, BATCH_SIZE, BATCH_SECONDS)
+
     def record(post: Mapping[str, Any], look: _Look, complete: bool = True) -> None:
-        wanted = _record(store, settings, post, look, captured, report, on_event, complete)
-        if wanted is not None:
-            to_capture.append(wanted)
+        batch.add(_assess(settings, post, look, captured, complete))
 
     async def check(client: httpx.AsyncClient, post: Mapping[str, Any]) -> None:
         async with slots:
@@ -519,31 +560,113 @@ async def recheck_posts(
         kept = store.captures_for_post(int(post["id"]))
         record(post, _Look.of_view(seen), complete=any(c["status"] == "complete" for c in kept))
 
-    async with make_async_client(settings, transport) as client:
-        gate.install(client)
-        await asyncio.gather(*(check(client, post) for post in by_data))
+    try:
+        async with make_async_client(settings, transport) as client:
+            gate.install(client)
+            await _all(check(client, post) for post in by_data)
 
-    if by_view:
-        allowed = by_view[: settings.view_checks_per_run]
-        report.deferred += len(by_view) - len(allowed)  # still due: the next run looks at them first
-        await asyncio.gather(*(look_at_view(post) for post in allowed))
+        if by_view:
+            allowed = by_view[: settings.view_checks_per_run]
+            report.deferred += len(by_view) - len(allowed)  # still due: the next run looks at them first
+            await _all(look_at_view(post) for post in allowed)
+    finally:
+        batch.close()  # every check committed (cancelled, failed or done) before any capture
 
     if to_capture and capture is not None:
         await _capture_all(store, settings, to_capture, capture, past_deadline, report)
     return report
 
 
-def _record(
-    store: Store,
+async def _all(checks: Iterable[Coroutine[Any, Any, None]]) -> None:
+    """Run `checks` at once; when one fails (a commit that failed, say), the others are
+    cancelled and waited for before the error is raised: none goes on after the re-check ends."""
+    tasks = [asyncio.ensure_future(check) for check in checks]
+    try:
+        await asyncio.gather(*tasks)
+    except BaseException:
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+        raise
+
+
+@dataclass
+class _Assessed:
+    """A look, weighed: what to record for it, and whether its post wants a new capture."""
+
+    post: Mapping[str, Any]
+    look: _Look
+    record: CheckRecord
+    wants_capture: bool
+
+
+class _Batch:
+    """Checks made and not committed yet: committed together (Store.record_checks, one
+    transaction) once `size` of them wait, `seconds` after the first of them was added, and at
+    `flush` or `close`; `told` hears each check once committed, with what it did (None: its post
+    is no longer in the archive). A commit that fails loses its batch (not one check of it was
+    committed: their posts stay due) and raises, from add, flush or close.
+    """
+
+    def __init__(
+        self,
+        store: Store,
+        told: Callable[[_Assessed, CheckResult | None], None],
+        size: int,
+        seconds: float,
+    ) -> None:
+        self.store = store
+        self.told = told
+        self.size = size
+        self.seconds = seconds
+        self.waiting: list[_Assessed] = []
+        self._timer: asyncio.TimerHandle | None = None
+        self._failed: BaseException | None = None  # a timed commit's error, raised at the next call
+        self._closed = False
+
+    def add(self, item: _Assessed) -> None:
+        self.waiting.append(item)
+        if self._closed or len(self.waiting) >= self.size or self._failed is not None:
+            self.flush()
+        elif self._timer is None:
+            self._timer = asyncio.get_running_loop().call_later(self.seconds, self._timed)
+
+    def _timed(self) -> None:
+        self._timer = None
+        try:
+            self.flush()
+        except Exception as exc:  # kept for the flow's next add, flush or close to raise
+            self._failed = exc
+
+    def flush(self) -> None:
+        """Commit every check waiting, now."""
+        if self._timer is not None:
+            self._timer.cancel()
+            self._timer = None
+        failed, self._failed = self._failed, None
+        if failed is not None:
+            raise failed
+        items, self.waiting = self.waiting, []
+        if not items:
+            return
+        results = self.store.record_checks([item.record for item in items])
+        for item, result in zip(items, results, strict=True):
+            self.told(item, result)
+
+    def close(self) -> None:
+        """Commit what waits; from then on, a check is committed as it is added."""
+        self._closed = True
+        self.flush()
+
+
+def _assess(
     settings: Settings,
     post: Mapping[str, Any],
     look: _Look,
     captured: Mapping[int, str | None],
-    report: RecheckReport,
-    on_event: Callable[[CheckEvent], None] | None,
     complete: bool = True,
-) -> tuple[Mapping[str, Any], PostData | None] | None:
-    """Record one look; returns (post, data) when the post wants a new capture. `complete`: the
+) -> _Assessed:
+    """What to record for one look, and whether the post wants a new capture. `complete`: the
     post has a complete capture (a view check wants one for a post that has none)."""
     now = datetime.now(timezone.utc)
     post_id = int(post["id"])
@@ -568,7 +691,7 @@ def _record(
         due = now + timedelta(hours=settings.recheck_min_hours)  # it just changed: look again soon
     else:
         due = next_check(post, now, settings)
-    result = store.record_check(
+    record = CheckRecord(
         post_id,
         method=look.method,
         outcome=look.outcome,
@@ -578,16 +701,31 @@ def _record(
         next_check_at=due,
         at=now,
     )
+    return _Assessed(post, look, record, wants_capture and digest is not None)
+
+
+def _tell(
+    item: _Assessed,
+    result: CheckResult | None,
+    report: RecheckReport,
+    on_event: Callable[[CheckEvent], None] | None,
+) -> bool:
+    """Count and tell one committed check; whether its post wants a new capture."""
+    post, look = item.post, item.look
+    if result is None:  # merged into another post since the run began, say: nothing recorded
+        log.info("re-check %s %s: no longer in the archive", post["platform"], post["post_id"])
+        return False
     report.checked += 1
     report.outcomes[look.outcome] = report.outcomes.get(look.outcome, 0) + 1
+    at = item.record.at
     base = {
-        "post": post_id,
+        "post": item.record.post,
         "platform": post["platform"],
         "post_id": post["post_id"],
         "url": post["url"],
         "previous": result.previous_status,
         "status": result.status,
-        "at": now.isoformat(timespec="milliseconds"),
+        "at": at.isoformat(timespec="milliseconds") if isinstance(at, datetime) else str(at),
         "http_status": look.http_status,
     }
     events = []
@@ -603,7 +741,7 @@ def _record(
             on_event(event)
     if look.outcome == "unknown":
         log.info("re-check %s %s: unknown this time (%s)", post["platform"], post["post_id"], look.detail)
-    return (post, look.data) if wants_capture and digest is not None else None
+    return item.wants_capture
 
 
 def _first_look_found_live(previous: str, status: str) -> bool:

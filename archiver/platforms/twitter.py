@@ -145,8 +145,16 @@ def _dig(value: Any, *keys: str) -> Any:
     return value
 
 
+# https://HOST/PATH.EXT with no query, fragment, or anything urlsplit would clean or urlencode
+# would quote: the original-size form is then a plain rewrite of its end.
+_PLAIN_PHOTO = re.compile(r"https://[A-Za-z0-9.-]+/[A-Za-z0-9_/%.-]*\.[A-Za-z0-9]+")
+
+
 def _photo_url(url: str) -> str:
     """pbs.twimg.com/media/NAME.jpg -> the original-size form NAME?format=jpg&name=orig."""
+    if _PLAIN_PHOTO.fullmatch(url):  # the usual form: the same rewrite, without parsing it
+        stem, _, ext = url.rpartition(".")
+        return f"{stem}?format={ext}&name=orig"
     parts = urlsplit(url)
     path, dot, ext = parts.path.rpartition(".")
     if not dot or "/" in ext:
