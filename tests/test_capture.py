@@ -417,3 +417,52 @@ def test_a_bug_in_the_data_code_costs_the_data_not_the_view(batch: Batch) -> Non
     assert (capture.status, capture.outcome) == ("live", "partial")
     assert capture.missing == ["data: KeyError: 'user'"]
     assert {"screenshot", "dom", "mhtml", "warc"} <= {a.kind for a in capture.artifacts}
+
+
+class _SlowData(httpx.AsyncBaseTransport):
+    """The world's answers to our own client, one URL's after `release` is set."""
+
+    def __init__(self, inner: httpx.AsyncBaseTransport, url: str, events: list[str]) -> None:
+        self.inner, self.url, self.events = inner, url, events
+        self.release = asyncio.Event()
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        if str(request.url).startswith(self.url):
+            await self.release.wait()
+            self.events.append("slow data answered")
+        return await self.inner.handle_async_request(request)
+
+
+@pytest.mark.browser
+def test_a_slow_data_endpoint_holds_no_browser_page() -> None:
+    """One page at a time: the first post's data comes only once the second post's view has
+    loaded, so that view cannot wait for it; and the first post still gets its data."""
+    world = OfflineWorld(hang_seconds=5)
+    settings = replace(Settings(), concurrency=1, page_timeout=10, capture_timeout=30, host_delay=0.0)
+    events: list[str] = []
+    slow = _SlowData(world.transport(), data_url(AGGREGATE), events)
+
+    def view_of(name: str) -> Any:
+        def seen(request: Request) -> Response | None:
+            if request.client == "browser":
+                events.append(f"{name} view")
+                if name == "second":
+                    slow.release.set()
+            return None
+
+        return seen
+
+    world.add(twitter.embed_url(AGGREGATE), view_of("first"))
+    world.add(twitter.embed_url(NEXTA), view_of("second"))
+
+    async def run() -> list[PostCapture]:
+        async with (
+            httpx.AsyncClient(transport=slow, timeout=30) as client,
+            Capturer(settings, client, install_routes=world.install, retry_backoff=0.1) as capturer,
+        ):
+            return await capturer.capture_posts([("twitter", AGGREGATE), ("twitter", NEXTA)])
+
+    first, second = asyncio.run(run())
+    assert events[:3] == ["first view", "second view", "slow data answered"]
+    assert first.status == second.status == "live"
+    assert first.data is not None and first.artifact("screenshot") is not None

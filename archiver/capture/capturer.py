@@ -9,8 +9,10 @@ has really rendered (the platform's render_selector, else network idle, both cap
 a PNG of the post element, the rendered DOM, an MHTML snapshot and a WARC of every response the
 browser received. For platforms with `fetch_data` it fetches the structured data meanwhile,
 then downloads the photos and the best video (streamed to files, capped), all while the view
-renders. Whatever fails is recorded in the PostCapture (status, error, what is missing) and
-never stops other captures.
+renders. The view's context is closed as soon as its page is kept, and its place in the pool
+(settings.concurrency pages at once) goes to the next capture: data or media slower than the
+view hold no browser page. Whatever fails is recorded in the PostCapture (status, error, what
+is missing) and never stops other captures.
 
 The network guard (guard.py) checks everything a capture reaches: the view URL before a
 context opens, the data and media through the client's guard, and every browser connection
@@ -71,6 +73,7 @@ from archiver.capture.browser import (
     launch,
     playwright_proxy,
 )
+from archiver.capture.loopthread import LoopThread
 from archiver.capture.media import MediaTooLarge, download, spool_folder
 from archiver.capture.politeness import HostLimiter
 from archiver.capture.recorder import Recorder
@@ -231,6 +234,7 @@ class Capturer:
         self.guard = guard if guard is not None else Guard.for_settings(settings)
         # With a proxy of the user's the browser's connections are that proxy's to make.
         self._relay = Relay(self.guard) if self.guard.active and not self.guard.proxy_in_effect else None
+        self._relay_loop: LoopThread | None = None  # the relay's own (loopthread.py: why)
         self.retry_backoff = retry_backoff
         self.restarts = 0
         self.found: FoundBrowser | None = None
@@ -248,15 +252,15 @@ class Capturer:
         self._pw = await async_playwright().start()
         try:
             if self._relay is not None:
-                await self._relay.start()
+                self._relay_loop = LoopThread("relay")
+                await self._relay_loop.run(self._relay.start())
             if self._remotes:
                 await self._connect_all()
             else:
                 self._browser, self.found = await self._launch()
         except BaseException:
             await self._pw.stop()
-            if self._relay is not None:
-                await self._relay.close()
+            await self._close_relay()
             raise
         self._spool = spool_folder(self._spool_parent)
         return self
@@ -272,11 +276,17 @@ class Capturer:
                         await asyncio.wait_for(browser.close(), self.settings.page_timeout)
             if self._pw is not None:
                 await self._pw.stop()
-            if self._relay is not None:
-                await self._relay.close()
+            await self._close_relay()
         finally:  # a second Ctrl-C, say, must not leave the media behind
             if self._spool is not None:
                 shutil.rmtree(self._spool, ignore_errors=True)
+
+    async def _close_relay(self) -> None:
+        if self._relay is not None and self._relay_loop is not None:
+            try:
+                await self._relay_loop.run(self._relay.close())
+            finally:
+                await self._relay_loop.stop()
 
     # The browser.
 
@@ -478,12 +488,12 @@ class Capturer:
         except (ValueError, KeyError) as exc:
             return PostCapture(platform.name, post_id, "", status="failed", error=f"no view URL: {exc}")
         result = PostCapture(platform.name, post_id, view_url)
-        async with self._pool:
+        async with self._page() as free_page:
             started = time.monotonic()  # the capture's own time, not its wait for a free page
             result.started_at = _now()
             try:
                 await asyncio.wait_for(
-                    self._capture(platform, post_id, result), self.settings.capture_timeout
+                    self._capture(platform, post_id, result, free_page), self.settings.capture_timeout
                 )
             except asyncio.TimeoutError:
                 result.status = "timeout"
@@ -499,8 +509,30 @@ class Capturer:
         result.timings["total"] = result.duration
         return result
 
-    async def _capture(self, platform: Platform, post_id: str, result: PostCapture) -> None:
-        # The data, its media and the video through yt-dlp come while the view renders.
+    @asynccontextmanager
+    async def _page(self) -> AsyncIterator[Callable[[], None]]:
+        """A page of the pool (settings.concurrency at once), held until the block ends or the
+        function it gives is called, whichever comes first."""
+        await self._pool.acquire()
+        held = True
+
+        def free() -> None:
+            nonlocal held
+            if held:
+                held = False
+                self._pool.release()
+
+        try:
+            yield free
+        finally:
+            free()
+
+    async def _capture(
+        self, platform: Platform, post_id: str, result: PostCapture, free_page: Callable[[], None]
+    ) -> None:
+        # The data, its media and the video through yt-dlp come while the view renders. Once the
+        # view is kept its context is closed and its page another capture's: a slow data
+        # endpoint or a long download holds neither.
         video = self.video is not None and video_wanted(self.settings, platform, None)
         data_task = (
             asyncio.ensure_future(self._data_and_media(platform, post_id))
@@ -509,6 +541,7 @@ class Capturer:
         )
         try:
             view = await self._view_with_retry(platform, post_id, result)
+            free_page()
             data = await _settled(data_task) if data_task is not None else None
         finally:
             if data_task is not None and not data_task.done():
