@@ -12,8 +12,13 @@ among the processes sharing it, so its sum is the tree's real share of memory.
 
 RSS is cheap to read (statm) and sampled every `interval`. PSS is not: the kernel walks every
 mapping of every process, some 70 ms of CPU for a browser with four pages, which on two cores
-would slow down what is being measured. So PSS is read only when the RSS sum reaches a new
-peak, at most once every `pss_every` seconds: its peak is the PSS near the RSS peak.
+would slow down what is being measured. So PSS is read when the RSS sum reaches a new peak, at
+most once every `pss_every` seconds; a peak reached while PSS may not be read yet is read as
+soon as it may (else a run whose RSS peaks within its first seconds would report the PSS of
+its first sample, a browser with no page). Its peak is the PSS near the RSS peaks.
+
+The same thread notes the 1-minute load average every second (`loads`): a run on a busy machine
+says how busy it was while it ran, not only when it ended.
 """
 
 from __future__ import annotations
@@ -85,6 +90,9 @@ class TreeMemory:
         self.interval = interval
         self.pss_every = pss_every
         self._next_pss = 0.0
+        self._pss_due = False  # an RSS peak whose PSS is not read yet
+        self._next_load = 0.0
+        self.loads: list[float] = []  # the 1-minute load average, once a second
         self.root = os.getpid() if root is None else root
         self.peak_rss: int | None = None
         self.peak_pss: int | None = None
@@ -93,16 +101,20 @@ class TreeMemory:
         self._thread = threading.Thread(target=self._run, daemon=True)
 
     def sample(self) -> None:
+        if time.monotonic() >= self._next_load:
+            self._next_load = time.monotonic() + 1.0
+            self.loads.append(os.getloadavg()[0])
         tree = browser_tree(self.root)
         if not tree:
             return
         self.peak_processes = max(self.peak_processes, len(tree))
         total = sum(rss(pid) for pid in tree)
-        if total < (self.peak_rss or 0):
+        if total >= (self.peak_rss or 0):
+            self.peak_rss = total
+            self._pss_due = True
+        if not self._pss_due or time.monotonic() < self._next_pss:
             return
-        self.peak_rss = total
-        if time.monotonic() < self._next_pss:
-            return
+        self._pss_due = False
         self._next_pss = time.monotonic() + self.pss_every
         shares = [pss(pid) for pid in tree]
         if all(share is not None for share in shares):
@@ -113,6 +125,8 @@ class TreeMemory:
             self.sample()
 
     def __enter__(self) -> TreeMemory:
+        self.loads.append(os.getloadavg()[0])
+        self._next_load = time.monotonic() + 1.0
         if PROC.is_dir():
             self._thread.start()
         return self
@@ -123,3 +137,4 @@ class TreeMemory:
         self._stop.set()
         if self._thread.is_alive():
             self._thread.join()
+        self.loads.append(os.getloadavg()[0])
