@@ -116,9 +116,12 @@ class TreeMemory:
             return
         self._pss_due = False
         self._next_pss = time.monotonic() + self.pss_every
-        shares = [pss(pid) for pid in tree]
-        if all(share is not None for share in shares):
-            self.peak_pss = max(self.peak_pss or 0, sum(s for s in shares if s is not None))
+        # A process that exits while the tree is read (a closed page's) holds nothing any more.
+        shares = [share for share in map(pss, tree) if share is not None]
+        if shares:
+            self.peak_pss = max(self.peak_pss or 0, sum(shares))
+        else:
+            self._pss_due = True
 
     def _run(self) -> None:
         while not self._stop.wait(self.interval):

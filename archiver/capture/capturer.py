@@ -740,12 +740,14 @@ class Capturer:
         refusals = _Refusals()
         step = "opening a browser context"
         timeout = self.settings.page_timeout
+        opened, closing = time.monotonic(), 0.0
         try:
             async with self._context(platform.name, refusals) as context:
                 recorder = Recorder()
                 if keep:
                     context.on("response", recorder.on_response)
                 page = await context.new_page()
+                view.timings["open"] = round(time.monotonic() - opened, 3)  # context and page
                 step = "loading the view"
                 started = time.monotonic()
                 async with self._hosts.slot(urlsplit(url).hostname or ""):
@@ -780,6 +782,8 @@ class Capturer:
                     Artifact("warc", write_warc(exchanges, software=SOFTWARE, info=info), "application/warc")
                 )
                 view.timings["warc"] = round(time.monotonic() - started, 3)
+                closing = time.monotonic()
+            view.timings["close"] = round(time.monotonic() - closing, 3)
         except PlaywrightTimeout as exc:
             view.error = f"{step}: timed out after {self.settings.page_timeout:g}s ({_first_line(exc)})"
             view.error_kind = "timeout"
