@@ -33,6 +33,11 @@ process's CPU time are reported: on a busy machine the CPU ratio is the steadier
 fake CDN's CPU is in its own process and counts for neither). The sides alternate in each
 round, and each keeps its best wall clock and its best CPU time.
 
+- in-process: the bare loop and recheck_posts again over up to 3,000 posts, through
+  httpx.MockTransport answering as the fake CDN does (best of at least 3): no socket, no server
+  process. The difference in CPU per post is our code's own cost, which on a busy machine the
+  ratios above (a few hundred µs against the sockets' 1.5 ms) can hide in their noise.
+
 Then politeness in real time (the unit tests check it on a fake clock): `--polite` checks
 (default 40) on the one CDN host at per_host 1 and host_delay `--delay` (default 0.05 s), whose
 spacing is HostLimiter's (the capturer's too), against a bare loop asking for the same URLs one
@@ -72,6 +77,7 @@ import statistics
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -111,7 +117,8 @@ def answer_for(tweet_id: int, base: dict[str, Any], edited: bool = False) -> dic
 # --- The fake CDN (its own process) -----------------------------------------------------------
 
 
-def _serve(port_out: Any) -> None:
+def cdn_answers() -> Callable[[str], tuple[int, bytes]]:
+    """What the fake CDN answers for a request path: (status, body)."""
     base = fixture_answer()
     template = json.dumps(answer_for(0, base)).replace('"id_str": "0"', '"id_str": "@ID@"').encode()
     edited = (
@@ -134,6 +141,12 @@ def _serve(port_out: Any) -> None:
             return 404, b""
         body = edited if n % 200 == 0 else template
         return 200, body.replace(b"@ID@", tweet_id.encode())
+
+    return answer
+
+
+def _serve(port_out: Any) -> None:
+    answer = cdn_answers()
 
     async def handle(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         try:
@@ -292,6 +305,24 @@ async def recheck_run(
         seconds, cpu = time.perf_counter() - start, time.process_time() - cpu
     assert len(changed) == report.captured
     return seconds, cpu, report
+
+
+async def in_process(settings: Settings, ids: list[str], rounds: int) -> tuple[float, float]:
+    """CPU seconds of the bare loop and of recheck_posts (each its best of `rounds`) over an
+    in-process transport answering as the fake CDN does (httpx.MockTransport): no socket, no
+    server process, so the difference is our code's own cost, free of the noise of both."""
+    answer = cdn_answers()
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        status, body = answer(request.url.raw_path.decode())
+        return httpx.Response(status, content=body, headers={"content-type": "application/json"})
+
+    bare = ours = float("inf")
+    for _ in range(rounds):
+        transport = httpx.MockTransport(handler)
+        bare = min(bare, (await bare_loop(transport, ids, settings.recheck_concurrency))[1])
+        ours = min(ours, (await recheck_run(settings, transport, len(ids)))[1])
+    return bare, ours
 
 
 async def view_rechecks(site: Instance, settings: Settings) -> tuple[float, list[str]]:
@@ -455,6 +486,7 @@ def main_http(args: argparse.Namespace) -> int:
             return (bare, bare_spacing), (seconds, ours_spacing)
 
         spacing = asyncio.run(polite()) if args.polite > 1 else None
+        own = asyncio.run(in_process(settings, ids[:3000], max(3, args.rounds)))
     finally:
         server.terminate()
         server.join(5)
@@ -479,6 +511,11 @@ def main_http(args: argparse.Namespace) -> int:
         " (guarded / unguarded recheck; aim within 1.05)"
     )
     print(f"  outcomes        {reports[0].summary()}")
+    k = min(n, 3000)
+    print(
+        f"  in-process      CPU {1e6 * own[0] / k:.0f} µs/post bare, {1e6 * own[1] / k:.0f} µs/post"
+        f" recheck_posts: our code's own {1e6 * (own[1] - own[0]) / k:.0f} µs/post (no sockets, {k} posts)"
+    )
     expected_gone = sum(1 for i in range(n) if i % 100 in (1, 2))
     for report in reports:
         gone = sum(v for k, v in report.outcomes.items() if k != "live")
