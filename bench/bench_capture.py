@@ -20,9 +20,10 @@ discovering its posts count). Seconds per post is that time over N (the article 
 overhead on both sides). Peak memory is the browser's whole process tree, sampled from /proc
 (bench/proctree.py), as is the load average, every second of each run. Each configuration runs
 `rounds` times (default 2), the sides taking turns, and its fastest run counts: the machine may
-be busy with other work, which only ever makes a run slower. The table's "cores" is CPU time
-over wall time: near the cores the machine has left over, a run is bounded by CPU, not by the
-network waits concurrency overlaps.
+be busy with other work, which only ever makes a run slower; each round's pipeline / bare, its
+two runs back to back, is printed too, to show how much of a ratio is noise. The table's
+"cores" is CPU time over wall time: near the cores the machine has left over, a run is bounded
+by CPU, not by the network waits concurrency overlaps.
 
 The article on its own: the same article with each post as the iframe its embed script makes
 (lazy-loaded, as news sites do), served at one URL on both sides. The pipeline's article capture
@@ -275,7 +276,12 @@ def _mb(value: int | None) -> str:
     return "n/a" if value is None else f"{value / MB:.0f} MB"
 
 
-def report(runs: dict[tuple[str, int], Run], site: Instance, delay: float) -> None:
+def report(
+    runs: dict[tuple[str, int], Run], site: Instance, delay: float, paired: dict[int, list[float]]
+) -> None:
+    """The table, the ratios (of each side's fastest run), and each round's ratio of its two
+    runs back to back: the fastest of each side may come from different spells of a busy
+    machine, and the rounds say how much of a ratio is noise."""
     posts = len(site.post_ids)
     print(f"{posts} Mastodon posts on a loopback instance, embedded in one article;")
     print(f"every response {delay * 1000:.0f} ms late. Browser: {runs['bare loop', 1].timed.browser},")
@@ -329,6 +335,9 @@ def report(runs: dict[tuple[str, int], Run], site: Instance, delay: float) -> No
                 f"{'at least' if ratio.at_least else 'at most'} {ratio.aim}x: {'met' if met else 'MISSED'}"
             )
             print(f"{ratio.name:32} {ratio.value:7.2f}x   {verdict:24} {during}")
+    for concurrency, each in paired.items():
+        rounds = ", ".join(f"{ratio:.2f}x" for ratio in each)
+        print(f"pipeline / bare at concurrency {concurrency}, each round's two runs back to back: {rounds}")
     print()
     print("Where a post's time goes (median seconds per post; the article page once per run):")
     for (side, concurrency), run in runs.items():
@@ -469,6 +478,7 @@ def report_article(pipeline: ArticleRun, bare: ArticleRun, settled: ArticleRun, 
 
 async def main_async(posts: int, delay: float, rounds: int, article_only: bool = False) -> int:
     runs: dict[tuple[str, int], Run] = {}
+    paired: dict[int, list[float]] = {1: [], 4: []}  # each round's pipeline / bare, by concurrency
     sides = [("bare loop", run_bare), ("pipeline", run_pipeline)]
     with serve(posts, delay) as site:
         if article_only:
@@ -480,8 +490,10 @@ async def main_async(posts: int, delay: float, rounds: int, article_only: bool =
         # Rounds outermost, the sides in turn and first by turns, so a busy spell falls on both.
         for turn in range(rounds):
             for concurrency in (1, 4):
+                pair: dict[str, float] = {}
                 for side, work in sides if turn % 2 == 0 else sides[::-1]:
                     run = await measure(side, work, site, concurrency)
+                    pair[side] = run.seconds
                     print(
                         f"  {side} at concurrency {concurrency}: {run.per_post:.3f} s/post", file=sys.stderr
                     )
@@ -490,7 +502,8 @@ async def main_async(posts: int, delay: float, rounds: int, article_only: bool =
                     rank = (bool(run.timed.problems), run.seconds)
                     if best is None or rank < (bool(best.timed.problems), best.seconds):
                         runs[side, concurrency] = run
-        report({key: runs[key] for key in sorted(runs, key=lambda k: (k[1], k[0]))}, site, delay)
+                paired[concurrency].append(pair["pipeline"] / pair["bare loop"])
+        report({key: runs[key] for key in sorted(runs, key=lambda k: (k[1], k[0]))}, site, delay, paired)
         article = await measure_article(site, rounds)
         report_article(*article, len(site.post_ids))
     print(f"load average when done: {' '.join(f'{x:.1f}' for x in os.getloadavg())} (1, 5, 15 min)")
