@@ -131,3 +131,25 @@ def test_a_link_shim_is_a_link_to_the_post_it_carries() -> None:
         tweet,
     )
     assert find_embeds(page(body)) == []  # a link is no embed
+
+
+def test_an_id_after_a_blob_long_query_parameter_is_found() -> None:
+    """widgets.js writes a rendered tweet's iframe with a kilobyte of base64 `features` before
+    `id=`: farther than the platforms' patterns read a query (QUERY_REACH). A second look
+    without the blob finds it, in an iframe and in a link alike; a blob alone names nothing."""
+    import base64
+    import json
+
+    from archiver.discovery.find import find_embeds
+    from archiver.platforms.base import QUERY_REACH
+
+    features = base64.b64encode(json.dumps({f"tfw_{i}": {"bucket": "on"} for i in range(40)}).encode())
+    assert len(features) > QUERY_REACH
+    src = (
+        "https://platform.twitter.com/embed/Tweet.html?dnt=false&embedId=twitter-widget-0"
+        f"&features={features.decode()}&frame=false&id=1792922041437598094&lang=en"
+    )
+    found = find_embeds(f'<p>Text.</p><iframe src="{src}"></iframe>', base_url="https://news.example/a")
+    assert [(e.platform, e.post_id) for e in found] == [("twitter", "1792922041437598094")]
+    blob_only = src.replace("&id=1792922041437598094", "")
+    assert find_embeds(f'<iframe src="{blob_only}"></iframe>', base_url="https://news.example/a") == []

@@ -10,17 +10,37 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
-from urllib.parse import unquote
+from urllib.parse import parse_qsl, unquote, urlencode, urlsplit, urlunsplit
 
 from lxml import etree
 
 from archiver.discovery import unwrap
-from archiver.platforms.base import Platform, TextForm
+from archiver.platforms.base import QUERY_REACH, Platform, TextForm
 
 # Elements whose own markup is the embed's (not a place a post can be linked from).
 FRAME_TAGS = ("iframe", "embed", "object", "amp-iframe", "frame")
 # URLs that are buttons or boxes about a page, not a post: like, share, follow, comments...
 BUTTONS = re.compile(r"like|share|follow|send|subscribe|comment|button|page\.php|login|intent", re.IGNORECASE)
+# A query parameter value this long is a blob (widgets.js's base64 `features`, a tracking
+# payload), never what names a post.
+BLOB_PARAMETER = 200
+
+
+def without_blobs(url: str) -> str | None:
+    """`url` with its blob-long query parameters left out, when it has any and a query longer
+    than the platforms' patterns read (base.QUERY_REACH): a second look finds the id that comes
+    after them (Twitter's iframes put `id=` after a kilobyte of `features=`). None otherwise."""
+    if len(url) <= QUERY_REACH or "?" not in url:
+        return None
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return None
+    pairs = parse_qsl(parts.query, keep_blank_values=True)
+    kept = [(name, value) for name, value in pairs if len(value) <= BLOB_PARAMETER]
+    if len(kept) == len(pairs) or len(parts.query) <= QUERY_REACH:
+        return None
+    return urlunsplit(parts._replace(query=urlencode(kept)))
 
 
 @dataclass(frozen=True)
@@ -51,10 +71,15 @@ class Index:
         """The platform and post id of a post URL, or None."""
         if not self.any_post_url.search(url):
             return None
-        for platform in self.platforms:
-            post_id = platform.match(url)
-            if post_id:
-                return platform, post_id
+        candidates = [url]
+        compact = without_blobs(url)
+        if compact is not None:
+            candidates.append(compact)
+        for candidate in candidates:
+            for platform in self.platforms:
+                post_id = platform.match(candidate)
+                if post_id:
+                    return platform, post_id
         return None
 
     def is_post_url(self, url: str) -> bool:
@@ -63,6 +88,11 @@ class Index:
 
     def match_frame(self, src: str) -> tuple[Platform, str, str | None] | None:
         """The platform, post id and (when the src carries one) post URL an iframe shows."""
+        found = self._match_frame(src)
+        compact = without_blobs(src) if found is None else None
+        return self._match_frame(compact) if compact else found
+
+    def _match_frame(self, src: str) -> tuple[Platform, str, str | None] | None:
         for platform in self.platforms:
             for pattern in platform.iframe_res:
                 m = pattern.search(src)
