@@ -10,7 +10,8 @@ A label matches a found post when the platform is the same and the label's id is
 post_id or occurs in its url (a label without id: the url is the same). The same post found
 twice is one hit. Posts found with source "link" are not embeds and are not scored. A found
 post matching one of the page's "ambiguous" labels counts neither way. Pages are read from
---pages (default: pages/ beside this file), as .html or .html.gz.
+--pages (default: pages/ beside this file, else ../shared/owncorpus/pages beside the clone),
+as .html or .html.gz.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from __future__ import annotations
 import argparse
 import gzip
 import json
+import os
 import shlex
 import subprocess
 import sys
@@ -84,7 +86,11 @@ def load(corpus: Path = HERE, pages_dir: Path | None = None) -> tuple[dict[str, 
     """The labelled pages by id and the split (held_out / tune -> ids). Missing page files are left out."""
     labels = json.loads((corpus / "labels.json").read_text(encoding="utf-8"))
     split = json.loads((corpus / "split.json").read_text(encoding="utf-8"))
-    folder = pages_dir or corpus / "pages"
+    # pages/ beside the labels, else where the data files are kept: ../shared/owncorpus/pages
+    # beside the clone (or under ARCHIVER_SHARED).
+    shared = Path(os.environ.get("ARCHIVER_SHARED") or corpus.resolve().parents[2] / "shared")
+    beside = corpus / "pages"
+    folder = pages_dir or (beside if beside.is_dir() else shared / "owncorpus" / "pages")
     pages: dict[str, Page] = {}
     for pid, label in labels.items():
         for name in (f"{pid}.html", f"{pid}.html.gz"):
