@@ -19,7 +19,7 @@ from click.testing import CliRunner
 from clock_support import FakeClock, settle
 
 from archiver.cli import cli
-from archiver.flows import recheck
+from archiver.flows import hostgate, recheck
 from archiver.models import PostData, content_hash
 from archiver.platforms import twitter
 from archiver.settings import Settings
@@ -310,10 +310,10 @@ def test_due_dates_back_off_with_stability() -> None:
 
 def test_retry_after_reads_seconds_and_dates() -> None:
     request = httpx.Request("GET", "https://example.com/")
-    assert recheck.retry_after(httpx.Response(429, headers={"retry-after": "30"}, request=request)) == 30
+    assert hostgate.retry_after(httpx.Response(429, headers={"retry-after": "30"}, request=request)) == 30
     date = httpx.Response(429, headers={"retry-after": "Sat, 01 Mar 2025 12:01:00 GMT"}, request=request)
-    assert recheck.retry_after(date, now=NOW.timestamp()) == 60
-    assert recheck.retry_after(httpx.Response(429, request=request)) is None
+    assert hostgate.retry_after(date, now=NOW.timestamp()) == 60
+    assert hostgate.retry_after(httpx.Response(429, request=request)) is None
 
 
 def test_the_gate_keeps_per_host_limits_and_delays() -> None:
@@ -333,7 +333,7 @@ def test_the_gate_keeps_per_host_limits_and_delays() -> None:
         in_flight[host] -= 1
         return httpx.Response(200)
 
-    async def requests(gate: recheck.HostGate, urls: list[str]) -> dict[str, int]:
+    async def requests(gate: hostgate.HostGate, urls: list[str]) -> dict[str, int]:
         """All of `urls` at once through `gate`: how many were in flight while the answers were held."""
         release.clear()
         async with httpx.AsyncClient(transport=httpx.MockTransport(handler)) as client:
@@ -350,10 +350,10 @@ def test_the_gate_keeps_per_host_limits_and_delays() -> None:
             await sent
             return held
 
-    slow = recheck.HostGate(per_host=1, delay=0.1, clock=clock, sleep=clock.sleep)
+    slow = hostgate.HostGate(per_host=1, delay=0.1, clock=clock, sleep=clock.sleep)
 
     async def main() -> list[dict[str, int]]:
-        gate = recheck.HostGate(per_host=2, delay=0.0)
+        gate = hostgate.HostGate(per_host=2, delay=0.0)
         return [
             await requests(gate, [f"https://a.example/{i}" for i in range(8)]),
             await requests(slow, [f"https://slow.example/{i}" for i in range(3)]),
@@ -369,13 +369,13 @@ def test_a_429_closes_its_host_and_a_long_wait_is_refused() -> None:
         return httpx.Response(429, headers={"retry-after": "600"})
 
     async def main() -> None:
-        gate = recheck.HostGate(per_host=2, delay=0.0)
+        gate = hostgate.HostGate(per_host=2, delay=0.0)
         async with httpx.AsyncClient(transport=httpx.MockTransport(handler)) as client:
             gate.install(client)
             async with gate.scope():
                 assert (await client.get("https://limited.example/")).status_code == 429
             assert gate.closed_for("limited.example") > 590
-            with pytest.raises(recheck.HostClosed):
+            with pytest.raises(hostgate.HostClosed):
                 async with gate.scope():
                     await client.get("https://limited.example/again")
             assert gate.closed_for("other.example") == 0

@@ -22,7 +22,7 @@ import httpx
 import pytest
 from clock_support import settle
 
-from archiver.flows import recheck
+from archiver.flows import hostgate, recheck
 from archiver.models import PostData, content_hash
 from archiver.platforms import twitter
 from archiver.settings import Settings
@@ -330,7 +330,7 @@ def test_a_killed_recheck_keeps_its_committed_batches_and_the_rest_are_due_again
 
 def test_politeness_off_still_bounds_each_host(settings: Settings) -> None:
     """With no delay the gate takes the host's semaphore itself: per_host at once still holds."""
-    gate = recheck.HostGate(2, 0.0)
+    gate = hostgate.HostGate(2, 0.0)
     inside = 0
     most = 0
 
