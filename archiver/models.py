@@ -81,7 +81,10 @@ class Artifact:
 class PostData:
     """A post's structured data, normalized the same way for every platform.
 
-    `raw` is the platform's answer exactly as received (kept as its own blob).
+    `raw` is the platform's answer exactly as received (kept as its own blob). A platform whose
+    usual source did not answer and that read a thinner one instead (YouTube's oEmbed when its
+    player refused, TikTok's when its page was a challenge) says so with extra["fallback"]:
+    such data is not compared with what the full source gave (see `fallback`).
     """
 
     platform: str
@@ -96,6 +99,11 @@ class PostData:
     counts: dict[str, int] = field(default_factory=dict)
     extra: dict[str, Any] = field(default_factory=dict)
     raw: bytes = b""
+
+    @property
+    def fallback(self) -> bool:
+        """Did it come from the platform's thinner fallback source (see the class)?"""
+        return self.extra.get("fallback") is True
 
     def normalized(self) -> dict[str, Any]:
         """Everything but the raw bytes, as a copy the caller may change: what a capture keeps as

@@ -388,3 +388,38 @@ def status_of(store: Store, post: int) -> str:
     row = store.get_post(post)
     assert row is not None
     return row["status"]
+
+
+def test_a_fallback_source_confirms_the_post_live_without_a_false_edit(
+    store: Store, settings: Settings, world: OfflineWorld
+) -> None:
+    """YouTube's player answered when the video was captured; this time it refuses (a bot
+    check) and oEmbed alone answers. That thinner data differs from the held hash, but it is no
+    edit: the check records the post live, compares no content, and takes no capture."""
+    from archiver.platforms import youtube
+
+    video = "dQw4w9WgXcQ"
+    post = store.upsert_post("youtube", video, youtube.canonical_url(video), status="live")
+
+    async def fetch() -> PostData:
+        async with httpx.AsyncClient(transport=world.transport()) as client:
+            return await youtube.fetch_data(client, video)
+
+    full = asyncio.run(fetch())
+    assert not full.fallback
+    asyncio.run(FakeCapture(store)(store.get_post(post) or {}, full))
+
+    def refuse(request: Any) -> Any:
+        from offline_world import Response
+
+        return Response.make(b"", "text/plain", status=503)
+
+    world.add("https://www.youtube.com/youtubei/v1/player", refuse)
+    capture = FakeCapture(store)
+    report = run(store, settings, world, capture=capture)
+
+    assert (report.outcomes, report.changed, report.events, capture.calls) == ({"live": 1}, 0, [], [])
+    [check] = store.checks_for_post(post)
+    assert (check["outcome"], check["content_hash"], check["changed"]) == ("live", None, 0)
+    assert "fallback source" in (check["detail"] or "")
+    assert store.get_post(post)["content_hash"] == content_hash(full)  # type: ignore[index]

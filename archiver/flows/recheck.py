@@ -508,6 +508,12 @@ def _assess(
     now = datetime.now(timezone.utc)
     post_id = int(post["id"])
     digest = look.digest
+    detail = look.detail
+    if look.data is not None and look.data.fallback and post.get("content_hash") is not None:
+        # A thinner source answered this time (YouTube's player refused): the post is live, but
+        # its data is not what the full source gave, so it is not compared (no false edit).
+        digest = None
+        detail = f"content not compared: {look.data.platform} answered from its fallback source"
     changes = (look.outcome not in ("unknown", post["status"])) or (
         digest is not None and post.get("content_hash") not in (None, digest)
     )
@@ -533,7 +539,7 @@ def _assess(
         method=look.method,
         outcome=look.outcome,
         http_status=look.http_status,
-        detail=look.detail,
+        detail=detail,
         content_hash=digest,
         next_check_at=due,
         at=now,

@@ -147,6 +147,7 @@ async def fetch_data(client: httpx.AsyncClient, post_id: str) -> PostData:
     if data.author_handle:
         data.url = f"https://www.tiktok.com/@{data.author_handle}/video/{post_id}"
     data.extra["source"] = "oembed"
+    data.extra["fallback"] = True  # the page did not answer: oEmbed's caption alone
     return data
 
 

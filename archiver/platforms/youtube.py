@@ -176,6 +176,8 @@ async def fetch_data(client: httpx.AsyncClient, post_id: str) -> PostData:
     # Which answers the data is made of: a re-check that finds it changed can tell a new source
     # (the player refused one time, answered the next) from an edit.
     data.extra["source"] = "player" if said == "live" else "oembed"
+    if said != "live" and len(post_id) == 11:
+        data.extra["fallback"] = True  # a video's player did not answer: oEmbed's title alone
     return data
 
 
