@@ -29,28 +29,21 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import json
 import os
-import re
 import resource
-import signal
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import quote
 
 from loopback_instance import Instance, serve
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
+from browser_servers import playwright_server  # a test helper: run-server on loopback
 from s3_support import S3Server, environment
 
-from archiver.capture.browser import running_as_root
 from archiver.flows.archive import archive_sources
 from archiver.flows.doctor import locate_browser
 from archiver.flows.kit import Network
@@ -98,41 +91,6 @@ def _tree_cpu(root: int) -> float:
         tree.append(pid)
         todo.extend(child for child, parent in parents.items() if parent == pid)
     return sum(times.get(pid, 0.0) for pid in tree)
-
-
-@contextmanager
-def playwright_server(browser: str) -> Iterator[tuple[str, int]]:
-    """`playwright run-server` on 127.0.0.1, told to launch `browser`: (endpoint URL, its pid)."""
-    process = subprocess.Popen(
-        [sys.executable, "-m", "playwright", "run-server", "--host", "127.0.0.1", "--port", "0", "--unsafe"],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        start_new_session=True,
-    )
-    try:
-        assert process.stdout is not None
-        deadline = time.monotonic() + 60
-        url = None
-        while url is None and time.monotonic() < deadline:
-            line = process.stdout.readline()
-            if not line:
-                break
-            found = re.search(r"Listening on (ws://\S+)", line)
-            url = found.group(1) if found else None
-        if url is None:
-            raise RuntimeError("playwright run-server did not start")
-        launch = {"executablePath": browser, "headless": True, "chromiumSandbox": not running_as_root()}
-        yield f"{url}?launch-options={quote(json.dumps(launch))}", process.pid
-    finally:
-        for sig in (signal.SIGTERM, signal.SIGKILL):
-            with suppress(ProcessLookupError):
-                os.killpg(process.pid, sig)
-            try:
-                process.wait(10)
-                break
-            except subprocess.TimeoutExpired:
-                continue
 
 
 async def archive(site: Instance, settings: Settings) -> list[str]:

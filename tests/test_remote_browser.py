@@ -5,25 +5,17 @@ from __future__ import annotations
 
 import asyncio
 import json
-import os
-import re
-import signal
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
-from contextlib import contextmanager, suppress
 from dataclasses import replace
 from pathlib import Path
-from typing import IO
-from urllib.parse import quote
 from urllib.request import urlopen
 
+import browser_servers
 import httpx
 import pytest
 from click.testing import CliRunner
 
-from archiver.capture.browser import context_options, endpoint_label, running_as_root, speaks_cdp
+from archiver.capture.browser import context_options, endpoint_label, speaks_cdp
 from archiver.capture.capturer import Capturer, PostCapture
 from archiver.cli import cli
 from archiver.errors import SettingsError
@@ -38,95 +30,15 @@ DEMO = Path(__file__).parents[1] / "archiver" / "demo" / "article.html"
 LIVE_TWEET, OTHER_TWEET = "1821185274147889728", "1821209936655409728"  # the demo article's
 
 
-def _read_line(stream: IO[str], pattern: str, seconds: float = 30) -> re.Match[str]:
-    """The first line of a server's output that matches `pattern` (its address)."""
-    deadline = time.monotonic() + seconds
-    seen: list[str] = []
-    while time.monotonic() < deadline:
-        line = stream.readline()
-        if not line:
-            break
-        seen.append(line)
-        found = re.search(pattern, line)
-        if found:
-            return found
-    raise AssertionError(f"no {pattern!r} in the server's output: {''.join(seen)[-2000:]}")
-
-
-def _stop(process: subprocess.Popen[str]) -> None:
-    """End a server and everything it started (its own process group: `python -m playwright`
-    runs the server as a child, which would outlive the parent alone)."""
-    for sig in (signal.SIGTERM, signal.SIGKILL):
-        with suppress(ProcessLookupError):
-            os.killpg(process.pid, sig)
-        try:
-            process.wait(10)
-            break
-        except subprocess.TimeoutExpired:
-            continue
-    with suppress(ProcessLookupError):  # what is left of the group once its leader is gone
-        os.killpg(process.pid, signal.SIGKILL)
-
-
 @pytest.fixture()
 def playwright_server(browser_path: str) -> Iterator[str]:
-    """`playwright run-server` on 127.0.0.1; its URL asks it to launch our Chromium (a
-    client may name the executable only of a server started with --unsafe)."""
-    process = subprocess.Popen(
-        [sys.executable, "-m", "playwright", "run-server", "--host", "127.0.0.1", "--port", "0", "--unsafe"],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        start_new_session=True,
-    )
-    try:
-        assert process.stdout is not None
-        url = _read_line(process.stdout, r"Listening on (ws://\S+)").group(1)
-        launch = {"executablePath": browser_path, "headless": True, "chromiumSandbox": not running_as_root()}
-        yield f"{url}?launch-options={quote(json.dumps(launch))}"
-    finally:
-        _stop(process)
-
-
-@contextmanager
-def _devtools(browser_path: str, profile: Path) -> Iterator[tuple[str, subprocess.Popen[str]]]:
-    """A headless Chromium with a DevTools port on 127.0.0.1: its http:// endpoint and process."""
-    args = [
-        browser_path,
-        "--headless=new",
-        "--remote-debugging-port=0",
-        "--remote-debugging-address=127.0.0.1",
-        f"--user-data-dir={profile}",
-        "--no-first-run",
-        "--disable-gpu",
-        # As Playwright launches it: a window in the background still paints (else a screenshot
-        # may wait for a frame that never comes).
-        "--disable-backgrounding-occluded-windows",
-        "--disable-renderer-backgrounding",
-        "--disable-background-timer-throttling",
-        *(["--no-sandbox"] if running_as_root() else []),
-        "about:blank",
-    ]
-    # Its port is read from the profile's DevToolsActivePort, not from its stderr: a pipe that
-    # nobody reads any more would fill and stall it.
-    process = subprocess.Popen(
-        args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, text=True, start_new_session=True
-    )
-    try:
-        active = profile / "DevToolsActivePort"
-        deadline = time.monotonic() + 30
-        while not (active.is_file() and active.read_text().strip()):
-            assert process.poll() is None and time.monotonic() < deadline, "Chromium gave no DevTools port"
-            time.sleep(0.05)
-        port = active.read_text().split()[0]
-        yield f"http://127.0.0.1:{port}", process
-    finally:
-        _stop(process)
+    with browser_servers.playwright_server(browser_path) as (endpoint, _):
+        yield endpoint
 
 
 @pytest.fixture()
 def devtools_chromium(browser_path: str, tmp_path: Path) -> Iterator[str]:
-    with _devtools(browser_path, tmp_path / "profile") as (endpoint, _):
+    with browser_servers.devtools_chromium(browser_path, tmp_path / "profile") as (endpoint, _):
         yield endpoint
 
 
@@ -190,8 +102,8 @@ def test_captures_are_spread_over_endpoints_and_a_dead_one_is_taken_out(
     world = OfflineWorld()
     posts: list[tuple[Platform | str, str]] = [("twitter", LIVE_TWEET), ("twitter", OTHER_TWEET)] * 2
     with (
-        _devtools(browser_path, tmp_path / "one") as (one, _),
-        _devtools(browser_path, tmp_path / "two") as (two, second),
+        browser_servers.devtools_chromium(browser_path, tmp_path / "one") as (one, _),
+        browser_servers.devtools_chromium(browser_path, tmp_path / "two") as (two, second),
     ):
         settings = replace(
             _settings(tmp_path / "home", "/nonexistent"), browser_endpoints=(one, two), concurrency=1
@@ -204,7 +116,7 @@ def test_captures_are_spread_over_endpoints_and_a_dead_one_is_taken_out(
             ):
                 both = await capturer.capture_posts(posts)
                 used = [remote.used for remote in capturer._remotes]
-                _stop(second)  # the second endpoint dies for good: its turns go to the first
+                browser_servers.stop(second)  # the second endpoint dies for good: its turns go to the first
                 after = await capturer.capture_posts(posts)
                 return both, after, used, [remote.out for remote in capturer._remotes]
 

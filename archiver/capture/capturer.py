@@ -891,17 +891,6 @@ class Capturer:
                 into=into,
             )
 
-    async def capture_article_screenshot(
-        self, url: str | None = None, html: bytes | str | None = None, content_type: str | None = None
-    ) -> Artifact:
-        """Only the full-page PNG of capture_article. CaptureError when there is none."""
-        render = await self.capture_article(url, html, content_type)
-        shot = render.artifact("screenshot")
-        if shot is None:
-            what = url or "the given HTML"
-            raise CaptureError(f"article screenshot of {what}: {render.error or 'not taken'}")
-        return shot
-
 
 @dataclass
 class _Remote:

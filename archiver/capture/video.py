@@ -52,6 +52,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 from urllib.parse import urlsplit
 
+from archiver.capture.warc import SECRET_REQUEST_HEADERS
 from archiver.cookies import cookie_jar
 from archiver.errors import Refused
 from archiver.models import Artifact, PostData
@@ -232,7 +233,6 @@ def one_line(message: str) -> str:
 
 # --- The info JSON -----------------------------------------------------------------------------
 
-_SECRET_HEADERS = ("cookie", "authorization", "proxy-authorization", "x-csrf-token")
 _SECRET_KEYS = ("cookies", "__files_to_move", "__postprocessors", "__real_download")
 
 
@@ -252,7 +252,7 @@ def _strip(value: Any) -> Any:
             if key in _SECRET_KEYS or key in ("filepath", "_filename", "filename"):
                 continue
             if key == "http_headers" and isinstance(item, dict):
-                out[key] = {k: v for k, v in item.items() if str(k).lower() not in _SECRET_HEADERS}
+                out[key] = {k: v for k, v in item.items() if str(k).lower() not in SECRET_REQUEST_HEADERS}
             else:
                 out[key] = _strip(item)
         return out
