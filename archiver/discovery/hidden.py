@@ -45,6 +45,12 @@ _JSON_SCRIPT_TYPES = re.compile(r"json", re.IGNORECASE)
 _STRING = re.compile(r'"((?:[^"\\\n]|\\.){20,})"|\'((?:[^\'\\\n]|\\.){20,})\'')
 _BASE64 = re.compile(r"[A-Za-z0-9+/]+={0,2}")
 _ESCAPED_TAG = re.compile(r"<|\\u003c|\\x3c|&lt;", re.IGNORECASE)
+# Elements whose raw text may be markup waiting to be shown, and the place each is reported as.
+_RAW_TEXT_TAGS = {"textarea": "textarea", "noscript": "noscript", "template": "template"}
+_RAW_TEXT_TAGS |= {"xmp": "textarea", "iframe": "template"}
+# `x = {` in a script: where its JSON value starts (the first such, within its first characters:
+# `window.Fusion=window.Fusion||{};Fusion.globalContent={...}`).
+_ASSIGNED = re.compile(r"(?<![=!<>])=\s*(?=[{\[])")
 
 
 @dataclass(frozen=True)
@@ -93,16 +99,23 @@ def _fragments(element: Any, hint: Test, is_post_url: Test, named: Named | None)
             else:
                 yield Fragment(value, "attribute", element)
     text = element.text or ""
-    if tag in ("textarea", "noscript", "template", "xmp") and "<" in text and hint(text):
-        yield Fragment(text, "textarea" if tag == "xmp" else tag, element)
+    if tag in _RAW_TEXT_TAGS and "<" in text and hint(text):
+        # (an iframe's own text: Facebook Instant Articles' figure.op-interactive > iframe holds
+        # the embed code itself)
+        yield Fragment(text, _RAW_TEXT_TAGS[tag], element)
     elif tag in ("script", "template", "textarea") and (decoded := _base64_markup(text)) is not None:
         if hint(decoded):
             yield Fragment(decoded, "template" if tag == "script" else tag, element)
     elif tag == "script" and text and hint(text[:MAX_SCRIPT_CHARS]):
         kind = element.get("type") or ""
-        markup = text.lstrip()[:1] == "<" and not _JSON_SCRIPT_TYPES.search(kind)
+        start = text.lstrip()[:4]
+        markup = start[:1] == "<" and not _JSON_SCRIPT_TYPES.search(kind)
         if markup or _MARKUP_SCRIPT_TYPES.search(kind):
             yield Fragment(text, "template", element)
+            return
+        if start == "&lt;" and not _JSON_SCRIPT_TYPES.search(kind):
+            # a consent tool's blocked embed kept HTML-escaped (zotonic's text/x-cookie-consented)
+            yield Fragment(html.unescape(text), "template", element)
             return
         for value, owner, post in _json_strings(text[:MAX_SCRIPT_CHARS], hint, is_post_url, named):
             yield Fragment(value, "script", element, data=True, owner=owner, post=post)
@@ -138,14 +151,11 @@ def _json_strings(text: str, hint: Test, is_post_url: Test, named: Named | None)
 def _load_json(text: str) -> Any:
     stripped = text.strip()
     start = 0 if stripped[:1] in "{[" else -1
-    if start < 0:  # `var x = {...};`, `window.__STATE__ = {...}`: the value after the first "="
-        eq = stripped.find("=")
-        if eq < 0 or eq > 200:
+    if start < 0:  # `var x = {...};`, `window.__STATE__ = {...}`: the value after the "="
+        eq = _ASSIGNED.search(stripped, 0, 300)
+        if eq is None:
             return None
-        rest = stripped[eq + 1 :].lstrip()
-        if rest[:1] not in "{[":
-            return None
-        stripped = rest
+        stripped = stripped[eq.end() :]
     try:
         value, _end = json.JSONDecoder().raw_decode(stripped)
     except (ValueError, RecursionError):

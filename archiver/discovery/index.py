@@ -236,7 +236,9 @@ def _candidates(classes: list[str], tags: list[str], id_attributes: list[str], n
     # A script worth reading holds embed markup (a blockquote, an iframe, an id attribute), or
     # names a platform (its data may name a post by id: named.py).
     script_words = ["blockquote", "iframe", "embed", *(a for a in id_attributes if "'" not in a), *names]
-    class_words = [*classes, "embed", "Embed"]
+    # consent tools' boxes in place of a blocked embed (placeholders._consent_box)
+    consent_words = ["onsent", "ookie", "rivacy", "gdpr", "GDPR", "dsgvo", "blocked", "Blocked", "blocker"]
+    class_words = [*classes, "embed", "Embed", *consent_words]
     tests = [  # each says of one element whether discovery looks at it
         "@class[" + " or ".join(f"contains(., {_xpath_literal(c)})" for c in class_words) + "]",
         *(f"self::{tag}" for tag in (*tags, *FRAME_TAGS) if re.fullmatch(r"[a-z][a-z0-9-]*", tag)),

@@ -162,7 +162,7 @@ def _frame(doc: Document, element: Any) -> Embed | None:
             platform, post_id, url = found
             return make_embed(doc, platform, post_id, element, url)
     for value in sources:  # an embed service's or a consent proxy's frame names the post it shows
-        wrapped = doc.index.find_nested(value)
+        wrapped = doc.index.find_nested(doc.absolute(value))  # (Drupal's is relative: /media/oembed?url=)
         if wrapped is not None:
             return make_embed(doc, wrapped[0], wrapped[1], element, wrapped[2])
     return None

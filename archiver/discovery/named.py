@@ -47,6 +47,8 @@ _NOT_A_WORD = re.compile(r"\d|[a-z][A-Z]|[A-Z]{2}")
 _SHORT_NUMBER = re.compile(r"\d{1,7}")
 # Keys whose value may be the post's URL.
 _URL_KEY = re.compile(r"url|src|href|link|permalink|uri", re.IGNORECASE)
+# Attributes that name the element itself in its page (unique per page), never a post it shows.
+_OWN_NAMES = frozenset({"id", "name", "for", "form", "aria-labelledby", "aria-describedby", "aria-controls"})
 MAX_MARKER = 100  # characters of a value that names a platform: a type, a class
 MAX_STRINGS = 60  # string values of one object read
 Post = tuple[Platform, str, str | None]  # platform, post id, its URL when one was written
@@ -150,6 +152,8 @@ def at_element(index: Index, tag: str, items: Iterable[tuple[str, str]]) -> Post
     stated = stated_on(index, tag, items)
     posts: dict[tuple[str, str], tuple[Platform, str, str | None]] = {}
     for name, value in items:
+        if name.lower() in _OWN_NAMES:
+            continue  # the element's own name in the page (a CMS's "block-yui_3_17_..."), no post's
         owners = set(stated)
         by_name = named_platform(index, name)
         if by_name is not None:

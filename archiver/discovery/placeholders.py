@@ -12,6 +12,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 from typing import Any
 
@@ -26,6 +27,10 @@ from archiver.platforms.base import Platform
 _NOT_PLACEHOLDERS = frozenset(
     ("link", "meta", "area", "base", "img", "source", "input", "button", "form", "option", "script", "style")
 )
+# Class words of a consent tool's box standing for a blocked embed (Conde Nast's ConsentBanner,
+# Borlabs' content-blocker, Complianz's cmplz-blocked-content, Embed Privacy's container...).
+_CONSENT = re.compile(r"consent|cookie|privacy|gdpr|dsgvo|datenschutz|blocked|blocker|opt-?in", re.I)
+_CONSENT_BOX_TEXT = 1500  # characters of text: more is a page section, not one blocked embed
 _TYPE_WORDS = ("type", "provider", "platform", "service", "network", "embed", "source")
 
 
@@ -53,7 +58,7 @@ def placeholder(doc: Document, element: Any) -> Embed | None:
             frame = doc.index.match_frame(doc.absolute(value)) or doc.index.find_nested(value)
             if frame is not None:
                 return make_embed(doc, frame[0], frame[1], element, frame[2], source="iframe")
-    embed = _typed(doc, element, items) or _json_attributes(doc, element, items)
+    embed = _typed(doc, element, items) or _json_attributes(doc, element, items) or _consent_box(doc, element)
     if embed is None and "embed" in classes and len(element) <= 3:
         text = text_of(element).strip()
         if text and len(text) < 500 and not any(c.isspace() for c in text):
@@ -61,6 +66,30 @@ def placeholder(doc: Document, element: Any) -> Embed | None:
             if match is not None:
                 return make_embed(doc, match[0], match[1], element, text, source="widget")
     return embed
+
+
+def _consent_box(doc: Document, element: Any) -> Embed | None:
+    """A consent tool's box in place of an embed ("This content can also be viewed on the site it
+    originates from", "Open on YouTube"): a small element whose class or test id names consent,
+    cookies or a blocked content, linking exactly one post or one embed frame's URL."""
+    names = f"{element.get('class') or ''} {element.get('id') or ''} {element.get('data-testid') or ''}"
+    if not _CONSENT.search(names):
+        return None
+    text = text_of(element)
+    if len(text) > _CONSENT_BOX_TEXT:
+        return None  # a page or a section under a consent class, not one blocked embed
+    posts: dict[tuple[str, str], tuple[Platform, str, str | None, str]] = {}
+    for anchor in element.iter("a"):
+        href = (anchor.get("href") or "").strip()
+        if href[:2] not in ("ht", "//"):
+            continue
+        found = doc.index.find_post(doc.absolute(href))
+        if found is not None:
+            posts.setdefault((found[0].name, found[1]), (*found, href))
+    if len(posts) != 1:
+        return None
+    platform, post_id, url, href = next(iter(posts.values()))
+    return make_embed(doc, platform, post_id, element, url or href, source="widget")
 
 
 def _url_name(name: str) -> bool:

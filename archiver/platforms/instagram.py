@@ -187,8 +187,10 @@ PLATFORM = Platform(
     name="instagram",
     url_patterns=(_HOST + _PATH,),
     canonical_url=canonical_url,
-    # A shortcode is a media id in base64: at most 12 characters; a private post's is far longer.
-    id_shape=r"[A-Za-z0-9_-]{5,12}|[A-Za-z0-9_-]{30,50}",
+    # A shortcode is a media id in base64: at most 12 characters; a private post's is far longer,
+    # its tail random base64, so it has capitals, small letters and digits (a CMS's block id such
+    # as Squarespace's "block-yui_3_17_2_1_1408962567901_42292" has no capital).
+    id_shape=r"[A-Za-z0-9_-]{5,12}|(?=[^A-Z]*[A-Z])(?=[^a-z]*[a-z])(?=\D*\d)[A-Za-z0-9_-]{30,50}",
     video=True,
     embed_classes=("instagram-media",),
     embed_tags=("amp-instagram",),

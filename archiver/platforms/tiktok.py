@@ -170,7 +170,8 @@ PLATFORM = Platform(
     id_shape=r"\d{15,20}",  # a 64-bit video id (19 digits today)
     video=True,
     embed_classes=("tiktok-embed",),
-    url_attributes=("cite", "data-video-id"),
+    embed_tags=("amp-tiktok",),  # amp.dev: data-src is the video's URL or its id
+    url_attributes=("cite", "data-video-id", "data-src"),
     iframe_patterns=(r"tiktok\.com/(?:embed/v2|embed|player/v1)/(?P<id>\d{6,25})(?!\d)",),
     short_links=(
         r"(?:https?:)?//(?:vm|vt)\.tiktok\.com/[A-Za-z0-9]+",

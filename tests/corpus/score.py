@@ -12,6 +12,10 @@ twice is one hit. Posts found with source "link" are not embeds and are not scor
 post matching one of the page's "ambiguous" labels counts neither way. Pages are read from
 --pages (default: pages/ beside this file, else ../shared/owncorpus/pages beside the clone),
 as .html or .html.gz.
+
+split.json maps each split's name to its page ids. "tune" is what discovery may be tuned on; every
+other split (a held-out set, or "held_out_spent": a held-out set already looked at, folded into
+tune and listed again to keep its score in sight) is printed as a row of its own.
 """
 
 from __future__ import annotations
@@ -83,7 +87,7 @@ class Score:
 
 
 def load(corpus: Path = HERE, pages_dir: Path | None = None) -> tuple[dict[str, Page], dict[str, list[str]]]:
-    """The labelled pages by id and the split (held_out / tune -> ids). Missing page files are left out."""
+    """The labelled pages by id and the splits (name -> ids). Missing page files are left out."""
     labels = json.loads((corpus / "labels.json").read_text(encoding="utf-8"))
     split = json.loads((corpus / "split.json").read_text(encoding="utf-8"))
     # pages/ beside the labels, else where the data files are kept: ../shared/owncorpus/pages
@@ -189,7 +193,7 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--corpus", type=Path, default=HERE, help="folder with labels.json and split.json")
     ap.add_argument("--pages", type=Path, default=None, help="folder of the page files [CORPUS/pages]")
-    ap.add_argument("--split", choices=("tune", "held_out", "all"), default="all")
+    ap.add_argument("--split", default="all", help="a split of split.json, or all: each in turn [all]")
     ap.add_argument("--cmd", help="run this command per page instead of find_embeds in-process")
     ap.add_argument("--timeout", type=float, default=120)
     ap.add_argument("--verbose", "-v", action="store_true")
@@ -200,7 +204,10 @@ def main(argv: list[str] | None = None) -> int:
         print(f"no page files under {args.pages or args.corpus / 'pages'}", file=sys.stderr)
         return 2
     predict = command_predictor(args.cmd, args.timeout) if args.cmd else find_embeds_predictor()
-    parts = ("tune", "held_out") if args.split == "all" else (args.split,)
+    if args.split != "all" and args.split not in split:
+        print(f"no split {args.split!r} in split.json (there are: {', '.join(split)})", file=sys.stderr)
+        return 2
+    parts = sorted(split, key=lambda name: (name != "tune", name)) if args.split == "all" else [args.split]
     errors = 0
     for part in parts:
         chosen = [pages[i] for i in split[part] if i in pages]

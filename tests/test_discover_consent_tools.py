@@ -1,0 +1,583 @@
+"""Consent tools, lazy loaders, CMS embed blocks and platform embed codes: one table of shapes.
+
+Each row is a short snippet shaped like what one tool or CMS writes into a page (the attribute
+names, the classes, where the original embed is parked and how it is encoded), and the post
+discovery must find in it. Where each shape comes from:
+
+- consent-gated iframes, the attribute each tool parks the real URL in (Borlabs `src-consent`,
+  Real Cookie Banner `consent-original-src-_` / `consent-click-original-src-_`, Embed Privacy
+  `data-ep-src`, Cookiebot `data-cookieblock-src`, Complianz `data-src-cmplz`, WPConsent
+  `data-wpconsent-src`, Avada `data-privacy-src`, iubenda `suppressedsrc`, Usercentrics
+  `data-uc-src`/`uc-src`, Cookie Information `data-consent-src`, Moove GDPR
+  `data-gdpr-iframesrc`, CookieFirst / Cookie Script / OneTrust `optanon-category-*` with the URL
+  in `data-src`): a public feed reader's list of consent-gated embeds (found with the search
+  tool's find_string "consent-original-src-_", its cleanup selector table);
+- Borlabs Cookie 3: `div.brlbs-cmpnt-content-blocker[data-borlabs-cookie-content=BASE64]`, the
+  plugin's ContentBlocker PHP (`base64_encode($content)` into that attribute); Borlabs 2: the
+  original in `<script type="text/template">` as base64;
+- Embed Privacy (epiphyt/embed-privacy): `div.embed-privacy-container[data-embed-provider]`,
+  the footer's "open directly" link `.embed-privacy-url a[href]` (as readers of it recover it);
+- zotonic mod_cookie_consent (doc/ref/modules/mod_cookie_consent.rst): the original iframe,
+  HTML-escaped, in `<script type="text/x-cookie-consented">`; `data-cookie-consent-src`;
+- IchHabRecht/social_gdpr (Resources/Public/JavaScript/decode.js): base64 iframe in `data-iframe`;
+- CookieYes / Cookie Law Info `data-cli-src`, consentmanager `data-cmp-src`
+  (`class="cmplazyload"`), Klaro `data-name` + `data-src`, Didomi `data-src` + `data-vendor`,
+  Cookie Notice (Hu-manity) `data-hu-src`?-style: each tool's documented blocking of an iframe
+  by moving its `src` into a `data-*` attribute;
+- lazy loaders: WP Rocket `div.rll-youtube-player[data-src][data-id]` and `iframe[data-lazy-src]`,
+  LiteSpeed `iframe[data-lazyloaded][data-src]` / `data-litespeed-src`, a3 Lazy Load
+  `iframe.a3-lazy-load[data-src]`, Jetpack `data-lazy-src`, jQuery Lazy `data-loader="iframe"`;
+- Condé Nast (wired.com, wired.jp in tests/corpus): `TwitterEmbedContainer` / `IframeEmbed`
+  holding a ConsentBanner "This content can also be viewed on the site it originates from";
+- Squarespace: `.sqs-block.embed-block[data-block-json]` with the oEmbed answer's `html` and
+  `url`, `.sqs-video-wrapper[data-html]` (escaped iframe); its gallery/Instagram blocks' own
+  `id="block-yui_..."` (herzundblut.com in tests/corpus) is a trap;
+- Drupal core media oEmbed: `iframe.media-oembed-content[src="/media/oembed?url=..."]`;
+- Ghost `figure.kg-card.kg-embed-card`; Substack `div.tweet` / `div.instagram` /
+  `div.youtube-wrap` with `data-attrs` JSON and `data-component-name`; Medium's embedly frame
+  `cdn.embedly.com/widgets/media.html?src=...&url=...`;
+- Arc XP ANS: `{"type": "oembed_response", "subtype": "twitter", "raw_oembed": {...}}`;
+- AMP (amp.dev component docs): amp-twitter `data-tweetid`, amp-instagram `data-shortcode`,
+  amp-youtube `data-videoid`, amp-facebook `data-href`, amp-tiktok `data-src`, amp-vimeo and
+  amp-dailymotion `data-videoid`, amp-reddit `data-src` + `data-embedtype`, amp-iframe `src`;
+- Facebook Instant Articles: `figure.op-interactive > iframe` holding the embed code itself;
+- the platforms' own embed codes (TikTok, Bluesky, Threads, Mastodon, Telegram, Reddit) as
+  their embed dialogs write them.
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+import json
+
+import pytest
+
+from archiver.discovery.find import find_embeds
+
+YT = "dQw4w9WgXcQ"
+YT_EMBED = f"https://www.youtube.com/embed/{YT}?feature=oembed"
+YT_FRAME = f'<iframe width="560" height="315" src="{YT_EMBED}" allowfullscreen></iframe>'
+TWEET_ID = "1455512589295816707"
+TWEET_URL = f"https://twitter.com/amnesty/status/{TWEET_ID}"
+TWEET = (
+    f'<blockquote class="twitter-tweet"><p lang="en" dir="ltr">Hello</p>&mdash; Amnesty (@amnesty) '
+    f'<a href="{TWEET_URL}?ref_src=twsrc%5Etfw">November 2, 2021</a></blockquote>'
+    '<script async src="https://platform.twitter.com/widgets.js" charset="utf-8"></script>'
+)
+IG = "B63DdKjgavx"
+IG_URL = f"https://www.instagram.com/p/{IG}/"
+INSTAGRAM = (
+    f'<blockquote class="instagram-media" data-instgrm-permalink="{IG_URL}?utm_source=ig_embed" '
+    f'data-instgrm-version="14"><a href="{IG_URL}">View this post on Instagram</a></blockquote>'
+    '<script async src="//www.instagram.com/embed.js"></script>'
+)
+VIMEO = "76979871"
+TIKTOK = "6718335390845095173"
+B64 = base64.b64encode
+
+
+def b64(text: str) -> str:
+    return B64(text.encode()).decode()
+
+
+def attr(text: str) -> str:
+    return html.escape(text, quote=True)
+
+
+# Consent tools and lazy loaders that keep an iframe's URL in an attribute of their own:
+# (tool, the iframe's attributes with {u} for the embed URL).
+PARKED_FRAMES: list[tuple[str, str]] = [
+    ("borlabs src-consent", 'src-consent="{u}" src="about:blank"'),
+    ("real cookie banner", 'consent-original-src-_="{u}" consent-required="12" consent-by="services"'),
+    ("real cookie banner click-to-load", 'consent-click-original-src-_="{u}&amp;autoplay=1"'),
+    ("embed privacy data-ep-src", 'data-ep-src="{u}"'),
+    ("cookiebot", 'data-cookieblock-src="{u}" data-cookieconsent="marketing" src="about:blank"'),
+    (
+        "complianz",
+        'data-category="marketing" data-service="youtube" class="cmplz-placeholder-element cmplz-iframe '
+        'cmplz-video" data-cmplz-target="src" data-src-cmplz="{u}" src="about:blank"',
+    ),
+    ("wpconsent", 'data-wpconsent-src="{u}"'),
+    ("avada privacy", 'data-privacy-src="{u}" data-privacy-type="youtube"'),
+    (
+        "iubenda",
+        'class="_iub_cs_activate" suppressedsrc="{u}" src="//cdn.iubenda.com/cookie_solution/empty.html"',
+    ),
+    ("iubenda data-suppressedsrc", 'data-suppressedsrc="{u}"'),
+    ("usercentrics uc-src", 'uc-src="{u}" data-usercentrics="YouTube Video"'),
+    ("usercentrics data-uc-src", 'data-uc-src="{u}"'),
+    ("cookie information", 'data-consent-src="{u}" data-category-consent="cookie_cat_marketing"'),
+    ("moove gdpr", 'data-gdpr-iframesrc="{u}"'),
+    ("cookiefirst", 'data-cookiefirst-category="advertising" data-src="{u}"'),
+    ("cookie script", 'data-cookiescript="accepted" data-cookiecategory="targeting" data-src="{u}"'),
+    ("onetrust", 'class="optanon-category-C0004" data-src="{u}"'),
+    ("klaro", 'data-name="youtube" data-src="{u}"'),
+    ("didomi", 'data-src="{u}" data-vendor="didomi:youtube"'),
+    (
+        "cookieyes / cookie law info",
+        'data-cli-class="cli-blocker-script" data-cli-script-type="advertisement" data-cli-src="{u}"',
+    ),
+    ("cookieyes data-cky", 'data-cky-tag="youtube" data-cky-src="{u}"'),
+    ("consentmanager", 'class="cmplazyload" data-cmp-vendor="s30" data-cmp-src="{u}" src="about:blank"'),
+    ("zotonic data-cookie-consent-src", 'data-cookie-consent-src="{u}"'),
+    ("wp rocket / jetpack data-lazy-src", 'src="about:blank" data-lazy-src="{u}" data-rocket-lazyload="x"'),
+    ("litespeed", 'data-lazyloaded="1" src="about:blank" data-src="{u}"'),
+    ("litespeed data-litespeed-src", 'data-litespeed-src="{u}"'),
+    ("a3 lazy load", 'class="a3-lazy-load" src="//example.org/blank.html" data-src="{u}"'),
+    ("jquery lazy", 'data-loader="iframe" data-src="{u}"'),
+    ("lazysizes", 'class="lazyload" data-src="{u}"'),
+]
+
+# (tool, markup, (platform, post id))
+FOUND: list[tuple[str, str, tuple[str, str]]] = [
+    *(
+        (tool, f"<iframe {attrs.format(u=YT_EMBED)}></iframe>", ("youtube", YT))
+        for tool, attrs in PARKED_FRAMES
+    ),
+    (
+        "real cookie banner blockquote class parked",
+        TWEET.replace('class="twitter-tweet"', 'consent-original-class-_="twitter-tweet"'),
+        ("twitter", TWEET_ID),
+    ),
+    (
+        "zotonic escaped iframe in a text/x-cookie-consented script",
+        '<figure class="cookie-consent-preview do_cookie_consent" data-cookie-consent="all">'
+        "<figcaption>Please consent to cookies to display external content.</figcaption>"
+        f'<script type="text/x-cookie-consented">{html.escape(YT_FRAME)}</script></figure>',
+        ("youtube", YT),
+    ),
+    (
+        "cookiebot blocked embed in a text/plain script",
+        '<script type="text/plain" '
+        f'data-cookieconsent="marketing">document.write({json.dumps(YT_FRAME)})</script>',
+        ("youtube", YT),
+    ),
+    (
+        "borlabs 3 content blocker",
+        '<div class="brlbs-cmpnt-container brlbs-cmpnt-content-blocker" '
+        "data-borlabs-cookie-content-blocker-id="
+        f'"youtube-content-blocker" data-borlabs-cookie-content="{b64(YT_FRAME)}"><div '
+        'class="brlbs-cmpnt-cb-preset-a">'
+        "<p>Sie sehen gerade einen Platzhalterinhalt von YouTube.</p>"
+        '<a class="brlbs-cmpnt-cb-btn" href="#" role="button" data-borlabs-cookie-unblock>Inhalt '
+        "entsperren</a>"
+        "</div></div>",
+        ("youtube", YT),
+    ),
+    (
+        "borlabs 2 content blocker",
+        '<div class="BorlabsCookie _brlbs-cb-youtube"><div class="_brlbs-content-blocker"><div '
+        'class="_brlbs-embed '
+        '_brlbs-video-youtube"><a class="_brlbs-btn" href="#" data-borlabs-cookie-unblock '
+        'role="button">Video laden</a>'
+        '</div></div><div class="borlabs-hide" data-borlabs-cookie-type="content-blocker" '
+        f'data-borlabs-cookie-id="youtube"><script type="text/template">{b64(YT_FRAME)}</script></div></div>',
+        ("youtube", YT),
+    ),
+    (
+        "embed privacy container with its open-directly link",
+        '<div class="embed-privacy-container is-disabled embed-youtube" data-embed-id="oembed_1a2b3c" '
+        'data-embed-provider="youtube"><button class="embed-privacy-enable screen-reader-text">Inhalt von '
+        "YouTube "
+        'anzeigen</button><div class="embed-privacy-overlay"><div class="embed-privacy-inner"><p>Hier '
+        "klicken, um "
+        "den Inhalt von YouTube anzuzeigen. Erfahre mehr in der <a "
+        'href="https://policies.google.com/privacy?hl=de">'
+        'Datenschutzerklärung von YouTube</a>.</p></div></div><div class="embed-privacy-footer"><span '
+        f'class="embed-privacy-url"><a href="https://www.youtube.com/watch?v={YT}">Inhalt direkt öffnen</a>'
+        "</span></div></div>",
+        ("youtube", YT),
+    ),
+    (
+        "social_gdpr base64 data-iframe",
+        f'<div class="social-gdpr-youtube-video"><a href="#" data-iframe="{b64(YT_FRAME)}">Load '
+        "video</a></div>",
+        ("youtube", YT),
+    ),
+    (
+        "conde nast consent banner (twitter)",
+        '<div aria-label="social media post" class="TwitterEmbedContainer-kxqmQo iqfyew"><div '
+        'class="MessageBannerWrapper-fxHHQZ '
+        'ConsentBannerWrapper-fjhTDA" data-testid="message-banner"><div class="MessageBannerContent-gbOyDT">'
+        '<h4 class="ConsentBannerTitle-gQXSfz">Twitter content</h4><p>This content can also be viewed on the '
+        "site it "
+        f'<a href="{TWEET_URL}" target="_blank" rel="nofollow noreferrer" class="ConsentBannerLink-gnxXBr">'
+        "originates</a> from.</p></div></div></div>",
+        ("twitter", TWEET_ID),
+    ),
+    (
+        "conde nast consent banner (vimeo frame)",
+        '<figure data-testid="IframeEmbed" class="IframeEmbedWrapper-sc-fgihoU iframe-embed"><div '
+        'data-testid="IframeEmbedContainer" class="IframeEmbedContainer-hMsJhd"><div '
+        'class="MessageBannerWrapper-fxHHQZ '
+        'ConsentBannerWrapper-fjhTDA" data-testid="message-banner"><div><h4 '
+        'class="ConsentBannerTitle-gQXSfz">Content</h4>'
+        "<p>This content can also be viewed on the site it <a "
+        f'href="https://player.vimeo.com/video/{VIMEO}?dnt=1" '
+        'class="ConsentBannerLink-gnxXBr">originates</a> from.</p></div></div></div></figure>',
+        ("vimeo", VIMEO),
+    ),
+    # --- lazy loaders
+    (
+        "wp rocket youtube facade",
+        f'<div class="rll-youtube-player" data-src="{YT_EMBED}" data-id="{YT}" data-query="feature=oembed" '
+        'data-alt="A video"></div><noscript>' + YT_FRAME + "</noscript>",
+        ("youtube", YT),
+    ),
+    (
+        "lazy div data-iframe-src",
+        f'<div class="video-lazy" data-iframe-src="{YT_EMBED}"></div>',
+        ("youtube", YT),
+    ),
+    # --- CMS embed blocks
+    (
+        "squarespace embed block",
+        '<div class="sqs-block embed-block sqs-block-embed" data-block-type="22" data-block-json="'
+        + attr(
+            json.dumps(
+                {
+                    "url": TWEET_URL,
+                    "html": TWEET,
+                    "resolvedBy": "twitter",
+                    "resolved": True,
+                    "providerName": "Twitter",
+                }
+            )
+        )
+        + '" id="block-yui_3_17_2_1_1408962567901_42292"><div class="sqs-block-content">'
+        '<div class="intrinsic"><div class="embed-block-wrapper"></div></div></div></div>',
+        ("twitter", TWEET_ID),
+    ),
+    (
+        "squarespace video block",
+        '<div class="sqs-block video-block sqs-block-video" data-block-json="'
+        + attr(
+            json.dumps(
+                {"url": f"https://www.youtube.com/watch?v={YT}", "html": YT_FRAME, "resolvedBy": "youtube"}
+            )
+        )
+        + '" id="block-yui_3_17_2_1_1408962567901_5555"><div class="sqs-block-content"><div '
+        'class="sqs-video-wrapper" '
+        f'data-provider-name="YouTube" data-html="{attr(YT_FRAME)}"></div></div></div>',
+        ("youtube", YT),
+    ),
+    (
+        "drupal media oembed",
+        '<iframe src="/media/oembed?url=https%3A//www.youtube.com/watch%3Fv%3D'
+        + YT
+        + '&amp;max_width=0&amp;max_height=0&amp;hash=HT3mnbR0iUGB8FmIEMqxHnYq_J0ZDGDYlNpYEEMzdNk" '
+        'frameborder="0" allowtransparency width="459" height="344" class="media-oembed-content" '
+        'loading="eager" title="A video"></iframe>',
+        ("youtube", YT),
+    ),
+    (
+        "ghost embed card",
+        f'<figure class="kg-card kg-embed-card">{TWEET}</figure>',
+        ("twitter", TWEET_ID),
+    ),
+    (
+        "substack tweet",
+        '<div class="tweet" data-attrs="'
+        + attr(
+            json.dumps(
+                {
+                    "url": f"{TWEET_URL}?s=20",
+                    "full_text": "Hello",
+                    "username": "amnesty",
+                    "name": "Amnesty",
+                    "date": "2021-11-02T12:00:00.000Z",
+                }
+            )
+        )
+        + '" data-component-name="Twitter2ToDOM"></div>',
+        ("twitter", TWEET_ID),
+    ),
+    (
+        "substack instagram",
+        '<div class="instagram" data-attrs="'
+        + attr(
+            json.dumps({"instagram_id": IG, "title": "A post", "author_name": "nasa", "thumbnail_url": "x"})
+        )
+        + '" data-component-name="InstagramToDOM"></div>',
+        ("instagram", IG),
+    ),
+    (
+        "substack youtube",
+        f'<div id="youtube2-{YT}" class="youtube-wrap" data-attrs="'
+        + attr(json.dumps({"videoId": YT, "startTime": None, "endTime": None}))
+        + '" data-component-name="Youtube2ToDOM"><div class="youtube-inner"></div></div>',
+        ("youtube", YT),
+    ),
+    (
+        "medium embedly frame",
+        '<iframe src="https://cdn.embedly.com/widgets/media.html?src=https%3A%2F%2Fwww.youtube.com%2Fembed%2F'
+        + YT
+        + "%3Ffeature%3Doembed&amp;display_name=YouTube&amp;url=https%3A%2F%2Fwww.youtube.com%2Fwatch%3Fv%3D"
+        + YT
+        + "&amp;image=https%3A%2F%2Fi.ytimg.com%2Fvi%2Fx%2Fhqdefault.jpg"
+        "&amp;key=a19fcc184b9711e1b4764040d3dc5c07"
+        '&amp;type=text%2Fhtml&amp;schema=youtube" width="854" height="480" frameborder="0"></iframe>',
+        ("youtube", YT),
+    ),
+    (
+        "arc xp ans oembed_response",
+        '<script id="fusion-metadata" type="application/javascript">window.Fusion=window.Fusion||{};'
+        "Fusion.globalContent="
+        + json.dumps(
+            {
+                "canonical_url": "/story/",
+                "content_elements": [
+                    {"type": "text", "content": "Intro"},
+                    {
+                        "type": "oembed_response",
+                        "subtype": "twitter",
+                        "_id": "ABCDEFGHIJKLMNOPQRSTUVWXYZ",
+                        "raw_oembed": {"url": TWEET_URL, "html": TWEET, "type": "twitter"},
+                        "referent": {"id": TWEET_URL, "provider": "https://publish.twitter.com/oembed?url="},
+                    },
+                ],
+            }
+        ).replace("</", "<\\/")  # as pages write JSON in a script: no "</script>" inside
+        + ";</script>",
+        ("twitter", TWEET_ID),
+    ),
+    # --- AMP components
+    (
+        "amp-twitter",
+        f'<amp-twitter width="375" height="472" layout="responsive" data-tweetid="{TWEET_ID}"></amp-twitter>',
+        ("twitter", TWEET_ID),
+    ),
+    (
+        "amp-instagram",
+        f'<amp-instagram data-shortcode="{IG}" data-captioned width="400" height="400" '
+        'layout="responsive"></amp-instagram>',
+        ("instagram", IG),
+    ),
+    (
+        "amp-youtube",
+        f'<amp-youtube data-videoid="{YT}" layout="responsive" width="480" height="270"></amp-youtube>',
+        ("youtube", YT),
+    ),
+    (
+        "amp-facebook",
+        '<amp-facebook width="552" height="310" layout="responsive" '
+        'data-href="https://www.facebook.com/ParksCanada/posts/1712989015384373"></amp-facebook>',
+        ("facebook", "1712989015384373"),
+    ),
+    (
+        "amp-tiktok by url",
+        '<amp-tiktok width="325" height="575" '
+        f'data-src="https://www.tiktok.com/@scout2015/video/{TIKTOK}"></amp-tiktok>',
+        ("tiktok", TIKTOK),
+    ),
+    (
+        "amp-tiktok by id",
+        f'<amp-tiktok width="325" height="575" data-src="{TIKTOK}"></amp-tiktok>',
+        ("tiktok", TIKTOK),
+    ),
+    (
+        "amp-vimeo",
+        f'<amp-vimeo data-videoid="{VIMEO}" layout="responsive" width="500" height="281"></amp-vimeo>',
+        ("vimeo", VIMEO),
+    ),
+    (
+        "amp-dailymotion",
+        '<amp-dailymotion data-videoid="x84sh87" layout="responsive" width="480" '
+        'height="270"></amp-dailymotion>',
+        ("dailymotion", "x84sh87"),
+    ),
+    (
+        "amp-reddit",
+        '<amp-reddit layout="responsive" width="300" height="400" data-embedtype="post" '
+        'data-src="https://www.reddit.com/r/me_irl/comments/52rmir/me_irl/?ref=share&amp;ref_source=embed"></amp-reddit>',
+        ("reddit", "52rmir"),
+    ),
+    (
+        "amp-iframe",
+        '<amp-iframe width="200" height="100" sandbox="allow-scripts" layout="responsive" '
+        f'src="{YT_EMBED}"></amp-iframe>',
+        ("youtube", YT),
+    ),
+    # --- Facebook Instant Articles
+    (
+        "instant articles op-interactive",
+        f'<figure class="op-interactive"><iframe>{TWEET}</iframe></figure>',
+        ("twitter", TWEET_ID),
+    ),
+    # --- newer platforms' own embed codes
+    (
+        "tiktok",
+        f'<blockquote class="tiktok-embed" cite="https://www.tiktok.com/@scout2015/video/{TIKTOK}" '
+        f'data-video-id="{TIKTOK}" '
+        'style="max-width: 605px;min-width: 325px;"><section><a target="_blank" title="@scout2015" '
+        'href="https://www.tiktok.com/@scout2015?refer=embed">@scout2015</a> Scramble up ur '
+        "name</section></blockquote>"
+        '<script async src="https://www.tiktok.com/embed.js"></script>',
+        ("tiktok", TIKTOK),
+    ),
+    (
+        "bluesky",
+        '<blockquote class="bluesky-embed" '
+        'data-bluesky-uri="at://did:plc:ic6zqvuw5ulmfpjiwnhsr2ns/app.bsky.feed.post/3k7qmjev5lr2s" '
+        'data-bluesky-cid="bafyreiaxc5zkzkn5zofpymdmj5vh5ugvyafdwyxwdwp7qbwsiq7v2dqsyy"><p '
+        'lang="en">Hello</p>&mdash; '
+        'Jay (<a href="https://bsky.app/profile/did:plc:ic6zqvuw5ulmfpjiwnhsr2ns?ref_src=embed">'
+        "@jay.bsky.team</a>) "
+        '<a href="https://bsky.app/profile/did:plc:ic6zqvuw5ulmfpjiwnhsr2ns/post/3k7qmjev5lr2s?ref_src=embed">'
+        "September 15, 2023 at 4:09 PM</a></blockquote><script async "
+        'src="https://embed.bsky.app/static/embed.js" '
+        'charset="utf-8"></script>',
+        ("bluesky", "did:plc:ic6zqvuw5ulmfpjiwnhsr2ns/3k7qmjev5lr2s"),
+    ),
+    (
+        "threads",
+        '<blockquote class="text-post-media" '
+        'data-text-post-permalink="https://www.threads.net/@zuck/post/C8Fr0YgS0Bt" '
+        'data-text-post-version="0" id="ig-tp-C8Fr0YgS0Bt" style="background:#FFF;"><a '
+        'href="https://www.threads.net/@zuck/post/C8Fr0YgS0Bt" style="background:#FFFFFF;" target="_blank">'
+        "<div>View on Threads</div></a></blockquote><script async "
+        'src="https://www.threads.net/embed.js"></script>',
+        ("threads", "C8Fr0YgS0Bt"),
+    ),
+    (
+        "mastodon blockquote",
+        '<blockquote class="mastodon-embed" '
+        'data-embed-url="https://mastodon.social/@Gargron/109318821117356215/embed" '
+        'style="background: #FCF8FF;"><a href="https://mastodon.social/@Gargron/109318821117356215" '
+        'target="_blank">'
+        "Post by @Gargron@mastodon.social</a></blockquote>"
+        '<script data-allowed-prefixes="https://mastodon.social/" async '
+        'src="https://mastodon.social/embed.js"></script>',
+        ("mastodon", "mastodon.social/@Gargron/109318821117356215"),
+    ),
+    (
+        "mastodon iframe",
+        '<iframe src="https://mastodon.social/@Gargron/109318821117356215/embed" class="mastodon-embed" '
+        'style="max-width: 100%; border: 0" width="400" allowfullscreen="allowfullscreen"></iframe>'
+        '<script src="https://mastodon.social/embed.js" async="async"></script>',
+        ("mastodon", "mastodon.social/@Gargron/109318821117356215"),
+    ),
+    (
+        "telegram",
+        '<script async src="https://telegram.org/js/telegram-widget.js?22" data-telegram-post="durov/43" '
+        'data-width="100%"></script>',
+        ("telegram", "durov/43"),
+    ),
+    (
+        "reddit",
+        '<blockquote class="reddit-embed-bq" data-embed-height="316"><a '
+        'href="https://www.reddit.com/r/investing/'
+        'comments/7pfpeq/buffett_on_cyrptocurrencies_i_can_say_almost_with/">Buffett on '
+        "cryptocurrencies</a><br> "
+        'by <a href="https://www.reddit.com/user/someone/">u/someone</a> in <a '
+        'href="https://www.reddit.com/r/investing/">'
+        'investing</a></blockquote><script async="" src="https://embed.reddit.com/widgets.js" '
+        'charset="UTF-8"></script>',
+        ("reddit", "7pfpeq"),
+    ),
+]
+
+# (what, markup): nothing here is a post the page shows.
+TRAPS: list[tuple[str, str]] = [
+    ("twitter share intent", f'<a href="https://twitter.com/intent/tweet?url={TWEET_URL}&text=x">Tweet</a>'),
+    (
+        "facebook sharer of a post",
+        '<a class="share-facebook" '
+        'href="https://www.facebook.com/sharer/sharer.php?u=https%3A%2F%2Fwww.facebook.com'
+        '%2FParksCanada%2Fposts%2F1712989015384373">Share</a>',
+    ),
+    (
+        "twitter follow button",
+        '<a href="https://twitter.com/amnesty" class="twitter-follow-button">Follow @amnesty</a>',
+    ),
+    (
+        "youtube subscribe",
+        '<div class="g-ytsubscribe" data-channelid="UC_x5XG1OV2P6uZZ5FSM9Ttw" data-layout="full"></div>',
+    ),
+    ("instagram profile link", '<a href="https://www.instagram.com/nasa/">@nasa on Instagram</a>'),
+    (
+        "loader scripts only",
+        '<script async src="https://platform.twitter.com/widgets.js"></script>'
+        '<script async src="//www.instagram.com/embed.js"></script><script '
+        'src="https://www.tiktok.com/embed.js"></script>',
+    ),
+    (
+        "cookiebot-blocked loader without a post",
+        '<script type="text/plain" data-cookieconsent="marketing" '
+        'src="https://platform.twitter.com/widgets.js"></script>',
+    ),
+    (
+        "shariff share buttons",
+        '<div class="shariff" data-services="[&quot;twitter&quot;,&quot;facebook&quot;]" '
+        'data-url="https://news.example/story/" data-title="A story"></div>',
+    ),
+    (
+        "amp-social-share",
+        '<amp-social-share type="twitter" data-param-url="https://news.example/story/"></amp-social-share>',
+    ),
+    (
+        "amp-facebook-like",
+        '<amp-facebook-like data-href="https://www.facebook.com/ParksCanada" '
+        'layout="fixed"></amp-facebook-like>',
+    ),
+    ("amp-twitter wrong shape", '<amp-twitter data-tweetid="embed" width="375" height="472"></amp-twitter>'),
+    ("amp-youtube wrong shape", '<amp-youtube data-videoid="video" width="480" height="270"></amp-youtube>'),
+    (
+        "amp-instagram wrong shape",
+        '<amp-instagram data-shortcode="{{shortcode}}" width="400" height="400"></amp-instagram>',
+    ),
+    (
+        "squarespace instagram feed block with its own id",
+        '<div class="sqs-block instagram-block sqs-block-instagram" data-block-json="'
+        + attr(json.dumps({"pageSize": 1, "connectedAccountId": "61d03b8f7ed04433a61182ce"}))
+        + '" data-block-type="25" id="block-yui_3_17_2_1_1408962567901_42292"><div '
+        'class="sqs-block-content"></div></div>',
+    ),
+    ("element id shaped like a video id", f'<div class="youtube-section" id="{YT}"><p>Our channel</p></div>'),
+    (
+        "site cookie banner with the site's social links",
+        '<div id="cookie-notice" class="cookie-consent-banner"><p>We use cookies. <a '
+        'href="/privacy">Privacy</a></p>'
+        '<a href="https://twitter.com/newsexample">Twitter</a><a '
+        'href="https://www.youtube.com/@newsexample">YouTube</a></div>',
+    ),
+    (
+        "consent class on the whole page, post only linked in the text",
+        '<div class="cookies-not-accepted">'
+        + "<p>"
+        + "Lorem ipsum dolor sit amet. " * 80
+        + f'<a href="{TWEET_URL}">said on Twitter</a>.</p></div>',
+    ),
+    (
+        "telegram discussion widget",
+        '<script async src="https://telegram.org/js/telegram-widget.js?22" '
+        'data-telegram-discussion="durov/43"></script>',
+    ),
+    (
+        "telegram login widget",
+        '<script async src="https://telegram.org/js/telegram-widget.js?22" data-telegram-login="samplebot" '
+        'data-size="large"></script>',
+    ),
+    (
+        "youtube embed loader css",
+        '<link rel="stylesheet" href="/wp-content/plugins/embed-privacy/assets/style/embed-privacy.min.css">'
+        "<style>.embed-youtube .embed-privacy-logo{background:url(youtube.svg)}</style>",
+    ),
+]
+
+
+def page(body: str) -> bytes:
+    return f"<html><head><title>t</title></head><body><article>{body}</article></body></html>".encode()
+
+
+@pytest.mark.parametrize(("tool", "markup", "want"), FOUND, ids=[row[0] for row in FOUND])
+def test_the_post_is_found(tool: str, markup: str, want: tuple[str, str]):
+    found = [(e.platform, e.post_id) for e in find_embeds(page(markup), "https://news.example/story/")]
+    assert found == [want], tool
+
+
+@pytest.mark.parametrize(("what", "markup"), TRAPS, ids=[row[0] for row in TRAPS])
+def test_no_post_is_made_up(what: str, markup: str):
+    found = [(e.platform, e.post_id) for e in find_embeds(page(markup), "https://news.example/story/")]
+    assert found == [], what
