@@ -50,6 +50,7 @@ from __future__ import annotations
 import base64
 import html
 import json
+from urllib.parse import quote
 
 import pytest
 
@@ -83,6 +84,13 @@ def b64(text: str) -> str:
 
 def attr(text: str) -> str:
     return html.escape(text, quote=True)
+
+
+def epi_script(markup: str) -> str:
+    """Embed Privacy's stored embed (inc/embed/class-template.php): addslashes(wp_json_encode(
+    ["embed" => htmlentities(markup)])), inside a single-quoted JavaScript string."""
+    encoded = json.dumps({"embed": html.escape(markup)}).replace("/", "\\/")
+    return encoded.replace("\\", "\\\\").replace('"', '\\"').replace("'", "\\'")
 
 
 # Consent tools and lazy loaders that keep an iframe's URL in an attribute of their own:
@@ -228,6 +236,56 @@ FOUND: list[tuple[str, str, tuple[str, str]]] = [
     (
         "lazy div data-iframe-src",
         f'<div class="video-lazy" data-iframe-src="{YT_EMBED}"></div>',
+        ("youtube", YT),
+    ),
+    (
+        "embed privacy: the original in its script, JSON in a JS string, entity-escaped",
+        '<div class="embed-privacy-container is-disabled embed-youtube" data-embed-id="oembed_0a1b" '
+        'data-embed-provider="youtube"><div class="embed-privacy-overlay"><div class="embed-privacy-inner">'
+        '<p>Click here to display content from YouTube.</p></div></div><div class="embed-privacy-content">'
+        f"<script>var _oembed_0a1b = '{epi_script(YT_FRAME)}';</script></div></div>",
+        ("youtube", YT),
+    ),
+    (
+        "percent-encoded embed code in an attribute",
+        f'<div class="consent-placeholder" data-consent-html="{quote(YT_FRAME)}">'
+        "<p>Accept to watch</p></div>",
+        ("youtube", YT),
+    ),
+    (
+        "entity-escaped twice in an attribute",
+        f'<div class="privacy-wrapper" data-content="{attr(attr(TWEET))}"><p>Accept to read</p></div>',
+        ("twitter", TWEET_ID),
+    ),
+    (
+        "JSON props with \\u003c-escaped markup",
+        '<div class="embed-wrapper" data-props="'
+        + attr(json.dumps({"html": YT_FRAME}).replace("<", "\\u003c").replace(">", "\\u003e"))
+        + '"></div>',
+        ("youtube", YT),
+    ),
+    ("base64 embed URL on a div", f'<div class="yt-lazy" data-src="{b64(YT_EMBED)}"></div>', ("youtube", YT)),
+    (
+        "iframely",
+        '<div class="iframely-embed"><div class="iframely-responsive"><a data-iframely-url '
+        'href="//cdn.iframe.ly/api/iframe?url=https%3A%2F%2Ftwitter.com%2Famnesty%2Fstatus%2F'
+        f'{TWEET_ID}&amp;key=0a1b2c3d4e5f"></a></div></div>',
+        ("twitter", TWEET_ID),
+    ),
+    (
+        "wordpress embed block before its oEmbed ran",
+        '<figure class="wp-block-embed is-type-rich is-provider-twitter wp-block-embed-twitter"><div '
+        f'class="wp-block-embed__wrapper">\n{TWEET_URL}\n</div></figure>',
+        ("twitter", TWEET_ID),
+    ),
+    (
+        "elementor video widget settings",
+        '<div class="elementor-element elementor-widget elementor-widget-video" '
+        'data-widget_type="video.default" '
+        'data-settings="'
+        + attr(json.dumps({"youtube_url": f"https://www.youtube.com/watch?v={YT}", "video_type": "youtube"}))
+        + '"><div class="elementor-wrapper elementor-open-inline">'
+        '<div class="elementor-video"></div></div></div>',
         ("youtube", YT),
     ),
     # --- CMS embed blocks
@@ -550,6 +608,43 @@ TRAPS: list[tuple[str, str]] = [
         + f'<a href="{TWEET_URL}">said on Twitter</a>.</p></div>',
     ),
     (
+        "youtube subscribe frame behind a consent attribute",
+        '<iframe data-cookieblock-src="https://www.youtube.com/subscribe_embed?channelid=UC_x5XG1OV2P6uZZ5FSM9Ttw">'
+        "</iframe>",
+    ),
+    (
+        "facebook page plugin behind a consent attribute",
+        '<iframe data-src-cmplz="https://www.facebook.com/plugins/page.php?href=https%3A%2F%2Fwww.facebook.com'
+        '%2FParksCanada&amp;tabs=timeline" src="about:blank"></iframe>',
+    ),
+    (
+        "facebook like button of a post",
+        '<iframe src="https://www.facebook.com/plugins/like.php?href=https%3A%2F%2Fwww.facebook.com%2FParksCanada'
+        '%2Fposts%2F1712989015384373&amp;layout=button_count"></iframe>',
+    ),
+    (
+        "twitter timeline",
+        '<a class="twitter-timeline" href="https://twitter.com/amnesty">Tweets by amnesty</a>',
+    ),
+    (
+        "consent box linking two posts",
+        '<div class="consent-placeholder"><p>Blocked. Open it on <a href="'
+        + TWEET_URL
+        + '">Twitter</a> or <a href="https://www.youtube.com/watch?v='
+        + YT
+        + '">YouTube</a>.</p></div>',
+    ),
+    (
+        "consent attribute holding a template's placeholder",
+        '<iframe data-src-cmplz="https://www.youtube.com/embed/{video_id}" src="about:blank"></iframe>',
+    ),
+    (
+        "embed privacy box without its script or link",
+        '<div class="embed-privacy-container is-disabled embed-youtube" data-embed-provider="youtube"><p>'
+        'Learn more in <a href="https://policies.google.com/privacy?hl=en">YouTube\u2019s privacy policy</a>.'
+        "</p></div>",
+    ),
+    (
         "telegram discussion widget",
         '<script async src="https://telegram.org/js/telegram-widget.js?22" '
         'data-telegram-discussion="durov/43"></script>',
@@ -581,3 +676,14 @@ def test_the_post_is_found(tool: str, markup: str, want: tuple[str, str]):
 def test_no_post_is_made_up(what: str, markup: str):
     found = [(e.platform, e.post_id) for e in find_embeds(page(markup), "https://news.example/story/")]
     assert found == [], what
+
+
+def test_a_blocked_embed_in_its_box_counts_beside_a_visible_one():
+    """Embed Privacy's script is inside the article, not page data: found even when the page
+    shows another embed itself."""
+    box = (
+        '<div class="embed-privacy-container embed-youtube"><div class="embed-privacy-content">'
+        f"<script>var _oembed_0a1b = '{epi_script(YT_FRAME)}';</script></div></div>"
+    )
+    found = [(e.platform, e.post_id) for e in find_embeds(page(TWEET + box), "https://news.example/story/")]
+    assert found == [("twitter", TWEET_ID), ("youtube", YT)]

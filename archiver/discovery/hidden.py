@@ -26,10 +26,13 @@ import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 MAX_FRAGMENTS = 200  # per element: one holding thousands of escaped snippets is no article's
 MAX_SCRIPT_CHARS = 5_000_000
+MAX_HELD_SCRIPT = 20_000  # characters of a script inside an embed's box that keeps its embed
+# Class words of a box around an embed or standing for a blocked one.
+_EMBED_BOX = re.compile(r"embed|consent|cookie|privacy|gdpr|blocked|blocker", re.IGNORECASE)
 _OTHER_CONTENT = re.compile(
     r"related|recommend|recirc|popular|trending|latest|sidebar|teaser|promo|most_?read|"
     r"more_?(?:stories|articles|news|from)|next_?(?:article|story|post)|also_?read|feed",
@@ -88,7 +91,7 @@ def fragments(element: Any, hint: Test, is_post_url: Test, named: Named | None =
 def _fragments(element: Any, hint: Test, is_post_url: Test, named: Named | None) -> Iterator[Fragment]:
     tag = element.tag if isinstance(element.tag, str) else ""
     for _name, value in element.items():
-        decoded = _base64_markup(value)
+        decoded = _base64_markup(value) or _escaped_markup(value)
         if decoded is not None and hint(decoded):
             yield Fragment(decoded, "attribute", element)
         elif "<" in value and hint(value):
@@ -117,8 +120,12 @@ def _fragments(element: Any, hint: Test, is_post_url: Test, named: Named | None)
             # a consent tool's blocked embed kept HTML-escaped (zotonic's text/x-cookie-consented)
             yield Fragment(html.unescape(text), "template", element)
             return
+        # A small script inside an embed's or a consent tool's box keeps that embed (Embed Privacy's
+        # `var _oembed_x = '{"embed": "&lt;iframe ..."}'` in div.embed-privacy-content): it is the
+        # article's markup waiting to be shown, not page data.
+        data = len(text) > MAX_HELD_SCRIPT or not _in_embed_box(element)
         for value, owner, post in _json_strings(text[:MAX_SCRIPT_CHARS], hint, is_post_url, named):
-            yield Fragment(value, "script", element, data=True, owner=owner, post=post)
+            yield Fragment(value, "script", element, data=data, owner=owner, post=post)
     elif tag == "script" and named is not None and "embed" in text[:MAX_SCRIPT_CHARS].lower():
         # page data naming no platform in plain words may still hold an embed proxy's URL whose
         # post URL is encoded (unwrap.py): its objects are read for that alone
@@ -142,6 +149,11 @@ def _json_strings(text: str, hint: Test, is_post_url: Test, named: Named | None)
         if not _ESCAPED_TAG.search(raw) or not hint(raw):
             continue
         value = _unescape_js(raw)
+        if value.lstrip()[:1] in "{[" and (inner := _load_json(value)) is not None:
+            # JSON kept in a JavaScript string: its HTML strings, entity-escaped or not
+            for text_in, _owner, _post in _walk(inner, hint, is_post_url, None):
+                yield text_in, (), None
+            continue
         if "<" not in value and "&lt;" in value:
             value = html.unescape(value)
         if "<" in value:
@@ -203,6 +215,35 @@ def _article_names(obj: dict[Any, Any], is_post_url: Test) -> tuple[str, ...]:
             if value and len(value) < 500 and " " not in value and not is_post_url(value):
                 names.append(value)
     return tuple(names)
+
+
+def _in_embed_box(element: Any) -> bool:
+    """Is `element` inside (at most two levels below) an element whose class names an embed or a
+    consent tool's box?"""
+    parent = element.getparent()
+    for _ in range(2):
+        if parent is None:
+            return False
+        if _EMBED_BOX.search(parent.get("class") or ""):
+            return True
+        parent = parent.getparent()
+    return False
+
+
+def _escaped_markup(value: str) -> str | None:
+    """The markup an attribute keeps percent-encoded ("%3Ciframe%20src...") or entity-escaped once
+    more than the parser undoes ("&lt;blockquote ..."), when it starts so; else None."""
+    head = value[:4].lower()
+    text = value
+    for _ in range(3):
+        if head.startswith("%3c"):
+            text = unquote(text)
+        elif head == "&lt;":
+            text = html.unescape(text)
+        else:
+            break
+        head = text[:4].lower()
+    return text if text is not value and text[:1] == "<" else None
 
 
 def _base64_markup(value: str) -> str | None:
