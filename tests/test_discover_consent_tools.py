@@ -15,15 +15,22 @@ discovery must find in it. Where each shape comes from:
 - Borlabs Cookie 3: `div.brlbs-cmpnt-content-blocker[data-borlabs-cookie-content=BASE64]`, the
   plugin's ContentBlocker PHP (`base64_encode($content)` into that attribute); Borlabs 2: the
   original in `<script type="text/template">` as base64;
-- Embed Privacy (epiphyt/embed-privacy): `div.embed-privacy-container[data-embed-provider]`,
-  the footer's "open directly" link `.embed-privacy-url a[href]` (as readers of it recover it);
+- Embed Privacy (epiphyt/embed-privacy inc/embed/class-template.php):
+  `div.embed-privacy-container[data-embed-provider]`, the footer's "open directly" link
+  `.embed-privacy-url a[href]`, and the original in `div.embed-privacy-content > script`:
+  `var _oembed_MD5 = '<addslashes(wp_json_encode(["embed" => htmlentities(html)]))>'`;
+- Real Cookie Banner (devowl's HeadlessContentBlocker.php): a blocked attribute is kept as
+  `consent-original-<name>-_` (src, href, data-src; here also a class and a cite);
+- WP YouTube Lyte (its widget PHP): `div.lyte-wrapper > div.lyMe#WYL_ID > div#lyte_ID[data-src=
+  thumbnail]` and `<noscript><a href="https://youtu.be/ID">`; Lazy Load for Videos (its PHP:
+  `a.lazy-load-youtube.preview-lazyload.preview-youtube[href=URL]` in
+  `div.container-lazyload.preview-lazyload.container-youtube`);
 - zotonic mod_cookie_consent (doc/ref/modules/mod_cookie_consent.rst): the original iframe,
   HTML-escaped, in `<script type="text/x-cookie-consented">`; `data-cookie-consent-src`;
 - IchHabRecht/social_gdpr (Resources/Public/JavaScript/decode.js): base64 iframe in `data-iframe`;
 - CookieYes / Cookie Law Info `data-cli-src`, consentmanager `data-cmp-src`
   (`class="cmplazyload"`), Klaro `data-name` + `data-src`, Didomi `data-src` + `data-vendor`,
-  Cookie Notice (Hu-manity) `data-hu-src`?-style: each tool's documented blocking of an iframe
-  by moving its `src` into a `data-*` attribute;
+  each tool's documented blocking of an iframe by moving its `src` into a `data-*` attribute;
 - lazy loaders: WP Rocket `div.rll-youtube-player[data-src][data-id]` and `iframe[data-lazy-src]`,
   LiteSpeed `iframe[data-lazyloaded][data-src]` / `data-litespeed-src`, a3 Lazy Load
   `iframe.a3-lazy-load[data-src]`, Jetpack `data-lazy-src`, jQuery Lazy `data-loader="iframe"`;
@@ -286,6 +293,35 @@ FOUND: list[tuple[str, str, tuple[str, str]]] = [
         + attr(json.dumps({"youtube_url": f"https://www.youtube.com/watch?v={YT}", "video_type": "youtube"}))
         + '"><div class="elementor-wrapper elementor-open-inline">'
         '<div class="elementor-video"></div></div></div>',
+        ("youtube", YT),
+    ),
+    (
+        "a consent tool parks the embed's class (real cookie banner's consent-original-<name>-_)",
+        '<div consent-original-class-_="fb-post" consent-required="7" '
+        'data-href="https://www.facebook.com/ParksCanada/posts/1712989015384373" data-width="500"></div>',
+        ("facebook", "1712989015384373"),
+    ),
+    (
+        "a consent tool parks the embed's cite",
+        '<blockquote class="tiktok-embed" consent-original-cite-_="https://www.tiktok.com/@scout2015/video/'
+        f'{TIKTOK}"><section></section></blockquote>',
+        ("tiktok", TIKTOK),
+    ),
+    (
+        "wp youtube lyte: thumbnail facade and its noscript link",
+        f'<div class="lyte-wrapper"><div class="lyMe" id="WYL_{YT}"><div id="lyte_{YT}" '
+        f'data-src="https://i.ytimg.com/vi/{YT}/hqdefault.jpg" class="pL"><div class="play"></div>'
+        "</div></div>"
+        f'<noscript><a href="https://youtu.be/{YT}" rel="nofollow">'
+        f'<img src="https://i.ytimg.com/vi/{YT}/0.jpg" '
+        'alt="" width="640" height="340" /></a></noscript></div>',
+        ("youtube", YT),
+    ),
+    (
+        "lazy load for videos",
+        '<div class="container-lazyload preview-lazyload container-youtube js-lazyload--not-loaded">'
+        f'<a href="https://youtu.be/{YT}" class="lazy-load-youtube preview-lazyload preview-youtube" '
+        f'data-video-title="A video" title="Play video &quot;A video&quot;">https://youtu.be/{YT}</a></div>',
         ("youtube", YT),
     ),
     # --- CMS embed blocks
@@ -643,6 +679,31 @@ TRAPS: list[tuple[str, str]] = [
         '<div class="embed-privacy-container is-disabled embed-youtube" data-embed-provider="youtube"><p>'
         'Learn more in <a href="https://policies.google.com/privacy?hl=en">YouTube\u2019s privacy policy</a>.'
         "</p></div>",
+    ),
+    (
+        "youtube thumbnail in a related-stories box",
+        f'<aside class="related"><a href="/other-story">'
+        f'<img src="https://i.ytimg.com/vi/{YT}/hqdefault.jpg"></a></aside>',
+    ),
+    (
+        "no-script site navigation linking the site's own posts",
+        '<div class="site-header"><noscript><nav><a href="https://twitter.com/newsexample">Twitter</a> '
+        f'<a href="{TWEET_URL}">Our pinned tweet</a></nav></noscript></div>',
+    ),
+    (
+        "a whole article in a video page's noscript, a post linked in its text",
+        '<div class="video-page"><noscript><p>'
+        + "Lorem ipsum dolor sit amet, consectetur adipiscing elit. " * 10
+        + f'<a href="{TWEET_URL}">as she said</a>.</p></noscript></div>',
+    ),
+    (
+        "a link classed by its platform in running text",
+        f'<p>He <a class="youtube-link" href="https://www.youtube.com/watch?v={YT}">said so on YouTube</a>'
+        ".</p>",
+    ),
+    (
+        "a preview-classed link that names no platform",
+        f'<p>See <a class="link-preview" href="{TWEET_URL}">the tweet</a>.</p>',
     ),
     (
         "telegram discussion widget",

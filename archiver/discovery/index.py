@@ -255,6 +255,8 @@ def _candidates(classes: list[str], tags: list[str], id_attributes: list[str], n
         "@*[contains(., '<') or starts-with(., 'PG') or starts-with(., 'PH') or starts-with(., '{')"
         # markup percent-encoded or entity-escaped twice ("%3Ciframe", "&lt;blockquote")
         " or starts-with(., '%3C') or starts-with(., '%3c') or starts-with(., '&lt;')"
+        # a consent tool's parked attributes (consent-original-class-_, consent-original-cite-_)
+        " or starts-with(name(), 'consent-')"
         " or contains(name(), 'embed') or contains(name(), 'permalink') or name() = 'url'"
         # an id beside the platform's name (named.py): data-asset-id, data-video-id, videoid; or a
         # post URL beside it (div.tweet data-url="https://twitter.com/...")

@@ -108,10 +108,12 @@ def _declared(doc: Document, element: Any) -> Embed | None:
                 if post_id:
                     return make_embed(doc, platform, post_id, element, value if "/" in value else None)
     candidates: list[Platform] = []
-    classes = element.get("class")
-    if classes:
-        for token in classes.lower().split():
-            candidates.extend(index.by_class.get(token, ()))
+    for name, classes in element.items():
+        # the class, or a class a consent tool parked in an attribute of its own until consent
+        # (Real Cookie Banner's consent-original-class-_="twitter-tweet")
+        if "class" in name:
+            for token in classes.lower().split():
+                candidates.extend(index.by_class.get(token, ()))
     candidates.extend(index.by_tag.get(element.tag, ()))
     for platform in dict.fromkeys(candidates):
         embed = _from_embed_element(doc, platform, element)
@@ -122,7 +124,7 @@ def _declared(doc: Document, element: Any) -> Embed | None:
 
 def _from_embed_element(doc: Document, platform: Platform, element: Any) -> Embed | None:
     for name in platform.url_attributes:
-        value = element.get(name)
+        value = element.get(name) or _parked(element, name)
         if value:
             post_id = platform.post_id(value) or platform.post_id(doc.absolute(value))
             if post_id:
@@ -147,6 +149,15 @@ def _from_embed_element(doc: Document, platform: Platform, element: Any) -> Embe
             return make_embed(doc, platform, post_id, element, m.group(0))
     if shortened is not None:
         return make_embed(doc, platform, None, element, shortened)
+    return None
+
+
+def _parked(element: Any, name: str) -> str | None:
+    """The value of attribute `name` as a consent tool parked it under a prefixed name until
+    consent (Real Cookie Banner: consent-original-<name>-_), if it did."""
+    for other, value in element.items():
+        if other != name and other.startswith("consent-") and name in other:
+            return str(value)
     return None
 
 

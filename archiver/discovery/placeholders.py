@@ -30,7 +30,14 @@ _NOT_PLACEHOLDERS = frozenset(
 # Class words of a consent tool's box standing for a blocked embed (Conde Nast's ConsentBanner,
 # Borlabs' content-blocker, Complianz's cmplz-blocked-content, Embed Privacy's container...).
 _CONSENT = re.compile(r"consent|cookie|privacy|gdpr|dsgvo|datenschutz|blocked|blocker|opt-?in", re.I)
-_CONSENT_BOX_TEXT = 1500  # characters of text: more is a page section, not one blocked embed
+_CONSENT_BOX_TEXT = 1500
+# Class words of a wrapper around a player or an embed, whose <noscript> says what it shows.
+_WRAPPER = re.compile(r"embed|player|video|lazy|lyte|facade|consent|privacy", re.I)
+_FALLBACK_TEXT = 300
+# Class words of a link standing for a player until clicked.
+_FACADE = re.compile(
+    r"lazy|preview|facade|player|play-?btn|play-?button", re.I
+)  # characters of text: more is a page section, not one blocked embed
 _TYPE_WORDS = ("type", "provider", "platform", "service", "network", "embed", "source")
 
 
@@ -42,7 +49,8 @@ def placeholder(doc: Document, element: Any) -> Embed | None:
     classes = (element.get("class") or "").lower()
     items = element.items()
     if tag == "a":  # a link is a placeholder only when it says so (embedly-card, data-iframely-url)
-        if "embed" not in classes and not any("embed" in n or "iframely" in n for n, _ in items):
+        says = "embed" in classes or any("embed" in n or "iframely" in n for n, _ in items)
+        if not says and not _facade_link(doc, element, classes) and not _noscript_fallback(doc, element):
             return None
         if next(element.iterancestors("blockquote"), None) is not None:
             return None  # the blockquote around it is the embed (found after the walk)
@@ -66,6 +74,35 @@ def placeholder(doc: Document, element: Any) -> Embed | None:
             if match is not None:
                 return make_embed(doc, match[0], match[1], element, text, source="widget")
     return embed
+
+
+def _facade_link(doc: Document, anchor: Any, classes: str) -> bool:
+    """Is `anchor` a player's facade, a link that becomes the embed when clicked: its class names
+    the platform of the post it links and a facade (Lazy Load for Videos' "lazy-load-youtube
+    preview-lazyload")? A link classed by its platform alone ("youtube-link") is no embed."""
+    if not classes or not _FACADE.search(classes):
+        return False
+    match = doc.index.match_url(anchor.get("href") or "")
+    return match is not None and any(word in classes for word in (match[0].name, *match[0].aliases))
+
+
+def _noscript_fallback(doc: Document, anchor: Any) -> bool:
+    """Is `anchor` the one post link of a small <noscript> that a player's or an embed's wrapper
+    holds (WP YouTube Lyte's and Lazy Load for Videos' "the video, without JavaScript")? What a
+    wrapper shows without scripts is what its script shows: that post."""
+    noscript = next(anchor.iterancestors("noscript"), None)
+    if noscript is None or len(text_of(noscript)) > _FALLBACK_TEXT:
+        return False
+    wrapper = noscript.getparent()
+    names = " ".join(
+        f"{node.get('class') or ''} {node.get('id') or ''}"
+        for node in (wrapper, wrapper.getparent() if wrapper is not None else None)
+        if node is not None
+    )
+    if not _WRAPPER.search(names):
+        return False
+    posts = {(m[0].name, m[1]) for a in noscript.iter("a") if (m := doc.index.match_url(a.get("href") or ""))}
+    return len(posts) == 1
 
 
 def _consent_box(doc: Document, element: Any) -> Embed | None:
