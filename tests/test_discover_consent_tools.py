@@ -48,6 +48,9 @@ discovery must find in it. Where each shape comes from:
   amp-youtube `data-videoid`, amp-facebook `data-href`, amp-tiktok `data-src`, amp-vimeo and
   amp-dailymotion `data-videoid`, amp-reddit `data-src` + `data-embedtype`, amp-iframe `src`;
 - Facebook Instant Articles: `figure.op-interactive > iframe` holding the embed code itself;
+- older embed codes: YouTube's and Facebook's Flash players (`<object><param name="movie"
+  value="http://www.youtube.com/v/ID">`, `facebook.com/v/ID`), YouTube's `embed?listType=playlist`,
+  Twitter's `#!/` status links (2010-2012);
 - the platforms' own embed codes (TikTok, Bluesky, Threads, Mastodon, Telegram, Reddit) as
   their embed dialogs write them.
 """
@@ -323,6 +326,33 @@ FOUND: list[tuple[str, str, tuple[str, str]]] = [
         f'<a href="https://youtu.be/{YT}" class="lazy-load-youtube preview-lazyload preview-youtube" '
         f'data-video-title="A video" title="Play video &quot;A video&quot;">https://youtu.be/{YT}</a></div>',
         ("youtube", YT),
+    ),
+    # --- older embed codes still in archived articles
+    (
+        "youtube flash object, its player only in a param",
+        f'<object width="425" height="344"><param name="Movie" value="http://www.youtube.com/v/{YT}&hl=en&fs=1">'
+        '</param><param name="allowFullScreen" value="true"></param></object>',
+        ("youtube", YT),
+    ),
+    (
+        "youtube playlist player, older form",
+        '<iframe src="https://www.youtube.com/embed?listType=playlist&amp;list=PLFgquLnL59alCl_2TQvOiD5Vgm1hCaGSI">'
+        "</iframe>",
+        ("youtube", "PLFgquLnL59alCl_2TQvOiD5Vgm1hCaGSI"),
+    ),
+    (
+        "facebook flash video",
+        '<object width="400" height="224"><param name="movie" value="http://www.facebook.com/v/10153231379946729"/>'
+        '<embed src="http://www.facebook.com/v/10153231379946729" '
+        'type="application/x-shockwave-flash"></embed>'
+        "</object>",
+        ("facebook", "10153231379946729"),
+    ),
+    (
+        "twitter hashbang status link",
+        f'<blockquote class="twitter-tweet"><p>Hi</p>&mdash; Amnesty (@amnesty) <a href="https://twitter.com/#!/'
+        f'amnesty/status/{TWEET_ID}">May 1, 2012</a></blockquote>',
+        ("twitter", TWEET_ID),
     ),
     # --- CMS embed blocks
     (

@@ -34,6 +34,7 @@ log = logging.getLogger(__name__)
 
 MAX_DEPTH = 2  # hidden markup inside hidden markup inside the page, no deeper
 MAX_FRAGMENT_CHARS = 2_000_000
+_PARAMS = frozenset({"movie", "src", "url", "filename"})  # an <object>'s params that name its player
 
 
 @dataclass
@@ -167,6 +168,12 @@ def _frame(doc: Document, element: Any) -> Embed | None:
         for name, value in element.items()
         if name in ("src", "data") or name.startswith("data-") or value.startswith(("http", "//"))
     ]
+    if element.tag == "object":  # a Flash player's URL in its <param name="movie" value=...>
+        sources += [
+            p.get("value") or ""
+            for p in element.iterchildren("param")
+            if (p.get("name") or "").lower() in _PARAMS
+        ]
     for value in sources:
         found = doc.index.match_frame(doc.absolute(value))
         if found is not None:

@@ -184,6 +184,7 @@ PLATFORM = Platform(
         r"facebook\.com/video/embed"
         + query_to("video_id")
         + r"(?P<id>\d{5,25})(?!\d)",  # the old video embed
+        r"facebook\.com/v/(?P<id>\d{5,25})(?!\d)",  # the Flash video player before it
     ),
     short_links=(r"(?:https?:)?//(?:fb\.watch/\w+|(?:www\.)?facebook\.com/share/[pvr]/\w+)",),
     url_query=("fbid", "story_fbid", "id", "v"),

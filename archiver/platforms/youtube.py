@@ -260,7 +260,8 @@ PLATFORM = Platform(
     ),
     iframe_patterns=(
         r"youtube(?:-nocookie)?\.com/(?:embed|v)/" + _NOT_AN_ID + _VIDEO,
-        r"youtube(?:-nocookie)?\.com/embed/(?:videoseries)?" + query_to("list") + _PLAYLIST,
+        # (embed?listType=playlist&list=: the older form of a playlist's player)
+        r"youtube(?:-nocookie)?\.com/embed/?(?:videoseries)?" + query_to("list") + _PLAYLIST,
     ),
     url_query=("v", "list"),
     embed_url=embed_url,
