@@ -36,6 +36,9 @@ discovery must find in it. Where each shape comes from:
   `iframe.a3-lazy-load[data-src]`, Jetpack `data-lazy-src`, jQuery Lazy `data-loader="iframe"`;
 - Condé Nast (wired.com, wired.jp in tests/corpus): `TwitterEmbedContainer` / `IframeEmbed`
   holding a ConsentBanner "This content can also be viewed on the site it originates from";
+- BBC News: an embed block (`data-component="embed-block"`) before consent, "Allow Twitter
+  content?", "The BBC is not responsible for the content of external sites.", "View original
+  tweet on Twitter" (the texts scrapers of BBC pages list as boilerplate), the post only linked;
 - Squarespace: `.sqs-block.embed-block[data-block-json]` with the oEmbed answer's `html` and
   `url`, `.sqs-video-wrapper[data-html]` (escaped iframe); its gallery/Instagram blocks' own
   `id="block-yui_..."` (herzundblut.com in tests/corpus) is a trap;
@@ -235,6 +238,22 @@ FOUND: list[tuple[str, str, tuple[str, str]]] = [
         f'href="https://player.vimeo.com/video/{VIMEO}?dnt=1" '
         'class="ConsentBannerLink-gnxXBr">originates</a> from.</p></div></div></div></figure>',
         ("vimeo", VIMEO),
+    ),
+    (
+        "an embed block before consent, its post only linked (BBC News: View original tweet on Twitter)",
+        '<div data-component="embed-block" class="ssrcss-uf6wea-RichTextComponentWrapper"><div '
+        'class="ssrcss-1ocoo3l-Wrap"><a href="#end-of-twitter-content-1" '
+        'class="ssrcss-1f39n02-VisuallyHidden">Skip twitter post by Amnesty</a><div>'
+        "<p>Allow Twitter content?</p>"
+        "<p>This article contains content provided by Twitter. We ask for your permission before anything is "
+        "loaded, as they may be using cookies and other technologies. You may want to read Twitter\u2019s "
+        '<a href="https://help.twitter.com/en/rules-and-policies/twitter-cookies">cookie policy</a> and '
+        '<a href="https://twitter.com/privacy">privacy '
+        "policy</a> before accepting.</p><button>Accept and continue</button></div><p>The BBC is not "
+        "responsible "
+        f'for the content of external sites.</p><a href="{TWEET_URL}">View original tweet on Twitter</a>'
+        '<div id="end-of-twitter-content-1">End of twitter post by Amnesty</div></div></div>',
+        ("twitter", TWEET_ID),
     ),
     # --- lazy loaders
     (
@@ -778,3 +797,12 @@ def test_a_blocked_embed_in_its_box_counts_beside_a_visible_one():
     )
     found = [(e.platform, e.post_id) for e in find_embeds(page(TWEET + box), "https://news.example/story/")]
     assert found == [("twitter", TWEET_ID), ("youtube", YT)]
+
+
+def test_an_embed_box_is_its_player_not_the_post_its_caption_links():
+    box = (
+        '<figure class="video-embed"><iframe src="https://player.vimeo.com/video/76979871"></iframe>'
+        f'<figcaption>As <a href="{TWEET_URL}">she tweeted</a>.</figcaption></figure>'
+    )
+    found = [(e.platform, e.post_id) for e in find_embeds(page(box), "https://news.example/story/")]
+    assert found == [("vimeo", VIMEO)]

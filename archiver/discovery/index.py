@@ -257,6 +257,9 @@ def _candidates(classes: list[str], tags: list[str], id_attributes: list[str], n
         " or starts-with(., '%3C') or starts-with(., '%3c') or starts-with(., '&lt;')"
         # a consent tool's parked attributes (consent-original-class-_, consent-original-cite-_)
         " or starts-with(name(), 'consent-')"
+        # a box saying it is an embed (BBC's data-component="embed-block")
+        " or ((name() = 'data-component' or name() = 'data-testid')"
+        " and contains(translate(., 'E', 'e'), 'embed'))"
         " or contains(name(), 'embed') or contains(name(), 'permalink') or name() = 'url'"
         # an id beside the platform's name (named.py): data-asset-id, data-video-id, videoid; or a
         # post URL beside it (div.tweet data-url="https://twitter.com/...")

@@ -31,6 +31,9 @@ _NOT_PLACEHOLDERS = frozenset(
 # Borlabs' content-blocker, Complianz's cmplz-blocked-content, Embed Privacy's container...).
 _CONSENT = re.compile(r"consent|cookie|privacy|gdpr|dsgvo|datenschutz|blocked|blocker|opt-?in", re.I)
 _CONSENT_BOX_TEXT = 1500
+_EMBED_BOX = re.compile(r"embed", re.I)
+_BOX_NAMES = ("class", "id", "data-testid", "data-component")  # attributes that say what a box is
+_EMBED_MARKUP = ("iframe", "blockquote", "object", "embed", "amp-iframe", "script")
 # Class words of a wrapper around a player or an embed, whose <noscript> says what it shows.
 _WRAPPER = re.compile(r"embed|player|video|lazy|lyte|facade|consent|privacy", re.I)
 _FALLBACK_TEXT = 300
@@ -106,15 +109,18 @@ def _noscript_fallback(doc: Document, anchor: Any) -> bool:
 
 
 def _consent_box(doc: Document, element: Any) -> Embed | None:
-    """A consent tool's box in place of an embed ("This content can also be viewed on the site it
-    originates from", "Open on YouTube"): a small element whose class or test id names consent,
-    cookies or a blocked content, linking exactly one post or one embed frame's URL."""
-    names = f"{element.get('class') or ''} {element.get('id') or ''} {element.get('data-testid') or ''}"
-    if not _CONSENT.search(names):
+    """A consent tool's or an embed block's box in place of the embed ("This content can also be
+    viewed on the site it originates from", "View original tweet on Twitter"): a small element
+    whose class, id, test id or component name says consent, cookies, blocked content or embed,
+    holding no embed markup of its own, linking exactly one post or one embed frame's URL."""
+    names = " ".join(element.get(name) or "" for name in _BOX_NAMES)
+    if not _CONSENT.search(names) and not _EMBED_BOX.search(names):
         return None
     text = text_of(element)
     if len(text) > _CONSENT_BOX_TEXT:
         return None  # a page or a section under a consent class, not one blocked embed
+    if any(True for _ in element.iter(*_EMBED_MARKUP)):
+        return None  # the embed itself is inside: it is found as what it is
     posts: dict[tuple[str, str], tuple[Platform, str, str | None, str]] = {}
     for anchor in element.iter("a"):
         href = (anchor.get("href") or "").strip()
