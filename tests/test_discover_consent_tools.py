@@ -619,6 +619,41 @@ FOUND: list[tuple[str, str, tuple[str, str]]] = [
         'charset="UTF-8"></script>',
         ("reddit", "7pfpeq"),
     ),
+    (
+        "facebook sdk's versioned plugin frame",
+        '<iframe src="https://www.facebook.com/v2.3/plugins/post.php?app_id=123&amp;channel=x&amp;href=https%3A%2F'
+        '%2Fwww.facebook.com%2FParksCanada%2Fposts%2F1712989015384373&amp;locale=en_US&amp;width=500"></iframe>',
+        ("facebook", "1712989015384373"),
+    ),
+    (
+        "mastodon frame on another instance",
+        '<iframe src="https://fosstodon.org/@kev/110234567890123456/embed" class="mastodon-embed" '
+        'width="400"></iframe>',
+        ("mastodon", "fosstodon.org/@kev/110234567890123456"),
+    ),
+    (
+        "reddit's older embed frame",
+        '<iframe id="reddit-embed" src="https://www.redditmedia.com/r/investing/comments/7pfpeq/buffett/'
+        '?ref_source=embed&amp;ref=share&amp;embed=true" height="146" width="640"></iframe>',
+        ("reddit", "7pfpeq"),
+    ),
+    (
+        "telegram frame",
+        '<iframe id="telegram-post-durov-43" src="https://t.me/durov/43?embed=1" width="100%"></iframe>',
+        ("telegram", "durov/43"),
+    ),
+    (
+        "linkedin frame of an activity",
+        '<iframe src="https://www.linkedin.com/embed/feed/update/urn:li:activity:7012345678901234567" '
+        'height="600" width="504"></iframe>',
+        ("linkedin", "urn:li:activity:7012345678901234567"),
+    ),
+    (
+        "bluesky frame",
+        '<iframe src="https://embed.bsky.app/embed/did:plc:ic6zqvuw5ulmfpjiwnhsr2ns/app.bsky.feed.post/'
+        '3k7qmjev5lr2s?id=123"></iframe>',
+        ("bluesky", "did:plc:ic6zqvuw5ulmfpjiwnhsr2ns/3k7qmjev5lr2s"),
+    ),
 ]
 
 # (what, markup): nothing here is a post the page shows.
@@ -753,6 +788,24 @@ TRAPS: list[tuple[str, str]] = [
     (
         "a preview-classed link that names no platform",
         f'<p>See <a class="link-preview" href="{TWEET_URL}">the tweet</a>.</p>',
+    ),
+    (
+        "youtube uploads of a user",
+        '<iframe src="https://www.youtube.com/embed?listType=user_uploads&amp;list=nasa"></iframe>',
+    ),
+    (
+        "youtube live of a channel",
+        '<iframe src="https://www.youtube.com/embed/live_stream?channel=UC_x5XG1OV2P6uZZ5FSM9Ttw"></iframe>',
+    ),
+    ("instagram profile frame", '<iframe src="https://www.instagram.com/nasa/embed/"></iframe>'),
+    (
+        "twitter profile timeline frame",
+        '<iframe src="https://syndication.twitter.com/srv/timeline-profile/screen-name/nasa"></iframe>',
+    ),
+    (
+        "a social feed widget listing posts",
+        '<ul class="juicer-feed" data-feed-id="nasa"><li class="feed-item"><a href="https://www.instagram.com/p/'
+        f'BNpLF8LD0GD/">post</a></li><li class="feed-item"><a href="{TWEET_URL}">tweet</a></li></ul>',
     ),
     (
         "telegram discussion widget",
