@@ -293,6 +293,11 @@ FOUND: list[tuple[str, str, tuple[str, str]]] = [
         + '"></div>',
         ("youtube", YT),
     ),
+    (
+        "a lazy loader's post URL in a src-like attribute",
+        f'<div class="lazyload" data-src="{IG_URL}"></div>',
+        ("instagram", IG),
+    ),
     ("base64 embed URL on a div", f'<div class="yt-lazy" data-src="{b64(YT_EMBED)}"></div>', ("youtube", YT)),
     (
         "iframely",

@@ -61,7 +61,7 @@ def placeholder(doc: Document, element: Any) -> Embed | None:
     for name, value in items:
         if value.lstrip()[:2] not in ("ht", "//", "aH"):  # a URL, or one in base64
             continue
-        if _url_name(name):
+        if _url_name(name) or (tag != "a" and "src" in name.lower()):  # (a lazy loader's post URL)
             match = doc.index.match_url(doc.absolute(value))
             if match is not None:
                 return make_embed(doc, match[0], match[1], element, value, source="widget")
