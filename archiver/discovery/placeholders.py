@@ -61,7 +61,7 @@ def placeholder(doc: Document, element: Any) -> Embed | None:
     for name, value in items:
         if value.lstrip()[:2] not in ("ht", "//", "aH"):  # a URL, or one in base64
             continue
-        if _url_name(name) or (tag != "a" and "src" in name.lower()):  # (a lazy loader's post URL)
+        if _url_name(name):
             match = doc.index.match_url(doc.absolute(value))
             if match is not None:
                 return make_embed(doc, match[0], match[1], element, value, source="widget")
@@ -69,6 +69,9 @@ def placeholder(doc: Document, element: Any) -> Embed | None:
             frame = doc.index.match_frame(doc.absolute(value)) or doc.index.find_nested(value)
             if frame is not None:
                 return make_embed(doc, frame[0], frame[1], element, frame[2], source="iframe")
+            match = doc.index.match_url(doc.absolute(value)) if tag != "a" else None
+            if match is not None:  # the post's own URL where a lazy loader keeps its embed's
+                return make_embed(doc, match[0], match[1], element, value, source="widget")
     embed = _typed(doc, element, items) or _json_attributes(doc, element, items) or _consent_box(doc, element)
     if embed is None and "embed" in classes and len(element) <= 3:
         text = text_of(element).strip()
