@@ -1,6 +1,7 @@
 """Capture time per post: the archive pipeline against a bare Playwright loop over the same pages.
 
-Usage: python bench/bench_capture.py [--posts N] [--delay SECONDS] [--rounds N] [--article-only]
+Usage: python bench/bench_capture.py [--posts N] [--delay SECONDS] [--rounds N]
+                                     [--article-only | --posts-only]
 
 A Mastodon-like instance on 127.0.0.1 (bench/loopback_instance.py) serves one news article
 embedding N posts and each post's embed view, API data and media, every response held back
@@ -41,9 +42,9 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import multiprocessing
 import os
 import re
-import resource
 import statistics
 import sys
 import tempfile
@@ -56,6 +57,7 @@ import httpx
 from loopback_instance import Instance, serve
 from playwright.async_api import async_playwright
 from proctree import TreeMemory
+from treecpu import TreeCPU
 
 from archiver.capture.article import SCROLL_THROUGH
 from archiver.capture.browser import context_options, launch
@@ -85,7 +87,8 @@ the post's API data and downloads its photo (2 more requests, each as late as th
 stores it all (SQLite rows, SHA-256 blobs); the article itself is rendered and recorded
 (capture/article.py: scrolled, its frames given a bounded wait, DOMs, PNG, WARC) and searched again
 for posts; every browser connection goes through the network guard's relay (a SOCKS5 proxy in
-this process, on a thread of its own). CPU: this process, and Playwright's driver with the browser.
+this process, on a thread of its own). CPU: this process's threads and every process below it
+(Playwright's driver, the browser's), each read from /proc every half second (bench/treecpu.py).
 Peak memory: the browser's process tree, RSS summed per process (shared pages counted once per
 process) and PSS (shared pages shared out; read near the RSS peaks, as reading it is costly)."""
 
@@ -107,8 +110,7 @@ class Run:
     concurrency: int
     timed: Timed
     posts: int
-    cpu_python: float  # this process
-    cpu_children: float  # Playwright's driver and the browser (reaped when the driver stops)
+    cpu: dict[str, float]  # CPU seconds by thread of this process and by process below it (treecpu.py)
     peak_rss: int | None
     peak_pss: int | None
     processes: int
@@ -127,11 +129,15 @@ class Run:
         """CPU time over wall time: how many cores the run kept busy."""
         return (self.cpu_python + self.cpu_children) / self.seconds
 
+    @property
+    def cpu_python(self) -> float:
+        """This process: the capture loop, the guard's relay thread, storing."""
+        return sum(seconds for kind, seconds in self.cpu.items() if kind.startswith("python"))
 
-def _cpu() -> tuple[float, float]:
-    me = resource.getrusage(resource.RUSAGE_SELF)
-    kids = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return me.ru_utime + me.ru_stime, kids.ru_utime + kids.ru_stime
+    @property
+    def cpu_children(self) -> float:
+        """Playwright's driver and every browser process."""
+        return sum(seconds for kind, seconds in self.cpu.items() if not kind.startswith("python"))
 
 
 class _Clock:
@@ -236,17 +242,15 @@ async def measure(
 ) -> Run:
     with tempfile.TemporaryDirectory(prefix="bench-capture-") as home:
         settings = load_settings({"home": home, "concurrency": concurrency})
-        cpu_before = _cpu()
-        with TreeMemory() as memory:
+        server = {child.pid for child in multiprocessing.active_children() if child.pid is not None}
+        with TreeMemory() as memory, TreeCPU(exclude=server) as cpu:
             timed = await work(site, settings)
-        cpu_after = _cpu()
     return Run(
         side,
         concurrency,
         timed,
         len(site.post_ids),
-        cpu_after[0] - cpu_before[0],
-        cpu_after[1] - cpu_before[1],
+        cpu.seconds,
         memory.peak_rss,
         memory.peak_pss,
         memory.peak_processes,
@@ -308,6 +312,7 @@ def report(
             )
         )
     print()
+    report_cpu(runs, posts)
 
     def over(side: str, concurrency: int, other: str, other_concurrency: int) -> float:
         return runs[side, concurrency].seconds / runs[other, other_concurrency].seconds
@@ -348,6 +353,44 @@ def report(
     for (side, concurrency), run in runs.items():
         for problem in run.timed.problems:
             print(f"INCOMPLETE: {side} at concurrency {concurrency}: {problem}")
+
+
+# CPU kinds shown on their own (treecpu.py names them); the rest is summed as "other".
+CPU_KINDS = (
+    ("python MainThread", "loop"),
+    ("python relay", "relay"),
+    ("driver", "driver"),
+    ("browser", "browser"),
+    ("renderer", "renderer"),
+    ("gpu-process", "gpu"),
+    ("utility:NetworkService", "network"),
+)
+
+
+def report_cpu(runs: dict[tuple[str, int], Run], posts: int) -> None:
+    """CPU seconds per post by part: this process's capture loop and relay thread, Playwright's
+    driver, the browser's processes; and, per concurrency, the pipeline's extra over the bare loop."""
+    line = "{:10} {:>4}" + " {:>8}" * (len(CPU_KINDS) + 2)
+    print("CPU seconds per post by part (this process's threads, the driver, the browser's processes):")
+    print(line.format("", "conc", *(short for _, short in CPU_KINDS), "other", "total"))
+    for (side, concurrency), run in runs.items():
+        shown = [run.cpu.get(kind, 0.0) for kind, _ in CPU_KINDS]
+        other = sum(run.cpu.values()) - sum(shown)
+        cells = [f"{value / posts:.3f}" for value in (*shown, other, sum(run.cpu.values()))]
+        print(line.format(side, concurrency, *cells))
+    for concurrency in sorted({c for _, c in runs}):
+        pipeline, bare = runs.get(("pipeline", concurrency)), runs.get(("bare loop", concurrency))
+        if pipeline is None or bare is None:
+            continue
+        kinds = dict.fromkeys([*pipeline.cpu, *bare.cpu])
+        extra = {kind: (pipeline.cpu.get(kind, 0.0) - bare.cpu.get(kind, 0.0)) / posts for kind in kinds}
+        top = sorted(extra.items(), key=lambda item: -abs(item[1]))[:6]
+        print(
+            f"  pipeline - bare at concurrency {concurrency}: {sum(extra.values()):+.3f} s/post ("
+            + ", ".join(f"{kind} {value:+.3f}" for kind, value in top)
+            + ")"
+        )
+    print()
 
 
 # The article with each post as its embed script's iframe, lazy as news sites make them.
@@ -476,7 +519,9 @@ def report_article(pipeline: ArticleRun, bare: ArticleRun, settled: ArticleRun, 
         print(f"INCOMPLETE: the article's capture: {problem}")
 
 
-async def main_async(posts: int, delay: float, rounds: int, article_only: bool = False) -> int:
+async def main_async(
+    posts: int, delay: float, rounds: int, article_only: bool = False, posts_only: bool = False
+) -> int:
     runs: dict[tuple[str, int], Run] = {}
     paired: dict[int, list[float]] = {1: [], 4: []}  # each round's pipeline / bare, by concurrency
     sides = [("bare loop", run_bare), ("pipeline", run_pipeline)]
@@ -504,10 +549,13 @@ async def main_async(posts: int, delay: float, rounds: int, article_only: bool =
                         runs[side, concurrency] = run
                 paired[concurrency].append(pair["pipeline"] / pair["bare loop"])
         report({key: runs[key] for key in sorted(runs, key=lambda k: (k[1], k[0]))}, site, delay, paired)
-        article = await measure_article(site, rounds)
-        report_article(*article, len(site.post_ids))
+        article_problems = False
+        if not posts_only:
+            article = await measure_article(site, rounds)
+            report_article(*article, len(site.post_ids))
+            article_problems = bool(article[0].problems)
     print(f"load average when done: {' '.join(f'{x:.1f}' for x in os.getloadavg())} (1, 5, 15 min)")
-    return 1 if any(run.timed.problems for run in runs.values()) or article[0].problems else 0
+    return 1 if any(run.timed.problems for run in runs.values()) or article_problems else 0
 
 
 def main() -> int:
@@ -520,10 +568,13 @@ def main() -> int:
     parser.add_argument("--delay", type=float, default=0.3, help="seconds every response waits (default 0.3)")
     parser.add_argument("--rounds", type=int, default=2, help="runs per configuration; the fastest counts")
     parser.add_argument("--article-only", action="store_true", help="only the article on its own")
+    parser.add_argument("--posts-only", action="store_true", help="leave out the article on its own")
     args = parser.parse_args()
     if not Path("/proc/self/stat").exists():
         print("note: no /proc here, so no memory figures", file=sys.stderr)
-    return asyncio.run(main_async(args.posts, args.delay, max(1, args.rounds), args.article_only))
+    return asyncio.run(
+        main_async(args.posts, args.delay, max(1, args.rounds), args.article_only, args.posts_only)
+    )
 
 
 if __name__ == "__main__":

@@ -7,6 +7,7 @@ given here), the small settling waits by at most 10 s.
 from __future__ import annotations
 
 import asyncio
+import math
 import time
 from contextlib import suppress
 from dataclasses import dataclass, field
@@ -18,6 +19,7 @@ from playwright.async_api import TimeoutError as PlaywrightTimeout
 from archiver.models import Artifact
 
 if TYPE_CHECKING:
+    from playwright._impl._api_structures import Clip
     from playwright.async_api import BrowserContext, Page
 
 # True once every image inside the post element has loaded (or failed).
@@ -91,6 +93,27 @@ async def _visible(page: Page, selector: str) -> bool:
         return False
 
 
+async def element_png(page: Page, selector: str) -> bytes:
+    """The PNG of the first element `selector` finds, as Playwright's element screenshot takes
+    it (animations stopped). When the element already lies whole in the viewport, the page's
+    screenshot clipped to its box: the same pixels, without the element screenshot's wait for
+    the element to be stable and scrolled into view, which polls on animation frames and cost
+    a fifth of a page's CPU with four pages at once. Else the element screenshot itself."""
+    element = page.locator(selector).first
+    box = await element.bounding_box()
+    viewport = page.viewport_size
+    if box is not None and viewport is not None:
+        # The box rounded outwards to whole pixels, as the element screenshot rounds it.
+        left, top = math.floor(box["x"] + 1e-3), math.floor(box["y"] + 1e-3)
+        right = math.ceil(box["x"] + box["width"] - 1e-3)
+        bottom = math.ceil(box["y"] + box["height"] - 1e-3)
+        if 0 <= left < right <= viewport["width"] and 0 <= top < bottom <= viewport["height"]:
+            width, height = right - left, bottom - top
+            clip: Clip = {"x": left, "y": top, "width": width, "height": height}
+            return await page.screenshot(clip=clip, animations="disabled")
+    return await element.screenshot(animations="disabled")
+
+
 async def post_snapshots(
     context: BrowserContext, page: Page, selector: str | None, url: str, page_timeout: float
 ) -> Snapshots:
@@ -101,7 +124,7 @@ async def post_snapshots(
     png: bytes | None = None
     if selector is not None:
         with suppress(PlaywrightError):
-            png = await page.locator(selector).first.screenshot(animations="disabled")
+            png = await element_png(page, selector)
         kept.full_page = png is None
     if png is None:
         png = await page.screenshot(full_page=True, animations="disabled")
