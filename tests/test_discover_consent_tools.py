@@ -631,6 +631,11 @@ FOUND: list[tuple[str, str, tuple[str, str]]] = [
         ("facebook", "1712989015384373"),
     ),
     (
+        "facebook embed code copied from a localized page",
+        '<div class="fb-video" data-href="https://de-de.facebook.com/ParksCanada/videos/1712989015384373/"></div>',
+        ("facebook", "1712989015384373"),
+    ),
+    (
         "mastodon frame on another instance",
         '<iframe src="https://fosstodon.org/@kev/110234567890123456/embed" class="mastodon-embed" '
         'width="400"></iframe>',

@@ -23,7 +23,10 @@ from archiver.errors import CaptureError, PostGone
 from archiver.platforms import meta, oembed
 from archiver.platforms.base import Platform, StandIn, StandInAnswer, StandInData, ViewState, query_to
 
-_HOST = r"(?:https?:)?//(?:www\.|m\.|web\.|mbasic\.|business\.|graph\.)?facebook\.com"
+# (and a language's own host, as localized pages copy it into their embed code: de-de., pt-br.)
+_HOST = (
+    r"(?:https?:)?//(?:www\.|m\.|web\.|mbasic\.|business\.|graph\.|touch\.|[a-z]{2}-[a-z]{2}\.)?facebook\.com"
+)
 # Post ids are numeric, or the newer opaque "pfbid..." form.
 _ID = r"(?P<id>pfbid[A-Za-z0-9]{10,}|\d{5,25}(?!\d))"
 
