@@ -818,6 +818,11 @@ TRAPS: list[tuple[str, str]] = [
         f'BNpLF8LD0GD/">post</a></li><li class="feed-item"><a href="{TWEET_URL}">tweet</a></li></ul>',
     ),
     (
+        "a short story on a page whose body says cookies were accepted",
+        f'<div class="cookie-consent-given"><p>Brief.</p><p>More.</p><p>Then.</p><p>And.</p><p>As <a href='
+        f'"{TWEET_URL}">she tweeted</a>.</p></div>',
+    ),
+    (
         "telegram discussion widget",
         '<script async src="https://telegram.org/js/telegram-widget.js?22" '
         'data-telegram-discussion="durov/43"></script>',

@@ -32,6 +32,9 @@ _NOT_PLACEHOLDERS = frozenset(
 _CONSENT = re.compile(r"consent|cookie|privacy|gdpr|dsgvo|datenschutz|blocked|blocker|opt-?in", re.I)
 _CONSENT_BOX_TEXT = 1500
 _EMBED_BOX = re.compile(r"embed", re.I)
+_NOT_BOXES = frozenset({"html", "body", "main", "article", "header", "footer", "nav", "aside", "form"})
+_NOT_BOXES |= {"ul", "ol", "table", "p", "span"}
+_BOX_PARAGRAPHS = 4  # a box says a few lines about the blocked embed; a story has more
 _BOX_NAMES = ("class", "id", "data-testid", "data-component")  # attributes that say what a box is
 _EMBED_MARKUP = ("iframe", "blockquote", "object", "embed", "amp-iframe", "script")
 # Class words of a wrapper around a player or an embed, whose <noscript> says what it shows.
@@ -116,11 +119,13 @@ def _consent_box(doc: Document, element: Any) -> Embed | None:
     viewed on the site it originates from", "View original tweet on Twitter"): a small element
     whose class, id, test id or component name says consent, cookies, blocked content or embed,
     holding no embed markup of its own, linking exactly one post or one embed frame's URL."""
+    if element.tag in _NOT_BOXES:
+        return None  # <body class="cookies-accepted">: a page, not one blocked embed
     names = " ".join(element.get(name) or "" for name in _BOX_NAMES)
     if not _CONSENT.search(names) and not _EMBED_BOX.search(names):
         return None
     text = text_of(element)
-    if len(text) > _CONSENT_BOX_TEXT:
+    if len(text) > _CONSENT_BOX_TEXT or sum(1 for _ in element.iter("p")) > _BOX_PARAGRAPHS:
         return None  # a page or a section under a consent class, not one blocked embed
     if any(True for _ in element.iter(*_EMBED_MARKUP)):
         return None  # the embed itself is inside: it is found as what it is
