@@ -874,3 +874,29 @@ def test_an_embed_box_is_its_player_not_the_post_its_caption_links():
     )
     found = [(e.platform, e.post_id) for e in find_embeds(page(box), "https://news.example/story/")]
     assert found == [("vimeo", VIMEO)]
+
+
+# Every encoding a consent tool keeps an embed's code in, in an attribute of any name, on a box
+# that names neither the platform nor consent: the post is found whatever the combination.
+ENCODINGS = {
+    "entity-escaped": attr,
+    "entity-escaped twice": lambda markup: attr(attr(markup)),
+    "percent-encoded": quote,
+    "percent-encoded twice": lambda markup: quote(quote(markup)),
+    "base64": b64,
+}
+SNIPPETS = {
+    "tweet": (TWEET, ("twitter", TWEET_ID)),
+    "instagram": (INSTAGRAM, ("instagram", IG)),
+    "youtube frame": (YT_FRAME, ("youtube", YT)),
+}
+
+
+@pytest.mark.parametrize("encoding", sorted(ENCODINGS))
+@pytest.mark.parametrize("snippet", sorted(SNIPPETS))
+@pytest.mark.parametrize("name", ["data-content", "data-original", "data-x-html"])
+def test_an_encoded_embed_in_any_attribute(encoding: str, snippet: str, name: str):
+    markup, want = SNIPPETS[snippet]
+    box = f'<div class="placeholder-box" {name}="{ENCODINGS[encoding](markup)}"><p>Click to load</p></div>'
+    found = [(e.platform, e.post_id) for e in find_embeds(page(box), "https://news.example/story/")]
+    assert found == [want]

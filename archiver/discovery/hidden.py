@@ -233,16 +233,16 @@ def _in_embed_box(element: Any) -> bool:
 def _escaped_markup(value: str) -> str | None:
     """The markup an attribute keeps percent-encoded ("%3Ciframe%20src...") or entity-escaped once
     more than the parser undoes ("&lt;blockquote ..."), when it starts so; else None."""
-    head = value[:4].lower()
+    head = value[:6].lower()
     text = value
     for _ in range(3):
-        if head.startswith("%3c"):
+        if head.startswith(("%3c", "%253c")):
             text = unquote(text)
-        elif head == "&lt;":
+        elif head.startswith("&lt;"):
             text = html.unescape(text)
         else:
             break
-        head = text[:4].lower()
+        head = text[:6].lower()
     return text if text is not value and text[:1] == "<" else None
 
 

@@ -254,7 +254,8 @@ def _candidates(classes: list[str], tags: list[str], id_attributes: list[str], n
         # (data-attrs='{"url": ...}'); a URL in an attribute named like an embed's
         "@*[contains(., '<') or starts-with(., 'PG') or starts-with(., 'PH') or starts-with(., '{')"
         # markup percent-encoded or entity-escaped twice ("%3Ciframe", "&lt;blockquote")
-        " or starts-with(., '%3C') or starts-with(., '%3c') or starts-with(., '&lt;')"
+        " or starts-with(., '%3C') or starts-with(., '%3c') or starts-with(., '%253C')"
+        " or starts-with(., '%253c') or starts-with(., '&lt;')"
         # a consent tool's parked attributes (consent-original-class-_, consent-original-cite-_)
         " or starts-with(name(), 'consent-')"
         # a box saying it is an embed (BBC's data-component="embed-block")
