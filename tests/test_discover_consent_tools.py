@@ -900,3 +900,21 @@ def test_an_encoded_embed_in_any_attribute(encoding: str, snippet: str, name: st
     box = f'<div class="placeholder-box" {name}="{ENCODINGS[encoding](markup)}"><p>Click to load</p></div>'
     found = [(e.platform, e.post_id) for e in find_embeds(page(box), "https://news.example/story/")]
     assert found == [want]
+
+
+URL_ENCODINGS = {
+    "as is": lambda url: url,
+    "percent-encoded": lambda url: quote(url, safe=""),
+    "percent-encoded twice": lambda url: quote(quote(url, safe=""), safe=""),
+    "base64": b64,
+    "entity-escaped": lambda url: "".join(f"&#x{ord(c):x};" if c in ":/?=&" else c for c in url),
+}
+
+
+@pytest.mark.parametrize("encoding", sorted(URL_ENCODINGS))
+@pytest.mark.parametrize("tag", ["iframe", "div"])
+def test_an_encoded_player_url_in_a_parked_attribute(encoding: str, tag: str):
+    value = URL_ENCODINGS[encoding](YT_EMBED)
+    box = f'<{tag} class="blocked-content" data-consent-src="{value}"></{tag}>'
+    found = [(e.platform, e.post_id) for e in find_embeds(page(box), "https://news.example/story/")]
+    assert found == [("youtube", YT)]
