@@ -44,7 +44,10 @@ discovery must find in it. Where each shape comes from:
   `id="block-yui_..."` (herzundblut.com in tests/corpus) is a trap;
 - Drupal core media oEmbed: `iframe.media-oembed-content[src="/media/oembed?url=..."]`;
 - Ghost `figure.kg-card.kg-embed-card`; Substack `div.tweet` / `div.instagram` /
-  `div.youtube-wrap` with `data-attrs` JSON and `data-component-name`; Medium's embedly frame
+  `div.youtube-wrap` with `data-attrs` JSON and `data-component-name`, and its current forms
+  (`div.instagram-embed-wrap[data-component-name=InstagramToDOM]`, a tweet card as
+  `<a href=status data-component-name="Twitter2ToDOM">`), as readers and exporters of Substack
+  posts test them (find_string "Twitter2ToDOM", "InstagramToDOM"); Medium's embedly frame
   `cdn.embedly.com/widgets/media.html?src=...&url=...`;
 - Arc XP ANS: `{"type": "oembed_response", "subtype": "twitter", "raw_oembed": {...}}`;
 - AMP (amp.dev component docs): amp-twitter `data-tweetid`, amp-instagram `data-shortcode`,
@@ -451,6 +454,24 @@ FOUND: list[tuple[str, str, tuple[str, str]]] = [
         ("instagram", IG),
     ),
     (
+        "substack tweet card, current form: a link naming its component",
+        '<a href="https://x.com/amnesty/status/1455512589295816707" target="_blank" '
+        'rel="noopener noreferrer" data-component-name="Twitter2ToDOM" '
+        'class="pencraft pc-display-contents pc-reset"><div class="pencraft '
+        'pc-display-flex pc-flexDirection-column tweet-fWkQfo twitter-embed"><div><picture><img '
+        'src="https://substackcdn.com/image/fetch/w_40/avatar.jpg" alt="X avatar for @amnesty">'
+        "</picture></div>"
+        "<span>Amnesty</span><span>@amnesty</span><div>Hello</div></div></a>",
+        ("twitter", TWEET_ID),
+    ),
+    (
+        "substack instagram, current form",
+        '<div class="instagram-embed-wrap" data-attrs="'
+        + attr(json.dumps({"instagram_id": IG, "title": "NASA on Instagram", "author_name": "@nasa"}))
+        + '" data-component-name="InstagramToDOM"></div>',
+        ("instagram", IG),
+    ),
+    (
         "substack youtube",
         f'<div id="youtube2-{YT}" class="youtube-wrap" data-attrs="'
         + attr(json.dumps({"videoId": YT, "startTime": None, "endTime": None}))
@@ -821,6 +842,10 @@ TRAPS: list[tuple[str, str]] = [
         "a short story on a page whose body says cookies were accepted",
         f'<div class="cookie-consent-given"><p>Brief.</p><p>More.</p><p>Then.</p><p>And.</p><p>As <a href='
         f'"{TWEET_URL}">she tweeted</a>.</p></div>',
+    ),
+    (
+        "a link in running text classed by its platform, naming it nowhere else",
+        f'<p>He <a class="twitter" href="{TWEET_URL}">said so</a>.</p>',
     ),
     (
         "telegram discussion widget",

@@ -56,7 +56,8 @@ def placeholder(doc: Document, element: Any) -> Embed | None:
     items = element.items()
     if tag == "a":  # a link is a placeholder only when it says so (embedly-card, data-iframely-url)
         says = "embed" in classes or any("embed" in n or "iframely" in n for n, _ in items)
-        if not says and not _facade_link(doc, element, classes) and not _noscript_fallback(doc, element):
+        says = says or _component_link(doc, element, items) or _facade_link(doc, element, classes)
+        if not says and not _noscript_fallback(doc, element):
             return None
         if next(element.iterancestors("blockquote"), None) is not None:
             return None  # the blockquote around it is the embed (found after the walk)
@@ -83,6 +84,18 @@ def placeholder(doc: Document, element: Any) -> Embed | None:
             if match is not None:
                 return make_embed(doc, match[0], match[1], element, text, source="widget")
     return embed
+
+
+def _component_link(doc: Document, anchor: Any, items: list[tuple[str, str]]) -> bool:
+    """Is `anchor` a component that says, in an attribute other than its class, that it is a
+    post of the platform it links (Substack's <a data-component-name="Twitter2ToDOM"
+    href=".../status/ID">, the tweet's card inside it)? A class naming the platform is not
+    enough: links in running text are classed so."""
+    stated = named.stated_on(doc.index, "a", [(n, v) for n, v in items if n != "class"])
+    if not stated:
+        return False
+    match = doc.index.match_url(anchor.get("href") or "")
+    return match is not None and match[0] in stated
 
 
 def _facade_link(doc: Document, anchor: Any, classes: str) -> bool:
