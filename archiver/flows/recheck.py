@@ -560,24 +560,26 @@ def _tell(
         return False
     report.checked += 1
     report.outcomes[look.outcome] = report.outcomes.get(look.outcome, 0) + 1
-    at = item.record.at
-    base = {
-        "post": item.record.post,
-        "platform": post["platform"],
-        "post_id": post["post_id"],
-        "url": post["url"],
-        "previous": result.previous_status,
-        "status": result.status,
-        "at": at.isoformat(timespec="milliseconds") if isinstance(at, datetime) else str(at),
-        "http_status": look.http_status,
-    }
-    events = []
+    kinds = []
     if result.status_changed and not _first_look_found_live(result.previous_status, result.status):
-        events.append(CheckEvent("status", detail=look.detail, **base))
+        kinds.append("status")
     if result.content_changed:
         report.changed += 1
-        events.append(CheckEvent("content", **base))
-    for event in events:
+        kinds.append("content")
+    for kind in kinds:  # most checks tell nothing: an event is built only when there is one
+        at = item.record.at
+        event = CheckEvent(
+            kind,
+            post=item.record.post,
+            platform=post["platform"],
+            post_id=post["post_id"],
+            url=post["url"],
+            previous=result.previous_status,
+            status=result.status,
+            at=at.isoformat(timespec="milliseconds") if isinstance(at, datetime) else str(at),
+            detail=look.detail if kind == "status" else None,
+            http_status=look.http_status,
+        )
         report.events.append(event)
         log.info("%s", event.line())
         if on_event is not None:
