@@ -37,22 +37,21 @@ retried on the others.
 
 What is done with a loaded page (waiting for the post, the snapshots) is in snapshot.py; the
 recording of the traffic for the WARC in recorder.py; what is done with an article (rendered as
-a reader sees it, recorded, its DOMs read for discovery) in article.py.
+a reader sees it, recorded, its DOMs read for discovery) in article.py; what a capture produced
+and the verdict on it (PostCapture, judge) in outcome.py; what the guard refused in a context
+in guarded.py; a remote endpoint's bookkeeping in remotes.py.
 """
 
 from __future__ import annotations
 
 import asyncio
 import functools
-import json
 import logging
 import re
 import shutil
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
 from contextlib import asynccontextmanager, nullcontext, suppress
-from dataclasses import dataclass, field
-from datetime import datetime, timezone
 from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING
@@ -65,31 +64,28 @@ from playwright.async_api import async_playwright
 
 from archiver import __version__, platforms
 from archiver.capture.article import ArticlePage, ArticleRender, render_article, see_missing
-from archiver.capture.browser import (
-    FoundBrowser,
-    connect,
-    context_options,
-    endpoint_label,
-    launch,
-    playwright_proxy,
-)
+from archiver.capture.browser import FoundBrowser, connect, context_options, launch, playwright_proxy
+from archiver.capture.guarded import Refusals, guard_route, relay_refused
 from archiver.capture.loopthread import LoopThread
 from archiver.capture.media import MediaTooLarge, download, spool_folder
+from archiver.capture.outcome import FAILED_STATUSES as FAILED_STATUSES  # where flows/ read it
+from archiver.capture.outcome import DataOutcome, PostCapture, ViewOutcome, judge, keep_data, keep_video, now
 from archiver.capture.politeness import HostLimiter
 from archiver.capture.recorder import Recorder
 from archiver.capture.relay import Relay
+from archiver.capture.remotes import Remote, on_this_machine
 from archiver.capture.snapshot import post_snapshots, wait_rendered
-from archiver.capture.video import VideoFetcher, VideoOutcome, download_video, stated_status, video_wanted
+from archiver.capture.video import VideoFetcher, download_video, video_wanted
 from archiver.capture.viewstate import ViewCheck, post_fingerprint, view_state
 from archiver.capture.warc import write_warc
 from archiver.errors import ArchiverError, BrowserError, CaptureError, PostGone, Refused
-from archiver.guard import Guard, literal_address
-from archiver.models import Artifact, PostData, content_hash
+from archiver.guard import Guard
+from archiver.models import Artifact
 
 if TYPE_CHECKING:
-    from playwright.async_api import Browser, BrowserContext, Playwright, Request, Route
+    from playwright.async_api import Browser, BrowserContext, Playwright
 
-    from archiver.platforms.base import Platform, ViewState
+    from archiver.platforms.base import Platform
     from archiver.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -97,8 +93,6 @@ log = logging.getLogger(__name__)
 RouteInstaller = Callable[["BrowserContext"], Awaitable[None]]
 SOFTWARE = f"embed-archiver/{__version__}"
 
-# Capture statuses beyond the post statuses: something on our side or the network's went wrong.
-FAILED_STATUSES = ("failed", "timeout")
 # Seconds a view without its post element is looked at for a gone state its script draws late.
 STATE_WAIT = 2.0
 # Chromium network errors worth one more try.
@@ -106,97 +100,6 @@ _TRANSIENT_NET = re.compile(
     r"ERR_(CONNECTION_(RESET|CLOSED|ABORTED|REFUSED|TIMED_OUT)|NETWORK_CHANGED|EMPTY_RESPONSE|"
     r"INTERNET_DISCONNECTED|TIMED_OUT|HTTP2_\w+|SSL_PROTOCOL_ERROR)"
 )
-
-
-def _now() -> str:
-    return datetime.now(timezone.utc).isoformat(timespec="milliseconds")
-
-
-@dataclass
-class PostCapture:
-    """What one capture of one post produced and what became of it.
-
-    `status` is the post's status as the platform told it (live / deleted / suspended /
-    protected / unavailable / unknown), or "failed" / "timeout" when the capture itself failed;
-    `post_status` is always a post status (unknown when nothing told us). `outcome` is how the
-    store files the capture: complete, partial (something is `missing`) or failed.
-    """
-
-    platform: str
-    post_id: str
-    view_url: str
-    status: str = "unknown"
-    post_status: str = "unknown"
-    error: str | None = None
-    http_status: int | None = None
-    started_at: str = field(default_factory=_now)
-    duration: float = 0.0
-    timings: dict[str, float] = field(default_factory=dict)
-    artifacts: list[Artifact] = field(default_factory=list)
-    missing: list[str] = field(default_factory=list)
-    data: PostData | None = None
-    content_hash: str | None = None
-    rendered: bool = False
-    attempts: int = 0
-    said: str | None = None  # the platform's own words when it said the post is gone
-
-    @property
-    def failed(self) -> bool:
-        return self.status in FAILED_STATUSES
-
-    @property
-    def outcome(self) -> str:
-        if self.failed:
-            return "partial" if self.artifacts else "failed"
-        return "partial" if self.missing else "complete"
-
-    def artifact(self, kind: str) -> Artifact | None:
-        return next((a for a in self.artifacts if a.kind == kind), None)
-
-
-@dataclass
-class _Data:
-    data: PostData | None = None
-    gone: PostGone | None = None
-    error: str | None = None
-    seconds: float = 0.0
-    media: list[tuple[Artifact | None, str | None]] = field(default_factory=list)  # (file, or why not)
-    media_seconds: float = 0.0
-    video: VideoOutcome | None = None  # yt-dlp's (capture/video.py)
-
-
-@dataclass
-class _View:
-    artifacts: list[Artifact] = field(default_factory=list)
-    rendered: bool = False
-    full_page: bool = False
-    http_status: int | None = None
-    error: str | None = None
-    error_kind: str = "failed"  # or "timeout"
-    timings: dict[str, float] = field(default_factory=dict)
-    refused: list[str] = field(default_factory=list)  # subresources the guard refused
-    state: ViewState | None = None  # the platform's own word that the post is gone (viewstate.py)
-    fingerprint: str | None = None  # of the rendered post's text (viewstate.post_fingerprint)
-
-
-@dataclass
-class _Refusals:
-    """What the guard refused while one browser context loaded: each (reason, was it the
-    page's own navigation), once."""
-
-    found: list[tuple[str, bool]] = field(default_factory=list)
-
-    def add(self, reason: str, navigation: bool) -> None:
-        if (reason, navigation) not in self.found:
-            self.found.append((reason, navigation))
-
-    @property
-    def navigation(self) -> str | None:
-        return next((reason for reason, navigation in self.found if navigation), None)
-
-    @property
-    def subresources(self) -> list[str]:
-        return [reason for reason, navigation in self.found if not navigation]
 
 
 class _Retry(Exception):
@@ -240,7 +143,7 @@ class Capturer:
         self.found: FoundBrowser | None = None
         self._spool_parent = spool_dir
         self._spool: Path | None = None
-        self._remotes = [_Remote(endpoint, settings.concurrency) for endpoint in settings.browser_endpoints]
+        self._remotes = [Remote(endpoint, settings.concurrency) for endpoint in settings.browser_endpoints]
         self.capacity = settings.concurrency * max(1, len(self._remotes))  # pages at once, in all
         self._pool = asyncio.Semaphore(self.capacity)
         self._hosts = HostLimiter(settings.per_host, settings.host_delay)
@@ -331,7 +234,7 @@ class Capturer:
             raise BrowserError("; ".join(remote.why for remote in self._remotes))
         self.found = answered[0].found
 
-    async def _connect(self, remote: _Remote) -> None:
+    async def _connect(self, remote: Remote) -> None:
         assert self._pw is not None
         try:
             remote.browser, remote.found = await connect(self._pw, self.settings, remote.endpoint)
@@ -340,14 +243,14 @@ class Capturer:
             if len(self._remotes) > 1:
                 log.warning("%s: taken out of rotation", exc)
             return
-        if self._relay is not None and not _on_this_machine(remote.endpoint):
+        if self._relay is not None and not on_this_machine(remote.endpoint):
             log.warning(
                 "the browser at %s may not reach the network guard's relay on 127.0.0.1 "
                 "(see README: Remote browsers)",
                 remote.found.path,
             )
 
-    async def _remote_browser(self) -> tuple[_Remote, Browser]:
+    async def _remote_browser(self) -> tuple[Remote, Browser]:
         """The remote with the fewest captures under way and its browser, connected again
         first if it died; one that cannot be reached is taken out and the next one tried."""
         while True:
@@ -381,10 +284,10 @@ class Capturer:
 
     @asynccontextmanager
     async def _context(
-        self, platform: str | None = None, refusals: _Refusals | None = None
+        self, platform: str | None = None, refusals: Refusals | None = None
     ) -> AsyncIterator[BrowserContext]:
         """A fresh browser context, routed and guarded; what the guard refuses lands in `refusals`."""
-        remote: _Remote | None = None
+        remote: Remote | None = None
         if self._remotes:
             remote, browser = await self._remote_browser()
             remote.busy += 1
@@ -403,58 +306,26 @@ class Capturer:
 
     @asynccontextmanager
     async def _new_context(
-        self, browser: Browser, platform: str | None, refusals: _Refusals | None
+        self, browser: Browser, platform: str | None, refusals: Refusals | None
     ) -> AsyncIterator[BrowserContext]:
         # A launched browser has its proxy from its launch; a remote one is told it per context.
         proxy = self._proxy if self._remotes else None
         context = await browser.new_context(**context_options(self.settings, platform, proxy))
-        refusals = refusals if refusals is not None else _Refusals()
+        refusals = refusals if refusals is not None else Refusals()
         try:
             context.set_default_timeout(self._ms)
             if self.install_routes is not None:
                 await self.install_routes(context)
             if self._relay is not None:
-                context.on("requestfailed", functools.partial(_relay_refused, self._relay, refusals))
+                context.on("requestfailed", functools.partial(relay_refused, self._relay, refusals))
             elif self.guard.active:
                 # Registered last, so it runs first; what it lets pass falls back to the routes
                 # installed before it (the offline world's), else to the network.
-                await context.route("**/*", functools.partial(self._guard_route, refusals, {}))
+                await context.route("**/*", functools.partial(guard_route, self.guard, refusals, {}))
             yield context
         finally:
             with suppress(PlaywrightError, asyncio.TimeoutError):
                 await asyncio.wait_for(context.close(), self.settings.page_timeout)
-
-    async def _guard_route(
-        self, refusals: _Refusals, verdicts: dict[str, Refused | None], route: Route
-    ) -> None:
-        """Each request a context makes through a proxy of the user's: its host checked, as a
-        literal and, when the local resolver knows the name, by what it resolves to (kept per
-        host for the context's short life). Redirect hops never come here (Playwright continues
-        them itself): behind a proxy the guard sees first requests only."""
-        request = route.request
-        refused: Refused | None = None
-        try:
-            parts = urlsplit(request.url)
-            host, port = parts.hostname or "", parts.port or (443 if parts.scheme == "https" else 80)
-        except ValueError:
-            host, port = "", 0
-        if host and parts.scheme in ("http", "https"):
-            key = f"{host}:{port}"
-            if key not in verdicts:
-                try:
-                    await asyncio.to_thread(self.guard.check_resolved, host, port, request.url)
-                    verdicts[key] = None
-                except Refused as exc:
-                    verdicts[key] = exc
-            refused = verdicts[key]
-        try:
-            if refused is None:
-                await route.fallback()
-                return
-            refusals.add(str(Refused(request.url, refused.why, hint=refused.hint)), _navigates(request))
-            await route.abort("blockedbyclient")
-        except PlaywrightError as exc:  # the page or context went away meanwhile
-            log.debug("guard route %s: %s", request.url, exc)
 
     def _is_transient(self, exc: BaseException) -> bool:
         if isinstance(exc, PlaywrightTimeout):
@@ -490,7 +361,7 @@ class Capturer:
         result = PostCapture(platform.name, post_id, view_url)
         async with self._page() as free_page:
             started = time.monotonic()  # the capture's own time, not its wait for a free page
-            result.started_at = _now()
+            result.started_at = now()
             try:
                 await asyncio.wait_for(
                     self._capture(platform, post_id, result, free_page), self.settings.capture_timeout
@@ -551,95 +422,20 @@ class Capturer:
         result.rendered = view.rendered
         result.http_status = view.http_status
         if data is not None:
-            self._keep_video(data, view, result)
+            keep_video(data, view, result)
             if platform.fetch_data is None and data.gone is None:
                 data = None  # no data endpoint, and yt-dlp stated nothing: the view tells
         if data is not None:
             result.timings["data"] = round(data.seconds, 3)
-            self._keep_data(data, result)
-        self._judge(platform, view, data, result)
-
-    def _keep_video(self, data: _Data, view: _View, result: PostCapture) -> None:
-        """yt-dlp's files and what it could not get; the status it was told, where neither the
-        data nor the view gave one (capture/video.py: stated_status)."""
-        if data.video is None:
-            return
-        result.artifacts.extend(data.video.artifacts)
-        result.missing.extend(data.video.missing)
-        result.timings["video"] = round(data.video.seconds, 3)
-        if data.data is None and data.gone is None and view.state is None:
-            status = stated_status(data.video, view.rendered)
-            if status is not None:
-                data.gone = PostGone(status, data.video.reason)
-
-    def _keep_data(self, data: _Data, result: PostCapture) -> None:
-        if data.gone is not None:
-            result.http_status = data.gone.http_status or result.http_status
-            return
-        if data.data is None:
-            return
-        result.data = data.data
-        result.content_hash = content_hash(data.data)
-        metadata = json.dumps(data.data.normalized(), indent=2, sort_keys=True, ensure_ascii=False)
-        result.artifacts.append(Artifact("metadata", metadata.encode(), "application/json"))
-        if data.data.raw:
-            raw_mime = "application/json" if data.data.raw.lstrip()[:1] in (b"{", b"[") else "text/plain"
-            result.artifacts.append(Artifact("raw", data.data.raw, raw_mime, source_url=data.data.url))
-        for artifact, problem in data.media:
-            if artifact is not None:
-                result.artifacts.append(artifact)
-            if problem is not None:
-                result.missing.append(problem)
-        result.timings["media"] = round(data.media_seconds, 3)
-
-    def _judge(self, platform: Platform, view: _View, data: _Data | None, result: PostCapture) -> None:
-        """Status, error and what is missing, from what the view and the data gave.
-
-        The data's word on the post comes first; when it gave none, a gone state the view shows
-        (view_states) is the platform's word. A gone post shows no post element: its capture,
-        a screenshot of what the platform shows instead, is complete as the record of that."""
-        gone = data.gone if data is not None else None
-        if data is not None and data.data is not None:
-            result.post_status = "live"
-        elif gone is not None:
-            result.post_status = gone.status
-            result.said = str(gone) or None
-        elif view.state is not None:
-            result.post_status = view.state.status
-            result.said = f"embed view: {view.state.reason or view.state.selector}"
-        elif view.rendered:
-            result.post_status = "live"
-        if platform.fetch_data is None and view.fingerprint is not None:
-            result.content_hash = view.fingerprint  # no data: the view's text is the content
-        if view.error is not None:
-            result.missing.insert(0, f"view: {view.error}")
-            result.error = view.error
-        elif not view.rendered and gone is None and view.state is None:
-            what = (
-                f"{platform.render_selector} never appeared" if platform.render_selector else "not rendered"
-            )
-            result.missing.insert(0, f"render: {what}")
-        elif view.full_page:
-            result.missing.append("screenshot: post element not found, full page instead")
-        result.missing.extend(view.refused)
-        if data is not None and data.error is not None:
-            result.missing.append(f"data: {data.error}")
-            result.error = result.error or data.error
-        if gone is not None:
-            result.status = gone.status  # the platform answered: that is the result
-        elif view.error is not None:
-            result.status = view.error_kind
-        elif data is not None and data.data is None and not view.rendered and view.state is None:
-            result.status = "failed"
-        else:
-            result.status = result.post_status
+            keep_data(data, result)
+        judge(platform, view, data, result)
 
     # The structured data.
 
-    async def _data(self, platform: Platform, post_id: str) -> _Data:
+    async def _data(self, platform: Platform, post_id: str) -> DataOutcome:
         assert platform.fetch_data is not None
         started = time.monotonic()
-        outcome = _Data()
+        outcome = DataOutcome()
         for attempt in (1, 2):
             try:
                 async with self._hosts.slot(f"{platform.name} data"):
@@ -662,10 +458,10 @@ class Capturer:
         outcome.seconds = time.monotonic() - started
         return outcome
 
-    async def _data_and_media(self, platform: Platform, post_id: str) -> _Data:
+    async def _data_and_media(self, platform: Platform, post_id: str) -> DataOutcome:
         """The data, then its photos and video, then the video through yt-dlp where the data did
         not give it (capture/video.py): downloaded while the view renders, not after it."""
-        outcome = await self._data(platform, post_id) if platform.fetch_data else _Data()
+        outcome = await self._data(platform, post_id) if platform.fetch_data else DataOutcome()
         started = time.monotonic()
         kept: dict[str, bool] = {}
         for item in outcome.data.media if outcome.data is not None else ():
@@ -714,7 +510,7 @@ class Capturer:
 
     async def _view_with_retry(
         self, platform: Platform, post_id: str, result: PostCapture | None = None, *, keep: bool = True
-    ) -> _View:
+    ) -> ViewOutcome:
         for attempt in (1, 2):
             if result is not None:
                 result.attempts = attempt
@@ -722,22 +518,22 @@ class Capturer:
                 return await self._view(platform, post_id, keep=keep)
             except _Retry as exc:
                 if attempt == 2:
-                    return _View(error=str(exc), error_kind="failed")
+                    return ViewOutcome(error=str(exc), error_kind="failed")
                 log.info("%s %s: %s; trying once more", platform.name, post_id, exc)
                 await asyncio.sleep(self.retry_backoff * attempt)
         raise AssertionError("unreachable")  # pragma: no cover
 
-    async def _view(self, platform: Platform, post_id: str, *, keep: bool = True) -> _View:
+    async def _view(self, platform: Platform, post_id: str, *, keep: bool = True) -> ViewOutcome:
         """The embed view loaded and read: whether the post rendered, a gone state it shows
         instead, the post's fingerprint; with `keep`, its screenshot, DOM, MHTML and WARC."""
-        view = _View()
+        view = ViewOutcome()
         url = platform.view_url(post_id)
         try:  # an instance on a literal private address, say: no browser for it at all
             self.guard.check_url(url)
         except Refused as exc:
             view.error = str(exc)
             return view
-        refusals = _Refusals()
+        refusals = Refusals()
         step = "opening a browser context"
         timeout = self.settings.page_timeout
         opened, closing = time.monotonic(), 0.0
@@ -845,7 +641,7 @@ class Capturer:
         render = ArticleRender(url)
         async with self._pool:
             for attempt in (1, 2):
-                refusals = _Refusals()
+                refusals = Refusals()
                 render = ArticleRender(url)
                 try:
                     await asyncio.wait_for(
@@ -877,7 +673,7 @@ class Capturer:
         return render
 
     async def _render_article(
-        self, target: ArticlePage, refusals: _Refusals, keep: bool, into: ArticleRender
+        self, target: ArticlePage, refusals: Refusals, keep: bool, into: ArticleRender
     ) -> ArticleRender:
         async with self._context(None, refusals) as context:
             return await render_article(
@@ -892,66 +688,13 @@ class Capturer:
             )
 
 
-@dataclass
-class _Remote:
-    """One remote browser endpoint: its browser while connected, its captures under way."""
-
-    endpoint: str
-    concurrency: int
-    browser: Browser | None = None
-    found: FoundBrowser | None = None
-    busy: int = 0  # captures that picked it and have not finished (waiting for a page included)
-    used: int = 0  # captures it was given, to take turns when as busy as another
-    out: bool = False  # taken out of rotation: it could not be reached
-    why: str = ""
-    lock: asyncio.Lock = field(default_factory=asyncio.Lock)
-    pool: asyncio.Semaphore = field(init=False)
-
-    def __post_init__(self) -> None:
-        self.pool = asyncio.Semaphore(self.concurrency)
-
-    @property
-    def label(self) -> str:
-        return self.found.path if self.found is not None else endpoint_label(self.endpoint)
-
-
-def _on_this_machine(endpoint: str) -> bool:
-    """Whether a browser endpoint's host is this machine's loopback (so it reaches the relay)."""
-    host = urlsplit(endpoint).hostname or ""
-    if host == "localhost" or host.endswith(".localhost"):
-        return True
-    try:
-        address = literal_address(host)
-    except ValueError:
-        return False
-    return address is not None and address.is_loopback
-
-
-def _navigates(request: Request) -> bool:
-    """Whether `request` is the page's own navigation (a redirect hop of it included)."""
-    try:
-        return request.is_navigation_request() and request.frame.parent_frame is None
-    except PlaywrightError:  # a service worker's request has no frame
-        return False
-
-
-def _relay_refused(relay: Relay, refusals: _Refusals, request: Request) -> None:
-    """A request that failed in a context: when the relay refused its host, the guard's reason."""
-    try:
-        refused = relay.refusal(urlsplit(request.url).hostname or "")
-    except ValueError:
-        return
-    if refused is not None:
-        refusals.add(str(Refused(request.url, refused.why, hint=refused.hint)), _navigates(request))
-
-
-async def _settled(task: asyncio.Future[_Data]) -> _Data:
+async def _settled(task: asyncio.Future[DataOutcome]) -> DataOutcome:
     """The data task's outcome. A bug in a platform's data code costs the data, not the view."""
     try:
         return await task
     except Exception as exc:
         log.exception("fetching the post's data crashed")
-        return _Data(error=f"{type(exc).__name__}: {exc}")
+        return DataOutcome(error=f"{type(exc).__name__}: {exc}")
 
 
 def _worth_retrying(exc: Exception) -> bool:
