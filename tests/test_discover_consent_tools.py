@@ -258,6 +258,19 @@ FOUND: list[tuple[str, str, tuple[str, str]]] = [
         '<div id="end-of-twitter-content-1">End of twitter post by Amnesty</div></div></div>',
         ("twitter", TWEET_ID),
     ),
+    (
+        "a tweet the publisher renders itself (react-tweet: div.react-tweet-theme, simplified inside)",
+        '<div class="react-tweet-theme tweet-container_root__0rJLq" data-theme="light"><article '
+        'class="tweet-container_article__0ERPK"><div class="tweet-header_header__CXzdi"><a '
+        'href="https://x.com/amnesty" class="tweet-header_avatar__0Wi9G">Amnesty</a></div><p '
+        'class="tweet-body_root__ChzUj">Hello</p><div class="tweet-info_info__ll3kO"><a '
+        f'href="{TWEET_URL}" class="tweet-info-created-at_root__KaxZi">'
+        "<time>4:20 PM \u00b7 Nov 2, 2021</time>"
+        '</a></div><div class="tweet-actions_actions__UDw7H"><a href="https://x.com/intent/like?tweet_id='
+        f'{TWEET_ID}">Like</a><a href="https://x.com/intent/tweet?in_reply_to={TWEET_ID}">Reply</a></div>'
+        "</article></div>",
+        ("twitter", TWEET_ID),
+    ),
     # --- lazy loaders
     (
         "wp rocket youtube facade",
@@ -846,6 +859,20 @@ TRAPS: list[tuple[str, str]] = [
     (
         "a link in running text classed by its platform, naming it nowhere else",
         f'<p>He <a class="twitter" href="{TWEET_URL}">said so</a>.</p>',
+    ),
+    (
+        "an account's feed block showing its latest post (Squarespace's instagram-block)",
+        '<div class="sqs-block instagram-block sqs-block-instagram"><div class="sqs-block-content"><div '
+        f'class="slide" data-type="image"><a class="content-fill" href="{IG_URL}"><img '
+        'src="https://images.squarespace-cdn.com/x.jpeg"></a></div></div></div>',
+    ),
+    (
+        "a twitter feed box with one status",
+        f'<div class="twitter-feed"><p>Latest: <a href="{TWEET_URL}">our tweet</a></p></div>',
+    ),
+    (
+        "a box named for one platform linking another's post",
+        f'<div class="youtube-video-card"><a href="{TWEET_URL}">see the tweet</a></div>',
     ),
     (
         "telegram discussion widget",

@@ -28,6 +28,9 @@ RAW_LIMIT = 20_000  # characters of an embed's own markup kept in Embed.raw
 _HIDING_TAGS = ("template", "noscript", "textarea")
 
 
+_NOSCRIPT_LINKS = etree.XPath("/descendant::noscript/descendant::a")
+
+
 class WrongShape(ValueError):
     """An id that its platform's post ids never look like (a wrapper's name, a cut number)."""
 
@@ -51,6 +54,7 @@ class Document:
     depth: int = 0  # how many hidden places deep this document is
     claimed: set[Any] = field(default_factory=set)  # elements that already are an embed
     page_urls: tuple[str, ...] = ()  # the article's own URLs (canonical, og:url), to tell its data
+    _noscript_links: set[Any] | None = field(default=None, repr=False)
 
     def claim(self, element: Any) -> None:
         """Mark `element` as an embed found: later rules leave it, and what it holds, alone."""
@@ -59,6 +63,13 @@ class Document:
     def is_claimed(self, element: Any) -> bool:
         """Is `element` an embed found already?"""
         return element in self.claimed
+
+    def in_noscript(self, element: Any) -> bool:
+        """Is `element` a link inside a <noscript> the parser read as elements? (the set of them
+        is gathered once per document, not by walking every link's ancestors)"""
+        if self._noscript_links is None:
+            self._noscript_links = set(_NOSCRIPT_LINKS(self.root))
+        return element in self._noscript_links
 
     def line(self, element: Any) -> int:
         """The element's line in the page (for hidden markup, the line of what held it)."""

@@ -233,6 +233,8 @@ def _in_embed_box(element: Any) -> bool:
 def _escaped_markup(value: str) -> str | None:
     """The markup an attribute keeps percent-encoded ("%3Ciframe%20src...") or entity-escaped once
     more than the parser undoes ("&lt;blockquote ..."), when it starts so; else None."""
+    if value[:1] not in ("%", "&"):
+        return None
     head = value[:6].lower()
     text = value
     for _ in range(3):

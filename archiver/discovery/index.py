@@ -237,8 +237,11 @@ def _candidates(classes: list[str], tags: list[str], id_attributes: list[str], n
     # names a platform (its data may name a post by id: named.py).
     script_words = ["blockquote", "iframe", "embed", *(a for a in id_attributes if "'" not in a), *names]
     # consent tools' boxes in place of a blocked embed (placeholders._consent_box)
-    consent_words = ["onsent", "ookie", "rivacy", "gdpr", "GDPR", "dsgvo", "blocked", "Blocked", "blocker"]
-    class_words = [*classes, "embed", "Embed", *consent_words]
+    consent_words = ["onsent", "ookie", "rivacy", "gdpr", "GDPR", "dsgvo", "locke"]  # (b)locke(d|r)
+    # and a publisher's own rendering of a post, classed by its platform ("react-tweet-theme")
+    # and a tweet its publisher renders itself ("react-tweet-theme", "tweet-card"): every
+    # platform's name here would cost a quarter of a parse more (its social icons and buttons)
+    class_words = [*classes, "embed", "Embed", *consent_words, "weet"]
     tests = [  # each says of one element whether discovery looks at it
         "@class[" + " or ".join(f"contains(., {_xpath_literal(c)})" for c in class_words) + "]",
         *(f"self::{tag}" for tag in (*tags, *FRAME_TAGS) if re.fullmatch(r"[a-z][a-z0-9-]*", tag)),
@@ -254,13 +257,12 @@ def _candidates(classes: list[str], tags: list[str], id_attributes: list[str], n
         # (data-attrs='{"url": ...}'); a URL in an attribute named like an embed's
         "@*[contains(., '<') or starts-with(., 'PG') or starts-with(., 'PH') or starts-with(., '{')"
         # markup percent-encoded or entity-escaped twice ("%3Ciframe", "&lt;blockquote")
-        " or starts-with(., '%3C') or starts-with(., '%3c') or starts-with(., '%253C')"
-        " or starts-with(., '%253c') or starts-with(., '&lt;')"
+        " or starts-with(., '%') or starts-with(., '&')"
         # a consent tool's parked attributes (consent-original-class-_, consent-original-cite-_)
         " or starts-with(name(), 'consent-')"
         # a box saying it is an embed (BBC's data-component="embed-block")
         " or ((name() = 'data-component' or name() = 'data-testid')"
-        " and contains(translate(., 'E', 'e'), 'embed'))"
+        " and contains(., 'mbed'))"
         " or contains(name(), 'embed') or contains(name(), 'permalink') or name() = 'url'"
         # an id beside the platform's name (named.py): data-asset-id, data-video-id, videoid; or a
         # post URL beside it (div.tweet data-url="https://twitter.com/...")

@@ -131,6 +131,11 @@ def in_object(index: Index, obj: dict[Any, Any], around: frozenset[Platform] = f
     return list(found.values())
 
 
+def type_like(name: str) -> bool:
+    """Is `name` (a key or an attribute) one whose value may say what a thing is?"""
+    return _TYPE_KEY.search(name) is not None
+
+
 def stated_on(index: Index, tag: str, items: Iterable[tuple[str, str]]) -> frozenset[Platform]:
     """The platforms an element says it is (its tag, a class word, a type-like attribute)."""
     markers = [tag] + [

@@ -32,6 +32,8 @@ _NOT_PLACEHOLDERS = frozenset(
 _CONSENT = re.compile(r"consent|cookie|privacy|gdpr|dsgvo|datenschutz|blocked|blocker|opt-?in", re.I)
 _CONSENT_BOX_TEXT = 1500
 _EMBED_BOX = re.compile(r"embed", re.I)
+# Words that make a box named for a platform one post of it ("tweet-card", "youtube-video").
+_POST_WORDS = re.compile(r"tweet|post|video|card|status|quote|reel|clip", re.I)
 _NOT_BOXES = frozenset({"html", "body", "main", "article", "header", "footer", "nav", "aside", "form"})
 _NOT_BOXES |= {"ul", "ol", "table", "p", "span"}
 _BOX_PARAGRAPHS = 4  # a box says a few lines about the blocked embed; a story has more
@@ -40,6 +42,8 @@ _EMBED_MARKUP = ("iframe", "blockquote", "object", "embed", "amp-iframe", "scrip
 # Class words of a wrapper around a player or an embed, whose <noscript> says what it shows.
 _WRAPPER = re.compile(r"embed|player|video|lazy|lyte|facade|consent|privacy", re.I)
 _FALLBACK_TEXT = 300
+# A quick test before named.type_like, for the many links that carry no such attribute.
+_TYPE_HINT = re.compile(r"component|type|provider|platform|kind|widget|module|block")
 # Class words of a link standing for a player until clicked.
 _FACADE = re.compile(
     r"lazy|preview|facade|player|play-?btn|play-?button", re.I
@@ -55,8 +59,10 @@ def placeholder(doc: Document, element: Any) -> Embed | None:
     classes = (element.get("class") or "").lower()
     items = element.items()
     if tag == "a":  # a link is a placeholder only when it says so (embedly-card, data-iframely-url)
-        says = "embed" in classes or any("embed" in n or "iframely" in n for n, _ in items)
-        says = says or _component_link(doc, element, items) or _facade_link(doc, element, classes)
+        names = " ".join(name for name, _ in items)  # (one test of them all: pages hold many links)
+        says = "embed" in classes or "embed" in names or "iframely" in names
+        says = says or (_TYPE_HINT.search(names) is not None and _component_link(doc, element, items))
+        says = says or (bool(classes) and _facade_link(doc, element, classes))
         if not says and not _noscript_fallback(doc, element):
             return None
         if next(element.iterancestors("blockquote"), None) is not None:
@@ -91,7 +97,8 @@ def _component_link(doc: Document, anchor: Any, items: list[tuple[str, str]]) ->
     post of the platform it links (Substack's <a data-component-name="Twitter2ToDOM"
     href=".../status/ID">, the tweet's card inside it)? A class naming the platform is not
     enough: links in running text are classed so."""
-    stated = named.stated_on(doc.index, "a", [(n, v) for n, v in items if n != "class"])
+    typed = [(n, v) for n, v in items if n != "class" and named.type_like(n)]
+    stated = named.stated_on(doc.index, "a", typed) if typed else frozenset()
     if not stated:
         return False
     match = doc.index.match_url(anchor.get("href") or "")
@@ -112,6 +119,8 @@ def _noscript_fallback(doc: Document, anchor: Any) -> bool:
     """Is `anchor` the one post link of a small <noscript> that a player's or an embed's wrapper
     holds (WP YouTube Lyte's and Lazy Load for Videos' "the video, without JavaScript")? What a
     wrapper shows without scripts is what its script shows: that post."""
+    if not doc.in_noscript(anchor):
+        return False
     noscript = next(anchor.iterancestors("noscript"), None)
     if noscript is None or len(text_of(noscript)) > _FALLBACK_TEXT:
         return False
@@ -129,14 +138,23 @@ def _noscript_fallback(doc: Document, anchor: Any) -> bool:
 
 def _consent_box(doc: Document, element: Any) -> Embed | None:
     """A consent tool's or an embed block's box in place of the embed ("This content can also be
-    viewed on the site it originates from", "View original tweet on Twitter"): a small element
-    whose class, id, test id or component name says consent, cookies, blocked content or embed,
-    holding no embed markup of its own, linking exactly one post or one embed frame's URL."""
+    viewed on the site it originates from", "View original tweet on Twitter"), or a post as the
+    publisher renders it itself (react-tweet's "react-tweet-theme", a "tweet-card"): a small
+    element whose class, id, test id or component name says consent, cookies, blocked content,
+    embed, or names one platform as a post (not a feed, a button, a profile), holding no embed
+    markup of its own, linking exactly one post (of that platform) or one embed frame's URL.
+    (Discovery looks at elements whose class says tweet, embed or consent: a box named for
+    another platform alone is not looked at, see index._candidates.)"""
     if element.tag in _NOT_BOXES:
         return None  # <body class="cookies-accepted">: a page, not one blocked embed
     names = " ".join(element.get(name) or "" for name in _BOX_NAMES)
+    named_as: frozenset[Platform] = frozenset()
     if not _CONSENT.search(names) and not _EMBED_BOX.search(names):
-        return None
+        if not _POST_WORDS.search(names):
+            return None  # "instagram-block": an account's feed block, not one post
+        named_as = named.stated_on(doc.index, str(element.tag), [("class", names)])
+        if len(named_as) != 1:
+            return None
     text = text_of(element)
     if len(text) > _CONSENT_BOX_TEXT or sum(1 for _ in element.iter("p")) > _BOX_PARAGRAPHS:
         return None  # a page or a section under a consent class, not one blocked embed
@@ -153,6 +171,8 @@ def _consent_box(doc: Document, element: Any) -> Embed | None:
     if len(posts) != 1:
         return None
     platform, post_id, url, href = next(iter(posts.values()))
+    if named_as and platform not in named_as:
+        return None  # a box named for one platform linking another's post
     return make_embed(doc, platform, post_id, element, url or href, source="widget")
 
 
