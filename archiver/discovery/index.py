@@ -236,7 +236,7 @@ def _candidates(classes: list[str], tags: list[str], id_attributes: list[str], n
     # A script worth reading holds embed markup (a blockquote, an iframe, an id attribute), or
     # names a platform (its data may name a post by id: named.py).
     script_words = ["blockquote", "iframe", "embed", *(a for a in id_attributes if "'" not in a), *names]
-    # consent tools' boxes in place of a blocked embed (placeholders._consent_box)
+    # consent tools' boxes in place of a blocked embed (boxes.box)
     consent_words = ["onsent", "ookie", "rivacy", "gdpr", "GDPR", "dsgvo", "locke"]  # (b)locke(d|r)
     # and a publisher's own rendering of a post, classed by its platform ("react-tweet-theme")
     # and a tweet its publisher renders itself ("react-tweet-theme", "tweet-card"): every
