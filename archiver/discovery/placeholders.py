@@ -28,6 +28,7 @@ from archiver.platforms.base import Platform
 _NOT_PLACEHOLDERS = frozenset(
     ("link", "meta", "area", "base", "img", "source", "input", "button", "form", "option", "script", "style")
 )
+_READ_ELSEWHERE = frozenset({"a", *FRAME_TAGS})  # links and frames: their URLs are read by other rules
 _TYPE_WORDS = ("type", "provider", "platform", "service", "network", "embed", "source")
 
 
@@ -57,8 +58,10 @@ def placeholder(doc: Document, element: Any) -> Embed | None:
             frame = doc.index.match_frame(doc.absolute(value)) or doc.index.find_nested(value)
             if frame is not None:
                 return make_embed(doc, frame[0], frame[1], element, frame[2], source="iframe")
-            match = doc.index.match_url(doc.absolute(value)) if tag != "a" else None
-            if match is not None:  # the post's own URL where a lazy loader keeps its embed's
+            # the post's own URL where a lazy loader keeps its embed's (a frame's own URL is read
+            # by _frame and the platforms' detectors only)
+            match = doc.index.match_url(doc.absolute(value)) if tag not in _READ_ELSEWHERE else None
+            if match is not None:
                 return make_embed(doc, match[0], match[1], element, value, source="widget")
     embed = _typed(doc, element, items) or _json_attributes(doc, element, items) or boxes.box(doc, element)
     if embed is None and "embed" in classes and len(element) <= 3:
