@@ -42,7 +42,7 @@ from storage import Store
 
 # The data fields a capture's data may fill in (the post row's), as the table names them.
 DATA_FIELDS = {"author_name": "author", "author_handle": "handle", "posted_at": "date", "text": "text"}
-# What the capturer lists as missing when the post element did not render (capturer._judge).
+# What the capturer lists as missing when the post element did not render (capture/outcome.py: judge).
 NOT_RENDERED = ("render:", "view:", "screenshot: post element not found")
 
 
