@@ -28,6 +28,8 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
+from archiver.discovery import jsdata
+
 MAX_FRAGMENTS = 200  # per element: one holding thousands of escaped snippets is no article's
 MAX_SCRIPT_CHARS = 5_000_000
 MAX_HELD_SCRIPT = 20_000  # characters of a script inside an embed's box that keeps its embed
@@ -144,6 +146,10 @@ def _json_strings(text: str, hint: Test, is_post_url: Test, named: Named | None)
     if data is not None:
         yield from _walk(data, hint, is_post_url, named)
         return
+    if named is not None and (literal := jsdata.read(text)) is not None:
+        # page data as a JavaScript literal (Nuxt 2's payload): the posts its objects name;
+        # its HTML strings are read below, as any script's
+        yield from _walk(literal, _never, is_post_url, named)
     for m in _STRING.finditer(text):
         raw = m.group(1) if m.group(1) is not None else m.group(2)
         if not _ESCAPED_TAG.search(raw) or not hint(raw):
@@ -158,6 +164,10 @@ def _json_strings(text: str, hint: Test, is_post_url: Test, named: Named | None)
             value = html.unescape(value)
         if "<" in value:
             yield value, (), None
+
+
+def _never(_text: str) -> bool:
+    return False
 
 
 def _load_json(text: str) -> Any:

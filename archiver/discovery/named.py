@@ -45,6 +45,8 @@ _ID_NOUN = re.compile(r"(?:video|asset|media|post|content|item|clip|embed|status
 # no short number (a publisher's own counter for its embed block: data-id="48213").
 _NOT_A_WORD = re.compile(r"\d|[a-z][A-Z]|[A-Z]{2}")
 _SHORT_NUMBER = re.compile(r"\d{1,7}")
+# Keys under which a component keeps its properties.
+_PROPS_KEY = re.compile(r"props|properties|attrs|attributes|params|options|settings|config|data", re.I)
 # Keys whose value may be the post's URL.
 _URL_KEY = re.compile(r"url|src|href|link|permalink|uri", re.IGNORECASE)
 # Attributes that name the element itself in its page (unique per page), never a post it shows.
@@ -115,6 +117,13 @@ def in_object(index: Index, obj: dict[Any, Any], around: frozenset[Platform] = f
     stated |= around
     if len(stated) > 1:
         stated = set()  # two platforms named: neither is stated
+    if stated and not around:
+        # a component and its props: {is: "tweet", props: {id: "1397..."}} (Vue, Nuxt),
+        # {type: "youtube", attrs: {videoId: ...}}: the platform is stated beside the props
+        for key, value in list(obj.items())[:MAX_STRINGS]:
+            if isinstance(value, dict) and _PROPS_KEY.fullmatch(str(key)):
+                for inner in in_object(index, value, frozenset(stated)):
+                    found.setdefault((inner[0].name, inner[1]), inner)
     for key, value in strings:
         owners = set(stated)
         by_key = named_platform(index, key)  # "youtubeId", "tweet_id"

@@ -244,6 +244,7 @@ PLATFORM = Platform(
     # A video id is 64 bits in base64 (so its last character is one of 16); a playlist's starts
     # with two capitals (PL, UU, OL...).
     id_shape=r"[A-Za-z0-9_-]{10}[AEIMQUYcgkosw048]|[A-Z]{2}[A-Za-z0-9_-]{10,62}",
+    aliases=("yt",),
     video=True,
     embed_classes=("youtube-player", "youtube-embed"),
     embed_tags=("amp-youtube", "lite-youtube", "youtube-video"),
