@@ -89,3 +89,16 @@ def test_any_text_reads_without_error(text: str):
     for candidate in (text, "x = {" + text, "x=(function(a,b){" + text):
         value = jsdata.read(candidate)
         assert value is None or isinstance(value, (dict, list))
+
+
+def test_a_player_wrapper_keeps_its_bare_id_in_a_src_attribute():
+    # a publisher's player wrapper: its class names the platform, data-src holds the bare id
+    markup = (
+        '<div data-src="dQw4w9WgXcQ" class="mm-youtube-container"><div class="mm-youtube-player"></div></div>'
+    )
+    assert found(markup) == [("youtube", "dQw4w9WgXcQ")]
+    # traps: no platform named, a button's class, a file name, an id of the wrong shape
+    assert found('<div class="video" data-src="dQw4w9WgXcQ"></div>') == []
+    assert found('<div class="youtube-subscribe" data-src="dQw4w9WgXcQ"></div>') == []
+    assert found('<div class="youtube-box" data-src="banner-image"></div>') == []
+    assert found('<div class="youtube-box" data-src="dQw4w9WgXcZ"></div>') == []

@@ -270,8 +270,10 @@ def _candidates(classes: list[str], tags: list[str], id_attributes: list[str], n
         " or (substring(name(), string-length(name()) - 2) = 'url' and contains(., '//'))]",
         # lazy loaders keep the iframe URL on a placeholder: data-src, data-lazy-src, data-iframe-src
         # (or its base64, "aHR0c..." being "http")
+        # (or a player wrapper's bare id there: div.mm-youtube-container data-src="dQw4w9WgXcQ")
         "not(self::img or self::iframe or self::script or self::source)"
-        " and @*[contains(name(), 'src') and (contains(., '//') or starts-with(., 'aHR0c'))]",
+        " and @*[contains(name(), 'src') and (contains(., '//') or starts-with(., 'aHR0c')"
+        " or (string-length(.) < 65 and not(contains(., '.')) and not(contains(., '/'))))]",
     ]
     # One step from the document with one predicate, never a union or a `//x[...]` path: libxml2
     # merges the node sets of those in time quadratic in their size (80,000 quotes took 90 s).

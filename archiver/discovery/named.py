@@ -45,6 +45,9 @@ _ID_NOUN = re.compile(r"(?:video|asset|media|post|content|item|clip|embed|status
 # no short number (a publisher's own counter for its embed block: data-id="48213").
 _NOT_A_WORD = re.compile(r"\d|[a-z][A-Z]|[A-Z]{2}")
 _SHORT_NUMBER = re.compile(r"\d{1,7}")
+# Attributes a player wrapper may keep its bare id in, as it would a URL (div.mm-youtube-container
+# data-src="dQw4w9WgXcQ"): an id there counts when the element states its platform.
+_BARE_SRC_KEY = re.compile(r"(?:data-)?(?:lazy-)?(?:src|video|embed)", re.IGNORECASE)
 # Keys under which a component keeps its properties.
 _PROPS_KEY = re.compile(r"props|properties|attrs|attributes|params|options|settings|config|data", re.I)
 # Keys whose value may be the post's URL.
@@ -100,7 +103,7 @@ def _post_of(index: Index, platform: Platform, key: str, value: str) -> tuple[st
         if found is not None and found[0] is platform:
             return found[1], found[2]
         return None
-    if _is_id_key(index, key) and _bare_id(index, platform, value):
+    if (_is_id_key(index, key) or _BARE_SRC_KEY.fullmatch(key)) and _bare_id(index, platform, value):
         return value, None
     return None
 
