@@ -102,3 +102,30 @@ def test_a_player_wrapper_keeps_its_bare_id_in_a_src_attribute():
     assert found('<div class="youtube-subscribe" data-src="dQw4w9WgXcQ"></div>') == []
     assert found('<div class="youtube-box" data-src="banner-image"></div>') == []
     assert found('<div class="youtube-box" data-src="dQw4w9WgXcZ"></div>') == []
+
+
+def test_the_platforms_own_javascript_apis_name_their_posts():
+    # YouTube's IFrame Player API and X's widgets.js factory, as their documentation shows them
+    player = (
+        '<div id="player"></div><script>var player; function onYouTubeIframeAPIReady() {'
+        ' player = new YT.Player("player", {height: "390", width: "640", videoId: "dQw4w9WgXcQ",'
+        " playerVars: {playsinline: 1}}); }</script>"
+    )
+    assert found(player) == [("youtube", "dQw4w9WgXcQ")]
+    tweet = f'<div id="t"></div><script>twttr.widgets.createTweet("{TWEET}", document.getElementById("t"));'
+    tweet += "</script>"
+    assert found(tweet) == [("twitter", TWEET)]
+    # traps: a call naming no platform, a timeline, a follow button, a YouTube ready hook
+    assert found(f'<script>analytics.track("{TWEET}", {{videoId: "dQw4w9WgXcQ"}});</script>') == []
+    assert (
+        found('<script>twttr.widgets.createTimeline({sourceType: "profile", screenName: "x"}, el);</script>')
+        == []
+    )
+    assert (
+        found(f'<script>twttr.widgets.createFollowButton("{TWEET}", el); YT.ready(function(){{}});</script>')
+        == []
+    )
+    buttons = (
+        '<script>YT.SubscribeButton("dQw4w9WgXcQ", el); Site.YouTube.ShareButton("dQw4w9WgXcQ");</script>'
+    )
+    assert found(buttons) == []

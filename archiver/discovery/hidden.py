@@ -32,6 +32,7 @@ from archiver.discovery import jsdata
 
 MAX_FRAGMENTS = 200  # per element: one holding thousands of escaped snippets is no article's
 MAX_SCRIPT_CHARS = 5_000_000
+MAX_CALLING_SCRIPT = 50_000  # characters of a script read for calls of a platform's API (not a bundle)
 MAX_HELD_SCRIPT = 20_000  # characters of a script inside an embed's box that keeps its embed
 # Class words of a box around an embed or standing for a blocked one.
 _EMBED_BOX = re.compile(r"embed|consent|cookie|privacy|gdpr|blocked|blocker", re.IGNORECASE)
@@ -150,6 +151,12 @@ def _json_strings(text: str, hint: Test, is_post_url: Test, named: Named | None)
         # page data as a JavaScript literal (Nuxt 2's payload): the posts its objects name;
         # its HTML strings are read below, as any script's
         yield from _walk(literal, _never, is_post_url, named)
+    if named is not None and len(text) <= MAX_CALLING_SCRIPT:
+        # the platforms' own JavaScript APIs: new YT.Player("el", {videoId: ...}),
+        # twttr.widgets.createTweet("20", el), in a page's own small script
+        for call in jsdata.calls(text, hint):
+            for post in named(call, None):
+                yield _compact(call), (), post
     for m in _STRING.finditer(text):
         raw = m.group(1) if m.group(1) is not None else m.group(2)
         if not _ESCAPED_TAG.search(raw) or not hint(raw):

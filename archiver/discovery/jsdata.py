@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable, Iterator
 from typing import Any
 
 MAX_DEPTH = 200
@@ -275,3 +276,45 @@ def _number(token: str) -> int | float | Any:
             return float(token)
         except ValueError:
             return _UNKNOWN
+
+
+# `twttr.widgets.createTweet(`, `new YT.Player(`: a call whose callee is a dotted name.
+_CALL = re.compile(r"(?<![\w$.])((?:[A-Za-z_$][\w$]*\.){0,4}[A-Za-z_$][\w$]*)\s*\(")
+MAX_CALLS = 50
+
+
+def calls(text: str, named: Callable[[str], bool]) -> Iterator[dict[str, Any]]:
+    """The calls in a script whose callee `named` says names a platform (the platforms' own
+    JavaScript APIs: `new YT.Player("el", {videoId: "..."})`, `twttr.widgets.createTweet("20",
+    el)`), each as one object: the callee's parts under `callee0`, `callee1`... (type-like keys,
+    so named.py reads the platform they state), its first string argument under `id`, and the
+    keys of its object arguments; at most MAX_CALLS."""
+    seen = 0
+    naming: dict[str, bool] = {}  # callee -> does it name a platform (minified code repeats a few)
+    for m in _CALL.finditer(text):
+        callee = m.group(1)
+        if callee not in naming:
+            naming[callee] = len(callee) > 1 and any(named(part) for part in callee.split("."))
+        if not naming[callee]:
+            continue
+        parts = callee.split(".")
+        seen += 1
+        if seen > MAX_CALLS:
+            return
+        reader = _Reader(text, m.end(), {})
+        found: dict[str, Any] = {f"callee{i}": part for i, part in enumerate(parts)}
+        try:
+            while reader.peek() not in (")", ""):
+                value = reader.value(0)
+                if isinstance(value, str) and "id" not in found:
+                    found["id"] = value
+                elif isinstance(value, dict):
+                    found.update((k, v) for k, v in value.items() if not k.startswith("callee"))
+                if reader.peek() == ",":
+                    reader.take()
+                elif reader.peek() != ")":
+                    break
+        except _Stop:
+            pass
+        if len(found) > len(parts):
+            yield found

@@ -34,7 +34,7 @@ _NOT_A_POST = re.compile(
 )
 # Keys (and attributes) whose value may say what a thing is.
 _TYPE_KEY = re.compile(
-    r"type|kind|provider|platform|service|source|network|component|block|widget|embed|module|"
+    r"type|kind|provider|platform|service|source|network|component|block|widget|embed|module|callee|"
     r"template|layout|variant|vendor|class|element|is$|^name$|^(?:data-)?name$",
     re.IGNORECASE,
 )
@@ -115,6 +115,8 @@ def in_object(index: Index, obj: dict[Any, Any], around: frozenset[Platform] = f
     strings = [(str(k), v) for k, v in list(obj.items())[:MAX_STRINGS] if isinstance(v, str)]
     if not strings:
         return []
+    if "callee0" in obj and any(k.startswith("callee") and _NOT_A_POST.search(v) for k, v in strings):
+        return []  # a call of a platform's API making a button, a feed, a profile (jsdata.calls)
     found: dict[tuple[str, str], Post] = {}
     stated = {p for key, value in strings if _TYPE_KEY.search(key) and (p := named_platform(index, value))}
     stated |= around
