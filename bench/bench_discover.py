@@ -54,6 +54,12 @@ def adversarial_pages() -> dict[str, bytes]:
         "150 quotes of 40,000 characters": (
             "<html><body>" + "\n".join(long_quote.format("word " * 8000, 100 + n) for n in range(150))
         ).encode(),
+        # a 3.7 MB inline bundle in the shape of a called function (jsdata.py's token budget)
+        "a 3.7 MB inline script bundle": (
+            "<html><body><p>x</p><script>var app=(function(e){"
+            + ";".join(f"e.f{n}=function(t){{return t+{n}}}" for n in range(100_000))
+            + "}({})); // youtube</script>"
+        ).encode(),
     }
 
 

@@ -129,3 +129,12 @@ def test_the_platforms_own_javascript_apis_name_their_posts():
         '<script>YT.SubscribeButton("dQw4w9WgXcQ", el); Site.YouTube.ShareButton("dQw4w9WgXcQ");</script>'
     )
     assert found(buttons) == []
+
+
+def test_a_whole_bundle_is_not_read_past_the_token_budget():
+    # a script far longer than any page's data: reading stops at MAX_TOKENS, nothing is made up
+    body = (
+        "x=(function(a){" + "a.b=function(t){return t};" * (jsdata.MAX_TOKENS // 5) + 'return {c: "d"}}({}))'
+    )
+    assert jsdata.read(body) is None
+    assert jsdata.read('x=(function(a){a.b=1;return {c: "d"}}({}))') == {"c": "d"}

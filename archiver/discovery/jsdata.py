@@ -21,8 +21,9 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 MAX_DEPTH = 200
-# `x = (function(a, b) {` or `x = function(a, b) {`: Nuxt 2's payload and its kind.
-_CALLED = re.compile(r"=\s*\(?\s*function\s*\(([\w$,\s]*)\)\s*\{")
+MAX_TOKENS = 100_000  # tokens one reader reads of a script: a page's data, not a whole JavaScript bundle
+# `x = (function(a, b) {`: Nuxt 2's payload and its kind (a function called where it is written).
+_CALLED = re.compile(r"=\s*\(\s*function\s*\(([\w$,\s]*)\)\s*\{")
 _ASSIGNED = re.compile(r"^[\w$.\[\]\"']+\s*=\s*(?=[{\[])")
 _TOKEN = re.compile(
     r"""\s*(?:("(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'|`(?:[^`\\$]|\\.)*`)"""  # a string
@@ -109,8 +110,12 @@ class _Reader:
         self.at = at
         self.bindings = bindings
         self._next: tuple[str, int] | None = None
+        self.budget = MAX_TOKENS
 
     def _scan(self) -> tuple[str, int]:
+        self.budget -= 1
+        if self.budget < 0:
+            raise _Stop
         m = _TOKEN.match(self.text, self.at)
         if m is None:
             return "", len(self.text)
