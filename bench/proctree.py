@@ -31,6 +31,15 @@ from types import TracebackType
 
 PAGE = os.sysconf("SC_PAGE_SIZE")
 PROC = Path("/proc")
+TICK = os.sysconf("SC_CLK_TCK")
+
+
+def read_stat(path: Path) -> tuple[int, float]:
+    """(parent pid, CPU seconds used) from a /proc stat file (a process's or a thread's)."""
+    text = path.read_text()
+    # The command name (field 2) is in parentheses and may hold spaces: read after its end.
+    fields = text[text.rindex(")") + 2 :].split()
+    return int(fields[1]), (int(fields[11]) + int(fields[12])) / TICK
 
 
 def _parents() -> dict[int, int]:
@@ -40,12 +49,9 @@ def _parents() -> dict[int, int]:
         if not entry.name.isdigit():
             continue
         try:
-            stat = (entry / "stat").read_text()
+            parents[int(entry.name)] = read_stat(entry / "stat")[0]
         except OSError:  # it exited meanwhile
             continue
-        # The command name (field 2) is in parentheses and may hold spaces: read after its end.
-        fields = stat[stat.rindex(")") + 2 :].split()
-        parents[int(entry.name)] = int(fields[1])
     return parents
 
 

@@ -24,17 +24,10 @@ import threading
 from collections import Counter
 from pathlib import Path
 
-PROC = Path("/proc")
-TICK = os.sysconf("SC_CLK_TCK")
+from proctree import PROC, read_stat
+
 _TYPE = re.compile(r"--type=(\S+)")
 _UTILITY = re.compile(r"--utility-sub-type=(\S+)")
-
-
-def _stat(path: Path) -> tuple[int, float]:
-    """(parent pid, CPU seconds) from a /proc stat file."""
-    text = path.read_text()
-    fields = text[text.rindex(")") + 2 :].split()  # after the command name, which may hold spaces
-    return int(fields[1]), (int(fields[11]) + int(fields[12])) / TICK
 
 
 def _kind(pid: int) -> str:
@@ -76,7 +69,7 @@ class TreeCPU:
         for entry in PROC.iterdir():
             if entry.name.isdigit():
                 try:
-                    parent, used = _stat(entry / "stat")
+                    parent, used = read_stat(entry / "stat")
                 except (OSError, ValueError):
                     continue
                 parents.setdefault(parent, []).append(int(entry.name))
@@ -91,7 +84,7 @@ class TreeCPU:
         names = {thread.native_id: thread.name for thread in threading.enumerate()}
         for entry in (PROC / str(self.me) / "task").iterdir():
             try:
-                _, used = _stat(entry / "stat")
+                _, used = read_stat(entry / "stat")
             except (OSError, ValueError):
                 continue
             tid = int(entry.name)

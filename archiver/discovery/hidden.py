@@ -161,7 +161,7 @@ def _json_strings(text: str, hint: Test, is_post_url: Test, named: Named | None)
         raw = m.group(1) if m.group(1) is not None else m.group(2)
         if not _ESCAPED_TAG.search(raw) or not hint(raw):
             continue
-        value = _unescape_js(raw)
+        value = jsdata.unescape(raw)
         if value.lstrip()[:1] in "{[" and (inner := _load_json(value)) is not None:
             # JSON kept in a JavaScript string: its HTML strings, entity-escaped or not
             for text_in, _owner, _post in _walk(inner, hint, is_post_url, None):
@@ -303,14 +303,3 @@ def _path(url: str) -> str:
         return ""
     path = path.strip().rstrip("/").lower()
     return path if not path or path.startswith("/") else "/" + path
-
-
-def _unescape_js(raw: str) -> str:
-    try:
-        return str(json.loads(f'"{raw}"'))
-    except ValueError:
-        pass
-    text = raw.replace("\\/", "/").replace("\\'", "'").replace('\\"', '"')
-    text = re.sub(r"\\u([0-9a-fA-F]{4})", lambda m: chr(int(m.group(1), 16)), text)
-    text = re.sub(r"\\x([0-9a-fA-F]{2})", lambda m: chr(int(m.group(1), 16)), text)
-    return text.replace("\\n", "\n").replace("\\t", "\t").replace("\\\\", "\\")

@@ -144,7 +144,7 @@ class _Reader:
         if token == "[":
             return self._array(depth)
         if token[0] in "\"'`":
-            return self._more(_string(token[1:-1]), depth)
+            return self._more(unescape(token[1:-1]), depth)
         if token in ("!", "-", "+") and self.peek() not in ("", ",", "}", "]", ")"):
             operand = self.value(depth + 1)
             if token == "!" and isinstance(operand, (int, float)):
@@ -189,7 +189,7 @@ class _Reader:
                 self._skip_expression(depth, opened=True, closer="]")
                 key = None
             else:
-                key = _string(token[1:-1]) if token[0] in "\"'`" else token
+                key = unescape(token[1:-1]) if token[0] in "\"'`" else token
             if self.peek() != ":":
                 if key is not None and key in self.bindings:
                     obj[key] = self.bindings[key]  # shorthand {a}
@@ -266,11 +266,16 @@ class _Reader:
             self.take()
 
 
-def _string(raw: str) -> str:
+def unescape(raw: str) -> str:
+    """A JavaScript string literal's text (between its quotes) with its escapes undone."""
     try:
         return str(json.loads(f'"{raw}"'))
     except ValueError:
-        return re.sub(r"\\(.)", r"\1", raw)
+        pass
+    text = raw.replace("\\/", "/").replace("\\'", "'").replace('\\"', '"')
+    text = re.sub(r"\\u([0-9a-fA-F]{4})", lambda m: chr(int(m.group(1), 16)), text)
+    text = re.sub(r"\\x([0-9a-fA-F]{2})", lambda m: chr(int(m.group(1), 16)), text)
+    return text.replace("\\n", "\n").replace("\\t", "\t").replace("\\\\", "\\")
 
 
 def _number(token: str) -> int | float | Any:
