@@ -25,11 +25,14 @@ from archiver.discovery.index import Index
 from archiver.discovery.unwrap import looks_like_url
 from archiver.platforms.base import Platform
 
-# Words that make a mention of the platform something else than a post: a person, a page, a button.
+# Words that make a mention of the platform something else than a post: a person, a page, a
+# button, or what a post is filed under (a sound, a tag, a playlist: TikTok's music and hashtag
+# embeds carry data-music-id and data-tag-id of a video id's shape).
 _NOT_A_POST = re.compile(
     r"user|author|account|channel|profile|owner|creator|handle|screen_?name|follow|share|like|"
     r"subscri|login|logo|icon|button|hashtag|timeline|feed|page|avatar|banner|thumb|image|poster|"
-    r"app_?id|app-id|client|pixel|tracking|analytics|sdk",
+    r"app_?id|app-id|client|pixel|tracking|analytics|sdk|music|sound|audio|playlist|"
+    r"(?-i:(?:^|[^A-Za-z])[Tt]ags?(?![a-z])|[a-z]Tags?(?![a-z]))",
     re.IGNORECASE,
 )
 # Keys (and attributes) whose value may say what a thing is.
@@ -97,7 +100,8 @@ def _post_of(index: Index, platform: Platform, key: str, value: str) -> tuple[st
     if not value or len(value) > 2000:
         return None
     if looks_like_url(value) or "%2F" in value:
-        if not _URL_KEY.search(key) or _NOT_A_POST.search(key):
+        # under a URL's key, or an id's (Arc XP's reference: {"type": "tiktok", "id": POST_URL})
+        if not (_URL_KEY.search(key) or _is_id_key(index, key)) or _NOT_A_POST.search(key):
             return None
         found = index.find_post(value)
         if found is not None and found[0] is platform:

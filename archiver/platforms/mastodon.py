@@ -6,7 +6,7 @@ The post id carries its instance: `HOST/@USER/ID`, as in `mastodon.social/@Gargr
 Any site can run Mastodon, and many non-Mastodon sites have /@user/123 paths, so a bare link is
 read as a Mastodon post only on well-known instances (or hosts named like one). Embed markup is
 evidence enough on any host: a blockquote.mastodon-embed, an iframe.mastodon-embed, or an
-/@user/ID/embed iframe next to the embed.js script of the same host.
+/@user/ID/embed iframe next to the embed.js script of the same host or whose ID is a snowflake.
 """
 
 from __future__ import annotations
@@ -185,7 +185,22 @@ _EMBED_VIEW = re.compile(
 )
 _POST_LINK = re.compile(rf"^\s*(?:https?:)?//(?P<host>{_ANY_HOST})/@{_USER}/{_SID}/?(?:[?#]|\s*$)", re.I)
 _INSTANCE = re.compile(rf"{_KNOWN}|{_NAMED}", re.I)
-_FRAME_SOURCES = ("src", "data-src", "data-lazy-src")
+# A status id since Mastodon 2.0 (2017): a 64-bit snowflake. A frame of /@USER/SNOWFLAKE/embed is
+# Mastodon's embed view on whatever host it stands, class, script or not.
+_SNOWFLAKE = re.compile(r"\d{16,20}")
+
+
+def _frame_source(element: Any) -> str:
+    """The frame's URL: its src, or where a lazy loader or a consent tool parked it (data-src,
+    data-cookieblock-src, consent-original-src-_, suppressedsrc...)."""
+    src = element.get("src") or ""
+    if _EMBED_VIEW.match(src):
+        return src
+    for name, value in element.items():
+        low = name.lower()
+        if "src" in low and low not in ("srcdoc", "srcset") and "/embed" in value:
+            return str(value)
+    return src
 
 
 def _host(url: str | None) -> str:
@@ -206,10 +221,12 @@ def detect(doc: Page) -> Iterator[Embed]:
     """Mastodon embeds on any instance, from markup that proves them.
 
     An /@user/ID/embed iframe counts when it has the class mastodon-embed, when the page loads
-    embed.js from the same host (Mastodon's embed code does both), or when its host is a known
-    instance. A blockquote.mastodon-embed counts by its data-embed-url, else its post link; it
-    is reported with the post's URL, not the embed view's (even when a known instance's
-    data-embed-url was already seen as a placeholder: the merge keeps the blockquote).
+    embed.js from the same host (Mastodon's embed code does both), when its host is a known
+    instance, or when its id is a snowflake (every status since Mastodon 2.0); its URL may be
+    parked by a lazy loader or a consent tool in any *src* attribute. A blockquote.mastodon-embed
+    counts by its data-embed-url, else its post link; it is reported with the post's URL, not
+    the embed view's (even when a known instance's data-embed-url was already seen as a
+    placeholder: the merge keeps the blockquote).
     """
     scripts = {
         _host(script.get("src"))
@@ -229,10 +246,15 @@ def detect(doc: Page) -> Iterator[Embed]:
         elif doc.is_claimed(element):
             continue
         else:
-            src = next((element.get(name) for name in _FRAME_SOURCES if element.get(name)), "")
+            src = _frame_source(element)
             m = _EMBED_VIEW.match(doc.absolute(src)) if src else None
             host = m.group("host").lower() if m else ""
-            if m and not ("mastodon-embed" in classes or host in scripts or _INSTANCE.fullmatch(host)):
+            if m and not (
+                "mastodon-embed" in classes
+                or host in scripts
+                or _INSTANCE.fullmatch(host)
+                or _SNOWFLAKE.fullmatch(m.group("sid"))
+            ):
                 m = None
         if m is not None:
             doc.claim(element)
