@@ -636,6 +636,26 @@ FOUND: list[tuple[str, str, tuple[str, str]]] = [
         f'<iframe src="{TOOT_URL}/embed" class="mastodon-embed" width="400" id="mastodon-embed-1"></iframe>',
         ("mastodon", TOOT_ID),
     ),
+    # --- the WordPress embed block's URL as themes and filters leave it
+    (
+        "wordpress embed block with a caption",
+        '<figure class="wp-block-embed is-type-video is-provider-tiktok wp-block-embed-tiktok">'
+        f'<div class="wp-block-embed__wrapper">\n{TIKTOK_URL}\n</div>'
+        '<figcaption class="wp-element-caption">The video that started it all.</figcaption></figure>',
+        ("tiktok", TIKTOK),
+    ),
+    (
+        "wordpress embed block, the URL autolinked",
+        '<figure class="wp-block-embed is-type-rich is-provider-reddit wp-block-embed-reddit">'
+        f'<div class="wp-block-embed__wrapper"><a href="{REDDIT_THREAD}">{REDDIT_THREAD}</a></div></figure>',
+        ("reddit", "7pfpeq"),
+    ),
+    (
+        "wordpress embed block, the URL in the figure itself",
+        f'<figure class="wp-block-embed is-provider-bluesky">https://bsky.app/profile/{DID}/post/{RKEY}'
+        "<figcaption>A post.</figcaption></figure>",
+        ("bluesky", BSKY),
+    ),
     # --- other CMS and embed-service forms
     (
         "arc xp ans reference not yet resolved (tiktok)",
@@ -935,6 +955,29 @@ TRAPS: list[tuple[str, str]] = [
         '<amp-embedly-card data-url="https://twitter.com/amphtml" layout="responsive" width="150" '
         'height="80">'
         "</amp-embedly-card>",
+    ),
+    # --- pages of a platform that are no post
+    (
+        "tiktok creator embed frame and live link",
+        '<iframe src="https://www.tiktok.com/embed/@scout2015?refer=creator_embed"></iframe>'
+        '<a href="https://www.tiktok.com/@scout2015/live">Live now</a>',
+    ),
+    (
+        "bluesky feed, list and starter pack links, a frame naming no post",
+        f'<a href="https://bsky.app/profile/{DID}/feed/whats-hot">Feed</a>'
+        f'<a href="https://bsky.app/profile/{DID}/lists/3kflxyxyzz22c">List</a>'
+        f'<a href="https://bsky.app/starter-pack/{DID}/3kflxyxyzz22c">Starter pack</a>'
+        f'<iframe src="https://embed.bsky.app/embed/{DID}"></iframe>',
+    ),
+    (
+        "telegram invite links",
+        '<a href="https://t.me/+AbCdEfGhIjKlMnOp">Join</a><a href="https://t.me/joinchat/AbCdEfGhIjKlMnOp">'
+        "Join</a>",
+    ),
+    (
+        "mastodon hashtag and profile frame",
+        '<a href="https://mastodon.social/tags/journalism">#journalism</a>'
+        '<iframe src="https://mastodon.social/@Gargron/embed"></iframe>',
     ),
     # --- Vine, Periscope, Google+, Storify
     ("vine profile link", '<a href="https://vine.co/u/1234567890123456789">Vine</a>'),

@@ -6,7 +6,8 @@
   data-embed-id, class="youtube-atom" with data-asset-id, data-youtube-id: see named.py);
 - a small JSON object in an attribute with one post URL (or one URL wrapping a post URL), or
   one post named by id beside its platform (Substack's data-attrs, a component's props);
-- an "embed" container whose only text is a post URL (WordPress's wp-block-embed__wrapper);
+- an "embed" container whose only text (its caption aside) is a post URL (WordPress's
+  wp-block-embed__wrapper, or its figure);
 - a box or a link that stands for an embed without its code (boxes.py: consent and embed-block
   boxes, a tweet its publisher renders, facade links, noscript fallbacks, component links).
 """
@@ -65,7 +66,8 @@ def placeholder(doc: Document, element: Any) -> Embed | None:
                 return make_embed(doc, match[0], match[1], element, value, source="widget")
     embed = _typed(doc, element, items) or _json_attributes(doc, element, items) or boxes.box(doc, element)
     if embed is None and "embed" in classes and len(element) <= 3:
-        text = text_of(element).strip()
+        captions = {child for child in element if child.tag == "figcaption"}  # a caption is no URL
+        text = text_of(element, captions).strip()
         if text and len(text) < 500 and not any(c.isspace() for c in text):
             match = doc.index.match_url(text)
             if match is not None:
