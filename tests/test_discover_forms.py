@@ -656,6 +656,13 @@ FOUND: list[tuple[str, str, tuple[str, str]]] = [
         "<figcaption>A post.</figcaption></figure>",
         ("bluesky", BSKY),
     ),
+    (
+        "tiktok blockquote that lost its class (cite and data-video-id kept)",
+        f'<blockquote cite="{TIKTOK_URL}" data-video-id="{TIKTOK}"><section><a title="@scout2015" '
+        'href="https://www.tiktok.com/@scout2015?refer=embed">@scout2015</a> Scramble up ur name '
+        '<a href="https://www.tiktok.com/tag/foryoupage?refer=embed">#foryoupage</a></section></blockquote>',
+        ("tiktok", TIKTOK),
+    ),
     # --- other CMS and embed-service forms
     (
         "arc xp ans reference not yet resolved (tiktok)",
@@ -978,6 +985,14 @@ TRAPS: list[tuple[str, str]] = [
         "mastodon hashtag and profile frame",
         '<a href="https://mastodon.social/tags/journalism">#journalism</a>'
         '<iframe src="https://mastodon.social/@Gargron/embed"></iframe>',
+    ),
+    (
+        "a quotation citing a post (cite only)",
+        f'<blockquote cite="{TIKTOK_URL}"><p>"We did not expect this," she said in the video, which was '
+        "watched two million times before it was taken down on Monday.</p></blockquote>"
+        '<blockquote cite="https://twitter.com/amnesty/status/1455512589295816707"><p>"Release them '
+        'now," the '
+        "group wrote.</p></blockquote>",
     ),
     # --- Vine, Periscope, Google+, Storify
     ("vine profile link", '<a href="https://vine.co/u/1234567890123456789">Vine</a>'),

@@ -28,10 +28,15 @@ _BLOCK_TAGS = frozenset(
 def unclassed_quote(doc: Document, quote: Any, held: set[Any]) -> Embed | None:
     """A <blockquote> without a platform's class, linking exactly one post, that still looks
     like that post's embed: a class naming the platform (a publisher's own embed markup), the
-    remnant byline "(@handle)", a date as the link's text, or the post URL as its only text.
+    remnant byline "(@handle)", a date as the link's text, or the post URL as its only text;
+    or one whose embed code's attributes outlived its class (its `cite` and another attribute
+    naming the same post: TikTok's cite and data-video-id, whatever links it holds).
     A quotation that merely cites a post in passing is not an embed."""
     if quote in held or inside(quote, doc.claimed):
         return None
+    cited = _cited_twice(doc, quote)
+    if cited is not None:
+        return cited
     posts: dict[tuple[str, str], tuple[Platform, str, str, Any]] = {}
     for anchor in quote.iter("a"):
         href = anchor.get("href")
@@ -49,6 +54,22 @@ def unclassed_quote(doc: Document, quote: Any, held: set[Any]) -> Embed | None:
         or text.strip() == text_of(anchor).strip()
     )
     return make_embed(doc, platform, post_id, quote, href) if looks_embedded else None
+
+
+def _cited_twice(doc: Document, quote: Any) -> Embed | None:
+    """The post a blockquote's `cite` names when another of its attributes names it too."""
+    cite = (quote.get("cite") or "").strip()
+    match = doc.index.match_url(doc.absolute(cite)) if cite else None
+    if match is None:
+        return None
+    platform, post_id = match
+    for name, value in quote.items():
+        if name != "cite" and len(value) < 300 and platform.post_id(value) == post_id:
+            try:
+                return make_embed(doc, platform, post_id, quote, cite)
+            except WrongShape:
+                return None
+    return None
 
 
 def flattened(doc: Document, texts: list[Any]) -> list[Embed]:
