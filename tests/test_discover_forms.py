@@ -49,7 +49,11 @@ Where the shapes come from (the markup each writes, not code):
   (the provider's code entity-escaped in the attribute); Embed Privacy (epiphyt/embed-privacy
   inc/embed/class-template.php: its "open directly" link) and Borlabs Cookie 3
   (data-borlabs-cookie-content, base64) around another platform's code; Arc XP's ANS
-  oembed_response.
+  oembed_response and its unresolved reference ({"type": "reference", "referent": {"type",
+  "id"}}, arc ANS schema's reference); headless CMSs' page data: WPGraphQL content blocks
+  (wpengine/wp-graphql-content-blocks: CoreEmbed with attributes.url and providerNameSlug),
+  Automattic/vip-block-data-api (blocks of name and attributes), Sanity's portable text
+  (`_type`, `_key`), Contentful's rich text (`nodeType: embedded-entry-block`, data.target).
 """
 
 from __future__ import annotations
@@ -100,6 +104,10 @@ def b64(text: str) -> str:
 
 def attr(text: str) -> str:
     return html.escape(text, quote=True)
+
+
+def next_data(data: object) -> str:
+    return '<script id="__NEXT_DATA__" type="application/json">' + json.dumps(data) + "</script>"
 
 
 def wp_block(provider: str, inner: str, kind: str = "rich") -> str:
@@ -723,6 +731,75 @@ FOUND: list[tuple[str, str, tuple[str, str]]] = [
         '<iframe src="https://www.instagram.com/tv/CgPo31co2Hp/embed/"></iframe>',
         ("instagram", "CgPo31co2Hp"),
     ),
+    # --- headless CMSs' page data (a page that shows nothing else): the block's platform and URL
+    (
+        "wpgraphql / faust core/embed block",
+        next_data(
+            {
+                "props": {
+                    "pageProps": {
+                        "post": {
+                            "uri": "/story/",
+                            "blocks": [
+                                {
+                                    "__typename": "CoreEmbed",
+                                    "name": "core/embed",
+                                    "attributes": {
+                                        "url": TIKTOK_URL,
+                                        "type": "video",
+                                        "providerNameSlug": "tiktok",
+                                    },
+                                }
+                            ],
+                        }
+                    }
+                }
+            }
+        ),
+        ("tiktok", TIKTOK),
+    ),
+    (
+        "wordpress vip block data api core/embed",
+        next_data(
+            {
+                "blocks": [
+                    {"name": "core/embed", "attributes": {"url": REDDIT_THREAD, "providerNameSlug": "reddit"}}
+                ]
+            }
+        ),
+        ("reddit", "7pfpeq"),
+    ),
+    (
+        "sanity portable text block named for its platform",
+        next_data(
+            {
+                "body": [
+                    {
+                        "_type": "blueskyPost",
+                        "_key": "a1b2c3",
+                        "url": f"https://bsky.app/profile/{DID}/post/{RKEY}",
+                    }
+                ]
+            }
+        ),
+        ("bluesky", BSKY),
+    ),
+    (
+        "contentful entry with an embedUrl",
+        next_data(
+            {
+                "content": [
+                    {
+                        "nodeType": "embedded-entry-block",
+                        "data": {
+                            "target": {"sys": {"id": "socialEmbed"}, "fields": {"embedUrl": TIKTOK_URL}}
+                        },
+                    }
+                ]
+            }
+        ),
+        ("tiktok", TIKTOK),
+    ),
     # --- Vine (retired)
     (
         "vine embed code (simple)",
@@ -993,6 +1070,19 @@ TRAPS: list[tuple[str, str]] = [
         '<blockquote cite="https://twitter.com/amnesty/status/1455512589295816707"><p>"Release them '
         'now," the '
         "group wrote.</p></blockquote>",
+    ),
+    (
+        "page data with the site's own profiles",
+        next_data(
+            {
+                "footer": {
+                    "_type": "socialLinks",
+                    "tiktok": "https://www.tiktok.com/@scout2015",
+                    "bluesky": f"https://bsky.app/profile/{DID}",
+                    "telegram": "https://t.me/durov",
+                }
+            }
+        ),
     ),
     # --- Vine, Periscope, Google+, Storify
     ("vine profile link", '<a href="https://vine.co/u/1234567890123456789">Vine</a>'),

@@ -53,6 +53,8 @@ _SHORT_NUMBER = re.compile(r"\d{1,7}")
 _BARE_SRC_KEY = re.compile(r"(?:data-)?(?:lazy-)?(?:src|video|embed)", re.IGNORECASE)
 # Keys under which a component keeps its properties.
 _PROPS_KEY = re.compile(r"props|properties|attrs|attributes|params|options|settings|config|data", re.I)
+# Keys saying their value is what is embedded ("embedUrl", "embed_url", "oembedUrl").
+_EMBED_URL_KEY = re.compile(r"embed_?(?:url|src|link)$", re.IGNORECASE)
 # Keys whose value may be the post's URL.
 _URL_KEY = re.compile(r"url|src|href|link|permalink|uri", re.IGNORECASE)
 # Attributes that name the element itself in its page (unique per page), never a post it shows.
@@ -146,6 +148,10 @@ def in_object(index: Index, obj: dict[Any, Any], around: frozenset[Platform] = f
             wrapped = index.find_post(value)  # an embed proxy's URL (oEmbed ?url=...)
             if wrapped is not None and wrapped[2] != value.strip():
                 found.setdefault((wrapped[0].name, wrapped[1]), wrapped)
+        elif not owners and _EMBED_URL_KEY.search(key) and looks_like_url(value.strip()):
+            named = index.find_post(value)  # a post URL under a key saying it is embedded
+            if named is not None:
+                found.setdefault((named[0].name, named[1]), named)
     return list(found.values())
 
 
