@@ -1124,3 +1124,34 @@ def test_a_trap_beside_an_embed_leaves_the_embed_alone() -> None:
     markup = "".join(m for _, m in TRAPS) + TIKTOK_CODE
     found = [(e.platform, e.post_id) for e in find_embeds(page(markup), "https://news.example/story")]
     assert found == [("tiktok", TIKTOK)]
+
+
+PLAYLIST = "PL_BLT-XbKL5GH_vUbAXpE2c3K_sKxYHbo"
+PLAYLIST_FRAME = f'<iframe src="https://www.youtube.com/embed/videoseries?list={PLAYLIST}"></iframe>'
+
+
+def test_a_playlist_in_the_article_is_its_embed() -> None:
+    found = [(e.platform, e.post_id) for e in find_embeds(page(PLAYLIST_FRAME), "https://news.example/s")]
+    assert found == [("youtube", PLAYLIST)]
+
+
+@pytest.mark.parametrize(
+    "sidebar",
+    [
+        '<section id="sidebar" class="site-sidebar"><div class="widget '
+        'widget_media_video">{}</div></section>',
+        '<aside class="sidebar sidebar-primary widget-area" role="complementary">{}</aside>',
+        '<div id="secondary"><h3>Our channel</h3>{}</div>',
+    ],
+    ids=["wordpress video widget", "genesis widget area", "a theme's #secondary"],
+)
+def test_a_playlist_in_the_sites_sidebar_is_chrome(sidebar: str) -> None:
+    """A collection of posts (a playlist, no one video) in the site's sidebar widgets, outside the
+    article (WordPress's Video widget showing the blog's channel), is no post the article shows;
+    the article's own embed beside it still is."""
+    body = (
+        f"<html><body><main><article><p>Text.</p>{TIKTOK_CODE}</article>"
+        f"{sidebar.format(PLAYLIST_FRAME)}</main></body></html>"
+    )
+    found = [(e.platform, e.post_id) for e in find_embeds(body.encode(), "https://news.example/s")]
+    assert found == [("tiktok", TIKTOK)]

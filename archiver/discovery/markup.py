@@ -35,6 +35,9 @@ log = logging.getLogger(__name__)
 MAX_DEPTH = 2  # hidden markup inside hidden markup inside the page, no deeper
 MAX_FRAGMENT_CHARS = 2_000_000
 _PARAMS = frozenset({"movie", "src", "url", "filename"})  # an <object>'s params that name its player
+# The site's sidebar: WordPress's widget areas and widgets, and the ids themes give a sidebar.
+_SIDEBAR_CLASSES = frozenset({"sidebar", "site-sidebar", "widget-area", "widget"})
+_SIDEBAR_IDS = frozenset({"sidebar", "secondary"})
 
 
 @dataclass
@@ -55,7 +58,8 @@ def scan(doc: Document, links: bool = False) -> Findings:
         embed = _found_at(doc, node)
         if embed is not None:
             doc.claim(node)
-            found.embeds.append(embed)
+            if not _sidebar_collection(doc, node, embed):
+                found.embeds.append(embed)
         elif node.tag == "blockquote":
             quotes.append(node)
         elif node.tag == "a":
@@ -80,6 +84,22 @@ def scan(doc: Document, links: bool = False) -> Findings:
     if links:
         found.links.extend(plain_links(doc, anchors))
     return found
+
+
+def _sidebar_collection(doc: Document, node: Any, embed: Embed) -> bool:
+    """Is `embed` a collection of posts (a playlist, no one post) standing in the site's sidebar
+    widgets (an <aside>, WordPress's .widget and .widget-area, #sidebar), outside any <article>?
+    Site chrome such as a blog's "our channel" video widget, not the article's embed."""
+    platform = doc.index.by_name.get(embed.platform)
+    if platform is None or not platform.collection(embed.post_id):
+        return False
+    for ancestor in node.iterancestors():
+        if ancestor.tag == "article":
+            return False
+        classes = set((ancestor.get("class") or "").lower().split())
+        if ancestor.tag == "aside" or classes & _SIDEBAR_CLASSES or ancestor.get("id") in _SIDEBAR_IDS:
+            return True
+    return False
 
 
 def _found_at(doc: Document, node: Any) -> Embed | None:

@@ -23,7 +23,8 @@ Each module in this package builds one `Platform` value named PLATFORM and the r
   or from another URL its extractor reads (`video_url`);
 - the shape every post id of it has (`id_shape`), where its URL patterns alone are looser: no
   id of another shape is ever one of its posts (see `valid_id`), and the words publishers name
-  it by in their own page data besides its name (`aliases`: a "tweet" block);
+  it by in their own page data besides its name (`aliases`: a "tweet" block), and the shape of
+  ids that name a collection of posts rather than one (`collection_shape`: a playlist);
 - whether it has closed (`retired`): its posts are found and recorded as gone with it, never
   captured;
 - optionally, what the offline world (the tests' and the demo's stand-in for the platforms'
@@ -221,6 +222,9 @@ class Platform:
     # A regex every post id fully matches (YouTube's 11 characters, a tweet's at most 19 digits);
     # None: an id is valid when its rebuilt canonical URL names it again (see valid_id).
     id_shape: str | None = None
+    # A regex the ids of a collection of posts (a playlist) fully match, not one post's: such an
+    # embed in the site's sidebar widgets is the site's chrome, not the article's (see collection).
+    collection_shape: str | None = None
     # Other words that name the platform in publishers' page data ("tweet" for twitter).
     aliases: tuple[str, ...] = ()
     # When and why the platform closed ("Vine closed in January 2017"): its posts are recorded
@@ -266,6 +270,10 @@ class Platform:
             return self.match(self.canonical_url(post_id)) == post_id
         except (ValueError, KeyError, IndexError):
             return False
+
+    def collection(self, post_id: str | None) -> bool:
+        """Does `post_id` name a collection of posts (a playlist), not one post?"""
+        return bool(post_id and self.collection_shape and re.fullmatch(self.collection_shape, post_id))
 
     def post_id(self, value: str) -> str | None:
         """The post id in `value`, a post URL or a bare id (checked by rebuilding its URL)."""

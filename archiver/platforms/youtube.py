@@ -245,6 +245,7 @@ PLATFORM = Platform(
     # with two capitals (PL, UU, OL...).
     id_shape=r"[A-Za-z0-9_-]{10}[AEIMQUYcgkosw048]|[A-Z]{2}[A-Za-z0-9_-]{10,62}",
     aliases=("yt",),
+    collection_shape=r"[A-Z]{2}[A-Za-z0-9_-]{10,62}",  # a playlist (a video id has 11 characters)
     video=True,
     embed_classes=("youtube-player", "youtube-embed"),
     embed_tags=("amp-youtube", "lite-youtube", "youtube-video"),
