@@ -1084,6 +1084,20 @@ TRAPS: list[tuple[str, str]] = [
             }
         ),
     ),
+    # --- posts readers pasted in their comments (WordPress's comment list, IndieWeb webmentions)
+    (
+        "an embed code in a wordpress comment",
+        '<div id="comments" class="comments-area"><ol class="comment-list"><li id="comment-42" '
+        'class="comment even thread-even depth-1"><article class="comment-body"><div class="comment-content">'
+        f"<p>Look at this:</p>{TIKTOK_CODE}</div></article></li></ol></div>",
+    ),
+    (
+        "a flattened tweet in a webmention comment",
+        '<section><article class="p-comment h-entry" id="comment49317"><div class="e-content">'
+        '<p lang="en" dir="ltr">So true.</p>&mdash; One Bright Light (@onebrightlight) '
+        '<a href="https://twitter.com/onebrightlight/status/885325418924056576">July 13, 2017</a>'
+        "</div></article></section>",
+    ),
     # --- Vine, Periscope, Google+, Storify
     ("vine profile link", '<a href="https://vine.co/u/1234567890123456789">Vine</a>'),
     (

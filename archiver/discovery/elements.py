@@ -81,6 +81,26 @@ def inside(element: Any, claimed: set[Any]) -> bool:
     return any(ancestor in claimed for ancestor in element.iterancestors())
 
 
+# A reader's comment and the comments section around it (WordPress's, IndieWeb's webmentions).
+_COMMENT_CLASSES = frozenset(
+    {"comment", "comments", "p-comment", "u-comment", "comment-list", "commentlist", "comment-body"}
+    | {"comment-content", "comments-area"}
+)
+_COMMENT_ID = re.compile(r"comments?(?:-?\d+)?$", re.IGNORECASE)
+
+
+def in_comments(element: Any) -> bool:
+    """Is the element in a reader's comment (a post a reader pasted is not the article's)?"""
+    for node in (element, *element.iterancestors()):
+        if node.tag in ("body", "html"):
+            break  # a page's own class ("comment" on an opinion section's pages) names no comment
+        if _COMMENT_ID.match(node.get("id") or "") or not _COMMENT_CLASSES.isdisjoint(
+            (node.get("class") or "").lower().split()
+        ):
+            return True
+    return False
+
+
 def names_platform(element: Any, platform: Platform, parents: int = 2) -> bool:
     """Do the classes/ids of the element or its parents name the platform ("js-tweet")?"""
     words = {platform.name}

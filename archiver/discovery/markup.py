@@ -23,7 +23,7 @@ from typing import Any
 
 from archiver.discovery import hidden, named
 from archiver.discovery.document import Document, WrongShape, parse
-from archiver.discovery.elements import make_embed, text_of
+from archiver.discovery.elements import in_comments, make_embed, text_of
 from archiver.discovery.index import FRAME_TAGS
 from archiver.discovery.placeholders import placeholder
 from archiver.discovery.unmarked import flattened, plain_links, unclassed_quote
@@ -58,7 +58,7 @@ def scan(doc: Document, links: bool = False) -> Findings:
         embed = _found_at(doc, node)
         if embed is not None:
             doc.claim(node)
-            if not _sidebar_collection(doc, node, embed):
+            if not _sidebar_collection(doc, node, embed) and not in_comments(node):
                 found.embeds.append(embed)
         elif node.tag == "blockquote":
             quotes.append(node)

@@ -15,7 +15,7 @@ from typing import Any
 
 from archiver.discovery import textform
 from archiver.discovery.document import Document, WrongShape
-from archiver.discovery.elements import inside, make_embed, names_platform, text_of
+from archiver.discovery.elements import in_comments, inside, make_embed, names_platform, text_of
 from archiver.models import Embed
 from archiver.platforms.base import Platform, TextForm
 
@@ -32,7 +32,7 @@ def unclassed_quote(doc: Document, quote: Any, held: set[Any]) -> Embed | None:
     or one whose embed code's attributes outlived its class (its `cite` and another attribute
     naming the same post: TikTok's cite and data-video-id, whatever links it holds).
     A quotation that merely cites a post in passing is not an embed."""
-    if quote in held or inside(quote, doc.claimed):
+    if quote in held or inside(quote, doc.claimed) or in_comments(quote):
         return None
     cited = _cited_twice(doc, quote)
     if cited is not None:
@@ -85,6 +85,8 @@ def flattened(doc: Document, texts: list[Any]) -> list[Embed]:
     for node in texts:
         block = _block_of(node)
         if block is None or block in seen or doc.is_claimed(block) or inside(block, doc.claimed):
+            continue
+        if in_comments(block):
             continue
         seen.add(block)
         for platform, form in written:
