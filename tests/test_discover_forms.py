@@ -800,6 +800,19 @@ FOUND: list[tuple[str, str, tuple[str, str]]] = [
         ),
         ("tiktok", TIKTOK),
     ),
+    # --- Facebook's JavaScript SDK plugins (developers.facebook.com: Embedded Posts, Comments)
+    (
+        "facebook post of a photo, the photo page's newer URL",
+        '<div class="fb-post" data-href="https://www.facebook.com/photo/?fbid=10160123456789012&amp;set=a.10150123"'
+        ' data-width="500" data-show-text="true"></div>',
+        ("facebook", "10160123456789012"),
+    ),
+    (
+        "facebook embedded comment (its post)",
+        '<div class="fb-comment-embed" data-href="https://www.facebook.com/zuck/posts/10102577175875681?'
+        'comment_id=1193531464007751&amp;reply_comment_id=654912701278942" data-width="560"></div>',
+        ("facebook", "10102577175875681"),
+    ),
     # --- Vine (retired)
     (
         "vine embed code (simple)",
@@ -1097,6 +1110,30 @@ TRAPS: list[tuple[str, str]] = [
         '<p lang="en" dir="ltr">So true.</p>&mdash; One Bright Light (@onebrightlight) '
         '<a href="https://twitter.com/onebrightlight/status/885325418924056576">July 13, 2017</a>'
         "</div></article></section>",
+    ),
+    # --- the older platforms' widgets of a page, a feed or a collection
+    (
+        "facebook page plugin and comments plugin",
+        '<div class="fb-page" data-href="https://www.facebook.com/ParksCanada/" data-tabs="timeline"></div>'
+        '<div class="fb-comments" data-href="https://news.example/story" data-numposts="5"></div>',
+    ),
+    (
+        "twitter moment, grid and timeline",
+        '<a class="twitter-moment" href="https://twitter.com/i/moments/650667182356082688">A moment</a>'
+        '<a class="twitter-grid" href="https://twitter.com/TwitterDev/timelines/539487832448843776">'
+        "A grid</a>"
+        '<a class="twitter-timeline" href="https://twitter.com/TwitterDev/lists/national-parks">A list</a>',
+    ),
+    (
+        "instagram profile embed",
+        '<blockquote class="instagram-media" '
+        'data-instgrm-permalink="https://www.instagram.com/nasa/?utm_source='
+        'ig_embed"><a href="https://www.instagram.com/nasa/">nasa</a></blockquote>',
+    ),
+    (
+        "vimeo showcase and dailymotion playlist players",
+        '<iframe src="https://vimeo.com/showcase/7008490/embed"></iframe>'
+        '<iframe src="https://www.dailymotion.com/embed/playlist/x6hynp"></iframe>',
     ),
     # --- Vine, Periscope, Google+, Storify
     ("vine profile link", '<a href="https://vine.co/u/1234567890123456789">Vine</a>'),

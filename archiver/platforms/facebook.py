@@ -170,14 +170,15 @@ PLATFORM = Platform(
     url_patterns=(
         _HOST + r"/[\w.-]+/(?:posts|videos|photos(?:/[\w.-]+)?)/(?:[\w.-]+/)?" + _ID,
         _HOST + r"/groups/[\w.-]+/(?:permalink|posts)/" + _ID,
-        _HOST + r"/(?:photo|permalink|story|video)\.php" + query_to("fbid|story_fbid|v") + _ID,
+        # (and the photo page's newer form without .php: /photo/?fbid=ID, /photo?fbid=ID)
+        _HOST + r"/(?:(?:photo|permalink|story|video)\.php|photo/?)" + query_to("fbid|story_fbid|v") + _ID,
         _HOST + r"/(?:watch/?" + query_to("v") + r"|reel/)" + _ID,
     ),
     canonical_url=canonical_url,
     id_shape=r"pfbid[A-Za-z0-9]{10,100}|\d{5,20}",  # its canonical URL names no id again
     video=True,
     video_url=video_url,
-    embed_classes=("fb-post", "fb-video"),
+    embed_classes=("fb-post", "fb-video", "fb-comment-embed"),  # a comment's embed names its post
     embed_tags=("amp-facebook",),
     url_attributes=("data-href", "cite"),
     iframe_patterns=(
@@ -233,6 +234,7 @@ PLATFORM = Platform(
         ("https://graph.facebook.com/100044264924472/posts/488827215936105/", "488827215936105"),
         ("https://www.facebook.com/Sozialdemokratie/videos/928812574504508/", "928812574504508"),
         ("https://www.facebook.com/watch/?v=3485430308204317", "3485430308204317"),
+        ("https://www.facebook.com/photo/?fbid=10160123456789012&set=a.10150123", "10160123456789012"),
         ("https://www.facebook.com/zuck/posts/pfbid02abcDEFghiJKLmno", "pfbid02abcDEFghiJKLmno"),
     ),
 )
