@@ -53,7 +53,13 @@ Where the shapes come from (the markup each writes, not code):
   "id"}}, arc ANS schema's reference); headless CMSs' page data: WPGraphQL content blocks
   (wpengine/wp-graphql-content-blocks: CoreEmbed with attributes.url and providerNameSlug),
   Automattic/vip-block-data-api (blocks of name and attributes), Sanity's portable text
-  (`_type`, `_key`), Contentful's rich text (`nodeType: embedded-entry-block`, data.target).
+  (`_type`, `_key`), Contentful's rich text (`nodeType: embedded-entry-block`, data.target);
+  schema.org's VideoObject in microdata (itemprop="embedUrl").
+- Facebook's JavaScript SDK plugins (developers.facebook.com: Embedded Posts, Embedded
+  Comments, Page Plugin, Comments Plugin); the photo page's URL its embed dialog gives
+  (/photo/?fbid=ID); Twitter's widgets.js timelines, moments and grids.
+- AMP (amp.dev) has no component for Bluesky, Threads, Mastodon, Telegram or LinkedIn (none is
+  in ampproject/amphtml's extensions): AMP pages show their frames in amp-iframe.
 """
 
 from __future__ import annotations
@@ -579,6 +585,33 @@ FOUND: list[tuple[str, str, tuple[str, str]]] = [
         '<amp-dailymotion data-videoid="x2m8jpp" layout="responsive" width="480" height="270">'
         "</amp-dailymotion>",
         ("dailymotion", "x2m8jpp"),
+    ),
+    # AMP has no component for Bluesky, Threads, Mastodon, Telegram or LinkedIn: AMP pages (and
+    # the WordPress AMP plugin) show their frames in an amp-iframe
+    (
+        "amp-iframe of a bluesky post",
+        f'<amp-iframe width="400" height="500" layout="responsive" sandbox="allow-scripts allow-same-origin" '
+        f'src="https://embed.bsky.app/embed/{DID}/app.bsky.feed.post/{RKEY}"></amp-iframe>',
+        ("bluesky", BSKY),
+    ),
+    (
+        "amp-iframe of a mastodon post",
+        '<amp-iframe width="400" height="300" layout="responsive" sandbox="allow-scripts" '
+        f'src="{TOOT_URL}/embed">'
+        "</amp-iframe>",
+        ("mastodon", TOOT_ID),
+    ),
+    (
+        "amp-iframe of a telegram post",
+        '<amp-iframe width="400" height="300" layout="responsive" sandbox="allow-scripts allow-same-origin" '
+        'src="https://t.me/durov/43?embed=1"></amp-iframe>',
+        ("telegram", "durov/43"),
+    ),
+    (
+        "amp-iframe of a linkedin post",
+        f'<amp-iframe width="504" height="600" layout="responsive" sandbox="allow-scripts allow-same-origin" '
+        f'src="https://www.linkedin.com/embed/feed/update/{LI_SHARE}"></amp-iframe>',
+        ("linkedin", LI_SHARE),
     ),
     # --- facades (paulirish/lite-youtube-embed, slightlyoff/lite-vimeo), privacy-enhanced players
     (
@@ -1206,3 +1239,25 @@ def test_a_playlist_in_the_sites_sidebar_is_chrome(sidebar: str) -> None:
     )
     found = [(e.platform, e.post_id) for e in find_embeds(body.encode(), "https://news.example/s")]
     assert found == [("tiktok", TIKTOK)]
+
+
+MICRODATA = (
+    '<div itemprop="video" itemscope itemtype="http://schema.org/VideoObject">'
+    '<meta itemprop="name" content="Easy Pineapple Upside-Down Cake" />'
+    '<meta itemprop="thumbnailUrl" content="https://images.example/cake.jpg" />'
+    '<meta itemprop="embedUrl" content="https://www.youtube.com/embed/cvcededObYE" /></div>'
+    '<script>document.addEventListener("DOMContentLoaded", function () { var settings = {id: "cvcededObYE"};'
+    " Site.Video.createVideo(settings); });</script>"
+)
+
+
+def test_a_video_the_publisher_describes_in_microdata_is_found_when_nothing_else_shows() -> None:
+    """schema.org microdata (a VideoObject's <meta itemprop="embedUrl">) names the video a
+    publisher's own script draws from a variable: the page's data, counted as page data is
+    (only when the page shows no embed itself)."""
+    found = [(e.platform, e.post_id) for e in find_embeds(page(MICRODATA), "https://news.example/s")]
+    assert found == [("youtube", "cvcededObYE")]
+    beside = [
+        (e.platform, e.post_id) for e in find_embeds(page(MICRODATA + TIKTOK_CODE), "https://news.example/s")
+    ]
+    assert beside == [("tiktok", TIKTOK)]

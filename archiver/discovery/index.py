@@ -253,6 +253,8 @@ def _candidates(classes: list[str], tags: list[str], id_attributes: list[str], n
         "self::script[" + " or ".join(f"contains(., {_xpath_literal(w)})" for w in script_words) + "]",
         "self::script[starts-with(normalize-space(substring(., 1, 100)), 'P')]",  # base64 of "<..."
         "self::a[@href]",
+        # schema.org microdata: a VideoObject's embedUrl (<meta itemprop="embedUrl" content=...>)
+        "@itemprop='embedUrl' or @itemprop='embedURL'",
         # markup in an attribute, escaped or base64 ("<b", "<i"... encode as PG, PH); JSON props
         # (data-attrs='{"url": ...}'); a URL in an attribute named like an embed's
         "@*[contains(., '<') or starts-with(., 'PG') or starts-with(., 'PH') or starts-with(., '{')"

@@ -38,6 +38,7 @@ _PARAMS = frozenset({"movie", "src", "url", "filename"})  # an <object>'s params
 # The site's sidebar: WordPress's widget areas and widgets, and the ids themes give a sidebar.
 _SIDEBAR_CLASSES = frozenset({"sidebar", "site-sidebar", "widget-area", "widget"})
 _SIDEBAR_IDS = frozenset({"sidebar", "secondary"})
+_MICRODATA_URLS = frozenset({"embedUrl", "embedURL"})
 
 
 @dataclass
@@ -55,6 +56,9 @@ def scan(doc: Document, links: bool = False) -> Findings:
     quotes: list[Any] = []
     anchors: list[Any] = []
     for node in doc.index.candidates(doc.root):
+        if node.get("itemprop") in _MICRODATA_URLS:
+            found.data.extend(_microdata(doc, node))
+            continue
         embed = _found_at(doc, node)
         if embed is not None:
             doc.claim(node)
@@ -84,6 +88,20 @@ def scan(doc: Document, links: bool = False) -> Findings:
     if links:
         found.links.extend(plain_links(doc, anchors))
     return found
+
+
+def _microdata(doc: Document, node: Any) -> list[Embed]:
+    """The post a schema.org VideoObject's embedUrl names (<meta itemprop="embedUrl">): what the
+    publisher says the page shows, taken as its page data is (only when the page shows no embed
+    itself: a player its own script draws from a variable, such as a recipe site's)."""
+    value = node.get("content") or node.get("href") or ""
+    found = doc.index.find_post(doc.absolute(value)) if "//" in value else None
+    if found is None:
+        return []
+    try:
+        return [make_embed(doc, found[0], found[1], node, found[2], source="widget")]
+    except WrongShape:
+        return []
 
 
 def _sidebar_collection(doc: Document, node: Any, embed: Embed) -> bool:
