@@ -60,6 +60,17 @@ Where the shapes come from (the markup each writes, not code):
   (/photo/?fbid=ID); Twitter's widgets.js timelines, moments and grids.
 - AMP (amp.dev) has no component for Bluesky, Threads, Mastodon, Telegram or LinkedIn (none is
   in ampproject/amphtml's extensions): AMP pages show their frames in amp-iframe.
+- Substack's Bluesky component (div.bluesky-wrap[data-component-name=BlueskyCreateBlueskyEmbed]
+  with its post as data-attrs JSON), as a public embed resolver's tests copy it (find_string
+  "BlueskyCreateBlueskyEmbed").
+- Facades and players: paulirish/lite-youtube-embed (<lite-youtube videoid params playlabel>),
+  slightlyoff/lite-vimeo (<lite-vimeo videoid>), Jetpack's youtube shortcode (Automattic/jetpack
+  modules/shortcodes: span.embed-youtube > iframe.youtube-player), YouTube's privacy-enhanced
+  mode (youtube-nocookie.com), Vimeo's dnt=1.
+- What is not the article's: WordPress's comment template (div#comments.comments-area >
+  ol.comment-list > li.comment > article.comment-body), IndieWeb webmentions
+  (article.p-comment.h-entry: pfefferle/wordpress-semantic-linkbacks tests/templates), and
+  WordPress's Video widget in a sidebar (section#sidebar > div.widget.widget_media_video).
 """
 
 from __future__ import annotations
