@@ -30,6 +30,41 @@ if TYPE_CHECKING:
 
 SYSTEM_BROWSERS = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable", "chrome")
 
+# Playwright launches Chromium with a --disable-features list of its own, and Chromium reads only
+# the last such switch: ours carries Playwright's (chromiumSwitches.ts, Playwright 1.65) so as
+# not to turn those back on (HttpsUpgrades, PaintHolding, ThirdPartyStoragePartitioning...).
+# tests/test_browser.py checks, in a launched browser, that ours still holds all of Playwright's.
+PLAYWRIGHT_DISABLED_FEATURES = (
+    "AvoidUnnecessaryBeforeUnloadCheckSync",
+    "DestroyProfileOnBrowserClose",
+    "HttpsUpgrades",
+    "HttpsFirstBalancedModeAutoEnable",
+    "LensOverlay",
+    "MediaRouter",
+    "PaintHolding",
+    "ThirdPartyStoragePartitioning",
+    "AvoidCorsURLLoaderRestartOnRedirect",
+    "TcpPortRandomizationWin",
+    "OptimizationHints",
+    "NetworkTimeServiceQuerying",
+    "AimEnabled",
+    "PreconnectToSearch",
+    "msForceBrowserSignIn",
+    "msEdgeUpdateLaunchServicesPreferredVersion",
+)
+# Ours: no translation or casting; and no address bar popup. Headless Chromium still builds
+# every new context's window its omnibox popup, two WebUI pages (chrome://omnibox-popup.top-chrome/)
+# in a renderer of their own: with a fresh context per capture, that renderer cost as much CPU
+# as the page captured (0.92 -> 0.45 CPU-s a small page loaded, shot and read at 4 at once).
+DISABLED_FEATURES = (
+    *PLAYWRIGHT_DISABLED_FEATURES,
+    "Translate",
+    "DialMediaRouteProvider",
+    "WebUIOmniboxPopup",
+    "WebUIOmniboxAimPopup",
+    "WebUIOmniboxFullPopup",
+)
+
 # Without these, Chromium keeps phoning home: on a closed network that is a stream of refused
 # connections, and on an open one it is traffic that is not the page's.
 CLOSED_NETWORK_FLAGS = (
@@ -42,7 +77,7 @@ CLOSED_NETWORK_FLAGS = (
     "--no-first-run",
     "--no-default-browser-check",
     "--metrics-recording-only",
-    "--disable-features=Translate,OptimizationHints,MediaRouter,DialMediaRouteProvider",
+    "--disable-features=" + ",".join(DISABLED_FEATURES),
     "--disable-gpu",
     "--disable-quic",
     "--disable-dev-shm-usage",
