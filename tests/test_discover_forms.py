@@ -1149,6 +1149,11 @@ TRAPS: list[tuple[str, str]] = [
         f"<p>Look at this:</p>{TIKTOK_CODE}</div></article></li></ol></div>",
     ),
     (
+        "a mastodon embed code a reader pasted in a comment",
+        '<ol class="comment-list"><li class="comment"><div class="comment-content">'
+        f'<iframe src="{TOOT_URL}/embed" class="mastodon-embed" width="400"></iframe></div></li></ol>',
+    ),
+    (
         "a flattened tweet in a webmention comment",
         '<section><article class="p-comment h-entry" id="comment49317"><div class="e-content">'
         '<p lang="en" dir="ltr">So true.</p>&mdash; One Bright Light (@onebrightlight) '

@@ -55,6 +55,12 @@ class Document:
     claimed: set[Any] = field(default_factory=set)  # elements that already are an embed
     page_urls: tuple[str, ...] = ()  # the article's own URLs (canonical, og:url), to tell its data
     _noscript_links: set[Any] | None = field(default=None, repr=False)
+    _elements: dict[int, tuple[Embed, Any]] = field(default_factory=dict, repr=False)
+
+    def element_of(self, embed: Embed) -> Any | None:
+        """The element `embed` was built at by `embed()` (a detector's embed says no more)."""
+        pair = self._elements.get(id(embed))
+        return pair[1] if pair is not None and pair[0] is embed else None
 
     def claim(self, element: Any) -> None:
         """Mark `element` as an embed found: later rules leave it, and what it holds, alone."""
@@ -118,7 +124,7 @@ class Document:
         if post_id and (not platform.match(post_url) or not post_url.startswith(("https://", "http://"))):
             # what was found is no post URL a person can open (say an at:// URI): use the canonical one
             post_url = platform.canonical_url(post_id)
-        return Embed(
+        found = Embed(
             platform=platform.name,
             post_id=post_id,
             url=post_url,
@@ -128,6 +134,8 @@ class Document:
             positions=(self.line(element),),
             **fields,
         )
+        self._elements[id(found)] = (found, element)
+        return found
 
 
 def parse(text: str) -> html.HtmlElement | None:

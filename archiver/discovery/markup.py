@@ -73,7 +73,10 @@ def scan(doc: Document, links: bool = False) -> Findings:
     for platform in doc.index.platforms:
         for detector in platform.detectors:
             try:
-                found.embeds.extend(detector(doc))
+                for embed in detector(doc):
+                    element = doc.element_of(embed)
+                    if element is None or not in_comments(element):  # a reader's, not the article's
+                        found.embeds.append(embed)
             except WrongShape as exc:
                 log.debug("%s detector: %s", platform.name, exc)
             except Exception:  # one platform's quirk must not cost the others their embeds
