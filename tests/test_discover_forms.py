@@ -641,6 +641,15 @@ FOUND: list[tuple[str, str, tuple[str, str]]] = [
     ),
     ("lite-vimeo", '<lite-vimeo videoid="364402896"></lite-vimeo>', ("vimeo", "364402896")),
     (
+        "react-lite-youtube-embed facade (only its thumbnail names the video)",
+        '<article class="yt-lite" data-title="Keynote" style="background-image: '
+        "url(&quot;https://i.ytimg.com/vi/"
+        'ogfYd705cRs/hqdefault.jpg&quot;);"><button type="button" class="lty-playbtn" '
+        'aria-label="Watch Keynote">'
+        "</button></article>",
+        ("youtube", "ogfYd705cRs"),
+    ),
+    (
         "youtube privacy-enhanced mode",
         '<iframe src="https://www.youtube-nocookie.com/embed/ogfYd705cRs?rel=0" allowfullscreen></iframe>',
         ("youtube", "ogfYd705cRs"),
@@ -1183,6 +1192,20 @@ TRAPS: list[tuple[str, str]] = [
         "vimeo showcase and dailymotion playlist players",
         '<iframe src="https://vimeo.com/showcase/7008490/embed"></iframe>'
         '<iframe src="https://www.dailymotion.com/embed/playlist/x6hynp"></iframe>',
+    ),
+    (
+        "a related-video card named for youtube, its thumbnail linking a story",
+        '<div class="youtube-video-card" style="background-image: url(https://i.ytimg.com/vi/ogfYd705cRs/'
+        'hqdefault.jpg)"><a href="/videos/keynote">Watch the keynote</a><span '
+        'class="play-icon"></span></div>',
+    ),
+    (
+        "a channel banner and a thumbnail with no play button",
+        '<div class="youtube-channel-banner" style="background-image: url(https://i.ytimg.com/vi/ogfYd705cRs/'
+        'maxresdefault.jpg)"><button>Subscribe</button></div>'
+        '<div class="yt-facade" style="background-image: '
+        'url(https://i.ytimg.com/vi/ogfYd705cRs/hqdefault.jpg)">'
+        "</div>",
     ),
     # --- Vine, Periscope, Google+, Storify
     ("vine profile link", '<a href="https://vine.co/u/1234567890123456789">Vine</a>'),

@@ -5,7 +5,9 @@
   tweet on Twitter", Embed Privacy's "Open content directly"), and a tweet the publisher renders
   itself (react-tweet): a small element, named so, holding no embed markup, linking one post;
 - a link that says it is a post (Substack's <a data-component-name="Twitter2ToDOM">), a player's
-  facade link (a.lazy-load-youtube), a player wrapper's <noscript> link (WP YouTube Lyte).
+  facade link (a.lazy-load-youtube), a player wrapper's <noscript> link (WP YouTube Lyte);
+- a player's facade named for its platform, showing the post's thumbnail as its background
+  beside a play button (react-lite-youtube-embed's article.yt-lite).
 
 Each keeps to one post: a box or a noscript linking two is no embed, nor is a page's frame
 (body, article...), nor a long section that merely carries such a class.
@@ -98,6 +100,26 @@ def _noscript_fallback(doc: Document, anchor: Any) -> bool:
         return False
     posts = {(m[0].name, m[1]) for a in noscript.iter("a") if (m := doc.index.match_url(a.get("href") or ""))}
     return len(posts) == 1
+
+
+def facade(doc: Document, element: Any) -> Embed | None:
+    """A player's facade (react-lite-youtube-embed's article.yt-lite): an element whose class
+    names one platform, showing one of its posts' thumbnails as its background, with a play
+    button inside and no link elsewhere: it stands for that post's player."""
+    style = element.get("style") or ""
+    found = doc.index.thumbnail(style) if "url(" in style else None
+    if found is None:
+        return None
+    platform, post_id = found
+    if named.stated_on(doc.index, str(element.tag), [("class", element.get("class") or "")]) != {platform}:
+        return None  # a related-video card, a gallery: not named as the platform's player
+    if not any(
+        node.tag == "button" or _FACADE.search(node.get("class") or "") for node in element.iterdescendants()
+    ):
+        return None
+    if any(platform.match(a.get("href") or "") != post_id for a in element.iter("a")):
+        return None  # a card linking elsewhere (a story, a channel)
+    return make_embed(doc, platform, post_id, element, None, source="widget")
 
 
 def box(doc: Document, element: Any) -> Embed | None:

@@ -131,6 +131,15 @@ class Index:
                 return frame
         return None
 
+    def thumbnail(self, text: str) -> tuple[Platform, str] | None:
+        """The platform and post id of a post's thumbnail image named in `text`, or None."""
+        for platform in self.platforms:
+            for pattern in platform.thumbnail_res:
+                m = pattern.search(text)
+                if m and platform.valid_id(m.group("id")):
+                    return platform, m.group("id")
+        return None
+
     def short_link(self, url: str) -> Platform | None:
         """The platform a short link (t.co, vm.tiktok.com) leads to, when one declares it."""
         for platform in self.platforms:
@@ -206,7 +215,13 @@ def build(platforms: tuple[Platform, ...]) -> Index:
         any_post_url=any_post_url,
         markers=markers,
         candidates=etree.XPath(
-            _candidates(list(by_class), list(by_tag), list(by_attr), _spellings(platforms))
+            _candidates(
+                list(by_class),
+                list(by_tag),
+                list(by_attr),
+                _spellings(platforms),
+                sorted({w for p in platforms for t in p.thumbnails for w in _frame_hosts(t)}),
+            )
         ),
         signatures=etree.XPath("/descendant::text()[contains(., '(@')]"),
         naming=tuple((p, _naming(p)) for p in platforms),
@@ -230,7 +245,9 @@ def _spellings(platforms: tuple[Platform, ...]) -> list[str]:
     return sorted(w for w in words if "'" not in w)
 
 
-def _candidates(classes: list[str], tags: list[str], id_attributes: list[str], names: list[str]) -> str:
+def _candidates(
+    classes: list[str], tags: list[str], id_attributes: list[str], names: list[str], thumbnails: list[str]
+) -> str:
     """The XPath of every element discovery looks at: the platforms' declared markup, and all
     that may be a placeholder or hold hidden markup."""
     # A script worth reading holds embed markup (a blockquote, an iframe, an id attribute), or
@@ -253,6 +270,12 @@ def _candidates(classes: list[str], tags: list[str], id_attributes: list[str], n
         "self::script[" + " or ".join(f"contains(., {_xpath_literal(w)})" for w in script_words) + "]",
         "self::script[starts-with(normalize-space(substring(., 1, 100)), 'P')]",  # base64 of "<..."
         "self::a[@href]",
+        # a player's facade showing a post's thumbnail as its picture (boxes.facade)
+        *(
+            ["@style[" + " or ".join(f"contains(., {_xpath_literal(w)})" for w in thumbnails) + "]"]
+            if thumbnails
+            else []
+        ),
         # schema.org microdata: a VideoObject's embedUrl (<meta itemprop="embedUrl" content=...>)
         "@itemprop='embedUrl' or @itemprop='embedURL'",
         # markup in an attribute, escaped or base64 ("<b", "<i"... encode as PG, PH); JSON props

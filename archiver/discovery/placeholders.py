@@ -64,7 +64,12 @@ def placeholder(doc: Document, element: Any) -> Embed | None:
             match = doc.index.match_url(doc.absolute(value)) if tag not in _READ_ELSEWHERE else None
             if match is not None:
                 return make_embed(doc, match[0], match[1], element, value, source="widget")
-    embed = _typed(doc, element, items) or _json_attributes(doc, element, items) or boxes.box(doc, element)
+    embed = (
+        _typed(doc, element, items)
+        or _json_attributes(doc, element, items)
+        or boxes.box(doc, element)
+        or boxes.facade(doc, element)
+    )
     if embed is None and "embed" in classes and len(element) <= 3:
         captions = {child for child in element if child.tag == "figcaption"}  # a caption is no URL
         text = text_of(element, captions).strip()

@@ -199,6 +199,9 @@ class Platform:
     iframe_patterns: tuple[str, ...] = ()
     # Short links that redirect to this platform's posts (t.co, youtu.be): resolve.py follows them.
     short_links: tuple[str, ...] = ()
+    # Its posts' thumbnail image URLs (named group `id`): a player's facade, named for the
+    # platform, showing one as its picture beside a play button, stands for that post's player.
+    thumbnails: tuple[str, ...] = ()
     # Query parameters that are part of a post URL (YouTube's v, list); others are tracking noise.
     url_query: tuple[str, ...] = ()
     detectors: tuple[Detector, ...] = ()  # anything the declarations above cannot say
@@ -237,6 +240,7 @@ class Platform:
     url_res: tuple[re.Pattern[str], ...] = field(default=(), init=False, repr=False, compare=False)
     iframe_res: tuple[re.Pattern[str], ...] = field(default=(), init=False, repr=False, compare=False)
     short_link_res: tuple[re.Pattern[str], ...] = field(default=(), init=False, repr=False, compare=False)
+    thumbnail_res: tuple[re.Pattern[str], ...] = field(default=(), init=False, repr=False, compare=False)
     id_re: re.Pattern[str] | None = field(default=None, init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -246,6 +250,7 @@ class Platform:
         object.__setattr__(self, "url_res", compile_all(self.url_patterns))
         object.__setattr__(self, "iframe_res", compile_all(self.iframe_patterns))
         object.__setattr__(self, "short_link_res", compile_all(self.short_links))
+        object.__setattr__(self, "thumbnail_res", compile_all(self.thumbnails))
         object.__setattr__(self, "id_re", re.compile(self.id_shape) if self.id_shape else None)
 
     def match(self, url: str) -> str | None:

@@ -266,6 +266,8 @@ PLATFORM = Platform(
         r"youtube(?:-nocookie)?\.com/embed/?(?:videoseries)?" + query_to("list") + _PLAYLIST,
     ),
     url_query=("v", "list"),
+    # (react-lite-youtube-embed's article.yt-lite shows only this, as its background)
+    thumbnails=(r"(?:i\d?\.ytimg\.com|img\.youtube\.com)/vi(?:_webp)?/(?P<id>[A-Za-z0-9_-]{11})/",),
     embed_url=embed_url,
     render_selector="video, .ytp-cued-thumbnail-overlay, .ytp-title",
     fetch_data=fetch_data,
