@@ -24,7 +24,8 @@ Each module in this package builds one `Platform` value named PLATFORM and the r
 - the shape every post id of it has (`id_shape`), where its URL patterns alone are looser: no
   id of another shape is ever one of its posts (see `valid_id`), and the words publishers name
   it by in their own page data besides its name (`aliases`: a "tweet" block), and the shape of
-  ids that name a collection of posts rather than one (`collection_shape`: a playlist);
+  ids that name a collection of posts rather than one (`collection_shape`: a playlist), and
+  its posts' thumbnail image URLs, which a player's facade may show alone (`thumbnails`);
 - whether it has closed (`retired`): its posts are found and recorded as gone with it, never
   captured;
 - optionally, what the offline world (the tests' and the demo's stand-in for the platforms'
