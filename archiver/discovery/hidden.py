@@ -50,12 +50,15 @@ _MARKUP_SCRIPT_TYPES = re.compile(r"template|html|x-tmpl|handlebars|mustache|und
 _JSON_SCRIPT_TYPES = re.compile(r"json", re.IGNORECASE)
 _STRING = re.compile(r'"((?:[^"\\\n]|\\.){20,})"|\'((?:[^\'\\\n]|\\.){20,})\'')
 _BASE64 = re.compile(r"[A-Za-z0-9+/]+={0,2}")
-_ESCAPED_TAG = re.compile(r"<|\\u003c|\\x3c|&lt;", re.IGNORECASE)
+_ESCAPED_TAG = re.compile(r"<|\\u003c|\\x3c|&lt;|^%(?:25)?3c", re.IGNORECASE)
 # Elements whose raw text may be markup waiting to be shown, and the place each is reported as.
 _RAW_TEXT_TAGS = {"textarea": "textarea", "noscript": "noscript", "template": "template"}
 _RAW_TEXT_TAGS |= {"xmp": "textarea", "iframe": "template"}
 # `x = {` in a script: where its JSON value starts (the first such, within its first characters:
 # `window.Fusion=window.Fusion||{};Fusion.globalContent={...}`).
+# Page data keyed by an article's URL without its scheme: "www.example.com/news/story".
+_HOST_PATH = re.compile(r"(?:[a-z0-9-]+\.)+[a-z]{2,}(?=/)", re.IGNORECASE)
+_JSON_PARSE = re.compile(r"(?<![\w$.])JSON\.parse\(\s*([`'\"])")
 _ASSIGNED = re.compile(r"(?<![=!<>])=\s*(?=[{\[])")
 
 
@@ -162,6 +165,8 @@ def _json_strings(text: str, hint: Test, is_post_url: Test, named: Named | None)
         if not _ESCAPED_TAG.search(raw) or not hint(raw):
             continue
         value = jsdata.unescape(raw)
+        if value[:1] == "%":  # embed code kept percent-encoded
+            value = _escaped_markup(value) or value
         if value.lstrip()[:1] in "{[" and (inner := _load_json(value)) is not None:
             # JSON kept in a JavaScript string: its HTML strings, entity-escaped or not
             for text_in, _owner, _post in _walk(inner, hint, is_post_url, None):
@@ -182,9 +187,12 @@ def _load_json(text: str) -> Any:
     start = 0 if stripped[:1] in "{[" else -1
     if start < 0:  # `var x = {...};`, `window.__STATE__ = {...}`: the value after the "="
         eq = _ASSIGNED.search(stripped, 0, 300)
-        if eq is None:
+        if eq is not None:
+            stripped = stripped[eq.end() :]
+        elif (parsed := _parsed_literal(stripped)) is not None:
+            stripped = parsed.strip()
+        else:
             return None
-        stripped = stripped[eq.end() :]
     try:
         value, _end = json.JSONDecoder().raw_decode(stripped)
     except (ValueError, RecursionError):
@@ -192,12 +200,33 @@ def _load_json(text: str) -> Any:
     return value
 
 
+def _parsed_literal(text: str) -> str | None:
+    """The JSON text of `x = JSON.parse('...')` (or "..." or `...`): the string literal's text,
+    unescaped; None when the script does not start so, or the literal does not end."""
+    m = _JSON_PARSE.search(text, 0, 300)
+    if m is None:
+        return None
+    quote, start = m.group(1), m.end()
+    end = start
+    while (end := text.find(quote, end)) >= 0:
+        before = end
+        while before > start and text[before - 1] == "\\":
+            before -= 1
+        if (end - before) % 2 == 0:  # not an escaped quote
+            return jsdata.unescape(text[start:end])
+        end += 1
+    return None
+
+
 def _walk(data: Any, hint: Test, is_post_url: Test, named: Named | None) -> Iterator[Found]:
     stack: list[tuple[Any, tuple[str, ...]]] = [(data, ())]
     while stack:
         value, owner = stack.pop()
         if isinstance(value, str):
-            if ("<" in value or "&lt;" in value) and hint(value):
+            decoded = _escaped_markup(value) if value[:1] == "%" else None
+            if decoded is not None and hint(decoded):  # embed code kept percent-encoded
+                yield decoded, owner, None
+            elif ("<" in value or "&lt;" in value) and hint(value):
                 yield (value if "<" in value else html.unescape(value)), owner, None
             elif value.lstrip()[:1] in "{[" and hint(value):  # JSON inside a JSON string
                 inner = _load_json(value)
@@ -297,6 +326,8 @@ def belongs(owner: tuple[str, ...], page_urls: tuple[str, ...]) -> bool | None:
 
 
 def _path(url: str) -> str:
+    if _HOST_PATH.match(url.strip()):
+        url = "//" + url.strip()
     try:
         path = urlsplit(url).path if "://" in url or url.startswith("//") else url.split("?")[0]
     except ValueError:

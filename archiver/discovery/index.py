@@ -262,6 +262,8 @@ def _candidates(
     tests = [  # each says of one element whether discovery looks at it
         "@class[" + " or ".join(f"contains(., {_xpath_literal(c)})" for c in class_words) + "]",
         *(f"self::{tag}" for tag in (*tags, *FRAME_TAGS) if re.fullmatch(r"[a-z][a-z0-9-]*", tag)),
+        # a prefixed tag as the HTML parser keeps it (XFBML's fb:post)
+        *(f"name()={_xpath_literal(tag)}" for tag in tags if re.fullmatch(r"[a-z]+:[a-z][a-z0-9-]*", tag)),
         *("@" + a for a in id_attributes if re.fullmatch(r"[a-z][a-z0-9_-]*", a)),
         "self::blockquote",
         "self::textarea",
@@ -292,7 +294,10 @@ def _candidates(
         # an id beside the platform's name (named.py): data-asset-id, data-video-id, videoid; or a
         # post URL beside it (div.tweet data-url="https://twitter.com/...")
         " or (substring(name(), string-length(name()) - 1) = 'id' and string-length(name()) > 2)"
-        " or (substring(name(), string-length(name()) - 2) = 'url' and contains(., '//'))]",
+        " or (substring(name(), string-length(name()) - 2) = 'url' and contains(., '//'))"
+        # a click-to-play facade keeping its player's URL (div.video-container data-video=".../embed/ID")
+        " or (starts-with(name(), 'data-') and contains(., '//')"
+        " and (contains(., '/embed') or contains(., 'player.') or contains(., '/plugins/')))]",
         # lazy loaders keep the iframe URL on a placeholder: data-src, data-lazy-src, data-iframe-src
         # (or its base64, "aHR0c..." being "http")
         # (or a player wrapper's bare id there: div.mm-youtube-container data-src="dQw4w9WgXcQ")

@@ -266,16 +266,30 @@ class _Reader:
             self.take()
 
 
+# One escape of a JavaScript string literal: \u{1F600}, \uXXXX, \xXX, a line continuation, \c.
+_ESCAPE = re.compile(r"\\(u\{[0-9a-fA-F]{1,6}\}|u[0-9a-fA-F]{4}|x[0-9a-fA-F]{2}|\r\n|[\s\S])")
+_SIMPLE_ESCAPES = {"n": "\n", "t": "\t", "r": "\r", "b": "\b", "f": "\f", "v": "\v", "0": "\0"}
+
+
 def unescape(raw: str) -> str:
-    """A JavaScript string literal's text (between its quotes) with its escapes undone."""
+    """A JavaScript string literal's text (between its quotes or backticks) with its escapes
+    undone."""
     try:
         return str(json.loads(f'"{raw}"'))
     except ValueError:
         pass
-    text = raw.replace("\\/", "/").replace("\\'", "'").replace('\\"', '"')
-    text = re.sub(r"\\u([0-9a-fA-F]{4})", lambda m: chr(int(m.group(1), 16)), text)
-    text = re.sub(r"\\x([0-9a-fA-F]{2})", lambda m: chr(int(m.group(1), 16)), text)
-    return text.replace("\\n", "\n").replace("\\t", "\t").replace("\\\\", "\\")
+
+    def one(m: re.Match[str]) -> str:
+        code = m.group(1)
+        if len(code) > 1 and code[0] in "ux":
+            return chr(min(int(code[1:].strip("{}"), 16), 0x10FFFF))
+        if code in ("\n", "\r", "\r\n", "\u2028", "\u2029"):
+            return ""  # a line continuation
+        return _SIMPLE_ESCAPES.get(code, code)
+
+    text = _ESCAPE.sub(one, raw)
+    # \uD83D\uDE00 came out as two halves of a surrogate pair: join them
+    return text.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
 
 
 def _number(token: str) -> int | float | Any:

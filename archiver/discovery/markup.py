@@ -20,6 +20,7 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import Any
+from urllib.parse import parse_qsl, urlsplit
 
 from archiver.discovery import hidden, named
 from archiver.discovery.document import Document, WrongShape, parse
@@ -224,7 +225,24 @@ def _frame(doc: Document, element: Any) -> Embed | None:
         wrapped = doc.index.find_nested(doc.absolute(value))  # (Drupal's is relative: /media/oembed?url=)
         if wrapped is not None:
             return make_embed(doc, wrapped[0], wrapped[1], element, wrapped[2])
+    for value in sources:  # an embed service's frame naming its post by id beside its platform in
+        for platform, post_id, url in named.in_object(doc.index, _query(value)):  # ?source=youtube&vid=ID
+            try:
+                return make_embed(doc, platform, post_id, element, url)
+            except WrongShape:
+                continue
     return None
+
+
+def _query(url: str) -> dict[str, str]:
+    """A URL's query parameters (the first value of each), read as one object; none when its
+    path or a parameter says it is a button, a profile, a feed (/share?network=twitter&id=...)."""
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return {}
+    query = dict(reversed(parse_qsl(parts.query))) if "=" in parts.query else {}
+    return {} if named.says_no_post(parts.path, query) else query
 
 
 def _scan_hidden(doc: Document, node: Any, found: Findings, links: bool) -> None:

@@ -41,8 +41,9 @@ _TYPE_KEY = re.compile(
     r"template|layout|variant|vendor|class|element|is$|^name$|^(?:data-)?name$",
     re.IGNORECASE,
 )
-# Keys (and attributes) whose value may be an id: "id", "assetId", "video_id", "data-embed-id".
-_ID_KEY = re.compile(r"(?:^|[^a-z])id$|[a-z]Id$|^shortcode$|^code$")
+# Keys (and attributes) whose value may be an id: "id", "assetId", "video_id", "data-embed-id",
+# "vid" (a video's).
+_ID_KEY = re.compile(r"(?:^|[^a-z])id$|[a-z]Id$|^v?id$|^shortcode$|^code$")
 _ID_NOUN = re.compile(r"(?:video|asset|media|post|content|item|clip|embed|status|story|entry)id$")
 # An id is no plain word: it has a digit, or capitals among small letters ("dQw4w9WgXcQ"); and
 # no short number (a publisher's own counter for its embed block: data-id="48213").
@@ -76,6 +77,13 @@ def named_platform(index: Index, text: str) -> Platform | None:
         return None
     named = [platform for platform, pattern in index.naming if pattern.search(text)]
     return named[0] if len(named) == 1 else None
+
+
+def says_no_post(path: str, obj: dict[str, str]) -> bool:
+    """Does a URL's `path`, or a type in its query `obj`, say it is a button, a profile, a feed,
+    not a post (/share?network=twitter&id=..., ?type=follow&source=youtube)?"""
+    types = (v for k, v in obj.items() if _TYPE_KEY.search(k) and len(v) <= MAX_MARKER)
+    return bool(_NOT_A_POST.search(path)) or any(_NOT_A_POST.search(v) for v in types)
 
 
 def _is_id_key(index: Index, key: str) -> bool:

@@ -15,6 +15,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 from typing import Any
 
@@ -30,6 +31,7 @@ _NOT_PLACEHOLDERS = frozenset(
     ("link", "meta", "area", "base", "img", "source", "input", "button", "form", "option", "script", "style")
 )
 _READ_ELSEWHERE = frozenset({"a", *FRAME_TAGS})  # links and frames: their URLs are read by other rules
+_FRAME_SRC = re.compile(r"""<(?:iframe|embed)\b[^>]*?\ssrc=["']([^"']+)""", re.IGNORECASE)
 _TYPE_WORDS = ("type", "provider", "platform", "service", "network", "embed", "source")
 
 
@@ -55,10 +57,14 @@ def placeholder(doc: Document, element: Any) -> Embed | None:
             match = doc.index.match_url(doc.absolute(value))
             if match is not None:
                 return make_embed(doc, match[0], match[1], element, value, source="widget")
-        if "src" in name.lower() or "iframe" in name.lower() or _url_name(name):  # a lazy loader's
-            frame = doc.index.match_frame(doc.absolute(value)) or doc.index.find_nested(value)
+        lazy = "src" in name.lower() or "iframe" in name.lower() or _url_name(name)  # a lazy loader's
+        if lazy or name.startswith("data-"):  # or a click-to-play facade's (data-video="...embed/ID")
+            frame = doc.index.match_frame(doc.absolute(value)) or (
+                doc.index.find_nested(value) if lazy else None
+            )
             if frame is not None:
                 return make_embed(doc, frame[0], frame[1], element, frame[2], source="iframe")
+        if lazy:
             # the post's own URL where a lazy loader keeps its embed's (a frame's own URL is read
             # by _frame and the platforms' detectors only)
             match = doc.index.match_url(doc.absolute(value)) if tag not in _READ_ELSEWHERE else None
@@ -117,6 +123,14 @@ def _json_attributes(doc: Document, element: Any, items: list[tuple[str, str]]) 
         strings = list(_json_values(data))
         posts: dict[tuple[str, str], tuple[Platform, str, str | None]] = {}
         for _key, text in strings:
+            if "<" in text:  # HTML: the players its frames show (a link in it is only a link)
+                for src in _FRAME_SRC.findall(text):
+                    frame = doc.index.match_frame(doc.absolute(src))
+                    if frame is not None:
+                        posts[(frame[0].name, frame[1])] = frame
+                continue
+            if len(text.strip().split()) != 1:
+                continue  # a sentence, not a URL
             match = doc.index.find_post(text) if "/" in text or text[:3] == "aHR" else None
             if match is not None:
                 posts[(match[0].name, match[1])] = match

@@ -179,8 +179,8 @@ PLATFORM = Platform(
     video=True,
     video_url=video_url,
     embed_classes=("fb-post", "fb-video", "fb-comment-embed"),  # a comment's embed names its post
-    embed_tags=("amp-facebook",),
-    url_attributes=("data-href", "cite"),
+    embed_tags=("amp-facebook", "fb:post", "fb:video"),  # the last two: XFBML, the SDK's older tags
+    url_attributes=("data-href", "cite", "href"),  # href: fb:post
     iframe_patterns=(
         r"facebook\.com/plugins/(?:post|video|comment_embed)\.php"
         + query_to("href")
