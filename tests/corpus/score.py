@@ -92,7 +92,8 @@ def load(corpus: Path = HERE, pages_dir: Path | None = None) -> tuple[dict[str, 
     split = json.loads((corpus / "split.json").read_text(encoding="utf-8"))
     # pages/ beside the labels, else where the data files are kept: ../shared/owncorpus/pages
     # beside the clone (or under ARCHIVER_SHARED).
-    shared = Path(os.environ.get("ARCHIVER_SHARED") or corpus.resolve().parents[2] / "shared")
+    beside_clone = corpus.resolve().parents[2] if len(corpus.resolve().parents) > 2 else corpus.resolve()
+    shared = Path(os.environ.get("ARCHIVER_SHARED") or beside_clone / "shared")
     beside = corpus / "pages"
     folder = pages_dir or (beside if beside.is_dir() else shared / "owncorpus" / "pages")
     pages: dict[str, Page] = {}
