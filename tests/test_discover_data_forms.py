@@ -21,7 +21,7 @@ from urllib.parse import quote
 
 import pytest
 
-from archiver.discovery import jsdata
+from archiver.discovery import hidden, jsdata
 from archiver.discovery.find import find_embeds
 
 BASE = "https://www.example-news.com/politics/story-one"
@@ -89,7 +89,16 @@ def test_page_data_given_to_json_parse() -> None:
     assert found(f"<script>window.__DATA__ = JSON.parse({double});</script>") == {("youtube", VIDEO)}
 
 
-def test_json_parse_whose_literal_never_ends_gives_nothing_and_no_error() -> None:
+def test_json_parse_literal_ends_at_its_first_unescaped_quote() -> None:
+    assert hidden._parsed_literal("x = JSON.parse('{\\\"a\\\": \\'b\\'}');") == "{\"a\": 'b'}"
+    assert hidden._parsed_literal(r"x = JSON.parse('{\"a\": \"c:\\\\\"}');") == '{"a": "c:\\\\"}'
+    assert hidden._parsed_literal('x = JSON.parse(`{"a": 1}`)') == '{"a": 1}'
+    assert hidden._parsed_literal("x = JSON.parse('a\\\\', 1)") == "a\\"  # 'a\\': an escaped backslash
+    assert hidden._parsed_literal('x = JSON.parse(`{"a": 1}') is None  # it never ends
+    assert hidden._parsed_literal("x = myJSON.parse(`{}`)") is None
+
+
+def test_json_parse_whose_literal_never_ends_raises_nothing() -> None:
     text = json.dumps({"content": IFRAME}).replace("\\", "\\\\")
     assert found(f"<script>window.__DATA__=JSON.parse(`{text[:-20]}</script>") <= {("youtube", VIDEO)}
 

@@ -68,7 +68,6 @@ from archiver.capture.browser import FoundBrowser, connect, context_options, lau
 from archiver.capture.guarded import Refusals, guard_route, relay_refused
 from archiver.capture.loopthread import LoopThread
 from archiver.capture.media import MediaTooLarge, download, spool_folder
-from archiver.capture.outcome import FAILED_STATUSES as FAILED_STATUSES  # where flows/ read it
 from archiver.capture.outcome import DataOutcome, PostCapture, ViewOutcome, judge, keep_data, keep_video, now
 from archiver.capture.politeness import HostLimiter
 from archiver.capture.recorder import Recorder

@@ -54,11 +54,12 @@ _ESCAPED_TAG = re.compile(r"<|\\u003c|\\x3c|&lt;|^%(?:25)?3c", re.IGNORECASE)
 # Elements whose raw text may be markup waiting to be shown, and the place each is reported as.
 _RAW_TEXT_TAGS = {"textarea": "textarea", "noscript": "noscript", "template": "template"}
 _RAW_TEXT_TAGS |= {"xmp": "textarea", "iframe": "template"}
-# `x = {` in a script: where its JSON value starts (the first such, within its first characters:
-# `window.Fusion=window.Fusion||{};Fusion.globalContent={...}`).
 # Page data keyed by an article's URL without its scheme: "www.example.com/news/story".
 _HOST_PATH = re.compile(r"(?:[a-z0-9-]+\.)+[a-z]{2,}(?=/)", re.IGNORECASE)
+# `x = JSON.parse('...')`: page data given as a string literal (its quote, backtick or not).
 _JSON_PARSE = re.compile(r"(?<![\w$.])JSON\.parse\(\s*([`'\"])")
+# `x = {` in a script: where its JSON value starts (the first such, within its first characters:
+# `window.Fusion=window.Fusion||{};Fusion.globalContent={...}`).
 _ASSIGNED = re.compile(r"(?<![=!<>])=\s*(?=[{\[])")
 
 

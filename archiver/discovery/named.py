@@ -43,7 +43,7 @@ _TYPE_KEY = re.compile(
 )
 # Keys (and attributes) whose value may be an id: "id", "assetId", "video_id", "data-embed-id",
 # "vid" (a video's).
-_ID_KEY = re.compile(r"(?:^|[^a-z])id$|[a-z]Id$|^v?id$|^shortcode$|^code$")
+_ID_KEY = re.compile(r"(?:^|[^a-z])id$|[a-z]Id$|^vid$|^shortcode$|^code$")
 _ID_NOUN = re.compile(r"(?:video|asset|media|post|content|item|clip|embed|status|story|entry)id$")
 # An id is no plain word: it has a digit, or capitals among small letters ("dQw4w9WgXcQ"); and
 # no short number (a publisher's own counter for its embed block: data-id="48213").

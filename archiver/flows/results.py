@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
-from archiver.capture.capturer import FAILED_STATUSES
+from archiver.capture.outcome import FAILED_STATUSES
 
 log = logging.getLogger(__name__)
 
