@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import IO
 from urllib.parse import quote
 
-from archiver.capture.browser import running_as_root
+from archiver.capture.browser import launch_args, running_as_root
 
 
 def read_line(stream: IO[str], pattern: str, seconds: float = 30) -> re.Match[str]:
@@ -104,7 +104,12 @@ def playwright_server(browser_path: str) -> Iterator[tuple[str, int]]:
     try:
         assert process.stdout is not None
         url = read_line(process.stdout, r"Listening on (ws://\S+)").group(1)
-        launch = {"executablePath": browser_path, "headless": True, "chromiumSandbox": not running_as_root()}
+        launch = {
+            "executablePath": browser_path,
+            "headless": True,
+            "chromiumSandbox": not running_as_root(),
+            "args": launch_args(),  # our Chromium as we launch it (capture/browser.py), flags and all
+        }
         yield f"{url}?launch-options={quote(json.dumps(launch))}", process.pid
     finally:
         stop(process)
