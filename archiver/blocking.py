@@ -1,4 +1,6 @@
-"""Blocking calls (the sync HTTP client, feed parsing) from async code, without holding up an exit."""
+"""Blocking calls from async code: the sync HTTP client and feed parsing without holding up an
+exit (in_thread); the blob writes a store makes, finished even when the run is stopped
+(to_thread_finished)."""
 
 from __future__ import annotations
 
@@ -36,3 +38,22 @@ async def in_thread(func: Callable[..., T], *args: Any) -> T:
 
     threading.Thread(target=run, name=f"archiver-{getattr(func, '__name__', 'call')}", daemon=True).start()
     return await outcome
+
+
+async def to_thread_finished(func: Callable[..., T], *args: Any) -> T:
+    """`func(*args)` on a worker thread (asyncio.to_thread), awaited to its end even when the task
+    is cancelled meanwhile (Ctrl-C): the cancellation is passed on at the task's next await, so
+    the code after this call up to there runs too. For writes that must not be cut in half, like
+    a capture's blobs and then its rows."""
+    work = asyncio.ensure_future(asyncio.to_thread(func, *args))
+    cancelled = False
+    while not work.done():
+        try:
+            await asyncio.shield(work)
+        except asyncio.CancelledError:
+            cancelled = True
+    if cancelled:
+        task = asyncio.current_task()
+        if task is not None:
+            task.cancel()
+    return work.result()

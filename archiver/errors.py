@@ -10,8 +10,9 @@
     │                           names this machine or a private network (guard.py); inside the
     │                           HTTP client it is guard.RefusedRequest, an httpx.TransportError too
     ├── CaptureError            a post could not be captured, for a reason on our side or the network's
-    │   └── PostGone            the platform says the post is gone (deleted, suspended, protected...):
+    │   ├── PostGone            the platform says the post is gone (deleted, suspended, protected...):
     │                           a *result* to record, not a bug
+    │   └── TooLate             its deadline passed while the post waited for a page: never started
     └── OutputError             a report or export could not be written (no half-written one is left)
         ├── BlobMissing         a blob it needs is not in the archive: names the SHA-256 and whose it is
         └── BlobCorrupt         a blob's bytes no longer match its SHA-256: never copied out silently
@@ -77,6 +78,11 @@ class PostGone(CaptureError):
         super().__init__(message)
         self.status = status
         self.http_status = http_status
+
+
+class TooLate(CaptureError):
+    """Capturer.capture_post's `start_by` passed while the post waited for a free page: nothing
+    was loaded or fetched for it. The caller records it as skipped."""
 
 
 class MissingCredential(CaptureError):

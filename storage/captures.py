@@ -6,12 +6,15 @@
 
 An artifact's data is written as a blob before the rows that name it (see storage.store). A
 capture that did not fail also sets its post's last_captured and content hash (through Posts).
+put_artifacts writes the blobs alone, touching no database: async callers run it on a thread
+(its fsyncs would hold up their event loop) and hand what it returns to finish_capture.
 """
 
 from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Protocol
@@ -42,6 +45,20 @@ class ArtifactLike(Protocol):
 ArtifactTuple = tuple[str, bytes | Path | str, str, str | None]
 
 
+@dataclass(frozen=True)
+class StoredArtifact:
+    """An artifact whose blob put_artifacts has written: what its row needs."""
+
+    kind: str
+    sha256: str
+    mime: str
+    source_url: str | None
+    size: int
+
+
+Artifacts = Iterable[ArtifactLike | ArtifactTuple | StoredArtifact]
+
+
 class Captures:
     """The captures and artifacts tables."""
 
@@ -67,7 +84,7 @@ class Captures:
         error: str | None = None,
         content_hash: str | None = None,
         missing: Sequence[str] = (),
-        artifacts: Iterable[ArtifactLike | ArtifactTuple] = (),
+        artifacts: Artifacts = (),
         timings: dict[str, float] | None = None,
         at: Timestamp = None,
     ) -> list[ArtifactFileRow]:
@@ -79,20 +96,20 @@ class Captures:
         row = self.get_capture(capture)
         if row is None:
             raise KeyError(f"no capture with id {capture}")
-        stored = [self._put_artifact(artifact) for artifact in artifacts]
+        stored = self.put_artifacts(artifacts)
         t = _ts(at)
         with self._core.write() as db:
-            for kind, sha, mime, source_url in stored:
+            for artifact in stored:
                 self._core.insert(
                     db,
                     "artifacts",
                     {
                         "capture": capture,
-                        "kind": kind,
-                        "sha256": sha,
-                        "mime": mime,
-                        "size": self._core.blobs.size(sha),
-                        "source_url": source_url,
+                        "kind": artifact.kind,
+                        "sha256": artifact.sha256,
+                        "mime": artifact.mime,
+                        "size": artifact.size,
+                        "source_url": artifact.source_url,
                     },
                 )
             db.execute(
@@ -115,22 +132,29 @@ class Captures:
                     self._posts.set_content_hash(db, row["post"], content_hash, t)
         return self.artifacts_for_capture(capture)
 
-    def _put_artifact(self, artifact: ArtifactLike | ArtifactTuple) -> tuple[str, str, str, str | None]:
+    def put_artifacts(self, artifacts: Artifacts) -> list[StoredArtifact]:
+        """Write each artifact's blob (one already written is passed on as it is); the database
+        is not touched, so this may run on a thread of its own."""
+        return [self._put_artifact(artifact) for artifact in artifacts]
+
+    def _put_artifact(self, artifact: ArtifactLike | ArtifactTuple | StoredArtifact) -> StoredArtifact:
+        if isinstance(artifact, StoredArtifact):
+            return artifact
         if isinstance(artifact, tuple):
             kind, data, mime, source_url = artifact
         else:
             kind, data, mime, source_url = artifact.kind, artifact.data, artifact.mime, artifact.source_url
+        blobs = self._core.blobs
         if isinstance(data, bytes):
-            sha = self._core.blobs.put(data)
-        elif isinstance(data, Path):
-            sha = self._core.blobs.put_file(data)
-        elif is_sha256(data):
-            if not self._core.blobs.exists(data):
+            return StoredArtifact(kind, blobs.put(data), mime, source_url, len(data))
+        if isinstance(data, Path):
+            sha = blobs.put_file(data)
+            return StoredArtifact(kind, sha, mime, source_url, blobs.size(sha))
+        if is_sha256(data):
+            if not blobs.exists(data):
                 raise ValueError(f"artifact {kind!r} names blob {data}, which is not in the store")
-            sha = data
-        else:
-            raise TypeError(f"artifact {kind!r}: data must be bytes, a Path or a stored blob's sha256")
-        return kind, sha, mime, source_url
+            return StoredArtifact(kind, data, mime, source_url, blobs.size(data))
+        raise TypeError(f"artifact {kind!r}: data must be bytes, a Path or a stored blob's sha256")
 
     def close_unfinished_captures(self, error: str = "interrupted", *, at: Timestamp = None) -> int:
         """Mark captures still "running" (their run was killed) as failed; returns how many."""

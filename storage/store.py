@@ -92,6 +92,7 @@ class Store:
         # Captures and their artifacts (storage/captures.py)
         self.start_capture = captures.start_capture
         self.finish_capture = captures.finish_capture
+        self.put_artifacts = captures.put_artifacts
         self.close_unfinished_captures = captures.close_unfinished_captures
         self.get_capture = captures.get_capture
         self.captures_for_post = captures.captures_for_post

@@ -8,6 +8,7 @@ import io
 import json
 import os
 import signal
+import time
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -21,7 +22,7 @@ from warcio.archiveiterator import ArchiveIterator
 from archiver.capture.capturer import Capturer, PostCapture
 from archiver.capture.media import MediaTooLarge, download
 from archiver.capture.politeness import HostLimiter
-from archiver.errors import CaptureError
+from archiver.errors import CaptureError, TooLate
 from archiver.models import Artifact, PostData, content_hash
 from archiver.platforms import twitter
 from archiver.platforms.base import Platform
@@ -136,6 +137,26 @@ def test_a_url_that_is_not_the_platforms_post_fails_without_a_browser() -> None:
     result = asyncio.run(capturer.capture_post("twitter", "https://example.com/not-a-tweet"))
     assert (result.status, result.outcome) == ("failed", "failed")
     assert result.error == "not a twitter post: https://example.com/not-a-tweet"
+
+
+def test_a_post_whose_start_by_passes_while_it_waits_for_a_page_never_starts() -> None:
+    # Concurrency 1 and the one page held: the post waits; the page comes free after its
+    # start_by, so it does not start (nothing loaded, no browser needed) and the page is free again.
+    capturer = Capturer(Settings(concurrency=1), httpx.AsyncClient())  # never entered
+
+    async def scenario() -> None:
+        async with capturer._page():
+            waiting = asyncio.ensure_future(
+                capturer.capture_post("twitter", "1821185274147889728", start_by=time.monotonic() + 0.05)
+            )
+            await asyncio.sleep(0.1)
+            assert not waiting.done()  # still waiting for the page, not refused early
+        with pytest.raises(TooLate):
+            await waiting
+        async with capturer._page():  # the page it waited for was given back
+            pass
+
+    asyncio.run(asyncio.wait_for(scenario(), 5))
 
 
 def test_content_hash_ignores_raw_and_follows_content() -> None:

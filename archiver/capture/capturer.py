@@ -77,7 +77,7 @@ from archiver.capture.snapshot import post_snapshots, wait_rendered
 from archiver.capture.video import VideoFetcher, download_video, video_wanted
 from archiver.capture.viewstate import ViewCheck, post_fingerprint, view_state
 from archiver.capture.warc import write_warc
-from archiver.errors import ArchiverError, BrowserError, CaptureError, PostGone, Refused
+from archiver.errors import ArchiverError, BrowserError, CaptureError, PostGone, Refused, TooLate
 from archiver.guard import Guard
 from archiver.models import Artifact
 
@@ -344,8 +344,11 @@ class Capturer:
         """Capture many posts, at most settings.concurrency at once; results in the same order."""
         return list(await asyncio.gather(*(self.capture_post(p, post) for p, post in posts)))
 
-    async def capture_post(self, platform: Platform | str, post: str) -> PostCapture:
-        """Capture one post (its id, or its URL). Never raises for the post's sake: look at .status."""
+    async def capture_post(
+        self, platform: Platform | str, post: str, *, start_by: float | None = None
+    ) -> PostCapture:
+        """Capture one post (its id, or its URL). Never raises for the post's sake: look at .status.
+        TooLate when `start_by` (time.monotonic()) has passed once a page is free for it."""
         if isinstance(platform, str):
             platform = platforms.get(platform)
         post_id = platform.post_id(post) or post
@@ -359,6 +362,8 @@ class Capturer:
             return PostCapture(platform.name, post_id, "", status="failed", error=f"no view URL: {exc}")
         result = PostCapture(platform.name, post_id, view_url)
         async with self._page() as free_page:
+            if start_by is not None and time.monotonic() >= start_by:
+                raise TooLate(f"{platform.name} {post_id}: its time to start passed while it waited")
             started = time.monotonic()  # the capture's own time, not its wait for a free page
             result.started_at = now()
             try:

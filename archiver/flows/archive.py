@@ -28,13 +28,13 @@ import lxml.html
 from lxml import etree
 
 from archiver import __version__, fetch, platforms
-from archiver.blocking import in_thread
+from archiver.blocking import in_thread, to_thread_finished
 from archiver.capture.article import ArticleRender, RenderedDocument
 from archiver.capture.capturer import Capturer, PostCapture
 from archiver.discovery.find import find_embeds, page_urls
 from archiver.discovery.index import build
 from archiver.discovery.resolve import resolve_embeds
-from archiver.errors import ArchiverError, InputError, Refused
+from archiver.errors import ArchiverError, InputError, Refused, TooLate
 from archiver.flows.kit import Kit, Network
 from archiver.flows.results import SKIPPED, ArticleResult, LogReporter, PostResult, Reporter
 from archiver.models import Article, Artifact, Embed
@@ -260,18 +260,17 @@ async def archive_article(
     #    is stored as soon as it is done. The posts found only once the article has rendered
     #    (injected by script, lazy, behind a consent wall, in a frame) join them then.
     capturer = await kit.capturer()
-    turns = asyncio.Semaphore(capturer.capacity)  # a post's turn: when it may start
     limit = kit.settings.max_posts
 
     async def one(index: int, post: HeldPost) -> PostResult:
+        # Each waits for a page of the capturer's pool; one freed after the deadline starts none.
         if index >= limit:
             done = _skipped(post, f"over --max-posts {limit}: recorded, not captured")
         else:
-            async with turns:
-                if deadline is not None and time.monotonic() >= deadline:
-                    done = _skipped(post, "the --max-minutes deadline passed before its turn")
-                else:
-                    done = await capture_post(store, capturer, post)
+            try:
+                done = await capture_post(store, capturer, post, start_by=deadline)
+            except TooLate:
+                done = _skipped(post, "the --max-minutes deadline passed before its turn")
         reporter.post_done(done)
         return done
 
@@ -372,9 +371,11 @@ def _record_embed(store: Store, article_row: int, embed: Embed) -> HeldPost:
     return HeldPost(embed.platform, embed.post_id, embed.url, post_row, status, embed.found_in)
 
 
-async def capture_post(store: Store, capturer: Capturer, post: HeldPost) -> PostResult:
+async def capture_post(
+    store: Store, capturer: Capturer, post: HeldPost, *, start_by: float | None = None
+) -> PostResult:
     """Capture one held post and store the capture. Used for an article's posts and by
-    re-checks that saw a post change."""
+    re-checks that saw a post change. TooLate when `start_by` passed before a page was free."""
     result = PostResult(
         post.platform, post.post_id, post.url, post.status, post_row=post.row, found_in=post.found_in
     )
@@ -389,8 +390,8 @@ async def capture_post(store: Store, capturer: Capturer, post: HeldPost) -> Post
         store.record_check(post.row, method="retired", outcome="unavailable", detail=retired)
         result.status, result.error = "unavailable", retired
         return result
-    captured = await capturer.capture_post(post.platform, post.post_id)
-    capture_id = _store_capture(store, post.row, captured)
+    captured = await capturer.capture_post(post.platform, post.post_id, start_by=start_by)
+    capture_id = await _store_capture(store, post.row, captured)
     result.status = captured.status
     result.artifacts = len(captured.artifacts)
     result.seconds = captured.duration
@@ -400,12 +401,15 @@ async def capture_post(store: Store, capturer: Capturer, post: HeldPost) -> Post
     return result
 
 
-def _store_capture(store: Store, post_row: int, captured: PostCapture) -> int:
+async def _store_capture(store: Store, post_row: int, captured: PostCapture) -> int:
     """Blobs first, then the capture's rows; and what the platform told us about the post.
 
-    The capture row is written once the capture is done, dated from when it really started
-    (not from its wait for a free page): a run that is stopped leaves no capture half-written.
+    The blobs are written on a thread: their fsyncs on the event loop would hold up every other
+    capture's browser; a run stopped meanwhile writes the rows before it stops. The capture row is
+    written once the capture is done, dated from when it really started (not from its wait for a
+    free page): a run that is stopped leaves no capture half-written.
     """
+    artifacts = await to_thread_finished(store.put_artifacts, captured.artifacts)
     with store.transaction():
         capture_id = store.start_capture(post=post_row, tool_version=__version__, at=captured.started_at)
         store.finish_capture(
@@ -414,7 +418,7 @@ def _store_capture(store: Store, post_row: int, captured: PostCapture) -> int:
             error=captured.error,
             content_hash=captured.content_hash,
             missing=captured.missing,
-            artifacts=captured.artifacts,
+            artifacts=artifacts,
             timings=captured.timings,
         )
         if captured.data is not None:
@@ -454,6 +458,9 @@ async def _capture_article(
             render = await capturer.capture_article(None, fetch.article_markup(article))
     missing = render.missing if render is not None else []
     timings = {**(render.timings if render is not None else {}), "total": _since(started)}
+    artifacts = await to_thread_finished(
+        store.put_artifacts, [html, *(render.artifacts if render is not None else [])]
+    )  # on a thread, as a post's (_store_capture)
     with store.transaction():
         capture_id = store.start_capture(article=article_row, tool_version=__version__, at=began)
         store.finish_capture(
@@ -461,7 +468,7 @@ async def _capture_article(
             "partial" if missing else "complete",
             error=render.error if render is not None else None,
             missing=missing,
-            artifacts=[html, *(render.artifacts if render is not None else [])],
+            artifacts=artifacts,
             timings=timings,
         )
     return render
