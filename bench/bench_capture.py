@@ -80,7 +80,9 @@ SIDES = ("pipeline", "bare loop")
 MEMORY_HEAD = ("peak RSS", "peak PSS", "procs")
 NOTE = """\
 Both sides load the same pages. The bare loop, per page: a fresh context, goto (until load),
-a viewport screenshot, content(). The pipeline in addition: fetches the article over HTTP and
+a viewport screenshot, content(). The pipeline opens each next fresh context and its page ahead,
+while the pages under way load (capture/spares.py); the bare loop opens each when its page's turn
+comes, which is why the pipeline can be the faster at concurrency 1. The pipeline in addition: fetches the article over HTTP and
 discovers its posts; per post waits for .status to render and its images to load, screenshots
 the post element, keeps the DOM, an MHTML snapshot (CDP) and a WARC of every response, fetches
 the post's API data and downloads its photo (2 more requests, each as late as the rest), and

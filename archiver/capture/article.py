@@ -35,6 +35,7 @@ from playwright.async_api import TimeoutError as PlaywrightTimeout
 
 from archiver.capture.politeness import HostLimiter
 from archiver.capture.recorder import Recorder
+from archiver.capture.spares import blank_page
 from archiver.capture.warc import write_warc
 from archiver.models import Artifact
 
@@ -187,7 +188,7 @@ async def render_article(
     recorder = Recorder()
     if keep:
         context.on("response", recorder.on_response)
-    page = await context.new_page()
+    page = await blank_page(context)
     traffic = _Traffic(page)
     timeout = settings.page_timeout
     step = "loading the article"

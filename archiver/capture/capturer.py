@@ -74,6 +74,7 @@ from archiver.capture.recorder import Recorder
 from archiver.capture.relay import Relay
 from archiver.capture.remotes import Remote, on_this_machine
 from archiver.capture.snapshot import post_snapshots, wait_rendered
+from archiver.capture.spares import Spare, blank_page
 from archiver.capture.video import VideoFetcher, download_video, video_wanted
 from archiver.capture.viewstate import ViewCheck, post_fingerprint, view_state
 from archiver.capture.warc import write_warc
@@ -149,6 +150,8 @@ class Capturer:
         self._restart_lock = asyncio.Lock()
         self._pw: Playwright | None = None
         self._browser: Browser | None = None  # the launched one (no remotes)
+        # A context opened ahead for the next capture (spares.py); a launched browser's only.
+        self._spare = None if self._remotes else Spare(context_options(settings))
 
     async def __aenter__(self) -> Capturer:
         self._pw = await async_playwright().start()
@@ -160,6 +163,8 @@ class Capturer:
                 await self._connect_all()
             else:
                 self._browser, self.found = await self._launch()
+                if self._spare is not None:
+                    self._spare.open_ahead(self._browser)
         except BaseException:
             await self._pw.stop()
             await self._close_relay()
@@ -171,6 +176,8 @@ class Capturer:
         self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
     ) -> None:
         try:
+            if self._spare is not None:
+                await self._spare.close()
             # A remote browser's close() only disconnects (and ends what we made in it).
             for browser in [self._browser, *(remote.browser for remote in self._remotes)]:
                 if browser is not None:
@@ -309,7 +316,10 @@ class Capturer:
     ) -> AsyncIterator[BrowserContext]:
         # A launched browser has its proxy from its launch; a remote one is told it per context.
         proxy = self._proxy if self._remotes else None
-        context = await browser.new_context(**context_options(self.settings, platform, proxy))
+        options = context_options(self.settings, platform, proxy)
+        context = await self._spare.take(browser, options) if self._spare is not None else None
+        if context is None:
+            context = await browser.new_context(**options)
         refusals = refusals if refusals is not None else Refusals()
         try:
             context.set_default_timeout(self._ms)
@@ -546,7 +556,7 @@ class Capturer:
                 recorder = Recorder()
                 if keep:
                     context.on("response", recorder.on_response)
-                page = await context.new_page()
+                page = await blank_page(context)
                 view.timings["open"] = round(time.monotonic() - opened, 3)  # context and page
                 step = "loading the view"
                 started = time.monotonic()
