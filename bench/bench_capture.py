@@ -79,20 +79,21 @@ MB = 1024 * 1024
 SIDES = ("pipeline", "bare loop")
 MEMORY_HEAD = ("peak RSS", "peak PSS", "procs")
 NOTE = """\
-Both sides load the same pages. The bare loop, per page: a fresh context, goto (until load),
-a viewport screenshot, content(). The pipeline opens each next fresh context and its page ahead,
-while the pages under way load (capture/spares.py); the bare loop opens each when its page's turn
-comes, which is why the pipeline can be the faster at concurrency 1. The pipeline in addition: fetches the article over HTTP and
-discovers its posts; per post waits for .status to render and its images to load, screenshots
-the post element, keeps the DOM, an MHTML snapshot (CDP) and a WARC of every response, fetches
-the post's API data and downloads its photo (2 more requests, each as late as the rest), and
-stores it all (SQLite rows, SHA-256 blobs); the article itself is rendered and recorded
-(capture/article.py: scrolled, its frames given a bounded wait, DOMs, PNG, WARC) and searched again
-for posts; every browser connection goes through the network guard's relay (a SOCKS5 proxy in
-this process, on a thread of its own). CPU: this process's threads and every process below it
-(Playwright's driver, the browser's), each read from /proc every half second (bench/treecpu.py).
-Peak memory: the browser's process tree, RSS summed per process (shared pages counted once per
-process) and PSS (shared pages shared out; read near the RSS peaks, as reading it is costly)."""
+Both sides load the same pages. The bare loop, per page: a fresh context, goto (until load), a
+viewport screenshot, content(). The pipeline opens each next fresh context and its page ahead,
+while the pages under way load (capture/spares.py); the bare loop opens each when its page's
+turn comes, which is why the pipeline can be the faster at concurrency 1. The pipeline in
+addition: fetches the article over HTTP and discovers its posts; per post waits for .status to
+render and its images to load, screenshots the post element, keeps the DOM, an MHTML snapshot
+(CDP) and a WARC of every response, fetches the post's API data and downloads its photo (2 more
+requests, each as late as the rest), and stores it all (SQLite rows, SHA-256 blobs); the article
+itself is rendered and recorded (capture/article.py: scrolled, its frames given a bounded wait,
+DOMs, PNG, WARC) and searched again for posts; every browser connection goes through the network
+guard's relay (a SOCKS5 proxy in this process, on a thread of its own). CPU: this process's
+threads and every process below it (Playwright's driver, the browser's), each read from /proc
+every half second (bench/treecpu.py). Peak memory: the browser's process tree, RSS summed per
+process (shared pages counted once per process) and PSS (shared pages shared out; read near the
+RSS peaks, as reading it is costly)."""
 
 
 @dataclass
