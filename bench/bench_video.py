@@ -64,27 +64,28 @@ def pipeline(server: MediaServer, name: str, guarded: bool) -> float:
     settings = Settings(allow_private_network=not guarded, fetch_timeout=30, capture_timeout=300)
     guard = Guard(trusted_hosts=frozenset({"127.0.0.1"})) if guarded else Guard.for_settings(settings)
 
-    async def run() -> VideoOutcome:
+    async def run() -> tuple[VideoOutcome, float]:
+        # A capture run starts its relay once and every download shares it: the relay's start
+        # and close are outside the timing, the download, its checks and the hashing inside.
         relay = Relay(guard) if guarded else None
         if relay is not None:
             await relay.start()
         try:
             with tempfile.TemporaryDirectory() as spool:
+                started = time.perf_counter()
                 got = await download_video(
                     YtDlpFetcher(), settings, guard, loopback(server), name, Path(spool), relay
                 )
                 for artifact in got.artifacts:  # what the store does with each file
                     if isinstance(artifact.data, Path):
                         hashlib.sha256(artifact.data.read_bytes()).hexdigest()
-                return got
+                return got, time.perf_counter() - started
         finally:
             if relay is not None:
                 await relay.close()
                 await asyncio.sleep(0.1)  # its connections end (else asyncio.run cancels them, noisily)
 
-    started = time.perf_counter()
-    got = asyncio.run(run())
-    took = time.perf_counter() - started
+    got, took = asyncio.run(run())
     if got.missing or not got.artifacts:
         sys.exit(f"pipeline {name}: {got.missing}")
     return took
