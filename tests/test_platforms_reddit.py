@@ -221,3 +221,20 @@ def test_older_card_markup_and_not_embeds():
         '<a href="https://www.reddit.com/r/investing/">r/investing</a>'
     )
     assert found(find_embeds(page.encode(), links=True), "reddit") == []
+
+
+@pytest.mark.parametrize(
+    "src",
+    [
+        "https://embed.reddit.com/r/worldnews/comments/1abcde/some_title/?embed=true",
+        "//www.redditmedia.com/r/worldnews/comments/1abcde/some_title/?ref_source=embed",
+    ],
+)
+def test_iframe_post_url_is_on_reddit_not_the_page(src):
+    # The iframe pattern hands over the post URL from its host on: it must not be joined to the
+    # article's URL as a relative path (news.example.com/embed.reddit.com/...).
+    page = f'<iframe src="{src}"></iframe>'.encode()
+    (embed,) = find_embeds(page, "https://news.example.com/story")
+    assert embed.post_id == "1abcde"
+    assert embed.url.startswith(("https://embed.reddit.com/r/", "https://www.redditmedia.com/r/"))
+    assert reddit.PLATFORM.match(embed.url) == "1abcde"
