@@ -12,6 +12,7 @@ discovery time against a bare parse of the same bytes, so a return of quadratic 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import time
 import warnings
@@ -76,18 +77,24 @@ def main() -> int:
         return 1
     warnings.filterwarnings("ignore")  # bs4's parser warnings are not what is measured
     found = sum(len(find_embeds(body)) for body in pages)  # also warms caches and imports
+    load_before = os.getloadavg()[0]
     parse = best_round(pages, lambda body: BeautifulSoup(body, "lxml"), args.rounds)
     discover = best_round(pages, find_embeds, args.rounds)
     size = sum(len(p) for p in pages) / 1e6
     print(f"pages          {len(pages)} ({size:.1f} MB), {found} posts found")
     print(f"bs4+lxml parse {parse * 1000:8.1f} ms")
     print(f"find_embeds    {discover * 1000:8.1f} ms")
-    print(f"ratio          {discover / parse:8.2f}x  (aim: 1.5x or less)")
+    print(
+        f"ratio          {discover / parse:8.2f}x  (aim: 1.5x or less)   load average (1 min) "
+        f"{load_before:.1f} to {os.getloadavg()[0]:.1f} over the runs"
+    )
     print("adversarial pages: find_embeds / bs4+lxml parse of the same bytes")
+    load_before = os.getloadavg()[0]
     for name, body in adversarial_pages().items():
         parse = best_round([body], lambda body: BeautifulSoup(body, "lxml"), 1)
         discover = best_round([body], find_embeds, 1)
         print(f"  {name:34s} {discover:6.2f} s / {parse:6.2f} s = {discover / parse:5.2f}x")
+    print(f"  load average (1 min) {load_before:.1f} to {os.getloadavg()[0]:.1f} over these runs")
     return 0
 
 
