@@ -105,6 +105,14 @@ class PostData:
         """Did it come from the platform's thinner fallback source (see the class)?"""
         return self.extra.get("fallback") is True
 
+    @property
+    def says_nothing(self) -> bool:
+        """Whether the answer gave none of what every post has: text, a date, an author's name,
+        media. An empty answer, or one in a format the platform's module no longer reads; such
+        data is no record of the post (SAYS_NOTHING). The handle is left out: some modules spell
+        it from the post's id."""
+        return not (self.text or self.created_at or self.author_name or self.media)
+
     def normalized(self) -> dict[str, Any]:
         """Everything but the raw bytes, as a copy the caller may change: what a capture keeps as
         its metadata. The same dict as dataclasses.asdict's less "raw", built without its
@@ -124,6 +132,9 @@ class PostData:
         view["media"] = [_unsigned(item) for item in self.media]
         return view
 
+
+# Why data that says_nothing is not taken as the post's record.
+SAYS_NOTHING = "its answer held no text, date, author or media: has the platform changed its format?"
 
 # PostData's fields in their order, less the raw bytes (normalized) and less the counts (content).
 _NORMALIZED = tuple(name for name in PostData.__dataclass_fields__ if name != "raw")

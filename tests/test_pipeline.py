@@ -27,8 +27,9 @@ from archiver.cli import cli
 from archiver.flows.archive import archive_article, archive_sources
 from archiver.flows.kit import Kit
 from archiver.flows.results import ArticleResult, exit_code
+from archiver.models import SAYS_NOTHING
 from archiver.settings import Settings
-from offline_world import OfflineWorld
+from offline_world import OfflineWorld, Response
 from storage import Store
 
 pytestmark = pytest.mark.browser
@@ -47,6 +48,13 @@ MULTI = f"""<!doctype html><html><head><title>Four platforms</title>
 <iframe width="560" height="315" src="https://www.youtube.com/embed/dQw4w9WgXcQ" allowfullscreen></iframe>
 <blockquote class="tiktok-embed" cite="https://www.tiktok.com/@scout2015/video/6718335390845095173"
  data-video-id="6718335390845095173"><section>a video</section></blockquote>
+</article></body></html>"""
+
+
+TOOT = """<!doctype html><html><head><title>A toot</title>
+<link rel="canonical" href="https://news.example/toot"></head><body><article><p>Intro.</p>
+<iframe src="https://mastodon.social/@Gargron/109318821117356215/embed" class="mastodon-embed"
+ width="400"></iframe><script src="https://mastodon.social/embed.js" async></script>
 </article></body></html>"""
 
 
@@ -112,6 +120,29 @@ def test_a_deleted_tweet_is_recorded_as_deleted_not_as_a_failure(home: Path, bro
         posts = sorted((row["started"], row["timings"]) for row in rows)
         (first, timings), (second, _) = ((datetime.fromisoformat(t), json.loads(j)) for t, j in posts)
         assert (second - first).total_seconds() >= timings["open"] + timings["render"]
+
+
+def test_data_in_a_format_we_no_longer_read_is_missing_not_a_complete_record(
+    tmp_path: Path, home: Path, browser_path: str
+) -> None:
+    # The platform changed its answer: nothing we read is in it. The post is not recorded as
+    # completely captured with empty metadata: its data is missing, the answer is kept raw, and
+    # its embed view (which renders) says it is live.
+    world = OfflineWorld()
+    changed = {"id": "109318821117356215", "status_v9": {"body": "?"}}
+    world.route("mastodon.social", r"/api/v1/statuses/\d+", lambda request: Response.json(changed))
+    article = write(tmp_path, "toot.html", TOOT)
+    [result] = run([article], settings_for(home, browser_path), world)
+
+    [post] = result.posts
+    assert post.missing == [f"data: mastodon: {SAYS_NOTHING}"], post.missing
+    assert post.status == "live" and result.exit_code == 3
+    with Store.open(home) as store:
+        kinds = {a["kind"]: a for a in store.artifacts_for_capture(post.capture_id)}
+        assert "metadata" not in kinds and {"screenshot", "raw"} <= set(kinds)
+        assert json.loads(Path(kinds["raw"]["path"]).read_bytes()) == changed
+        assert store.get_post(post.post_row)["status"] == "live"
+        assert store.db["captures"].get(post.capture_id)["status"] != "complete"
 
 
 def test_a_hanging_embed_view_times_out_and_the_others_are_done(

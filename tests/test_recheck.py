@@ -20,7 +20,7 @@ from clock_support import FakeClock, settle
 
 from archiver.cli import cli
 from archiver.flows import hostgate, recheck
-from archiver.models import PostData, content_hash
+from archiver.models import SAYS_NOTHING, PostData, content_hash
 from archiver.platforms import twitter
 from archiver.settings import Settings
 from offline_world import OfflineWorld, Response
@@ -216,6 +216,21 @@ def test_an_answer_that_breaks_the_reader_is_unknown_and_the_others_go_on(
     assert "error reading the answer" in store.checks_for_post(broken)[-1]["detail"]
     assert status_of(store, broken) == "live"
     assert store.checks_for_post(fine)[-1]["outcome"] == "live"
+
+
+def test_an_answer_that_says_nothing_of_the_post_is_unknown_not_a_change(
+    store: Store, settings: Settings, world: OfflineWorld
+) -> None:
+    # The platform changed its format (or answered empty): none of the post's text, date, author
+    # or media is read. That is no word on the post: not "live" with an empty record, and no
+    # new capture of nothing.
+    post = held_post(store, world, AGGREGATE)
+    world.add(twitter.data_url(AGGREGATE), Response.json({"id_str": AGGREGATE, "__typename": "TweetV9"}))
+    capture = FakeCapture(store)
+    report = run(store, settings, world, capture=capture)
+    assert report.outcomes == {"unknown": 1} and capture.calls == []
+    assert store.checks_for_post(post)[-1]["detail"] == SAYS_NOTHING
+    assert status_of(store, post) == "live"
 
 
 def test_a_post_whose_capture_never_finished_is_captured_even_unchanged(

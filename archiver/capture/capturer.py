@@ -80,7 +80,7 @@ from archiver.capture.viewstate import ViewCheck, post_fingerprint, view_state
 from archiver.capture.warc import write_warc
 from archiver.errors import ArchiverError, BrowserError, CaptureError, PostGone, Refused, TooLate
 from archiver.guard import Guard
-from archiver.models import Artifact
+from archiver.models import SAYS_NOTHING, Artifact
 
 if TYPE_CHECKING:
     from playwright.async_api import Browser, BrowserContext, Playwright
@@ -467,6 +467,9 @@ class Capturer:
                 if attempt == 2 or not _worth_retrying(exc):
                     break
                 await asyncio.sleep(self.retry_backoff * attempt)
+        if outcome.data is not None and outcome.data.says_nothing:  # no record of the post
+            outcome.unread, outcome.data = outcome.data, None
+            outcome.error = f"{platform.name}: {SAYS_NOTHING}"
         if outcome.data is not None or outcome.gone is not None:
             outcome.error = None
         outcome.seconds = time.monotonic() - started

@@ -78,6 +78,7 @@ class DataOutcome:
     media: list[tuple[Artifact | None, str | None]] = field(default_factory=list)  # (file, or why not)
     media_seconds: float = 0.0
     video: VideoOutcome | None = None  # yt-dlp's (capture/video.py)
+    unread: PostData | None = None  # an answer that says_nothing: only its raw bytes are kept
 
 
 @dataclass
@@ -112,6 +113,8 @@ def keep_data(data: DataOutcome, result: PostCapture) -> None:
     if data.gone is not None:
         result.http_status = data.gone.http_status or result.http_status
         return
+    if data.unread is not None and data.unread.raw:  # kept as it came, for a reader to make out
+        result.artifacts.append(_raw(data.unread))
     if data.data is None:
         return
     result.data = data.data
@@ -119,14 +122,18 @@ def keep_data(data: DataOutcome, result: PostCapture) -> None:
     metadata = json.dumps(data.data.normalized(), indent=2, sort_keys=True, ensure_ascii=False)
     result.artifacts.append(Artifact("metadata", metadata.encode(), "application/json"))
     if data.data.raw:
-        raw_mime = "application/json" if data.data.raw.lstrip()[:1] in (b"{", b"[") else "text/plain"
-        result.artifacts.append(Artifact("raw", data.data.raw, raw_mime, source_url=data.data.url))
+        result.artifacts.append(_raw(data.data))
     for artifact, problem in data.media:
         if artifact is not None:
             result.artifacts.append(artifact)
         if problem is not None:
             result.missing.append(problem)
     result.timings["media"] = round(data.media_seconds, 3)
+
+
+def _raw(data: PostData) -> Artifact:
+    mime = "application/json" if data.raw.lstrip()[:1] in (b"{", b"[") else "text/plain"
+    return Artifact("raw", data.raw, mime, source_url=data.url)
 
 
 def judge(platform: Platform, view: ViewOutcome, data: DataOutcome | None, result: PostCapture) -> None:

@@ -70,7 +70,7 @@ from archiver.capture.viewstate import ViewCheck
 from archiver.errors import ArchiverError, MissingCredential, PostGone
 from archiver.fetch import make_async_client
 from archiver.flows.hostgate import HostClosed, HostGate, retry_after
-from archiver.models import PostData, content_hash
+from archiver.models import SAYS_NOTHING, PostData, content_hash
 from archiver.platforms.base import Platform
 from archiver.settings import Settings
 from storage import CheckRecord, CheckResult, PostRow, Store
@@ -306,6 +306,8 @@ async def _look(client: httpx.AsyncClient, gate: HostGate, post: Mapping[str, An
             return _Look(
                 "unknown", detail=f"error reading the answer: {type(exc).__name__}: {_one_line(exc)}"
             )
+    if data.says_nothing:  # no word on the post: as an answer we cannot read
+        return _Look("unknown", detail=SAYS_NOTHING)
     return _Look("live", data=data)
 
 
