@@ -93,6 +93,11 @@ class Relay:
             await _splice(reader, writer, up_reader, upstream)
         except (OSError, asyncio.IncompleteReadError, ValueError):
             pass  # a peer went away, or spoke no SOCKS5: nothing to relay
+        except asyncio.CancelledError:
+            # The relay closing, or its loop ending (a stopped run). Nobody awaits this task but
+            # the stream server, which on Python 3.11 asks a cancelled task for its exception
+            # and logs that as an error: so it ends here, as a connection that went away.
+            pass
         finally:
             for each in (writer, upstream):
                 if each is not None:
