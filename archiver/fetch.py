@@ -19,7 +19,7 @@ import re
 import ssl
 import sys
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Awaitable, Callable, Iterable
 from pathlib import Path
 from typing import Any, BinaryIO
 from urllib.parse import urlsplit
@@ -141,6 +141,7 @@ def make_async_client(
     server sets: each request carries the logins only, and nothing one platform's answer set
     reaches another's request."""
     options = _client_options(settings, keep_answer_cookies=False)
+    options["event_hooks"] = {"response": [_whole_answer(settings.max_article_bytes, settings.fetch_timeout)]}
     credentials = _credentials(settings)
     if guard is None:
         guard = Guard.for_settings(settings)
@@ -153,6 +154,46 @@ def make_async_client(
     guard_client(client, guard)
     _authorize_client(client, credentials)
     return client
+
+
+class AnswerTooLarge(httpx.RequestError):
+    """An answer read whole (a platform's data, a page it serves) larger than the client takes."""
+
+
+# The request extension by which a download that streams its answer and caps it itself
+# (media.download) tells the shared asynchronous client to leave the answer to it.
+STREAMED = "archiver.streamed"
+
+
+def _whole_answer(limit: int, seconds: float) -> Callable[[httpx.Response], Awaitable[None]]:
+    """The asynchronous client's response hook: reads each answer (but a STREAMED one) as it
+    comes, decoded, and refuses it past `limit` bytes (AnswerTooLarge) or `seconds` in all
+    (httpx.ReadTimeout, where httpx's own timeout is per read: a server sending a byte now and
+    then would hold the request for ever; a read that stalls ends by httpx's timeout, so the
+    whole is at most `seconds` and one read timeout). A stranger's server answering a post's data with a
+    video, a slow drip or a compression bomb costs a bounded wait and a bounded memory."""
+
+    async def read(response: httpx.Response) -> None:
+        request = response.request
+        if request.extensions.get(STREAMED):
+            return
+        declared = response.headers.get("content-length", "")
+        too_large = f"answer larger than {_megabytes(limit)} MB from {request.url.host}"
+        if declared.isdigit() and int(declared) > limit:
+            raise AnswerTooLarge(too_large, request=request)
+        body = bytearray()
+        deadline = time.monotonic() + seconds  # looked at as each piece comes: a stalled read
+        async for chunk in response.aiter_bytes():  # is httpx's own read timeout's to end
+            body += chunk
+            if len(body) > limit:
+                raise AnswerTooLarge(too_large, request=request)
+            if time.monotonic() > deadline:
+                raise httpx.ReadTimeout(
+                    f"answer from {request.url.host} not read within {seconds:g}s", request=request
+                )
+        response._content = bytes(body)  # what aread() hands back (httpx keeps the body there)
+
+    return read
 
 
 def check_url(url: str) -> None:

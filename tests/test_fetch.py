@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import asyncio
+import gzip
 import io
 import ssl
 import time
@@ -13,6 +14,8 @@ import pytest
 from archiver.errors import FetchError, InputError, SettingsError
 from archiver.fetch import (
     MAX_REDIRECTS,
+    STREAMED,
+    AnswerTooLarge,
     article_markup,
     extract_title,
     fetch_article,
@@ -230,6 +233,93 @@ def test_async_client_is_configured_alike() -> None:
             return response.text, str(client.timeout.read)
 
     assert asyncio.run(main()) == ("ua-async", "30.0")
+
+
+# The shared asynchronous client (a post's data, its media, re-checks) reads an answer whole at
+# most max_article_bytes (decoded) and within fetch_timeout in all; a streamed download is its own.
+
+
+class _Drip(httpx.AsyncByteStream):
+    def __init__(self, chunks: list[bytes], pause: float = 0.0) -> None:
+        self.chunks, self.pause, self.sent = chunks, pause, 0
+
+    async def __aiter__(self):  # type: ignore[no-untyped-def]
+        for chunk in self.chunks:
+            if self.pause:
+                await asyncio.sleep(self.pause)
+            self.sent += len(chunk)
+            yield chunk
+
+
+def _ask(respond, settings: Settings, streamed: bool = False) -> httpx.Response:  # type: ignore[no-untyped-def]
+    async def main() -> httpx.Response:
+        async def handler(request: httpx.Request) -> httpx.Response:
+            return respond(request)
+
+        async with make_async_client(settings, httpx.MockTransport(handler)) as client:
+            if not streamed:
+                return await client.get("https://api.example/post/1")
+            extensions = {STREAMED: True}
+            async with client.stream("GET", "https://cdn.example/v.mp4", extensions=extensions) as response:
+                await response.aread()
+                return response
+
+    return asyncio.run(main())
+
+
+SMALL = Settings(max_article_bytes=64 * 1024, fetch_timeout=1)
+
+
+def test_an_answer_within_the_cap_reads_as_usual_through_redirects() -> None:
+    def respond(request: httpx.Request) -> httpx.Response:
+        if request.url.path == "/post/1":
+            return httpx.Response(302, headers={"location": "/post/2"})
+        return httpx.Response(200, json={"text": "x" * 1000})
+
+    response = _ask(respond, SMALL)
+    assert response.json() == {"text": "x" * 1000} and str(response.url).endswith("/post/2")
+
+
+@pytest.mark.parametrize("declared", [True, False])
+def test_an_answer_over_the_cap_is_refused_whether_declared_or_not(declared: bool) -> None:
+    body = [b"x" * 16 * 1024] * 64  # 1 MB against a 64 KB cap
+    drip = _Drip(body)
+
+    def respond(request: httpx.Request) -> httpx.Response:
+        headers = {"content-length": str(1024 * 1024)} if declared else {}
+        return httpx.Response(200, headers=headers, stream=drip)
+
+    with pytest.raises(AnswerTooLarge, match=r"answer larger than 0\.0625 MB from api\.example"):
+        _ask(respond, SMALL)
+    assert drip.sent <= (0 if declared else 80 * 1024)  # read no further than the cap
+
+
+def test_a_compression_bomb_is_refused_at_the_cap_of_what_it_decodes_to() -> None:
+    bomb = gzip.compress(b"\0" * 64 * 1024 * 1024)  # 64 MB of zeros in about 64 KB
+
+    def respond(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(200, headers={"content-encoding": "gzip"}, content=bomb)
+
+    with pytest.raises(AnswerTooLarge):
+        _ask(respond, Settings(max_article_bytes=1024 * 1024))
+
+
+def test_an_answer_that_drips_in_times_out_as_a_whole() -> None:
+    # Each chunk well within the read timeout; all of them would take 3 s against 1 s in all.
+    def respond(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(200, stream=_Drip([b"{"] + [b" "] * 30, pause=0.1))
+
+    started = time.monotonic()
+    with pytest.raises(httpx.ReadTimeout, match=r"answer from api\.example not read within 1s"):
+        _ask(respond, SMALL)
+    assert time.monotonic() - started < 2
+
+
+def test_a_streamed_download_is_left_to_its_own_cap() -> None:
+    def respond(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(200, stream=_Drip([b"v" * 16 * 1024] * 64))
+
+    assert len(_ask(respond, SMALL, streamed=True).content) == 1024 * 1024
 
 
 def test_client_settings() -> None:

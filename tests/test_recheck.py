@@ -233,6 +233,20 @@ def test_an_answer_that_says_nothing_of_the_post_is_unknown_not_a_change(
     assert status_of(store, post) == "live"
 
 
+def test_an_answer_too_large_to_read_is_unknown_and_the_others_go_on(
+    store: Store, settings: Settings, world: OfflineWorld
+) -> None:
+    # A data endpoint answering with megabytes (a stranger's instance, a misrouted video): the
+    # client stops at its cap, the check says why, and the post keeps its status.
+    big = held_post(store, world, AGGREGATE)
+    fine = held_post(store, world, NEXTA)
+    world.add(twitter.data_url(AGGREGATE), Response.make("x" * 300_000, "application/json", 200))
+    report = run(store, replace(settings, max_article_bytes=100_000), world)
+    assert report.outcomes == {"unknown": 1, "live": 1}
+    assert "AnswerTooLarge: answer larger than" in store.checks_for_post(big)[-1]["detail"]
+    assert status_of(store, big) == "live" and store.checks_for_post(fine)[-1]["outcome"] == "live"
+
+
 def test_a_post_whose_capture_never_finished_is_captured_even_unchanged(
     store: Store, settings: Settings, world: OfflineWorld
 ) -> None:

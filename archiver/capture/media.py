@@ -15,6 +15,7 @@ from pathlib import Path
 import httpx
 
 from archiver.errors import CaptureError
+from archiver.fetch import STREAMED
 from storage.leftovers import SPOOL_PREFIX  # the name verify --repair looks for
 
 
@@ -49,7 +50,8 @@ async def download(client: httpx.AsyncClient, url: str, max_bytes: int, folder: 
     size = 0
     try:
         with os.fdopen(fd, "wb") as out:
-            async with client.stream("GET", url, follow_redirects=True) as response:
+            streamed = {STREAMED: True}  # capped here, as it comes: the client leaves it to us
+            async with client.stream("GET", url, follow_redirects=True, extensions=streamed) as response:
                 if response.status_code != 200:
                     raise CaptureError(f"media {url}: HTTP {response.status_code}")
                 declared = response.headers.get("content-length", "")

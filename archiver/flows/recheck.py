@@ -270,13 +270,18 @@ def _one_line(exc: BaseException) -> str:
     return " ".join(str(exc).split()) or type(exc).__name__
 
 
-async def _look(client: httpx.AsyncClient, gate: HostGate, post: Mapping[str, Any]) -> _Look | None:
-    """Ask the platform about `post`; None when its host is closed (the post stays due)."""
+async def _look(
+    client: httpx.AsyncClient, gate: HostGate, post: Mapping[str, Any], seconds: float
+) -> _Look | None:
+    """Ask the platform about `post` (within `seconds` in all, as a capture does); None when its
+    host is closed (the post stays due)."""
     platform = platforms.get(post["platform"])
     assert platform.fetch_data is not None
     async with gate.scope():
         try:
-            data = await platform.fetch_data(client, post["post_id"])
+            data = await asyncio.wait_for(platform.fetch_data(client, post["post_id"]), seconds)
+        except asyncio.TimeoutError:
+            return _Look("unknown", detail=f"no answer within {seconds:g}s")
         except PostGone as gone:
             return _Look(gone.status, http_status=gone.http_status, detail=str(gone))
         except HostClosed:
@@ -372,7 +377,7 @@ async def recheck_posts(
             if past_deadline():
                 report.deferred += 1
                 return
-            look = await _look(client, gate, post)
+            look = await _look(client, gate, post, settings.fetch_timeout)
         if look is None:
             report.deferred += 1
         elif look.no_credential and browser and _views(platforms.get(post["platform"])):
