@@ -170,8 +170,8 @@ def _whole_answer(limit: int, seconds: float) -> Callable[[httpx.Response], Awai
     comes, decoded, and refuses it past `limit` bytes (AnswerTooLarge) or `seconds` in all
     (httpx.ReadTimeout, where httpx's own timeout is per read: a server sending a byte now and
     then would hold the request for ever; a read that stalls ends by httpx's timeout, so the
-    whole is at most `seconds` and one read timeout). A stranger's server answering a post's data with a
-    video, a slow drip or a compression bomb costs a bounded wait and a bounded memory."""
+    whole is at most `seconds` and one read timeout). A stranger's server answering a post's
+    data with a video, a slow drip or a compression bomb costs a bounded wait and memory."""
 
     async def read(response: httpx.Response) -> None:
         request = response.request
