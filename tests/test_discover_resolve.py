@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import httpx
 
+from archiver.discovery.find import find_embeds
 from archiver.discovery.resolve import resolve_embeds, resolve_url
 from archiver.models import Embed
 
@@ -101,3 +102,22 @@ def test_resolved_duplicates_merge_and_ids_are_left_alone():
         [merged] = resolve_embeds([flat(), known], c)
     assert merged.source == "blockquote" and merged.positions == (3, 9)
     assert seen == ["https://pic.twitter.com/ukSCQjXCXD"]
+
+
+def test_an_embed_whose_attribute_holds_only_a_short_link_is_found_and_resolved():
+    # TikTok's blockquote with its cite a share link (vm.tiktok.com) and no video id: found as
+    # a TikTok embed whose id waits for the link, then resolved like any other short link.
+    page = (
+        '<p>Story.</p><blockquote class="tiktok-embed" cite="https://vm.tiktok.com/ZMabc123/">'
+        '<section><a href="https://www.tiktok.com/@scout2015">@scout2015</a></section></blockquote>'
+    )
+    [embed] = find_embeds(page.encode(), "https://news.example/story")
+    assert (embed.platform, embed.post_id, embed.url) == ("tiktok", None, "https://vm.tiktok.com/ZMabc123/")
+    routes = {
+        "https://vm.tiktok.com/ZMabc123/": redirect(
+            "https://www.tiktok.com/@scout2015/video/6718335390845095173"
+        )
+    }
+    with client(routes) as c:
+        [resolved] = resolve_embeds([embed], c)
+    assert (resolved.post_id, resolved.source) == ("6718335390845095173", "blockquote")

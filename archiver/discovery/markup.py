@@ -166,14 +166,16 @@ def _declared(doc: Document, element: Any) -> Embed | None:
 
 
 def _from_embed_element(doc: Document, platform: Platform, element: Any) -> Embed | None:
+    shortened: str | None = None  # a short link naming the post (vm.tiktok.com/...), for resolve.py
     for name in platform.url_attributes:
         value = element.get(name) or _parked(element, name)
         if value:
             post_id = platform.post_id(value) or platform.post_id(doc.absolute(value))
             if post_id:
                 return make_embed(doc, platform, post_id, element, value if "/" in value else None)
+            if shortened is None and any(p.match(value.strip()) for p in platform.short_link_res):
+                shortened = value.strip()
     last: tuple[str, str] | None = None
-    shortened: str | None = None
     for anchor in element.iter("a"):
         href = anchor.get("href")
         if not href:
