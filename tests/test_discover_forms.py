@@ -718,6 +718,13 @@ FOUND: list[tuple[str, str, tuple[str, str]]] = [
         ("bluesky", BSKY),
     ),
     (
+        "tweet blockquote whose link a CMS percent-encoded once too often",
+        '<blockquote class="twitter-tweet"><p>Text.</p>&mdash; N (@n) '
+        '<a href="https%3A%2F%2Ftwitter.com%2Fn%2Fstatus%2F1821185274147889728">August 7, 2024</a>'
+        "</blockquote>",
+        ("twitter", "1821185274147889728"),
+    ),
+    (
         "tiktok blockquote that lost its class (cite and data-video-id kept)",
         f'<blockquote cite="{TIKTOK_URL}" data-video-id="{TIKTOK}"><section><a title="@scout2015" '
         'href="https://www.tiktok.com/@scout2015?refer=embed">@scout2015</a> Scramble up ur name '

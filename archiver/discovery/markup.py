@@ -20,7 +20,7 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import Any
-from urllib.parse import parse_qsl, urlsplit
+from urllib.parse import parse_qsl, unquote, urlsplit
 
 from archiver.discovery import hidden, named
 from archiver.discovery.document import Document, WrongShape, parse
@@ -180,6 +180,8 @@ def _from_embed_element(doc: Document, platform: Platform, element: Any) -> Embe
         href = anchor.get("href")
         if not href:
             continue
+        if "%" in href and platform.match(href) is None:  # encoded once too often by a CMS
+            href = unquote(href)
         post_id = platform.match(href)
         if post_id:
             last = (post_id, href)
