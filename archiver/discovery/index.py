@@ -109,7 +109,7 @@ class Index:
                         inner = unquote(inner)
                     post_id = platform.match(inner)
                     if post_id:
-                        return platform, post_id, _with_scheme(inner)
+                        return platform, post_id, inner
         return None
 
     def find_post(self, value: str) -> tuple[Platform, str, str | None] | None:
@@ -308,11 +308,3 @@ def _candidates(
     # One step from the document with one predicate, never a union or a `//x[...]` path: libxml2
     # merges the node sets of those in time quadratic in their size (80,000 quotes took 90 s).
     return "/descendant::*[" + " or ".join(f"({test})" for test in tests) + "]"
-
-
-def _with_scheme(url: str) -> str:
-    """A post URL an iframe pattern handed over from its host on (embed.reddit.com/r/...) or
-    scheme-relative (//...), made absolute, so that it is never read as relative to the page."""
-    if url.startswith("//"):
-        return "https:" + url
-    return url if re.match(r"[A-Za-z][A-Za-z0-9+.-]*://", url) else "https://" + url

@@ -241,7 +241,9 @@ PLATFORM = Platform(
     video=True,
     make_id=make_id,
     detectors=(detect,),
-    iframe_patterns=(r"(?P<url>(?:embed\.reddit\.com|(?:www\.)?redditmedia\.com)/r/[^\s\"'<>?#]+)",),
+    iframe_patterns=(
+        r"(?P<url>(?:https?:)?//(?:embed\.reddit\.com|(?:www\.)?redditmedia\.com)/r/[^\s\"'<>?#]+)",
+    ),
     short_links=(r"(?:https?:)?//(?:www\.)?reddit\.com/r/[A-Za-z0-9_]+/s/[A-Za-z0-9]+",),
     render_selector="shreddit-post, shreddit-comment",
     fetch_data=fetch_data,
