@@ -177,21 +177,13 @@ def _whole_answer(limit: int, seconds: float) -> Callable[[httpx.Response], Awai
         request = response.request
         if request.extensions.get(STREAMED):
             return
-        declared = response.headers.get("content-length", "")
-        too_large = f"answer larger than {_megabytes(limit)} MB from {request.url.host}"
-        if declared.isdigit() and int(declared) > limit:
-            raise AnswerTooLarge(too_large, request=request)
-        body = bytearray()
-        deadline = time.monotonic() + seconds  # looked at as each piece comes: a stalled read
-        async for chunk in response.aiter_bytes():  # is httpx's own read timeout's to end
-            body += chunk
-            if len(body) > limit:
-                raise AnswerTooLarge(too_large, request=request)
-            if time.monotonic() > deadline:
-                raise httpx.ReadTimeout(
-                    f"answer from {request.url.host} not read within {seconds:g}s", request=request
-                )
-        response._content = bytes(body)  # what aread() hands back (httpx keeps the body there)
+        host = request.url.host
+        too_large = AnswerTooLarge(f"answer larger than {_megabytes(limit)} MB from {host}", request=request)
+        too_slow = httpx.ReadTimeout(f"answer from {host} not read within {seconds:g}s", request=request)
+        capped = _Capped(limit, too_large, (time.monotonic() + seconds, too_slow), response.headers)
+        async for chunk in response.aiter_bytes():  # a read that stalls: httpx's read timeout
+            capped.take(chunk)
+        response._content = capped.body()  # what aread() hands back (httpx keeps the body there)
 
     return read
 
@@ -229,11 +221,9 @@ def fetch_article(client: httpx.Client, url: str, settings: Settings) -> Article
                 )
             content_type = response.headers.get("content-type", "")
             _check_type(_mime(content_type), final_url)
-            too_big = f"page larger than {_megabytes(limit)} MB: {final_url}"
-            declared = response.headers.get("content-length", "")
-            if declared.isdigit() and int(declared) > limit:
-                raise FetchError(too_big)
-            body = _read_capped(response.iter_bytes(), limit, too_big, (deadline, too_slow))
+            too_big = FetchError(f"page larger than {_megabytes(limit)} MB: {final_url}")
+            capped = _Capped(limit, too_big, (deadline, FetchError(too_slow)), response.headers)
+            body = capped.read(response.iter_bytes())
             status = response.status_code
     except Refused:  # the guard's one line says it all (a redirect hop's URL included)
         raise
@@ -296,13 +286,17 @@ def read_source(
             return fetch_article(client, source, settings)
     if source == "-":
         stream = stdin if stdin is not None else sys.stdin.buffer
-        body = _read_capped(iter(lambda: stream.read(_CHUNK), b""), limit, f"standard input {too_big}")
+        body = _Capped(limit, FetchError(f"standard input {too_big}")).read(
+            iter(lambda: stream.read(_CHUNK), b"")
+        )
         content_type = _sniff(body, "standard input")
         return Article("-", "-", body, content_type, title=extract_title(body, content_type))
     path = Path(source).expanduser()
     try:
         with path.open("rb") as file:
-            body = _read_capped(iter(lambda: file.read(_CHUNK), b""), limit, f"{source} is {too_big}")
+            body = _Capped(limit, FetchError(f"{source} is {too_big}")).read(
+                iter(lambda: file.read(_CHUNK), b"")
+            )
     except FileNotFoundError:
         hint = " (for a web page, give its http:// or https:// URL)" if _HOST_LIKE.match(source) else ""
         raise InputError(f"no such file: {source}{hint}") from None
@@ -343,20 +337,41 @@ def article_markup(article: Article) -> str:
     return text
 
 
-def _read_capped(
-    chunks: Iterable[bytes], limit: int, too_big: str, deadline: tuple[float, str] | None = None
-) -> bytes:
-    """The chunks joined; FetchError past `limit` bytes, or past the (monotonic time, message) deadline."""
-    parts: list[bytes] = []
-    size = 0
-    for chunk in chunks:
-        if deadline is not None and time.monotonic() > deadline[0]:
-            raise FetchError(deadline[1])
-        size += len(chunk)
-        if size > limit:
-            raise FetchError(too_big)
-        parts.append(chunk)
-    return b"".join(parts)
+class _Capped:
+    """One body read as it comes (`take` each piece): `too_big` raised past `limit` bytes, or at
+    once when the `headers` given declare more; with a `deadline` (a monotonic time and what to
+    raise), that past it. Shared by the article's fetch, a file or stdin read, and the
+    asynchronous client's answers (_whole_answer)."""
+
+    def __init__(
+        self,
+        limit: int,
+        too_big: Exception,
+        deadline: tuple[float, Exception] | None = None,
+        headers: httpx.Headers | None = None,
+    ) -> None:
+        self.limit, self.too_big, self.deadline = limit, too_big, deadline
+        self.parts: list[bytes] = []
+        self.size = 0
+        declared = headers.get("content-length", "") if headers is not None else ""
+        if declared.isdigit() and int(declared) > limit:
+            raise too_big
+
+    def take(self, chunk: bytes) -> None:
+        if self.deadline is not None and time.monotonic() > self.deadline[0]:
+            raise self.deadline[1]
+        self.size += len(chunk)
+        if self.size > self.limit:
+            raise self.too_big
+        self.parts.append(chunk)
+
+    def body(self) -> bytes:
+        return b"".join(self.parts)
+
+    def read(self, chunks: Iterable[bytes]) -> bytes:
+        for chunk in chunks:
+            self.take(chunk)
+        return self.body()
 
 
 def _check_type(mime: str, url: str) -> None:
